@@ -1,0 +1,104 @@
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { TraceChannel } from './traceChannel';
+
+/** Owns the language client for `dist/server.js`: start, stop, restart, and telling the user when it fails. */
+export class LanguageService implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private ready: Promise<LanguageClient> | undefined;
+  private readonly traceChannel: TraceChannel;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.traceChannel = new TraceChannel(log);
+  }
+
+  /** The client when it is running. */
+  get languageClient(): LanguageClient | undefined {
+    return this.client?.isRunning() ? this.client : undefined;
+  }
+
+  /** Resolves once the current (re)start has the server running; rejects if it failed. */
+  whenReady(): Promise<LanguageClient> {
+    return this.ready ?? this.start();
+  }
+
+  /** Starts the server. A failure is logged and shown as an error notification, and rejects the returned promise. */
+  start(): Promise<LanguageClient> {
+    const ready = this.createAndStart();
+    this.ready = ready;
+    ready.catch((err: unknown) => this.reportStartFailure(err));
+    return ready;
+  }
+
+  async restart(): Promise<void> {
+    this.log.info('Restarting the Vast language server');
+    await this.stop();
+    await this.start().catch(() => undefined); // reported by start()
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    const pending = this.ready;
+    this.client = undefined;
+    this.ready = undefined;
+    if (!client) return;
+    await pending?.catch(() => undefined); // a client that is still starting cannot be stopped
+    try {
+      if (client.needsStop()) await client.dispose(2000);
+    } catch (err) {
+      this.log.warn(`Stopping the Vast language server failed: ${errorMessage(err)}`);
+    }
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.traceChannel.dispose();
+  }
+
+  private async createAndStart(): Promise<LanguageClient> {
+    const serverModule = this.context.asAbsolutePath('dist/server.js');
+    if (!fs.existsSync(serverModule)) {
+      throw new Error(`the server bundle ${serverModule} is missing (run "npm run build" in the extension folder)`);
+    }
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', language: 'python' },
+        { scheme: 'untitled', language: 'python' },
+      ],
+      outputChannel: this.log,
+      outputChannelName: this.log.name,
+      traceOutputChannel: this.traceChannel,
+      // Read at each (re)start; later changes reach the server as workspace/didChangeConfiguration { settings: { vast } }.
+      initializationOptions: () => ({
+        diagnosticsEnabled: vscode.workspace.getConfiguration('vast').get<boolean>('diagnostics.enable', true),
+      }),
+      synchronize: { configurationSection: 'vast' },
+    };
+    // The id 'vast' makes the client read the setting `vast.trace.server`.
+    const client = new LanguageClient('vast', 'Vast Deployments', serverOptions, clientOptions);
+    this.client = client;
+    await client.start();
+    this.log.info(`Vast language server running (${serverModule})`);
+    return client;
+  }
+
+  private async reportStartFailure(err: unknown): Promise<void> {
+    const message = `Vast Deployments: the language server failed to start: ${errorMessage(err)}`;
+    this.log.error(message);
+    const choice = await vscode.window.showErrorMessage(message, 'Show Output', 'Restart');
+    if (choice === 'Show Output') this.log.show();
+    else if (choice === 'Restart') await this.restart();
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

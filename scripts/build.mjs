@@ -1,0 +1,58 @@
+// Bundles client, language server, CLI and the unit tests with esbuild, and copies the tree-sitter wasm beside them.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+// esbuild would otherwise pick web-tree-sitter's ESM build, whose createRequire(import.meta.url) breaks in CJS.
+const alias = { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') };
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  minify: production,
+  alias,
+  logLevel: 'warning',
+};
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...findTests(full));
+    else if (name.endsWith('.test.ts')) out.push(full);
+  }
+  return out;
+}
+
+const builds = [
+  { ...common, entryPoints: { client: join(root, 'client/src/extension.ts') }, outdir: join(root, 'dist'), external: ['vscode'] },
+  { ...common, entryPoints: { server: join(root, 'server/src/lsp/main.ts'), cli: join(root, 'server/src/cli/main.ts') }, outdir: join(root, 'dist') },
+];
+const testDir = join(root, 'test');
+const tests = findTests(testDir);
+if (tests.length) {
+  builds.push({
+    ...common,
+    entryPoints: Object.fromEntries(tests.map((t) => [relative(testDir, t).replace(/\.ts$/, ''), t])),
+    outdir: join(root, 'out/test'),
+    external: ['vscode'],
+  });
+}
+
+mkdirSync(join(root, 'dist'), { recursive: true });
+copyFileSync(join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), join(root, 'dist/web-tree-sitter.wasm'));
+copyFileSync(join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), join(root, 'dist/tree-sitter-python.wasm'));
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

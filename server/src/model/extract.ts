@@ -1,0 +1,488 @@
+// Builds the DeploymentModel from a parsed document. Reads only module-level statements (recursing into if/try/with
+// blocks, which are still module scope) plus the call sites inside them; never evaluates anything.
+import type { Node } from 'web-tree-sitter';
+import { GPU_CONSTANTS } from '../catalog/gpus';
+import { QUERY_COLUMNS } from '../catalog/queryColumns';
+import type { ParsedDocument } from '../parse/pythonParser';
+import { findIgnoredLines } from './ignoreLines';
+import { namedChildrenNoComments, spanOf, SourceText, unparenthesize } from './nodes';
+import { QueryReader } from './query';
+import { SyntaxReader } from './syntax';
+import {
+  DEPLOYMENT_FIELDS,
+  type Call,
+  type ClassDef,
+  type ContextClass,
+  type Deployment,
+  type DeploymentField,
+  type DeploymentModel,
+  type FunctionDef,
+  type Image,
+  type ImageStep,
+  type ImportBinding,
+  type QueryColumnRef,
+  type RemoteCallSite,
+  type RemoteFunction,
+  type StaticValue,
+} from './types';
+import { ValueEvaluator } from './values';
+
+const QUERY_MODULE = 'vastai.data.query';
+
+function isVastModule(module: string): boolean {
+  return module === 'vastai' || module.startsWith('vastai.');
+}
+
+/** Statements in module scope, recursing into compound statements that do not open a new scope. */
+function moduleStatements(top: readonly Node[]): Node[] {
+  const out: Node[] = [];
+  const visit = (n: Node) => {
+    out.push(n);
+    if (
+      n.type === 'if_statement' ||
+      n.type === 'try_statement' ||
+      n.type === 'with_statement' ||
+      n.type === 'for_statement' ||
+      n.type === 'while_statement' ||
+      n.type === 'ERROR' ||
+      n.type === 'block' ||
+      n.type.endsWith('_clause')
+    ) {
+      for (const c of n.namedChildren) {
+        if (c.type === 'block' || c.type.endsWith('_clause') || c.type.endsWith('_statement') || c.type === 'ERROR') {
+          visit(c);
+        } else if (n.type === 'ERROR' || n.type === 'block') visit(c);
+      }
+    }
+  };
+  for (const n of top) visit(n);
+  return out;
+}
+
+class ModelBuilder {
+  private readonly src: SourceText;
+  private readonly syntax: SyntaxReader;
+  private readonly values: ValueEvaluator;
+  private readonly queries: QueryReader;
+  private readonly imports: ImportBinding[] = [];
+  private readonly bindingCounts = new Map<string, number>();
+  private readonly constantNodes = new Map<string, Node>();
+  private readonly constantCache = new Map<string, StaticValue | null>();
+  private readonly functions = new Map<string, FunctionDef>();
+  private readonly classes = new Map<string, ClassDef>();
+  private readonly deploymentByVar = new Map<string, Deployment>();
+  private readonly deployments: Deployment[] = [];
+  private readonly imageByVar = new Map<string, Image>();
+  private readonly remoteCalls: RemoteCallSite[] = [];
+  private readonly decorated: { def: Node; decorators: Node[]; outer: Node }[] = [];
+
+  constructor(private readonly doc: ParsedDocument) {
+    this.src = new SourceText(doc.text);
+    this.values = new ValueEvaluator(this.src, {
+      constant: (name) => this.constant(name),
+      parameters: (node) => this.syntax.parameters(node.childForFieldName('parameters')),
+    });
+    this.syntax = new SyntaxReader(this.src, () => this.values);
+    this.queries = new QueryReader(this.src, this.values, { column: (n) => this.column(n) });
+  }
+
+  build(): DeploymentModel {
+    const top = this.doc.statements();
+    const statements = moduleStatements(top);
+    for (const stmt of statements) this.declare(stmt);
+
+    const calls: Node[] = [];
+    for (const stmt of top) calls.push(...stmt.descendantsOfType('call'));
+    for (const call of calls) this.maybeDeployment(call);
+    for (const d of this.decorated) this.attachDecorated(d.def, d.decorators, d.outer);
+    const remoteNames = new Set(this.deployments.flatMap((d) => d.remotes.map((r) => r.fn.name)));
+    for (const call of calls) this.classifyCall(call, remoteNames);
+
+    const remotes = this.deployments.flatMap((d) => d.remotes).sort((a, b) => a.fn.startOffset - b.fn.startOffset);
+    const contexts = this.deployments.flatMap((d) => d.contexts).sort((a, b) => a.cls.startOffset - b.cls.startOffset);
+    const constants = new Map<string, StaticValue>();
+    for (const name of this.constantNodes.keys()) {
+      const v = this.constant(name);
+      if (v) constants.set(name, v);
+    }
+    const vastImports = this.imports.filter((i) => isVastModule(i.module));
+    return {
+      text: this.doc.text,
+      vastImports,
+      imports: this.imports,
+      isDeploymentFile: vastImports.length > 0 || this.deployments.length > 0,
+      deployments: this.deployments,
+      remotes,
+      contexts,
+      functions: this.functions,
+      classes: this.classes,
+      constants,
+      remoteCalls: this.remoteCalls,
+      ignoredLines: findIgnoredLines(this.doc.text),
+      syntaxErrors: top.filter((n) => n.hasError).map(spanOf),
+      resynced: this.doc.resynced,
+    };
+  }
+
+  // ----- declarations -------------------------------------------------------------------------------------------
+
+  private bind(name: string): void {
+    this.bindingCounts.set(name, (this.bindingCounts.get(name) ?? 0) + 1);
+  }
+
+  private declare(stmt: Node): void {
+    switch (stmt.type) {
+      case 'import_statement':
+      case 'import_from_statement':
+        this.declareImport(stmt);
+        return;
+      case 'function_definition':
+      case 'class_definition':
+        this.declareDefinition(stmt, [], stmt);
+        return;
+      case 'decorated_definition': {
+        const def = stmt.childForFieldName('definition');
+        if (def) this.declareDefinition(def, stmt.namedChildren.filter((c) => c.type === 'decorator'), stmt);
+        return;
+      }
+      case 'expression_statement':
+        for (const c of namedChildrenNoComments(stmt)) {
+          if (c.type === 'assignment') this.declareAssignment(c);
+          else if (c.type === 'augmented_assignment') this.bindTargets(c.childForFieldName('left'));
+        }
+        return;
+      case 'for_statement':
+        this.bindTargets(stmt.childForFieldName('left'));
+        return;
+    }
+  }
+
+  private declareImport(stmt: Node): void {
+    if (stmt.type === 'import_statement') {
+      for (const c of namedChildrenNoComments(stmt)) {
+        const dotted = c.type === 'aliased_import' ? c.childForFieldName('name') : c;
+        const alias = c.type === 'aliased_import' ? c.childForFieldName('alias') : null;
+        if (!dotted) continue;
+        const module = this.src.of(dotted);
+        const local = alias ? this.src.of(alias) : module.split('.')[0];
+        this.imports.push({ ...spanOf(c), module, local, nameSpan: spanOf(alias ?? dotted) });
+        this.bind(local);
+      }
+      return;
+    }
+    const moduleNode = stmt.childForFieldName('module_name');
+    if (!moduleNode) return;
+    const module = this.src.of(moduleNode);
+    for (const c of namedChildrenNoComments(stmt)) {
+      if (c.startIndex === moduleNode.startIndex) continue;
+      if (c.type === 'wildcard_import') {
+        this.imports.push({ ...spanOf(c), module, name: '*', local: '*', nameSpan: spanOf(c) });
+        continue;
+      }
+      const nameNode = c.type === 'aliased_import' ? c.childForFieldName('name') : c;
+      const alias = c.type === 'aliased_import' ? c.childForFieldName('alias') : null;
+      if (!nameNode || (nameNode.type !== 'dotted_name' && nameNode.type !== 'identifier')) continue;
+      const name = this.src.of(nameNode);
+      const local = alias ? this.src.of(alias) : name;
+      this.imports.push({ ...spanOf(c), module, name, local, nameSpan: spanOf(nameNode) });
+      this.bind(local);
+    }
+  }
+
+  private declareDefinition(def: Node, decorators: Node[], outer: Node): void {
+    if (def.type === 'function_definition') {
+      const fn = this.syntax.functionDef(def, decorators, outer);
+      if (!fn) return;
+      this.functions.set(fn.name, fn);
+      this.bind(fn.name);
+    } else if (def.type === 'class_definition') {
+      const cls = this.syntax.classDef(def, decorators, outer);
+      if (!cls) return;
+      this.classes.set(cls.name, cls);
+      this.bind(cls.name);
+    }
+    if (decorators.length) this.decorated.push({ def, decorators, outer });
+  }
+
+  private declareAssignment(node: Node): void {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    this.bindTargets(left);
+    if (left?.type === 'identifier' && right && right.type !== 'assignment') {
+      this.constantNodes.set(this.src.of(left), right);
+    } else if (right?.type === 'assignment') {
+      this.declareAssignment(right); // a = b = value
+    }
+  }
+
+  private bindTargets(target: Node | null): void {
+    if (!target) return;
+    if (target.type === 'identifier') this.bind(this.src.of(target));
+    else if (target.type === 'pattern_list' || target.type === 'tuple_pattern' || target.type === 'list_pattern') {
+      for (const c of target.namedChildren) this.bindTargets(c);
+    }
+  }
+
+  private constant(name: string): StaticValue | undefined {
+    const cached = this.constantCache.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    const node = this.constantNodes.get(name);
+    if (!node || this.bindingCounts.get(name) !== 1) return undefined;
+    this.constantCache.set(name, null); // cycle guard: `a = b; b = a`
+    const v = this.values.evaluate(node);
+    const known = v.kind === 'unknown' || v.kind === 'name' || v.kind === 'attribute' ? undefined : v;
+    this.constantCache.set(name, known ?? null);
+    return known;
+  }
+
+  // ----- Deployment(...) ----------------------------------------------------------------------------------------
+
+  private importOf(local: string): ImportBinding | undefined {
+    for (let i = this.imports.length - 1; i >= 0; i--) if (this.imports[i].local === local) return this.imports[i];
+    return undefined;
+  }
+
+  private isDeploymentCallee(fn: Node): boolean {
+    if (fn.type === 'identifier') {
+      const local = this.src.of(fn);
+      const imp = this.importOf(local);
+      if (imp) return imp.name === 'Deployment' && isVastModule(imp.module);
+      // Not imported (yet): still a Deployment while the user is typing, unless the name is something else here.
+      return local === 'Deployment' && !this.bindingCounts.has(local);
+    }
+    if (fn.type === 'attribute') {
+      const path = this.syntax.attributePath(fn);
+      if (!path || path.path[path.path.length - 1] !== 'Deployment') return false;
+      const imp = this.importOf(path.root);
+      return !!imp && isVastModule(imp.name ? `${imp.module}.${imp.name}` : imp.module);
+    }
+    return false;
+  }
+
+  private maybeDeployment(node: Node): void {
+    const fn = node.childForFieldName('function');
+    if (!fn || !this.isDeploymentCallee(fn)) return;
+    const call = this.syntax.call(node);
+    const fields: Deployment['fields'] = {};
+    const unknownKeywords = [];
+    for (const arg of call.args) {
+      if (arg.name !== undefined) {
+        if ((DEPLOYMENT_FIELDS as readonly string[]).includes(arg.name)) fields[arg.name as DeploymentField] = arg;
+        else unknownKeywords.push(arg);
+      } else if (arg.position !== undefined && arg.position < DEPLOYMENT_FIELDS.length) {
+        fields[DEPLOYMENT_FIELDS[arg.position]] ??= arg;
+      }
+    }
+    const parent = node.parent;
+    let variable: Deployment['variable'];
+    if (parent?.type === 'assignment' && parent.childForFieldName('right')?.startIndex === node.startIndex) {
+      const left = parent.childForFieldName('left');
+      if (left?.type === 'identifier') variable = { ...spanOf(left), name: this.src.of(left) };
+    }
+    const statement = variable && parent?.parent?.type === 'expression_statement' ? parent.parent : node;
+    const deployment: Deployment = {
+      ...spanOf(statement),
+      index: this.deployments.length,
+      variable,
+      call,
+      fields,
+      unknownKeywords,
+      remotes: [],
+      contexts: [],
+      images: [],
+      autoscaling: { calls: [], merged: new Map() },
+      ensureReadyCalls: [],
+      getContextCalls: [],
+    };
+    this.deployments.push(deployment);
+    if (variable) this.deploymentByVar.set(variable.name, deployment);
+  }
+
+  // ----- @app.remote / @app.context ----------------------------------------------------------------------------
+
+  private attachDecorated(def: Node, decoratorNodes: Node[], outer: Node): void {
+    const name = def.childForFieldName('name');
+    if (!name) return;
+    const decorators = decoratorNodes.map((d) => this.syntax.decorator(d));
+    for (const decorator of decorators) {
+      const deployment = decorator.receiver ? this.deploymentByVar.get(decorator.receiver) : undefined;
+      if (!deployment) continue;
+      if (decorator.method === 'remote' && def.type === 'function_definition') {
+        const fn = this.functions.get(this.src.of(name));
+        const fnHere = fn && fn.startOffset === outer.startIndex ? fn : this.syntax.functionDef(def, decoratorNodes, outer);
+        if (!fnHere) continue;
+        const remote: RemoteFunction = { fn: fnHere, deployment, decorator, otherArgs: [] };
+        for (const arg of decorator.call?.args ?? []) {
+          if (arg.name === 'benchmark_dataset') remote.benchmarkDataset = arg;
+          else if (arg.name === 'benchmark_generator') remote.benchmarkGenerator = arg;
+          else if (arg.name === 'benchmark_runs') remote.benchmarkRuns = arg;
+          else remote.otherArgs.push(arg);
+        }
+        deployment.remotes.push(remote);
+      } else if (decorator.method === 'context' && def.type === 'class_definition') {
+        const known = this.classes.get(this.src.of(name));
+        const cls = known && known.startOffset === outer.startIndex ? known : this.syntax.classDef(def, decoratorNodes, outer);
+        if (!cls) continue;
+        const context: ContextClass = {
+          cls,
+          deployment,
+          decorator,
+          aenter: cls.methods.find((m) => m.name === '__aenter__'),
+          aexit: cls.methods.find((m) => m.name === '__aexit__'),
+        };
+        deployment.contexts.push(context);
+      }
+    }
+  }
+
+  // ----- calls: image chains, autoscaling, ensure_ready, get_context, remote calls -----------------------------------
+
+  private classifyCall(node: Node, remoteNames: Set<string>): void {
+    const fn = node.childForFieldName('function');
+    if (!fn) return;
+    if (fn.type === 'identifier') {
+      const name = this.src.of(fn);
+      if (remoteNames.has(name)) this.remoteCalls.push({ remote: name, call: this.syntax.call(node) });
+      return;
+    }
+    if (fn.type !== 'attribute') return;
+    const object = fn.childForFieldName('object');
+    const attr = fn.childForFieldName('attribute');
+    if (!object || !attr || object.type !== 'identifier') return;
+    const receiver = this.src.of(object);
+    const method = this.src.of(attr);
+    const deployment = this.deploymentByVar.get(receiver);
+    if (deployment) {
+      switch (method) {
+        case 'image':
+          this.imageChain(node, deployment);
+          return;
+        case 'configure_autoscaling': {
+          const call = this.syntax.call(node);
+          deployment.autoscaling.calls.push(call);
+          for (const arg of call.args) if (arg.name) deployment.autoscaling.merged.set(arg.name, arg);
+          return;
+        }
+        case 'ensure_ready':
+          deployment.ensureReadyCalls.push(this.syntax.call(node));
+          return;
+        case 'get_context': {
+          const call = this.syntax.call(node);
+          const target = call.args.find((a) => a.position === 0 || a.name === 'context_class');
+          deployment.getContextCalls.push({ call, deployment, target, enclosingFunction: this.enclosingFunction(node) });
+          return;
+        }
+      }
+      return;
+    }
+    const image = this.imageByVar.get(receiver);
+    if (image) this.appendSteps(image, node, false);
+  }
+
+  private enclosingFunction(node: Node): string | undefined {
+    for (let p = node.parent; p; p = p.parent) {
+      if (p.type === 'function_definition') {
+        const name = p.childForFieldName('name');
+        return name ? this.src.of(name) : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** `app.image(...)` plus every call chained on its result; binds the chain's variable. */
+  private imageChain(node: Node, deployment: Deployment): void {
+    const call = this.syntax.call(node);
+    const positional = call.args.filter((a) => a.position !== undefined);
+    const image: Image = {
+      ...spanOf(node),
+      deployment,
+      call,
+      fromImage: call.args.find((a) => a.name === 'from_image') ?? positional[0],
+      storage: call.args.find((a) => a.name === 'storage') ?? positional[1],
+      keywords: call.args.filter((a) => a.name && a.name !== 'from_image' && a.name !== 'storage'),
+      steps: [],
+      requirements: [],
+    };
+    deployment.images.push(image);
+    const top = this.appendSteps(image, node, true);
+    const parent = top.parent;
+    if (parent?.type === 'assignment' && parent.childForFieldName('right')?.startIndex === top.startIndex) {
+      const left = parent.childForFieldName('left');
+      if (left?.type === 'identifier') {
+        const name = this.src.of(left);
+        image.variable = { ...spanOf(left), name };
+        this.imageByVar.set(name, image);
+      }
+    }
+  }
+
+  /**
+   * Adds `node` (when it is a method call on the image) and the calls chained on it as steps.
+   * Returns the outermost call of the chain.
+   */
+  private appendSteps(image: Image, node: Node, isConstructor: boolean): Node {
+    let current = node;
+    if (!isConstructor) this.addStep(image, node, false);
+    for (;;) {
+      const attr = current.parent;
+      const outer = attr?.parent;
+      if (attr?.type !== 'attribute' || outer?.type !== 'call') break;
+      if (attr.childForFieldName('object')?.startIndex !== current.startIndex) break;
+      if (outer.childForFieldName('function')?.startIndex !== attr.startIndex) break;
+      this.addStep(image, outer, true);
+      current = outer;
+    }
+    return current;
+  }
+
+  private addStep(image: Image, node: Node, chained: boolean): void {
+    const call: Call = this.syntax.call(node);
+    const step: ImageStep = { call, method: call.method, chained };
+    image.steps.push(step);
+    if (call.method === 'require') {
+      const args = node.childForFieldName('arguments');
+      for (const a of args ? namedChildrenNoComments(args) : []) {
+        if (a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat') continue;
+        image.requirements.push(this.queries.read(a));
+      }
+    }
+  }
+
+  // ----- query columns --------------------------------------------------------------------------------------------
+
+  private column(input: Node): QueryColumnRef | undefined {
+    const node = unparenthesize(input);
+    const text = this.src.of(node);
+    if (node.type === 'identifier') {
+      const imp = this.importOf(text);
+      if (imp) {
+        if (imp.module !== QUERY_MODULE || !imp.name || GPU_CONSTANTS.has(imp.name)) return undefined;
+        return { ...spanOf(node), name: imp.name, text, fromQueryModule: true };
+      }
+      if (this.bindingCounts.has(text) || GPU_CONSTANTS.has(text)) return undefined;
+      const star = this.imports.some((i) => i.module === QUERY_MODULE && i.name === '*');
+      if (star) return { ...spanOf(node), name: text, text, fromQueryModule: true };
+      // Not imported at all: only a known column name is read as one (the missing import is Python's problem).
+      return QUERY_COLUMNS.has(text) ? { ...spanOf(node), name: text, text, fromQueryModule: false } : undefined;
+    }
+    if (node.type === 'attribute') {
+      const path = this.syntax.attributePath(node);
+      if (!path || path.path.length === 0) return undefined;
+      const imp = this.importOf(path.root);
+      if (!imp) return undefined;
+      // `from a.b import c` binds a.b.c; `import a.b.c` binds just `a`; `import a.b.c as q` binds a.b.c.
+      const bindsRootPackage = !imp.name && imp.local === imp.module.split('.')[0];
+      const base = imp.name ? `${imp.module}.${imp.name}` : bindsRootPackage ? imp.local : imp.module;
+      const full = [base, ...path.path.slice(0, -1)].join('.');
+      const name = path.path[path.path.length - 1];
+      if (full !== QUERY_MODULE || GPU_CONSTANTS.has(name)) return undefined;
+      const attr = node.childForFieldName('attribute')!;
+      return { ...spanOf(attr), name, text, fromQueryModule: true };
+    }
+    return undefined;
+  }
+}
+
+export function buildModel(doc: ParsedDocument): DeploymentModel {
+  return new ModelBuilder(doc).build();
+}
