@@ -7,4 +7,4 @@ if (!fs.existsSync(bundle)) {
   process.stderr.write(`vast-deploy: ${bundle} is missing; run "npm run build" in ${path.dirname(__dirname)} first\n`);
   process.exit(2);
 }
-require(bundle);
+require(bundle).runFromProcess();

@@ -3,7 +3,8 @@
 // @vscode/test-electron on a desktop; here test/e2e/run.mjs drives it through code-server.
 //
 // Mocha's reporter writes through console.log, which the extension host forwards to the workbench and the harness.
-// The last line is machine-readable for the harness: EXTHOST-RESULT {"passed":n,"failed":m}.
+// Two lines are for the harness: EXTHOST-BEGIN (the workbench's own log before it is noise) and, last,
+// EXTHOST-RESULT {"passed":n,"failed":m}.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -16,6 +17,7 @@ export async function run(): Promise<void> {
   for (const file of fs.readdirSync(suiteDir).sort()) {
     if (file.endsWith('.js')) mocha.addFile(path.join(suiteDir, file));
   }
+  console.log('EXTHOST-BEGIN');
   const { passed, failed } = await new Promise<{ passed: number; failed: number }>((resolve, reject) => {
     try {
       const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0 }));

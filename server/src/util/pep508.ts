@@ -59,15 +59,21 @@ function parseSpecifiers(s: string, i: number, name: string): number {
     const start = i;
     const op = match(OP, s, i);
     if (!op) {
+      if (s[i] === '=' && (s[i + 1] === '<' || s[i + 1] === '>')) {
+        const fixed = s.slice(0, i) + s[i + 1] + '=' + s.slice(i + 2);
+        throw new Fail(`'${s.trim()}' is not a valid requirement: write '${s[i + 1]}=', not '=${s[i + 1]}' (${fixed.trim()})`, i);
+      }
       if (s[i] === '=') {
         const fixed = s.slice(0, i) + '=' + s.slice(i);
-        throw new Fail(`'${s}' is not a valid requirement: use '==' to pin a version (${fixed.trim()})`, i);
+        throw new Fail(`'${s.trim()}' is not a valid requirement: use '==' to pin a version (${fixed.trim()})`, i);
       }
+      if (i >= s.length || s[i] === ';') throw new Fail(`trailing ',' after the version specifiers`, i);
       throw new Fail(`expected a version operator (==, >=, <=, !=, ~=, <, >, ===) at '${s.slice(i)}'`, i);
     }
     i = skipWs(s, i + op.length);
     let j = i;
-    while (j < s.length && !/[\s,;)]/.test(s[j])) j++;
+    const stop = op === '===' ? /[\s,;)]/ : /[\s,;)<>=~]/;
+    while (j < s.length && !stop.test(s[j])) j++;
     const v = s.slice(i, j);
     const spec = s.slice(start, j).replace(/\s+/g, '');
     if (!v) throw new Fail(`invalid version specifier '${spec}': missing version after '${op}'`, start);
@@ -83,7 +89,7 @@ function parseSpecifiers(s: string, i: number, name: string): number {
       i = skipWs(s, i + 1);
     }
     if (i < s.length && s[i] !== ';') {
-      if (match(OP, s, i)) throw new Fail(`missing ',' between version specifiers in '${s}'`, i);
+      if (match(OP, s, i)) throw new Fail(`missing ',' between version specifiers in '${s.trim()}'`, i);
       throw new Fail(`unexpected '${s.slice(i)}' after the version specifiers`, i);
     }
     return i;
@@ -136,8 +142,12 @@ function parseMarkers(s: string, i: number): void {
     else throw new Fail('expected a comparison (==, !=, <, >, <=, >=, ~=, in, not in) in environment marker', endAt());
     value();
   };
-  const and = () => { for (expr(); peek()?.t === 'and'; k++) expr(); };
-  const or = () => { for (and(); peek()?.t === 'or'; k++) and(); };
+  const and = () => {
+    for (expr(); peek()?.t === 'and'; expr()) k++;
+  };
+  const or = () => {
+    for (and(); peek()?.t === 'or'; and()) k++;
+  };
   or();
   if (k < toks.length) throw new Fail(`unexpected '${toks[k].t}' in environment marker (use 'and' / 'or')`, toks[k].at);
 }
@@ -152,7 +162,11 @@ export function checkPipRequirement(req: string): PipRequirementCheck {
   if (!t.includes('@') && !/\s/.test(t) && (ARCHIVE.test(t) || /[/\\]/.test(t))) return { ok: true, name: t };
   try {
     const name = match(NAME, s, i);
+    if (/^["']/.test(t)) throw new Fail(`'${t}' is quoted: pass the requirement without quotes`, i);
     if (!name) throw new Fail(`'${t}' is not a valid requirement: it must start with a package name`, i);
+    if (/[._-]/.test(s[i + name.length] ?? '')) {
+      throw new Fail(`'${t}' is not a valid requirement: a package name must end with a letter or digit`, i + name.length);
+    }
     i = skipWs(s, i + name.length);
     if (s[i] === '[') {
       i = skipWs(s, i + 1);
@@ -176,6 +190,7 @@ export function checkPipRequirement(req: string): PipRequirementCheck {
       if (i < s.length && s[i] !== ';') throw new Fail(`unexpected '${s.slice(i)}' after the URL`, i);
     } else if (i < s.length && s[i] !== ';') {
       const rest = s.slice(i).trim();
+      if (rest.startsWith(',')) throw new Fail(`'${t}' looks like several requirements: pass each one as a separate argument`, i);
       if (/^\d/.test(rest)) throw new Fail(`'${t}' is not a valid requirement: missing version operator (${name}==${rest})`, i);
       if (match(NAME, s, i) && /^[A-Za-z0-9]/.test(rest) && !/[=<>~!]/.test(rest.split(/\s/)[0])) {
         throw new Fail(`'${t}' looks like several requirements: pass each one as a separate argument`, i);

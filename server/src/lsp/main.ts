@@ -1,0 +1,152 @@
+// The language server: a thin shell over the analysis core. It keeps documents and their incremental parses,
+// pushes versioned diagnostics, and answers code actions, hover, completion and document symbols from the model.
+import {
+  CodeActionKind,
+  createConnection,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { fileURLToPath } from 'url';
+import { initPythonParser } from '../parse/pythonParser';
+import { codeActionsFor } from './codeActions';
+import { toLspDiagnostic } from './convert';
+import { DocumentStore, type ManagedDocument } from './documents';
+import { registerLanguageFeatures } from './features';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new DocumentStore();
+let workspaceRoots: string[] = [];
+let diagnosticsEnabled = true;
+const pending = new Set<string>();
+let flushScheduled = false;
+
+function rootsFrom(params: InitializeParams): string[] {
+  const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  return uris.flatMap((u) => {
+    try {
+      return u.startsWith('file:') ? [fileURLToPath(u)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+connection.onInitialize(async (params): Promise<InitializeResult> => {
+  await initPythonParser();
+  workspaceRoots = rootsFrom(params);
+  const options = params.initializationOptions as { diagnosticsEnabled?: boolean } | undefined;
+  if (typeof options?.diagnosticsEnabled === 'boolean') diagnosticsEnabled = options.diagnosticsEnabled;
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['.', '"', "'", '(', ',', '=', ' '] },
+      documentSymbolProvider: true,
+    },
+    serverInfo: { name: 'vast-deployments', version: '0.1.0' },
+  };
+});
+
+/** Analyses and publishes one document, turning any failure into a single diagnostic instead of a dead server. */
+function publish(doc: ManagedDocument): void {
+  if (!diagnosticsEnabled) {
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+    return;
+  }
+  try {
+    const { diagnostics, version } = doc.analysis(workspaceRoots);
+    void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: diagnostics.map((d) => toLspDiagnostic(d, doc.uri)) });
+  } catch (err) {
+    connection.console.error(`Analysis of ${doc.uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    void connection.sendDiagnostics({
+      uri: doc.uri,
+      version: doc.version,
+      diagnostics: [
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: 2,
+          source: 'vast',
+          code: 'VD000',
+          message: `The Vast analyzer failed on this file and its checks are missing: ${err instanceof Error ? err.message : String(err)}`,
+        },
+      ],
+    });
+  }
+}
+
+function schedule(uri: string): void {
+  pending.add(uri);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setImmediate(flush);
+}
+
+function flush(): void {
+  flushScheduled = false;
+  const uris = [...pending];
+  pending.clear();
+  for (const uri of uris) {
+    const doc = documents.get(uri);
+    if (doc) publish(doc);
+  }
+}
+
+/** A document whose analysis is current (requests flush pending work first). */
+function current(uri: string): ManagedDocument | undefined {
+  const doc = documents.get(uri);
+  if (doc && pending.delete(uri)) publish(doc);
+  return doc;
+}
+
+connection.onDidOpenTextDocument(({ textDocument: t }) => {
+  try {
+    documents.open(t.uri, t.languageId, t.version, t.text);
+    schedule(t.uri);
+  } catch (err) {
+    connection.console.error(`Opening ${t.uri} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+});
+
+connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+  const doc = documents.get(textDocument.uri);
+  if (!doc) return;
+  try {
+    doc.applyChanges(contentChanges, textDocument.version);
+  } catch (err) {
+    // Out-of-sync edit: the safest recovery is a fresh parse of whatever text we have.
+    connection.console.error(`Applying an edit to ${doc.uri} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  schedule(doc.uri);
+});
+
+connection.onDidCloseTextDocument(({ textDocument }) => {
+  documents.close(textDocument.uri);
+  pending.delete(textDocument.uri);
+  void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+});
+
+connection.onDidChangeConfiguration(({ settings }) => {
+  const enabled = (settings as { vast?: { diagnostics?: { enable?: boolean } } } | undefined)?.vast?.diagnostics?.enable;
+  if (typeof enabled === 'boolean' && enabled !== diagnosticsEnabled) {
+    diagnosticsEnabled = enabled;
+    for (const doc of documents.all()) schedule(doc.uri);
+  }
+});
+
+connection.onCodeAction((params) => {
+  const doc = current(params.textDocument.uri);
+  return doc ? codeActionsFor(doc, params, workspaceRoots) : [];
+});
+
+registerLanguageFeatures(connection, (uri) => {
+  const doc = current(uri);
+  return doc ? { doc, analysis: doc.analysis(workspaceRoots) } : undefined;
+});
+
+process.on('uncaughtException', (err) => connection.console.error(`Uncaught: ${err.stack ?? err.message}`));
+process.on('unhandledRejection', (err) => connection.console.error(`Unhandled rejection: ${String(err)}`));
+
+connection.listen();

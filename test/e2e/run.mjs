@@ -1,0 +1,392 @@
+#!/usr/bin/env node
+// Runs the extension inside a real VS Code: code-server's bundled VS Code OSS (web workbench + Node extension host),
+// driven by Debian's Chromium through playwright-core. See /work/shared/guide/vscode-testing.md §3, §4 and §8.
+//
+//   node test/e2e/run.mjs exthost <extensionPath> <testsModule> <workspace>
+//       Extension-host tests (@vscode/test-electron style): loads <extensionPath> as the development extension and
+//       runs <testsModule>'s run() in the extension host. Prints `exthost: N passed, N failed`.
+//   node test/e2e/run.mjs ui <vsix> <workspace> <outDir>
+//       Installs <vsix> into a fresh profile, opens <workspace>, opens bad_deploy.py from the explorer and checks
+//       what the user sees (VD001 squiggle, Problems entry, marker highlighting); screenshots go to <outDir>.
+//       Prints `ui: N passed, N failed`.
+//
+// Environment: CODE_SERVER (launcher; default: scripts/code-server.mjs's cache, installed on demand),
+// CHROMIUM (default /usr/bin/chromium), VAST_E2E_TIMEOUT_S (default 180), VAST_E2E_VERBOSE=1 (echo code-server's
+// log and the browser console), VAST_E2E_KEEP=1 (keep the temporary profile).
+// Exit code: 0 when every test passed and at least one ran; 1 otherwise; 2 on bad usage.
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { format } from 'node:util';
+import { chromium } from 'playwright-core';
+import { ensureCodeServer } from '../../scripts/code-server.mjs';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const TIMEOUT_MS = Number(process.env.VAST_E2E_TIMEOUT_S || 180) * 1000;
+const VERBOSE = process.env.VAST_E2E_VERBOSE === '1';
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'git.enabled': false,
+};
+
+/**
+ * VS Code ≥ ~1.10x only reads the test payload (extensionDevelopmentPath, extensionTestsPath) when
+ * developmentOptions.enableSmokeTestDriver is set in the page's configuration. code-server cannot set it, so patch
+ * the data-settings attribute the workbench reads (guide §4 fix (a)); harmless on 1.100.
+ */
+function enableSmokeTestDriver() {
+  const original = Element.prototype.getAttribute;
+  Element.prototype.getAttribute = function (name) {
+    const value = original.call(this, name);
+    if (name === 'data-settings' && this.id === 'vscode-workbench-web-configuration' && value) {
+      try {
+        const config = JSON.parse(value);
+        config.developmentOptions = { ...config.developmentOptions, enableSmokeTestDriver: true };
+        return JSON.stringify(config);
+      } catch {
+        return value;
+      }
+    }
+    return value;
+  };
+}
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const say = (line) => console.log(`[e2e ${elapsed()}] ${line}`);
+
+// Everything cleanup() must undo, filled in as the run goes.
+const state = { server: undefined, browser: undefined, profile: undefined, logFile: undefined, ok: false };
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+function makeProfile() {
+  const dir = mkdtempSync(join(tmpdir(), 'vast-e2e-'));
+  const userDataDir = join(dir, 'data');
+  const extensionsDir = join(dir, 'extensions');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  state.profile = dir;
+  state.logFile = join(dir, 'code-server.log');
+  return { dir, userDataDir, extensionsDir };
+}
+
+function profileArgs(profile) {
+  return ['--config', '/dev/null', '--extensions-dir', profile.extensionsDir, '--user-data-dir', profile.userDataDir];
+}
+
+function runToEnd(cmd, args) {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolveRun(output) : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${output}`)),
+    );
+  });
+}
+
+/** Starts code-server in its own process group and resolves once /healthz answers. */
+async function startCodeServer(bin, profile) {
+  const port = await freePort();
+  const log = createWriteStream(state.logFile);
+  const args = [
+    ...profileArgs(profile),
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+  ];
+  const child = spawn(bin, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  state.server = child;
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.pipe(log, { end: false });
+    if (VERBOSE) stream.on('data', (d) => process.stderr.write(`[code-server] ${d}`));
+  }
+  let exited;
+  child.on('exit', (code, signal) => (exited = signal ?? code));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (exited !== undefined) throw new Error(`code-server exited (${exited}) before it answered /healthz`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return { port, base };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('code-server did not answer /healthz within 30 s');
+}
+
+async function openBrowser() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} not found: install Debian's chromium (sudo apt-get install -y chromium) or set CHROMIUM`);
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  state.browser = browser;
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  if (VERBOSE) {
+    page.on('console', (m) => process.stderr.write(`[browser ${m.type()}] ${m.text()}\n`));
+    page.on('pageerror', (e) => process.stderr.write(`[browser pageerror] ${e.message}\n`));
+  }
+  await page.addInitScript(enableSmokeTestDriver);
+  return page;
+}
+
+function logTail(lines = 40) {
+  try {
+    return readFileSync(state.logFile, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no code-server log)';
+  }
+}
+
+async function cleanup() {
+  const { browser, server, profile } = state;
+  state.browser = state.server = undefined;
+  if (browser) await Promise.race([browser.close().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+  if (server?.pid) {
+    // Kill the whole group: code-server leaves file watcher and extension host children otherwise.
+    const kill = (signal) => {
+      try {
+        process.kill(-server.pid, signal);
+        return true;
+      } catch {
+        return false; // group already gone
+      }
+    };
+    if (kill('SIGTERM')) {
+      for (let i = 0; i < 30 && kill(0); i++) await new Promise((r) => setTimeout(r, 100));
+      kill('SIGKILL');
+    }
+  }
+  if (profile && process.env.VAST_E2E_KEEP !== '1') rmSync(profile, { recursive: true, force: true });
+  else if (profile) say(`kept profile ${profile}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// exthost mode
+
+async function runExthost([extensionPath, testsModule, workspace]) {
+  if (!extensionPath || !testsModule || !workspace) usage();
+  extensionPath = resolve(extensionPath);
+  testsModule = resolve(testsModule);
+  workspace = resolve(workspace);
+  for (const p of [join(extensionPath, 'package.json'), testsModule, workspace]) {
+    if (!existsSync(p)) throw new Error(`${p} does not exist (build first: node scripts/build.mjs && node scripts/build-exthost.mjs)`);
+  }
+  const bin = await ensureCodeServer();
+  const profile = makeProfile();
+  const { port, base } = await startCodeServer(bin, profile);
+  say(`code-server up on port ${port}`);
+
+  const page = await openBrowser();
+  let result; // { passed, failed } from the EXTHOST-RESULT line
+  let begun = VERBOSE; // workbench chatter before the test module's EXTHOST-BEGIN is held back unless it fails
+  const early = [];
+  let resolveExit;
+  const exitCode = new Promise((r) => (resolveExit = r));
+  // Both must exist before the workbench loads: it looks for them to forward the extension host's console (and
+  // its own log) and to report the tests' end.
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    const line = format(...(Array.isArray(args) ? args : [args]));
+    const m = /EXTHOST-RESULT (\{.*\})/.exec(line);
+    if (m) result = JSON.parse(m[1]);
+    else if (line.includes('EXTHOST-BEGIN')) begun = true;
+    else if (begun) console.log(line);
+    else early.push(line);
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(extensionPath)],
+    ['extensionTestsPath', remote(testsModule)],
+    ['skipWelcome', 'true'],
+  ];
+  await page.goto(`${base}/?folder=${workspace}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  say('workbench loading; tests run in the extension host');
+  const code = await exitCode;
+  say(`extension host exited with ${code}`);
+
+  let { passed = 0, failed = 0 } = result ?? {};
+  if (!begun && early.length) console.log(`--- workbench log before the tests started ---\n${early.join('\n')}`);
+  if (!result) {
+    say('no EXTHOST-RESULT line: the test module did not finish (counted as 1 failure)');
+    failed = Math.max(failed, 1);
+  } else if (passed + failed === 0) {
+    say('no tests ran (counted as 1 failure)');
+    failed = 1;
+  } else if (code !== 0 && failed === 0) {
+    say(`the test run failed outside the tests (exit code ${code}; counted as 1 failure)`);
+    failed = 1;
+  }
+  return { passed, failed };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// ui mode
+
+async function runUi([vsix, workspace, outDir]) {
+  if (!vsix || !workspace || !outDir) usage();
+  vsix = resolve(vsix);
+  workspace = resolve(workspace);
+  outDir = resolve(outDir);
+  for (const p of [vsix, workspace]) if (!existsSync(p)) throw new Error(`${p} does not exist`);
+  mkdirSync(outDir, { recursive: true });
+
+  const bin = await ensureCodeServer();
+  const profile = makeProfile();
+  await runToEnd(bin, [...profileArgs(profile), '--install-extension', vsix]);
+  say(`installed ${vsix}`);
+  const { port, base } = await startCodeServer(bin, profile);
+  say(`code-server up on port ${port}`);
+  const page = await openBrowser();
+  await page.goto(`${base}/?folder=${workspace}`);
+
+  let passed = 0;
+  let failed = 0;
+  const check = async (name, body, timeoutMs = 30_000) => {
+    const t0 = Date.now();
+    try {
+      await Promise.race([
+        body(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)),
+      ]);
+      passed++;
+      console.log(`  ✔ ${name} (${Date.now() - t0} ms)`);
+      return true;
+    } catch (err) {
+      failed++;
+      console.log(`  ✖ ${name} (${Date.now() - t0} ms)\n      ${String(err.message ?? err).split('\n').join('\n      ')}`);
+      await page.screenshot({ path: join(outDir, 'failure.png') }).catch(() => undefined);
+      return false;
+    }
+  };
+
+  const editor = page.locator('.monaco-editor').filter({ hasText: 'def square' }).first();
+  const steps = [
+    ['the workbench loads', () => page.locator('.monaco-workbench').waitFor({ state: 'visible' })],
+    [
+      'bad_deploy.py opens from the explorer',
+      async () => {
+        const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'bad_deploy.py' });
+        await row.waitFor({ state: 'visible' });
+        await row.click();
+        await editor.locator('.view-lines').waitFor({ state: 'visible' });
+      },
+    ],
+    [
+      'the language server puts a squiggle under the non-async remote function',
+      () => editor.locator('.squiggly-error, .squiggly-warning').first().waitFor({ state: 'attached' }),
+    ],
+    [
+      'the Problems panel lists VD001',
+      async () => {
+        await page.locator('.monaco-editor textarea').first().focus().catch(() => undefined);
+        await page.keyboard.press('Control+Shift+M');
+        await page.locator('.markers-panel .monaco-list-row', { hasText: 'VD001' }).first().waitFor({ state: 'visible' });
+      },
+    ],
+    [
+      '!VAST_IGNORE_CHANGES is highlighted apart from its comment',
+      async () => {
+        const marker = editor.locator('.view-line span span', { hasText: /^!VAST_IGNORE_CHANGES$/ });
+        await marker.waitFor({ state: 'visible' });
+        const colors = await marker.evaluate((el) => {
+          const hash = [...el.parentElement.children].find((s) => s.textContent.trim() === '#');
+          return { marker: getComputedStyle(el).color, comment: hash ? getComputedStyle(hash).color : undefined };
+        });
+        if (!colors.comment) throw new Error('no separate "#" token before the marker');
+        if (colors.marker === colors.comment) throw new Error(`marker has the comment's colour ${colors.comment}`);
+      },
+    ],
+  ];
+  for (const [name, body] of steps) {
+    if (!(await check(name, body))) break; // later steps build on earlier ones
+  }
+  if (failed === 0) {
+    await page.screenshot({ path: join(outDir, 'diagnostics.png') });
+    say(`screenshot: ${join(outDir, 'diagnostics.png')}`);
+  }
+  return { passed, failed };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function usage() {
+  console.error(
+    'usage: node test/e2e/run.mjs exthost <extensionPath> <testsModule> <workspace>\n' +
+      '       node test/e2e/run.mjs ui <vsix> <workspace> <outDir>',
+  );
+  process.exit(2);
+}
+
+async function main() {
+  const [mode, ...args] = process.argv.slice(2);
+  const modes = { exthost: runExthost, ui: runUi };
+  if (!modes[mode]) usage();
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, async () => {
+      say(`${signal}: stopping`);
+      await cleanup();
+      process.exit(130);
+    });
+  }
+  let timer;
+  let counts;
+  try {
+    counts = await Promise.race([
+      modes[mode](args),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`global timeout: ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
+      }),
+    ]);
+  } catch (err) {
+    console.error(`${mode}: ${err.stack ?? err}`);
+    if (state.logFile) console.error(`--- code-server log (tail) ---\n${logTail()}`);
+    counts = { passed: 0, failed: 1 };
+  } finally {
+    clearTimeout(timer);
+    await cleanup();
+  }
+  say('done');
+  console.log(`${mode}: ${counts.passed} passed, ${counts.failed} failed`);
+  process.exit(counts.failed === 0 && counts.passed > 0 ? 0 : 1);
+}
+
+await main();
