@@ -1,0 +1,136 @@
+// `npm test`: every test layer, in order, summed up in one closing line `N passed, N failed`.
+//
+//   1. build      node scripts/build.mjs, node scripts/build-exthost.mjs   (a failure counts as 1 failed)
+//   2. typecheck  npx tsc -p . --noEmit                                    (a failure counts as 1 failed)
+//   3. unit + LSP node --test out/test/                                     (its own pass/fail counts)
+//   4. VS Code    extension-host tests and UI tests in a real VS Code (code-server + headless Chromium), when
+//                 code-server is available: $CODE_SERVER, the cache of scripts/code-server.mjs, or
+//                 VAST_TEST_VSCODE=1 (installs it). `npm test -- --no-vscode` skips this layer.
+//
+// A failing layer does not stop the later ones (but nothing runs on a failed build). Exits 1 when anything failed
+// or when no test ran at all.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { installedCodeServer } from './code-server.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const noVscode = args.includes('--no-vscode');
+const VSIX = '.vscode-test/vast-deployments.vsix';
+
+let passed = 0;
+let failed = 0;
+const t0 = Date.now();
+const secs = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+const header = (title) => console.log(`\n=== ${title}`);
+
+/** Runs a command in the repo root; echoes its output and resolves to { code, output }. */
+function run(cmd, cmdArgs, { capture = false } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, cmdArgs, { cwd: root, stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'] });
+    let output = '';
+    if (capture) {
+      child.stdout.on('data', (d) => {
+        output += d;
+        process.stdout.write(d);
+      });
+      child.stderr.on('data', (d) => {
+        output += d;
+        process.stderr.write(d);
+      });
+    }
+    child.on('error', (err) => {
+      console.error(`${cmd}: ${err.message}`);
+      resolve({ code: 127, output });
+    });
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }));
+  });
+}
+
+/** A step that is a gate rather than tests: counts 1 failure when it fails, nothing when it passes. */
+async function gate(title, cmd, cmdArgs) {
+  header(title);
+  const start = Date.now();
+  const { code } = await run(cmd, cmdArgs);
+  console.log(`--- ${title}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${secs(start)}`);
+  if (code !== 0) failed++;
+  return code === 0;
+}
+
+async function nodeTests() {
+  header('unit + LSP tests: node --test out/test/');
+  const start = Date.now();
+  const tapDir = mkdtempSync(join(tmpdir(), 'vast-tap-'));
+  const tapFile = join(tapDir, 'report.tap');
+  try {
+    const { code } = await run('node', [
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
+      'out/test/',
+    ]);
+    let tap = '';
+    try {
+      tap = readFileSync(tapFile, 'utf8');
+    } catch {
+      // no report: node --test did not start
+    }
+    const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+    const p = count('pass');
+    let f = count('fail') + count('cancelled');
+    if (code !== 0 && f === 0) f = 1; // crashed or failed outside any test
+    passed += p;
+    failed += f;
+    console.log(`--- node --test: ${p} passed, ${f} failed in ${secs(start)}`);
+  } finally {
+    rmSync(tapDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs a test/e2e/run.mjs mode and adds the counts of its `<mode>: N passed, N failed` line. */
+async function e2e(title, mode, modeArgs) {
+  header(title);
+  const start = Date.now();
+  const { code, output } = await run('node', ['test/e2e/run.mjs', mode, ...modeArgs], { capture: true });
+  const m = new RegExp(`^${mode}: (\\d+) passed, (\\d+) failed$`, 'm').exec(output);
+  const p = m ? Number(m[1]) : 0;
+  let f = m ? Number(m[2]) : 0;
+  if (code !== 0 && f === 0) f = 1;
+  passed += p;
+  failed += f;
+  console.log(`--- ${mode}: ${p} passed, ${f} failed in ${secs(start)}`);
+}
+
+async function vscodeLayers() {
+  const available = process.env.CODE_SERVER || installedCodeServer() || process.env.VAST_TEST_VSCODE === '1';
+  if (noVscode) return console.log('\n=== real VS Code tests: skipped (--no-vscode)');
+  if (!available) {
+    return console.log('\n=== real VS Code tests: skipped: code-server not installed (run .ci/run or npm start once)');
+  }
+  await e2e('extension-host tests in real VS Code', 'exthost', ['.', 'out/exthost/index.js', 'test/fixtures/ws']);
+  mkdirSync(join(root, '.vscode-test'), { recursive: true });
+  const packaged = await gate('package .vsix', 'npx', ['vsce', 'package', '--allow-missing-repository', '--skip-license', '-o', VSIX]);
+  if (packaged) await e2e('UI tests in real VS Code + headless Chromium', 'ui', [VSIX, 'test/fixtures/ws', 'test-results/ui']);
+}
+
+const built = (await gate('build', 'node', ['scripts/build.mjs'])) && (await gate('build extension-host tests', 'node', ['scripts/build-exthost.mjs']));
+await gate('typecheck', 'npx', ['tsc', '-p', '.', '--noEmit']);
+if (built) {
+  await nodeTests();
+  await vscodeLayers();
+} else {
+  console.log('\n=== tests: skipped because the build failed');
+}
+
+console.log(`\n=== all layers done in ${secs(t0)}`);
+if (passed + failed === 0) {
+  console.log('no tests ran');
+  failed = 1;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
