@@ -21,42 +21,60 @@ export class LanguageService implements vscode.Disposable {
     return this.client?.isRunning() ? this.client : undefined;
   }
 
-  /** Resolves once the current (re)start has the server running; rejects if it failed. */
+  /** Resolves once the current (re)start has the server running; rejects if it failed or the service is stopped. */
   whenReady(): Promise<LanguageClient> {
-    return this.ready ?? this.start();
+    return this.ready ?? Promise.reject(new Error('the Vast language server is stopped'));
   }
 
   /** Starts the server. A failure is logged and shown as an error notification, and rejects the returned promise. */
   start(): Promise<LanguageClient> {
-    const ready = this.createAndStart();
-    this.ready = ready;
-    ready.catch((err: unknown) => this.reportStartFailure(err));
-    return ready;
+    return this.track(this.createAndStart());
   }
 
+  /** Stops the running server (waiting for a start in progress) and starts a new one. */
   async restart(): Promise<void> {
     this.log.info('Restarting the Vast language server');
-    await this.stop();
-    await this.start().catch(() => undefined); // reported by start()
+    const previous = this.ready;
+    const restarted = this.track(
+      (async () => {
+        await previous?.catch(() => undefined); // a client that is still starting cannot be stopped
+        await this.stopClient();
+        return this.createAndStart();
+      })(),
+    );
+    await restarted.catch(() => undefined); // reported by track()
   }
 
   async stop(): Promise<void> {
-    const client = this.client;
-    const pending = this.ready;
-    this.client = undefined;
+    const previous = this.ready;
     this.ready = undefined;
-    if (!client) return;
-    await pending?.catch(() => undefined); // a client that is still starting cannot be stopped
-    try {
-      if (client.needsStop()) await client.dispose(2000);
-    } catch (err) {
-      this.log.warn(`Stopping the Vast language server failed: ${errorMessage(err)}`);
-    }
+    await previous?.catch(() => undefined);
+    await this.stopClient();
   }
 
   dispose(): void {
     void this.stop();
     this.traceChannel.dispose();
+  }
+
+  /** Makes `ready` the latest (re)start and reports its failure, unless a newer one replaced it meanwhile. */
+  private track(ready: Promise<LanguageClient>): Promise<LanguageClient> {
+    this.ready = ready;
+    ready.catch((err: unknown) => {
+      if (this.ready === ready) void this.reportStartFailure(err);
+    });
+    return ready;
+  }
+
+  private async stopClient(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (!client?.needsStop()) return;
+    try {
+      await client.dispose(2000);
+    } catch (err) {
+      this.log.warn(`Stopping the Vast language server failed: ${errorMessage(err)}`);
+    }
   }
 
   private async createAndStart(): Promise<LanguageClient> {

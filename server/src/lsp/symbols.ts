@@ -45,7 +45,8 @@ function deploymentSymbol(d: Deployment): DocumentSymbol {
   }
   for (const image of d.images) {
     const from = image.fromImage?.value;
-    const stepSpans = image.steps.map((s) => s.call);
+    // The variable (`image = ...`) sits before the call: include it so the selection lies inside the range.
+    const stepSpans: Span[] = [...image.steps.map((s) => s.call), ...(image.variable ? [image.variable] : [])];
     children.push({
       name: image.variable?.name ?? 'image',
       detail: from?.kind === 'str' ? from.value : 'image',

@@ -88,4 +88,28 @@ suite('Vast Deployments in VS Code', () => {
       [],
     );
   });
+
+  test('vast.diagnostics.enable reaches the server: off clears VD001, on brings it back', async () => {
+    const uri = workspaceFile('bad_deploy.py');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const config = vscode.workspace.getConfiguration('vast');
+    try {
+      await config.update('diagnostics.enable', false, vscode.ConfigurationTarget.Global);
+      await waitForDiagnostics(uri, (all) => all.length === 0, 10_000);
+    } finally {
+      await config.update('diagnostics.enable', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitForDiagnostics(uri, (all) => all.some((d) => codeOf(d) === 'VD001'), 10_000);
+  });
+
+  test('vast.restartLanguageServer restarts the server', async () => {
+    const api = await vscode.extensions.getExtension<VastExtensionApi>(EXTENSION_ID)!.activate();
+    const before = await api.whenReady();
+    await vscode.commands.executeCommand('vast.restartLanguageServer');
+    const after = await api.whenReady();
+    assert.notEqual(after, before, 'a new client after the restart');
+    assert.ok(after.isRunning());
+    const uri = workspaceFile('bad_deploy.py');
+    await waitForDiagnostics(uri, (all) => all.some((d) => codeOf(d) === 'VD001'), 10_000);
+  });
 });
