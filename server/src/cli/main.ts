@@ -54,4 +54,5 @@ export function runFromProcess(): void {
   });
 }
 
-if (require.main === module) runFromProcess();
+// `node dist/cli.js ...` runs the CLI; bundled tests import `main` without running it.
+if (require.main === module && /[\\/]cli\.js$/.test(__filename)) runFromProcess();

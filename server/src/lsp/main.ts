@@ -43,7 +43,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       hoverProvider: true,
-      completionProvider: { triggerCharacters: ['.', '"', "'", '(', ',', '=', ' '] },
+      completionProvider: { triggerCharacters: ['.', '"', "'", '(', '[', '{', ',', '=', ' '] },
       documentSymbolProvider: true,
     },
     serverInfo: { name: 'vast-deployments', version: '0.1.0' },

@@ -1,0 +1,75 @@
+// Text helpers for the remote rules' ranges and quick fixes: offsets to LSP ranges, the content of a string literal,
+// the expression of a decorator and the edit that removes one call argument.
+import type { Argument, Call, Decorator, Position, Range, Span, StaticValue, StrValue } from '../../model/types';
+import type { TextEdit } from '../rule';
+
+/** LSP position of a UTF-16 offset (JS strings are UTF-16, so columns are code units already). */
+export function positionAt(text: string, offset: number): Position {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: offset - lineStart };
+}
+
+export function rangeAt(text: string, start: number, end = start): Range {
+  return { start: positionAt(text, start), end: positionAt(text, end) };
+}
+
+export function insertAt(text: string, offset: number, newText: string): TextEdit {
+  return { range: rangeAt(text, offset), newText };
+}
+
+export function deleteBetween(text: string, start: number, end: number): TextEdit {
+  return { range: rangeAt(text, start, end), newText: '' };
+}
+
+/**
+ * Where a value is shown to the user: the place it is used when it came from a module-level constant (the value's own
+ * span is then the constant's definition), otherwise the value itself.
+ */
+export function useSpan(value: StaticValue): Span {
+  return value.via?.use ?? value;
+}
+
+/** Offsets of the characters between the quotes of a plain, single-part string literal whose text is its value. */
+export function stringContent(value: StrValue): { start: number; end: number } | undefined {
+  if (value.via) return undefined;
+  const m = /^([a-zA-Z]*)("""|'''|"|')([\s\S]*)\2$/.exec(value.text);
+  if (!m || m[3] !== value.value) return undefined;
+  const start = value.startOffset + m[1].length + m[2].length;
+  return { start, end: start + m[3].length };
+}
+
+/** The quote character a string literal uses (`"` when it is not a plain literal). */
+export function quoteOf(value: StaticValue | undefined): '"' | "'" {
+  if (value?.kind !== 'str') return '"';
+  const m = /^[a-zA-Z]*(["'])/.exec(value.text);
+  return m?.[1] === "'" ? "'" : '"';
+}
+
+/** Offsets of a decorator's expression (`app.remote(...)`, without the `@`). */
+export function decoratorExpression(text: string, decorator: Decorator): { start: number; end: number } {
+  const found = decorator.text ? text.indexOf(decorator.text, decorator.startOffset) : -1;
+  const start = found >= 0 && found < decorator.endOffset ? found : decorator.startOffset;
+  return { start, end: start + decorator.text.length };
+}
+
+/** Range of the decorator's callee (`app.remote`), where decorator-level findings go. */
+export function decoratorNameRange(text: string, decorator: Decorator): Range {
+  if (decorator.call) return decorator.call.calleeSpan.range;
+  const { start, end } = decoratorExpression(text, decorator);
+  return rangeAt(text, start, end);
+}
+
+/** The edit that removes `arg` from `call` with its separating comma, leaving the other arguments well formed. */
+export function removeArgument(text: string, call: Call, arg: Argument): TextEdit {
+  const args = call.args;
+  const i = args.indexOf(arg);
+  if (i >= 0 && i < args.length - 1) return deleteBetween(text, arg.startOffset, args[i + 1].startOffset);
+  if (i > 0) return deleteBetween(text, args[i - 1].endOffset, arg.endOffset);
+  // The only argument: empty the parentheses.
+  return deleteBetween(text, call.argumentsSpan.startOffset + 1, call.argumentsSpan.endOffset - 1);
+}
