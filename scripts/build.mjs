@@ -1,6 +1,6 @@
 // Bundles client, language server, CLI and the unit tests with esbuild, and copies the tree-sitter wasm beside them.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +35,10 @@ const builds = [
   { ...common, entryPoints: { client: join(root, 'client/src/extension.ts') }, outdir: join(root, 'dist'), external: ['vscode'] },
   { ...common, entryPoints: { server: join(root, 'server/src/lsp/main.ts'), cli: join(root, 'server/src/cli/main.ts') }, outdir: join(root, 'dist') },
 ];
+// The local engine is its own process (dist/engine.js); its Python worker runtime ships as plain files in dist/python.
+if (existsSync(join(root, 'engine/src/main.ts'))) {
+  builds.push({ ...common, entryPoints: { engine: join(root, 'engine/src/main.ts') }, outdir: join(root, 'dist') });
+}
 const testDir = join(root, 'test');
 const tests = findTests(testDir);
 if (tests.length) {
@@ -49,6 +53,14 @@ if (tests.length) {
 mkdirSync(join(root, 'dist'), { recursive: true });
 copyFileSync(join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), join(root, 'dist/web-tree-sitter.wasm'));
 copyFileSync(join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), join(root, 'dist/tree-sitter-python.wasm'));
+
+if (existsSync(join(root, 'engine/python'))) {
+  rmSync(join(root, 'dist/python'), { recursive: true, force: true });
+  cpSync(join(root, 'engine/python'), join(root, 'dist/python'), {
+    recursive: true,
+    filter: (src) => !/(__pycache__|\.pyc$|[\\/]tests([\\/]|$))/.test(src),
+  });
+}
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -1,0 +1,99 @@
+// Contracts between the deploy-core pieces (bundle, plan, API client, orchestration) and their users (CLI,
+// extension, tests). Implementations live beside this file; the wire shapes they use are in ../protocol/vast.ts.
+import type { Range } from '../model/types';
+import type { AutoscalingSettings, DeploymentPutBody, DeploymentRecord, EndpointRecord } from '../protocol/vast';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Targets
+
+export type TargetKind = 'local' | 'vast';
+
+/** Where a deployment goes. The same client code drives both the local engine and the cloud. */
+export interface Target {
+  kind: TargetKind;
+  /** e.g. `https://console.vast.ai` or `http://127.0.0.1:<port>` for the local engine. */
+  consoleUrl: string;
+  /** e.g. `https://run.vast.ai` or the local engine's URL (the engine serves both roles). */
+  autoscalerUrl: string;
+  apiKey: string;
+}
+
+export const VAST_CONSOLE_URL = 'https://console.vast.ai';
+export const VAST_AUTOSCALER_URL = 'https://run.vast.ai';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bundle: everything `ensure_ready()` computes locally, from the static model.
+
+/** config.json's content (spec §2), field order name, pip_installs, apt_gets, envs, runs. */
+export interface DeployConfig {
+  name: string;
+  pip_installs: string[];
+  apt_gets: string[];
+  envs: [string, string][];
+  runs: (string | string[])[];
+}
+
+/** One `image.copy(src, dst)`: src resolved against the deployment file's folder. */
+export interface CopySpec {
+  src: string;
+  dst: string;
+  kind: 'file' | 'directory';
+}
+
+/** A value the bundle needs but the static model cannot know (a variable, a call...): no hash is guessed. */
+export interface UnknownValueReport {
+  /** What it feeds: `name`, `pip_install`, `env`, `copy`, `image`, `search_params`, ... */
+  field: string;
+  message: string;
+  range?: Range;
+}
+
+export interface Bundle {
+  /** Path of the deployment file on disk (its folder resolves copy() sources). */
+  filePath: string;
+  config: DeployConfig;
+  /** config.json exactly as Python's json.dumps writes it. */
+  configJson: string;
+  fileHash: string;
+  copies: CopySpec[];
+  /** The PUT body without `file_size` (known only once the tarball is written). */
+  putBody: Omit<DeploymentPutBody, 'file_size'>;
+  autoscaling: AutoscalingSettings;
+  /** Deployment identity on the server: (name, tag). */
+  identity: { name: string; tag: string };
+}
+
+export type BundleResult = { ok: true; bundle: Bundle } | { ok: false; unknowns: UnknownValueReport[] };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Plan (tier preview)
+
+export type Tier = 0 | 1 | 2 | 3 | 4;
+
+export interface PlanChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+  tier: Tier;
+  reason: string;
+}
+
+/** The current remote state the plan compares against; undefined deployment = nothing deployed yet. */
+export interface RemoteState {
+  deployment?: DeploymentRecord;
+  endpoint?: EndpointRecord;
+}
+
+export interface Plan {
+  deployment: { name: string; tag: string };
+  file_hash: string;
+  file_size: number;
+  config_json: string;
+  search_params: string;
+  env: string;
+  image: string;
+  storage: number;
+  autoscaling: AutoscalingSettings;
+  tier: Tier | 'create';
+  changes: PlanChange[];
+}
