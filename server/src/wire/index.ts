@@ -1,0 +1,9 @@
+// The SDK's argument/result serialization (spec §4), for the API client, the CLI, the local engine and the extension.
+export { PyDict, PyObject, PyTuple, pythonKeyOf, UnhashableKeyError } from './values';
+export { encode, encodeCall, type CallPayload } from './encode';
+export { decode } from './decode';
+export { jsonToPython, parseArgsJson } from './payload';
+export { unwrapResult, remoteErrorOf } from './result';
+export { toDisplayJson, displayJsonText, pythonRepr } from './display';
+export { parsePythonJson, stringifyPythonJson } from './jsonText';
+export { RemoteError, WireDecodeError, WireEncodeError, BOOL_PROBLEM } from './errors';

@@ -1,0 +1,49 @@
+// A worker call's 200 body → the returned value, or a RemoteError for the exception the function raised.
+//
+// Exception encoding: the real SDK sends an exception as an `obj` of its `__dict__` only, so the message (which lives
+// in `args`) is lost: `{"type":"obj","module":{"type":"absolute","path":["builtins"]},"class":"ValueError",
+// "contents":{}}`. Our local worker adds two entries to `contents` (agreed with engine/python):
+//   "args":          the exception's args, encoded (a tuple), e.g. {"type":"tuple","contents":["boom"]}
+//   "__traceback__": the formatted traceback, a plain str
+// Both are read when present; any other entries are the exception's own attributes.
+import type { WorkerCallResponse } from '../protocol/vast';
+import { decode } from './decode';
+import { pythonRepr } from './display';
+import { RemoteError, WireDecodeError } from './errors';
+import { PyObject, PyTuple } from './values';
+
+/** The value of `{"result": {"ok": v}}`; throws RemoteError for `{"result": {"err": v}}`. */
+export function unwrapResult(response: WorkerCallResponse | unknown): unknown {
+  const result = (response as { result?: unknown } | null)?.result;
+  if (!result || typeof result !== 'object' || Array.isArray(result)) {
+    throw new WireDecodeError('response', 'the worker answer has no "result" object ({"result": {"ok"|"err": ...}})');
+  }
+  if ('ok' in result) return decode((result as { ok: unknown }).ok, 'result');
+  if ('err' in result) throw remoteErrorOf(decode((result as { err: unknown }).err, 'error'));
+  throw new WireDecodeError('response', 'the worker\'s "result" has neither "ok" nor "err"');
+}
+
+/** Builds the RemoteError for a decoded `err` value (exported for callers that decode errors themselves). */
+export function remoteErrorOf(err: unknown): RemoteError {
+  if (!(err instanceof PyObject)) {
+    return new RemoteError(undefined, '', `the worker sent a non-exception error value: ${pythonRepr(err)}`, undefined, {}, err);
+  }
+  const { args, __traceback__: traceback, ...attrs } = err.attrs;
+  return new RemoteError(
+    err.className,
+    err.moduleName,
+    messageOf(args),
+    typeof traceback === 'string' && traceback ? traceback : undefined,
+    attrs,
+    err,
+  );
+}
+
+/** Python's str(exc): no args → '', one arg → str(arg), several → repr of the args tuple; undefined = not sent. */
+function messageOf(args: unknown): string | undefined {
+  const items = args instanceof PyTuple ? args.items : Array.isArray(args) ? args : undefined;
+  if (!items) return undefined;
+  if (items.length === 0) return '';
+  if (items.length === 1) return typeof items[0] === 'string' ? items[0] : pythonRepr(items[0]);
+  return pythonRepr(new PyTuple(items));
+}
