@@ -2,8 +2,11 @@
 // integers of any size; JSON.parse rejects the first three and rounds the last. A worker returning float('nan') or
 // 2**64 would otherwise make the whole response unreadable or silently wrong.
 
+// Marker keys a user's JSON is most unlikely to hold: they start with U+0000 (written escaped in the JSON text).
 const FLOAT_MARK = '\u0000pyfloat';
 const INT_MARK = '\u0000pyint';
+const FLOAT_KEY = JSON.stringify(FLOAT_MARK);
+const INT_KEY = JSON.stringify(INT_MARK);
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -25,13 +28,13 @@ export function parsePythonJson(text: string): unknown {
     if (ch === '"') {
       i = skipString(text, i);
     } else if (text.startsWith('NaN', i)) {
-      replace(i, i + 3, `{"${FLOAT_MARK}":"NaN"}`);
+      replace(i, i + 3, `{${FLOAT_KEY}:"NaN"}`);
       i += 3;
     } else if (text.startsWith('Infinity', i)) {
-      replace(i, i + 8, `{"${FLOAT_MARK}":"Infinity"}`);
+      replace(i, i + 8, `{${FLOAT_KEY}:"Infinity"}`);
       i += 8;
     } else if (text.startsWith('-Infinity', i)) {
-      replace(i, i + 9, `{"${FLOAT_MARK}":"-Infinity"}`);
+      replace(i, i + 9, `{${FLOAT_KEY}:"-Infinity"}`);
       i += 9;
     } else if (ch === '-' || (ch >= '0' && ch <= '9')) {
       NUMBER.lastIndex = i;
@@ -43,7 +46,7 @@ export function parsePythonJson(text: string): unknown {
       const token = m[0];
       if (!m[1] && !m[2] && token.replace('-', '').length > 15) {
         const big = BigInt(token);
-        if (big > MAX_SAFE || big < -MAX_SAFE) replace(i, i + token.length, `{"${INT_MARK}":"${token}"}`);
+        if (big > MAX_SAFE || big < -MAX_SAFE) replace(i, i + token.length, `{${INT_KEY}:"${token}"}`);
       }
       i += token.length;
     } else {
