@@ -82,6 +82,16 @@ export interface PlanChange {
 export interface RemoteState {
   deployment?: DeploymentRecord;
   endpoint?: EndpointRecord;
+  /**
+   * Records with the same name but another tag, when `deployment` (looked up by (name, tag)) was not found: a
+   * non-empty list makes the plan a tier-4 forced redeploy instead of a first create.
+   */
+  otherTags?: DeploymentRecord[];
+  /**
+   * config.json of the deployed version, when the caller can read it (the local engine; a downloaded tarball): lets
+   * the plan say which part of the content hash changed (pip, apt, env() values, runs) instead of only "it differs".
+   */
+  previousConfig?: DeployConfig;
 }
 
 export interface Plan {
@@ -96,4 +106,6 @@ export interface Plan {
   autoscaling: AutoscalingSettings;
   tier: Tier | 'create';
   changes: PlanChange[];
+  /** What the plan could not compare (e.g. the server does not report docker_login_*), for the user to know. */
+  notes?: string[];
 }
