@@ -10,6 +10,9 @@
 //   {"$class": "Point", "$module": "", "x": 1}        object: class Point of the deployment file, with x = 1;
 //                                                      "$module": "pkg.mod" (absolute) or ".sub" (relative)
 //
+// Numbers: an integral JSON number (even written 2.0) reaches Python as an int, others as floats; integers beyond
+// ±2^53 are kept exact by parseArgsJson and then refused by encode (send them as strings).
+//
 // A marker object holds only its marker key ("$class" also takes "$module" and the attributes). To send a dict
 // whose key really is "$bytes", write it with "$dict". toDisplayJson writes bytes and objects in the same forms.
 import { BOOL_PROBLEM, itemPath, keyPath, WireEncodeError } from './errors';

@@ -78,7 +78,8 @@ export function pythonKeyOf(key: unknown): string {
     case 'bigint':
       return `i${key}`;
     case 'boolean':
-      throw new UnhashableKeyError('bool');
+      // Python could hash it, but no bool can travel (see the table above).
+      throw new TypeError('a bool cannot be a key here: the Vast SDK cannot serialize bool');
   }
   if (key instanceof Uint8Array) return `b${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('base64')}`;
   if (key instanceof PyTuple) return `t${JSON.stringify(key.items.map(pythonKeyOf))}`;

@@ -151,6 +151,7 @@ describe('PyDict and PyTuple', () => {
     assert.throws(() => new PyDict().set([1], 'x'), /unhashable type: 'list'/);
     assert.throws(() => new PyDict().set(new PyDict(), 'x'), /unhashable type: 'dict'/);
     assert.throws(() => new PyDict().set(PyTuple.of([1]), 'x'), /unhashable type: 'list'/);
+    assert.throws(() => new PyDict().set(true, 'x'), /a bool cannot be a key here: the Vast SDK cannot serialize bool/);
   });
 
   test('a PyTuple is frozen', () => {
