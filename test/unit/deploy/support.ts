@@ -8,6 +8,14 @@ import type { DeploymentModel } from '../../../server/src/model/types';
 import { ParsedDocument } from '../../../server/src/parse/pythonParser';
 import { buildBundle, type BuildBundleOptions } from '../../../server/src/deploy/bundle';
 import type { BundleResult, Target } from '../../../server/src/deploy/types';
+import { initPythonParser } from '../../../server/src/analysis/document';
+import { repoRoot } from '../../support/paths';
+
+/** The parser looks for its wasm up to three folders above the bundled test; these tests sit one deeper. */
+export function initParser(): Promise<unknown> {
+  process.env.VAST_WASM_DIR ??= path.join(repoRoot(), 'dist');
+  return initPythonParser();
+}
 
 export function modelOf(text: string): DeploymentModel {
   const doc = new ParsedDocument(text);
