@@ -1,6 +1,7 @@
 // `npm run bench`: runs the benchmark parts and writes each one's results to .bench/<part>.json (gitignored).
 //   node bench/run.mjs [part...] [--cpu-prof]
-// Parts: analysis (language server typing latency, cold start, memory). Later parts (deploy, engine) plug in here.
+// Parts: analysis (language server typing latency, cold start, memory), deploy (bundle+hash and tarball per example).
+// Later parts (engine) plug in here.
 // Benchmarks report, they do not gate: a missed target prints MISSED and still exits 0. Only a crash exits 1.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PARTS = {
   analysis: () => import('./analysis.mjs'),
+  deploy: () => import('./deploy.mjs'),
 };
 
 const args = process.argv.slice(2);

@@ -46,6 +46,8 @@ export interface UnknownValueReport {
   field: string;
   message: string;
   range?: Range;
+  /** `unknown`: only known when Python runs; `error`: known, and the SDK would refuse it (raise). */
+  kind?: 'unknown' | 'error';
 }
 
 export interface Bundle {
@@ -61,6 +63,10 @@ export interface Bundle {
   autoscaling: AutoscalingSettings;
   /** Deployment identity on the server: (name, tag). */
   identity: { name: string; tag: string };
+  /** The console this deployment registers with: the file's `webserver_url` (vast target) or the local engine's. */
+  consoleUrl: string;
+  /** Where its workers report (REPORT_ADDR): from the file's autoscaler_url/instance (vast) or the local engine. */
+  autoscalerUrl: string;
 }
 
 export type BundleResult = { ok: true; bundle: Bundle } | { ok: false; unknowns: UnknownValueReport[] };
