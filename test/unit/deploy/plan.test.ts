@@ -21,6 +21,8 @@ function bundle(overrides: { tag?: string; hash?: string; config?: DeployConfig;
   const cfg = overrides.config ?? config();
   return {
     filePath: '/proj/deploy.py',
+    consoleUrl: 'https://console.vast.ai',
+    autoscalerUrl: 'https://run.vast.ai',
     config: cfg,
     configJson: JSON.stringify(cfg),
     fileHash: overrides.hash ?? HASH_A,
