@@ -5,7 +5,7 @@ const MASK = '***';
 
 // `?api_key=…` / `&api_key=…` in URLs, `Bearer …` in headers or echoed text, `"api_key": "…"` in JSON bodies.
 const PATTERNS: [RegExp, string][] = [
-  [/([?&]api_key=)[^&\s"'#<>]*/gi, `$1${MASK}`],
+  [/([?&]api_key=)[^&\s"'#<>:,;()]*/gi, `$1${MASK}`],
   [/(Bearer\s+)[^\s"',;]+/gi, `$1${MASK}`],
   [/("api_key"\s*:\s*")(?:[^"\\]|\\.)*"/gi, `$1${MASK}"`],
 ];

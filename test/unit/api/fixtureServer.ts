@@ -30,7 +30,7 @@ export type Handler = Reply | ((req: RecordedRequest) => Reply);
 
 export class FixtureServer {
   readonly requests: RecordedRequest[] = [];
-  private readonly routes = new Map<string, Handler[]>();
+  private readonly routes = new Map<string, { handlers: Handler[]; served: number }>();
 
   private constructor(
     private readonly server: http.Server,
@@ -48,11 +48,11 @@ export class FixtureServer {
   }
 
   /**
-   * Answers `METHOD path` (path without query). Several handlers answer successive requests in turn; the last one
-   * repeats.
+   * Answers `METHOD path` (path without query), replacing earlier handlers. Several handlers answer successive
+   * requests in turn; the last one repeats.
    */
   on(method: string, path: string, ...handlers: Handler[]): this {
-    this.routes.set(`${method} ${path}`, handlers);
+    this.routes.set(`${method} ${path}`, { handlers, served: 0 });
     return this;
   }
 
@@ -87,12 +87,11 @@ export class FixtureServer {
       };
       this.requests.push(recorded);
       const key = `${recorded.method} ${recorded.path}`;
-      const handlers = this.routes.get(key);
+      const route = this.routes.get(key);
       let reply: Reply;
-      if (!handlers) reply = { status: 404, json: { error: `no fixture for ${key}` } };
+      if (!route) reply = { status: 404, json: { error: `no fixture for ${key}` } };
       else {
-        const count = this.requests.filter((r) => `${r.method} ${r.path}` === key).length;
-        const handler = handlers[Math.min(count, handlers.length) - 1];
+        const handler = route.handlers[Math.min(route.served++, route.handlers.length - 1)];
         reply = typeof handler === 'function' ? handler(recorded) : handler;
       }
       if (reply.hang) return;
