@@ -1,7 +1,7 @@
 // The generic request layer every call goes through: auth, timeouts, cancellation, retries with backoff, and the
 // translation of every failure into a redacted VastApiError.
 import { fetch as undiciFetch, type Dispatcher, type FormData } from 'undici';
-import { isRetryableStatus, serverMessage, VastApiError, type VastApiErrorCode } from './errors';
+import { abortError, isRetryableStatus, serverMessage, VastApiError, type VastApiErrorCode } from './errors';
 import type { Redactor } from './redact';
 import { deadlineSignal, parseRetryAfter, retryBackoffMs, type NowFn, type RandomFn, type SleepFn } from './timing';
 import { USER_AGENT } from './version';
@@ -87,7 +87,12 @@ export class HttpLayer {
 
   async request(spec: RequestSpec): Promise<HttpResponse> {
     const s = this.settings;
-    const url = buildUrl(spec);
+    let url: string;
+    try {
+      url = buildUrl(spec);
+    } catch {
+      throw new TypeError(this.redact(`${spec.call}: "${spec.url}" is not a valid URL`));
+    }
     const shownUrl = this.redact(url);
     const retries = Math.max(0, spec.retries ?? s.retries);
     const timeoutMs = spec.timeoutMs ?? s.timeoutMs;
@@ -105,7 +110,7 @@ export class HttpLayer {
 
     for (let attempt = 0; ; attempt++) {
       const attempts = attempt + 1;
-      spec.signal?.throwIfAborted();
+      if (spec.signal?.aborted) throw abortError(spec.signal);
       const deadline = deadlineSignal(spec.signal, timeoutMs);
       const started = s.now();
       let status: number;
@@ -123,7 +128,7 @@ export class HttpLayer {
         retryAfter = res.headers.get('retry-after');
         text = await res.text();
       } catch (err) {
-        spec.signal?.throwIfAborted();
+        if (spec.signal?.aborted) throw abortError(spec.signal);
         if (deadline.timedOut()) {
           throw fail('timeout', `${spec.method} ${shownUrl} timed out after ${seconds(timeoutMs)}`, { attempts, cause: err });
         }
@@ -134,7 +139,7 @@ export class HttpLayer {
       this.debug(`${spec.call}: ${spec.method} ${url} → ${status} in ${Math.round(s.now() - started)} ms`);
 
       const ok = spec.okStatuses ? spec.okStatuses.includes(status) : status >= 200 && status < 300;
-      if (ok) return { status, text, data: this.parseBody(spec, status, text, attempts, fail), attempts };
+      if (ok) return { status, text, data: this.parseBody(spec, url, status, text, attempts, fail), attempts };
 
       if (isRetryableStatus(status) && attempt < retries) {
         const hinted = parseRetryAfter(retryAfter, Date.now());
@@ -157,6 +162,7 @@ export class HttpLayer {
 
   private parseBody(
     spec: RequestSpec,
+    url: string,
     status: number,
     text: string,
     attempts: number,
@@ -169,14 +175,14 @@ export class HttpLayer {
       data = JSON.parse(text);
     } catch {
       const snippet = text.trim() ? serverMessage(text) : '(empty body)';
-      throw fail('invalid_response', `HTTP ${status} from ${spec.method} ${this.redact(buildUrl(spec))} is not JSON: ${snippet}`, {
+      throw fail('invalid_response', `HTTP ${status} from ${spec.method} ${this.redact(url)} is not JSON: ${snippet}`, {
         status,
         body: text,
         attempts,
       });
     }
     if (data && typeof data === 'object' && (data as { success?: unknown }).success === false) {
-      throw fail('rejected', `the server refused ${spec.method} ${this.redact(buildUrl(spec))}: ${serverMessage(text)}`, {
+      throw fail('rejected', `the server refused ${spec.method} ${this.redact(url)}: ${serverMessage(text)}`, {
         status,
         body: text,
         attempts,

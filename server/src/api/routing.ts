@@ -184,7 +184,10 @@ export async function callRemote(
         return { response, workerUrl: authData.url, routeMs, callMs: now() - callStart, attempts: attempt + 1 };
       } catch (err) {
         if (!routed) routeMs += now() - routeStart;
-        if (!(err instanceof VastApiError) || !err.retryable) throw err;
+        // A slow autoscaler (one /route/ POST past its 10 s) is connection trouble too; a worker call that ran past
+        // its own limit is not retried (the work may still be running there).
+        const retryable = err instanceof VastApiError && (err.retryable || (err.code === 'timeout' && err.call === 'route'));
+        if (!retryable) throw err;
         if (attempt >= maxRetries) {
           throw new VastApiError(
             http.redact(`callRemote: '${fname}' on endpoint ${endpointId} gave up after ${attempt + 1} attempts; last error: ${err.message}`),

@@ -173,6 +173,13 @@ describe('callRemote', () => {
     assert.equal(result.workerUrl, server.url);
   });
 
+  test('a /route/ POST that times out is retried like a connection error', async () => {
+    server.on('POST', '/route/', { hang: true }, { json: ready() });
+    server.on('POST', '/remote/square', { json: shape('workerOk') });
+    const result = await harness(server, { routeTimeoutMs: 100 }).client.callRemote(7001, 'square', payload);
+    assert.equal(result.attempts, 2);
+  });
+
   test('a non-retryable status (401, 422) fails at once with status and body text', async () => {
     server.on('POST', '/route/', { json: ready() });
     server.on('POST', '/remote/square', { status: 422, json: { auth_data: { signature: 'missing parameter' } } });

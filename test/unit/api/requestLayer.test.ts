@@ -142,6 +142,27 @@ describe('timeouts and cancellation', () => {
   });
 });
 
+describe('injection', () => {
+  test('an injected fetch carries every request, with the headers the client built', async () => {
+    server.on('GET', '/api/v0/deployments/', { json: shape('deployments') });
+    const seen: { url: string; auth: string | null }[] = [];
+    const { client } = harness(server, {
+      fetch: async (input, init) => {
+        seen.push({ url: String(input), auth: new Headers(init?.headers as Record<string, string>).get('authorization') });
+        return new Response(JSON.stringify(shape('deployments')), { status: 200 }) as never;
+      },
+    });
+    assert.equal((await client.listDeployments()).length, 2);
+    assert.deepEqual(seen, [{ url: `${server.url}/api/v0/deployments/?api_key=${USER_KEY}`, auth: `Bearer ${USER_KEY}` }]);
+    assert.equal(server.requests.length, 0, 'nothing reached the network');
+  });
+
+  test('a malformed URL is a clear error, not a crash inside fetch', async () => {
+    const { client } = harness(server);
+    await assert.rejects(client.uploadBundle('not a url', {}, Buffer.alloc(1), 'x.tar.gz'), /uploadBundle: "not a url" is not a valid URL/);
+  });
+});
+
 describe('redaction', () => {
   test('errors never contain the API key: URL, message and echoed body are masked', async () => {
     server.on('PUT', '/api/v0/deployments/', (req) => ({
