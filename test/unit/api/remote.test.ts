@@ -176,7 +176,7 @@ describe('callRemote', () => {
   test('a /route/ POST that times out is retried like a connection error', async () => {
     server.on('POST', '/route/', { hang: true }, { json: ready() });
     server.on('POST', '/remote/square', { json: shape('workerOk') });
-    const result = await harness(server, { routeTimeoutMs: 100 }).client.callRemote(7001, 'square', payload);
+    const result = await harness(server, { routeTimeoutMs: 500 }).client.callRemote(7001, 'square', payload);
     assert.equal(result.attempts, 2);
   });
 
