@@ -115,7 +115,7 @@ export class VastClient {
       remoteMaxRetries: options.remoteMaxRetries ?? 5,
       learnSecret: (secret) => this.redactor.add(secret),
       workerDispatcher: (signal) => this.workerDispatcher(signal),
-      endpoint: (id, signal) => this.cachedEndpoint(id, signal),
+      endpoint: (id, signal, fresh) => (fresh ? this.getEndpoint(id, signal) : this.cachedEndpoint(id, signal)),
     };
   }
 

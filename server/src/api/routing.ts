@@ -28,7 +28,8 @@ export interface RoutingContext {
   remoteMaxRetries: number;
   learnSecret(secret: string): void;
   workerDispatcher(signal?: AbortSignal): Promise<Dispatcher | undefined>;
-  endpoint(endpointId: number, signal?: AbortSignal): Promise<EndpointRecord>;
+  /** The endpoint's name and key, cached; `fresh` re-fetches (after the key was refused). */
+  endpoint(endpointId: number, signal?: AbortSignal, fresh?: boolean): Promise<EndpointRecord>;
 }
 
 export interface RouteUntilReadyOptions {
@@ -171,7 +172,8 @@ export async function callRemote(
     options.onWaiting?.(waiting);
   };
   try {
-    const endpoint = await ctx.endpoint(endpointId, signal);
+    let endpoint = await ctx.endpoint(endpointId, signal);
+    let refreshedKey = false;
     for (let attempt = 0; ; attempt++) {
       const routeStart = now();
       let routed = false;
@@ -184,6 +186,14 @@ export async function callRemote(
         return { response, workerUrl: authData.url, routeMs, callMs: now() - callStart, attempts: attempt + 1 };
       } catch (err) {
         if (!routed) routeMs += now() - routeStart;
+        // A cached endpoint key can go stale (the endpoint was recreated): refetch it once and route again.
+        if (err instanceof VastApiError && err.call === 'route' && (err.status === 401 || err.status === 403) && !refreshedKey) {
+          refreshedKey = true;
+          http.warn(`callRemote: /route/ refused the endpoint key of endpoint ${endpointId} (HTTP ${err.status}); fetching it again`);
+          endpoint = await ctx.endpoint(endpointId, signal, true);
+          attempt--;
+          continue;
+        }
         // A slow autoscaler (one /route/ POST past its 10 s) is connection trouble too; a worker call that ran past
         // its own limit is not retried (the work may still be running there).
         const retryable = err instanceof VastApiError && (err.retryable || (err.code === 'timeout' && err.call === 'route'));

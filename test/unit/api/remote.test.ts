@@ -173,6 +173,24 @@ describe('callRemote', () => {
     assert.equal(result.workerUrl, server.url);
   });
 
+  test('a refused endpoint key (401 from /route/) refetches the endpoint once, then routes with the new key', async () => {
+    const fresh = { result: { ...shape<{ result: object }>('endpoint').result, api_key: 'endpoint-key-7001-rotated' } };
+    server.on('GET', '/api/v0/endptjobs/7001/', { json: shape('endpoint') }, { json: fresh });
+    server.on('POST', '/route/', (req) => ((req.json as { api_key: string }).api_key === 'endpoint-key-7001-rotated' ? { json: ready() } : { status: 401, json: { detail: 'bad endpoint key' } }));
+    server.on('POST', '/remote/square', { json: shape('workerOk') });
+    const result = await harness(server).client.callRemote(7001, 'square', payload);
+    assert.equal(result.attempts, 1);
+    assert.equal(server.requestsTo('GET', '/api/v0/endptjobs/7001/').length, 2);
+    assert.equal(server.requestsTo('POST', '/remote/square')[0].headers.authorization, 'Bearer endpoint-key-7001-rotated');
+
+    server.requests.splice(0);
+    server.on('GET', '/api/v0/endptjobs/7001/', { json: shape('endpoint') });
+    server.on('POST', '/route/', { status: 401, json: { detail: 'bad endpoint key' } });
+    const err = await rejection(harness(server).client.callRemote(7001, 'square', payload));
+    assert.ok(err instanceof VastApiError && err.status === 401);
+    assert.equal(server.requestsTo('POST', '/route/').length, 2, 'one refetch, not a loop');
+  });
+
   test('a /route/ POST that times out is retried like a connection error', async () => {
     server.on('POST', '/route/', { hang: true }, { json: ready() });
     server.on('POST', '/remote/square', { json: shape('workerOk') });
