@@ -1,0 +1,13 @@
+// The Vast API client: one import for the deploy core, CLI and extension.
+export { VastClient, defaultCacheDir, type VastClientOptions, type WorkersResult } from './client';
+export { VastApiError, isAbortError, isRetryableStatus, serverMessage, type VastApiErrorCode } from './errors';
+export type { ApiLogger, FetchLike } from './http';
+export { redact, Redactor } from './redact';
+export { ApiKeyNotFoundError, apiKeyLocations, resolveApiKey, type ResolvedApiKey } from './apiKey';
+export { autoscalerUrlFor, cloudTarget, localTarget, type CloudTargetOptions } from './targets';
+export { vastRootCa, rootCaCachePath, certificateToPem, VAST_ROOT_CA_PATH } from './tls';
+export type { CallRemoteOptions, CallRemoteResult, RouteEndpoint, RouteUntilReadyOptions } from './routing';
+export { ROUTE_COST, ROUTE_REPLAY_TIMEOUT, isRouteReady } from './routing';
+export { heartbeatIntervalMs } from './heartbeat';
+export { retryBackoffMs, routeWaitMs, sleep, type SleepFn } from './timing';
+export { CLIENT_VERSION, USER_AGENT } from './version';

@@ -1,0 +1,256 @@
+// The remote-call path (spec §4): route polling on the autoscaler, the worker call, and callRemote which ties them
+// together with a capped retry policy (the SDK retries 408/429/5xx forever; we never do).
+import type { Dispatcher } from 'undici';
+import type {
+  EndpointRecord,
+  RouteReady,
+  RouteRequest,
+  RouteResponse,
+  RouteWaiting,
+  WorkerCallBody,
+  WorkerCallResponse,
+} from '../protocol/vast';
+import { VastApiError } from './errors';
+import { joinUrl, type HttpLayer } from './http';
+import { deadlineSignal, retryBackoffMs, routeWaitMs } from './timing';
+
+export const ROUTE_COST = 100;
+export const ROUTE_REPLAY_TIMEOUT = 60.0;
+
+/** What routing needs to know about an endpoint: its name and its own key. */
+export type RouteEndpoint = Pick<EndpointRecord, 'endpoint_name' | 'api_key'>;
+
+export interface RoutingContext {
+  http: HttpLayer;
+  autoscalerUrl: string;
+  routeTimeoutMs: number;
+  workerTimeoutMs: number;
+  remoteMaxRetries: number;
+  learnSecret(secret: string): void;
+  workerDispatcher(signal?: AbortSignal): Promise<Dispatcher | undefined>;
+  /** The endpoint's name and key, cached; `fresh` re-fetches (after the key was refused). */
+  endpoint(endpointId: number, signal?: AbortSignal, fresh?: boolean): Promise<EndpointRecord>;
+}
+
+export interface RouteUntilReadyOptions {
+  signal?: AbortSignal;
+  /** Give up after this long (default: wait as long as it takes, like the SDK). */
+  timeoutMs?: number;
+  /** Called with every WAITING answer (its `status` says why: "Stopped", "2 loading", …). */
+  onWaiting?: (waiting: RouteWaiting) => void;
+}
+
+export interface CallRemoteOptions extends RouteUntilReadyOptions {
+  /** Re-routes after a retryable failure; default the client's remoteMaxRetries (5). */
+  maxRetries?: number;
+  /** Called before each retry with the failure that caused it. */
+  onRetry?: (error: VastApiError, attempt: number) => void;
+}
+
+export interface CallRemoteResult {
+  response: WorkerCallResponse;
+  /** The worker that answered. */
+  workerUrl: string;
+  /** Time spent routing (waiting for a worker), summed over attempts. */
+  routeMs: number;
+  /** Duration of the worker call that succeeded. */
+  callMs: number;
+  /** 1 + the number of retries it took. */
+  attempts: number;
+}
+
+export function isRouteReady(response: RouteResponse): response is RouteReady {
+  return typeof response.url === 'string' && response.url.length > 0;
+}
+
+/** One POST /route/ (10 s, no retries), authenticated with the endpoint key. */
+export async function route(ctx: RoutingContext, request: RouteRequest, signal?: AbortSignal, timeoutMs?: number): Promise<RouteResponse> {
+  ctx.learnSecret(request.api_key);
+  const url = joinUrl(ctx.autoscalerUrl, '/route/');
+  const res = await ctx.http.request({
+    call: 'route',
+    method: 'POST',
+    url,
+    auth: { key: request.api_key, query: true },
+    json: request,
+    retries: 0,
+    timeoutMs: timeoutMs ?? ctx.routeTimeoutMs,
+    signal,
+    expect: 'json',
+  });
+  const data = res.data as RouteResponse | null;
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    throw invalid(ctx, 'route', url, `the route answer is not an object: ${res.text.slice(0, 200)}`, res);
+  }
+  return data;
+}
+
+/** Polls /route/ with the same request_idx until a worker is ready (spec §4 step 3). */
+export async function routeUntilReady(ctx: RoutingContext, endpoint: RouteEndpoint, options: RouteUntilReadyOptions = {}): Promise<RouteReady> {
+  const { http } = ctx;
+  const { now, sleep, random } = http.settings;
+  const deadline = options.timeoutMs === undefined ? Infinity : now() + options.timeoutMs;
+  let requestIdx = 0;
+  let lastStatus: string | undefined;
+  for (let n = 0; ; n++) {
+    const remaining = deadline - now();
+    if (remaining <= 0) throw routeTimeout(ctx, endpoint, options.timeoutMs!, lastStatus);
+    let answer: RouteResponse;
+    try {
+      answer = await route(
+        ctx,
+        { endpoint: endpoint.endpoint_name, api_key: endpoint.api_key, cost: ROUTE_COST, request_idx: requestIdx, replay_timeout: ROUTE_REPLAY_TIMEOUT },
+        options.signal,
+        Math.min(ctx.routeTimeoutMs, remaining),
+      );
+    } catch (err) {
+      if (err instanceof VastApiError && err.code === 'timeout' && deadline - now() <= 0) {
+        throw routeTimeout(ctx, endpoint, options.timeoutMs!, lastStatus);
+      }
+      throw err;
+    }
+    if (isRouteReady(answer)) return answer;
+    lastStatus = typeof answer.status === 'string' ? answer.status : JSON.stringify(answer.status ?? null);
+    if (typeof answer.request_idx === 'number') requestIdx = answer.request_idx;
+    options.onWaiting?.(answer);
+    const wait = Math.min(routeWaitMs(n, random), Math.max(0, deadline - now()));
+    await sleep(wait, options.signal);
+  }
+}
+
+/** One worker call: POST {url}/remote/{fname} with the route answer as auth_data (spec §4 step 4); no retries. */
+export async function callWorker(
+  ctx: RoutingContext,
+  authData: RouteReady,
+  fname: string,
+  payload: WorkerCallBody['payload'],
+  endpointKey: string,
+  signal?: AbortSignal,
+): Promise<WorkerCallResponse> {
+  ctx.learnSecret(endpointKey);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(fname)) throw new TypeError(`callWorker: "${fname}" is not a Python function name`);
+  const url = joinUrl(authData.url, `/remote/${fname}`);
+  const body: WorkerCallBody = { auth_data: authData, session_id: null, payload };
+  const res = await ctx.http.request({
+    call: 'callWorker',
+    method: 'POST',
+    url,
+    auth: { key: endpointKey, query: true },
+    json: body,
+    retries: 0,
+    timeoutMs: ctx.workerTimeoutMs,
+    signal,
+    dispatcher: await ctx.workerDispatcher(signal),
+    expect: 'json',
+  });
+  const data = res.data as WorkerCallResponse | null;
+  const result = data && typeof data === 'object' ? (data as { result?: unknown }).result : undefined;
+  if (!result || typeof result !== 'object' || !('ok' in result || 'err' in result)) {
+    throw invalid(ctx, 'callWorker', url, `the worker's answer has no result.ok or result.err: ${res.text.slice(0, 200)}`, res);
+  }
+  return data!;
+}
+
+/** Endpoint lookup, route, worker call; connection errors and 408/429/5xx re-route and retry up to a cap. */
+export async function callRemote(
+  ctx: RoutingContext,
+  endpointId: number,
+  fname: string,
+  payload: WorkerCallBody['payload'],
+  options: CallRemoteOptions = {},
+): Promise<CallRemoteResult> {
+  const { http } = ctx;
+  const { now, sleep, random } = http.settings;
+  const maxRetries = Math.max(0, options.maxRetries ?? ctx.remoteMaxRetries);
+  // One deadline for the whole call (lookup, every route wait, every worker call, the backoffs between them).
+  const overall = deadlineSignal(options.signal, options.timeoutMs);
+  const signal = overall.signal;
+  let routeMs = 0;
+  let lastStatus: string | undefined;
+  const onWaiting = (waiting: RouteWaiting) => {
+    lastStatus = typeof waiting.status === 'string' ? waiting.status : undefined;
+    options.onWaiting?.(waiting);
+  };
+  try {
+    let endpoint = await ctx.endpoint(endpointId, signal);
+    let refreshedKey = false;
+    for (let attempt = 0; ; attempt++) {
+      const routeStart = now();
+      let routed = false;
+      try {
+        const authData = await routeUntilReady(ctx, endpoint, { signal, onWaiting });
+        routed = true;
+        routeMs += now() - routeStart;
+        const callStart = now();
+        const response = await callWorker(ctx, authData, fname, payload, endpoint.api_key, signal);
+        return { response, workerUrl: authData.url, routeMs, callMs: now() - callStart, attempts: attempt + 1 };
+      } catch (err) {
+        if (!routed) routeMs += now() - routeStart;
+        // A cached endpoint key can go stale (the endpoint was recreated): refetch it once and route again.
+        if (err instanceof VastApiError && err.call === 'route' && (err.status === 401 || err.status === 403) && !refreshedKey) {
+          refreshedKey = true;
+          http.warn(`callRemote: /route/ refused the endpoint key of endpoint ${endpointId} (HTTP ${err.status}); fetching it again`);
+          endpoint = await ctx.endpoint(endpointId, signal, true);
+          attempt--;
+          continue;
+        }
+        // A slow autoscaler (one /route/ POST past its 10 s) is connection trouble too; a worker call that ran past
+        // its own limit is not retried (the work may still be running there).
+        const retryable = err instanceof VastApiError && (err.retryable || (err.code === 'timeout' && err.call === 'route'));
+        if (!retryable) throw err;
+        if (attempt >= maxRetries) {
+          throw new VastApiError(
+            http.redact(`callRemote: '${fname}' on endpoint ${endpointId} gave up after ${attempt + 1} attempts; last error: ${err.message}`),
+            { code: err.code, call: 'callRemote', method: err.method, url: err.url, status: err.status, body: err.body, attempts: attempt + 1, cause: err },
+          );
+        }
+        const waitMs = retryBackoffMs(attempt, random);
+        http.warn(`callRemote: '${fname}' attempt ${attempt + 1} failed (${err.message}); re-routing in ${(waitMs / 1000).toFixed(1)} s`);
+        options.onRetry?.(err, attempt + 1);
+        await sleep(waitMs, signal);
+      }
+    }
+  } catch (err) {
+    if (overall.timedOut() && !options.signal?.aborted) throw remoteTimeout(ctx, endpointId, fname, options.timeoutMs!, lastStatus, err);
+    throw err;
+  } finally {
+    overall.dispose();
+  }
+}
+
+function invalid(ctx: RoutingContext, call: string, url: string, message: string, res: { status: number; text: string }): VastApiError {
+  return new VastApiError(ctx.http.redact(`${call}: ${message}`), {
+    code: 'invalid_response',
+    call,
+    method: 'POST',
+    url: ctx.http.redact(url),
+    status: res.status,
+    body: ctx.http.redact(res.text.slice(0, 4096)),
+  });
+}
+
+function routeTimeout(ctx: RoutingContext, endpoint: RouteEndpoint, timeoutMs: number, lastStatus: string | undefined): VastApiError {
+  const why = lastStatus ? ` (last status: ${lastStatus})` : '';
+  return new VastApiError(
+    ctx.http.redact(`routeUntilReady: no worker of endpoint '${endpoint.endpoint_name}' became ready within ${timeoutMs / 1000} s${why}`),
+    { code: 'timeout', call: 'routeUntilReady', method: 'POST', url: ctx.http.redact(joinUrl(ctx.autoscalerUrl, '/route/')) },
+  );
+}
+
+function remoteTimeout(
+  ctx: RoutingContext,
+  endpointId: number,
+  fname: string,
+  timeoutMs: number,
+  lastStatus: string | undefined,
+  cause: unknown,
+): VastApiError {
+  const why = lastStatus ? ` (still waiting for a worker; last status: ${lastStatus})` : '';
+  return new VastApiError(ctx.http.redact(`callRemote: '${fname}' on endpoint ${endpointId} got no result within ${timeoutMs / 1000} s${why}`), {
+    code: 'timeout',
+    call: 'callRemote',
+    method: 'POST',
+    url: cause instanceof VastApiError ? cause.url : '',
+    cause,
+  });
+}
