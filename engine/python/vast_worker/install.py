@@ -16,6 +16,9 @@ PIP_LOG_TAIL_LINES = 40
 RUN_LOG_TAIL_LINES = 30
 VENV_LOCK_WAIT_S = 1800.0
 
+# Child processes running now (pip, runs), so a SIGTERM can stop them instead of waiting for them.
+running_processes: "set[subprocess.Popen]" = set()
+
 
 class InstallError(RuntimeError):
     """A config.json step failed; the message is what the worker reports as error_msg."""
@@ -107,12 +110,16 @@ def _run_logged(cmd: List[str], tail_lines: int, cwd: Optional[str] = None,
     except OSError as e:
         return 127, f"cannot start {cmd[0]!r}: {e}"
     assert proc.stdout is not None
-    for raw in proc.stdout:
-        line = raw.decode("utf-8", "replace")
-        sys.stdout.write(line)
-        tail.append(line)
-    sys.stdout.flush()
-    return proc.wait(), _tail(tail)
+    running_processes.add(proc)
+    try:
+        for raw in proc.stdout:
+            line = raw.decode("utf-8", "replace")
+            sys.stdout.write(line)
+            tail.append(line)
+        sys.stdout.flush()
+        return proc.wait(), _tail(tail)
+    finally:
+        running_processes.discard(proc)
 
 
 def _venv_python(venv_dir: str) -> str:
