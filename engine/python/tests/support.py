@@ -112,12 +112,15 @@ class FakeEngine:
                 elif self.path == "/blob":
                     self._reply(200, engine.tarball, "application/gzip")
                 elif self.path == "/pubkey/":
-                    self._reply(200, engine.keys.public_pem.encode(), "text/plain")
+                    if self._authorized():
+                        self._reply(200, engine.keys.public_pem.encode(), "text/plain")
                 else:
                     self._reply(404, b"{}")
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+                if not self._authorized():
+                    return
                 with engine.cond:
                     if self.path == "/worker_status/":
                         engine.reports.append(body)

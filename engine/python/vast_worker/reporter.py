@@ -37,12 +37,14 @@ class WorkerStats:
 
 
 class StatusReporter:
-    def __init__(self, report_addrs: List[str], worker_id: Any, mtoken: str, url: str, stats: WorkerStats):
+    def __init__(self, report_addrs: List[str], worker_id: Any, mtoken: str, url: str, stats: WorkerStats,
+                 api_key: str = ""):
         self.report_addrs = [a.strip().rstrip("/") for a in report_addrs if a.strip()]
         self.worker_id = worker_id
         self.mtoken = mtoken
         self.url = url
         self.stats = stats
+        self.api_key = api_key  # CONTAINER_API_KEY, sent as Bearer
         self._kick = asyncio.Event()
         self._lock = asyncio.Lock()
         self._last_sent: Optional[Dict[str, Any]] = None
@@ -81,7 +83,8 @@ class StatusReporter:
             body = self.body()
             for addr in self.report_addrs:
                 try:
-                    status, raw = await http_client.request("POST", f"{addr}/worker_status/", body, timeout=10.0)
+                    status, raw = await http_client.request("POST", f"{addr}/worker_status/", body,
+                                                             bearer=self.api_key, timeout=10.0)
                 except OSError as e:
                     last = f"{addr}: {e}"
                     continue

@@ -65,7 +65,7 @@ class Worker:
         self.url = f"http://{self.env.public_ip}:{port}"
         log(f"listening on {self.url}")
         self.reporter = StatusReporter(self.env.report_addrs, self.env.worker_id, self.env.master_token, self.url,
-                                       self.stats)
+                                       self.stats, self.env.api_key)
         self.reporter.start()
         self.spawn(self.boot())
 
@@ -378,7 +378,7 @@ class Worker:
         for addr in self.env.report_addrs:
             try:
                 code, _ = await http_client.request("POST", f"{addr.strip().rstrip('/')}/delete_requests/", body,
-                                                    timeout=10.0)
+                                                    bearer=self.env.api_key, timeout=10.0)
                 if 200 <= code < 300:
                     return
             except OSError:
