@@ -1,9 +1,11 @@
 """Full boots of `python -m vast_worker` against a fake engine: the CONTRACT's lifecycle end to end."""
 
+import io
 import os
 import sys
 import textwrap
 import unittest
+import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from support import (REPO_ROOT, WAIT_S, FakeEngine, KeyPair, Sandbox, WorkerProcess,  # noqa: E402
@@ -297,6 +299,54 @@ class BootFailures(BootCase):
         self.assertIn("vast-no-such-package-xyz", msg.split("failed", 1)[1])  # pip's own log tail
         venvs = os.path.join(self.sandbox.root, "venvs")
         self.assertEqual([n for n in os.listdir(venvs) if not n.endswith(".lock")], [])  # no half-made venv kept
+
+
+def tiny_wheel() -> bytes:
+    """A pure-Python wheel built by hand, so pip can install it with --no-index (no network, no build backend)."""
+    files = {
+        "vasthello/__init__.py": "GREETING = 'hi from the venv'\n",
+        "vasthello-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: vasthello\nVersion: 1.0\n",
+        "vasthello-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = "".join(f"{name},,\n" for name in files) + "vasthello-1.0.dist-info/RECORD,,\n"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+        z.writestr("vasthello-1.0.dist-info/RECORD", record)
+    return buf.getvalue()
+
+
+class PipInstalls(BootCase):
+    def test_venv_is_built_imported_from_and_reused(self) -> None:
+        source = textwrap.dedent('''
+            from vastai import Deployment
+            app = Deployment(name="venv-demo")
+
+            @app.remote(benchmark_dataset=[{}])
+            async def hello():
+                import vasthello
+                return vasthello.GREETING
+        ''')
+        wheel = "./wheels/vasthello-1.0-py3-none-any.whl"
+        tarball = make_tarball({
+            "./config.json": config_json("venv-demo", pip_installs=[wheel]).encode(),
+            "./deployment.py": source.encode(),
+            wheel: tiny_wheel(),
+        })
+        worker = self.start(tarball, {"PIP_NO_INDEX": "1"})
+        url = self.engine.wait_ready()["url"]
+        self.assertEqual(self.call(url, "hello", {}), (200, {"result": {"ok": "hi from the venv"}}))
+        self.assertEqual(worker.terminate(), 0)
+        venvs = os.path.join(self.sandbox.root, "venvs")
+        self.assertEqual(len([n for n in os.listdir(venvs) if not n.endswith(".lock")]), 1)
+        # a second worker of the same deployment reuses the cached venv instead of running pip again
+        self.engine.reports.clear()
+        second = WorkerProcess(self.engine, self.sandbox.workdir, {"PIP_NO_INDEX": "1"})
+        self.addCleanup(second.kill)
+        self.engine.wait_ready()
+        self.assertIn("pip: reusing cached venv", second.output())
+        self.assertEqual(second.terminate(), 0)
 
 
 if __name__ == "__main__":
