@@ -3,6 +3,8 @@
 //   1. build      node scripts/build.mjs, node scripts/build-exthost.mjs   (a failure counts as 1 failed)
 //   2. typecheck  npx tsc -p . --noEmit                                    (a failure counts as 1 failed)
 //   3. unit + LSP node --test out/test/                                     (its own pass/fail counts)
+//   3b. Python    python3 -m unittest discover -s tests in engine/python    (the worker runtime; its own counts;
+//                 runs even when the build failed; $VAST_TEST_PYTHON picks the interpreter)
 //   4. VS Code    extension-host tests and UI tests in a real VS Code (code-server + headless Chromium), when
 //                 code-server is available: $CODE_SERVER, the cache of scripts/code-server.mjs, or
 //                 VAST_TEST_VSCODE=1 (installs it). `npm test -- --no-vscode` skips this layer.
@@ -28,9 +30,9 @@ const secs = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const header = (title) => console.log(`\n=== ${title}`);
 
 /** Runs a command in the repo root; echoes its output and resolves to { code, output }. */
-function run(cmd, cmdArgs, { capture = false } = {}) {
+function run(cmd, cmdArgs, { capture = false, cwd = root } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, cmdArgs, { cwd: root, stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'] });
+    const child = spawn(cmd, cmdArgs, { cwd, stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'] });
     let output = '';
     if (capture) {
       child.stdout.on('data', (d) => {
@@ -92,6 +94,33 @@ async function nodeTests() {
   }
 }
 
+/** The worker runtime's unittest suite; counts come from unittest's "Ran N tests" and "FAILED (...)" lines. */
+async function pythonTests() {
+  header('Python worker runtime tests: python3 -m unittest discover -s tests (engine/python)');
+  const start = Date.now();
+  const python = process.env.VAST_TEST_PYTHON || (process.platform === 'win32' ? 'python' : 'python3');
+  const probe = await run(python, ['-c', 'import sys; assert sys.version_info >= (3, 9), sys.version'], { capture: true });
+  if (probe.code !== 0) {
+    console.log(`--- Python tests: FAILED: ${python} is missing or older than 3.9 (the worker runtime needs Python >= 3.9; ` +
+      'install it or set VAST_TEST_PYTHON to an interpreter)');
+    failed++;
+    return;
+  }
+  const { code, output } = await run(python, ['-m', 'unittest', 'discover', '-s', 'tests', '-v'], {
+    capture: true,
+    cwd: join(root, 'engine/python'),
+  });
+  const ran = Number(/^Ran (\d+) tests? in /m.exec(output)?.[1] ?? 0);
+  const summary = /^(?:OK|FAILED) \(([^)]*)\)$/m.exec(output)?.[1] ?? '';
+  const field = (name) => Number(new RegExp(`\\b${name}=(\\d+)`).exec(summary)?.[1] ?? 0);
+  let f = field('failures') + field('errors') + field('unexpected successes');
+  const p = Math.max(0, ran - f - field('skipped') - field('expected failures'));
+  if (code !== 0 && f === 0) f = 1; // crashed before or outside the tests (import error, no "Ran" line)
+  passed += p;
+  failed += f;
+  console.log(`--- Python tests: ${p} passed, ${f} failed in ${secs(start)}`);
+}
+
 /** Runs a test/e2e/run.mjs mode and adds the counts of its `<mode>: N passed, N failed` line. */
 async function e2e(title, mode, modeArgs) {
   header(title);
@@ -120,6 +149,7 @@ async function vscodeLayers() {
 
 const built = (await gate('build', 'node', ['scripts/build.mjs'])) && (await gate('build extension-host tests', 'node', ['scripts/build-exthost.mjs']));
 await gate('typecheck', 'npx', ['tsc', '-p', '.', '--noEmit']);
+await pythonTests();
 if (built) {
   await nodeTests();
   await vscodeLayers();

@@ -1,0 +1,91 @@
+import io
+import os
+import sys
+import tarfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from support import Sandbox, make_tarball  # noqa: E402
+
+from vast_worker.extract import UnsafeTarball, safe_extract  # noqa: E402
+
+
+def tarball_with(members):
+    """members: list of TarInfo-building (name, kind, payload/linkname)."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for name, kind, data in members:
+            info = tarfile.TarInfo(name)
+            if kind == "file":
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+            else:
+                info.type = tarfile.SYMTYPE if kind == "symlink" else tarfile.LNKTYPE
+                info.linkname = data
+                tar.addfile(info)
+    return buf.getvalue()
+
+
+class SafeExtraction(unittest.TestCase):
+    def setUp(self) -> None:
+        self.sandbox = Sandbox()
+        self.dest = self.sandbox.workdir
+
+    def tearDown(self) -> None:
+        self.sandbox.close()
+
+    def extract(self, data: bytes):
+        path = os.path.join(self.sandbox.root, "t.tar.gz")
+        with open(path, "wb") as f:
+            f.write(data)
+        return safe_extract(path, self.dest)
+
+    def test_normal_and_absolute_members(self) -> None:
+        written = self.extract(make_tarball({
+            "./config.json": b"{}", "./deployment.py": b"x = 1\n", "/app/weights/model.pt": b"W",
+            "rel/a.txt": b"z",
+        }))
+        self.assertEqual(sorted(written), ["app/weights/model.pt", "config.json", "deployment.py", "rel/a.txt"])
+        # the absolute copy() destination lands under the worker folder, not at /app
+        with open(os.path.join(self.dest, "app", "weights", "model.pt"), "rb") as f:
+            self.assertEqual(f.read(), b"W")
+        self.assertFalse(os.path.exists("/app/weights/model.pt"))
+
+    def test_dotdot_escape_is_refused_before_writing_anything(self) -> None:
+        with self.assertRaises(UnsafeTarball) as cm:
+            self.extract(make_tarball({"./deployment.py": b"ok", "../evil.txt": b"x"}))
+        self.assertIn("..", str(cm.exception))
+        self.assertEqual(os.listdir(self.dest), [])
+        self.assertFalse(os.path.exists(os.path.join(self.sandbox.root, "evil.txt")))
+        with self.assertRaises(UnsafeTarball):
+            self.extract(make_tarball({"a/../../evil.txt": b"x"}))
+
+    def test_dotdot_that_stays_inside_is_fine(self) -> None:
+        self.assertEqual(self.extract(make_tarball({"a/../b.txt": b"x"})), ["b.txt"])
+
+    def test_links_escaping_are_refused(self) -> None:
+        for members in (
+            [("link", "symlink", "/etc")],
+            [("sub/link", "symlink", "../../outside")],
+            [("hard", "hardlink", "../outside")],
+        ):
+            with self.subTest(members[0][0]):
+                with self.assertRaises(UnsafeTarball):
+                    self.extract(tarball_with(members))
+
+    def test_symlink_inside_is_kept(self) -> None:
+        self.extract(tarball_with([("data/a.txt", "file", b"A"), ("alias", "symlink", "data/a.txt")]))
+        with open(os.path.join(self.dest, "alias")) as f:
+            self.assertEqual(f.read(), "A")
+
+    def test_writing_through_a_preexisting_outside_link_is_refused(self) -> None:
+        outside = os.path.join(self.sandbox.root, "outside")
+        os.makedirs(outside)
+        os.symlink(outside, os.path.join(self.dest, "app"))
+        with self.assertRaises(UnsafeTarball):
+            self.extract(make_tarball({"/app/x.txt": b"x"}))
+        self.assertEqual(os.listdir(outside), [])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,141 @@
+"""A small HTTP/1.1 server on asyncio streams: keep-alive, Content-Length (and chunked) request bodies, JSON replies.
+
+Enough for the engine's calls to /remote/<fname> and /pyworker/update; no third-party packages.
+"""
+
+import asyncio
+import json
+from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
+
+from .log import log
+
+MAX_HEADER_BYTES = 64 * 1024
+REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
+           405: "Method Not Allowed", 410: "Gone", 411: "Length Required", 413: "Payload Too Large",
+           422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error",
+           503: "Service Unavailable"}
+
+
+class Request:
+    def __init__(self, method: str, target: str, version: str, headers: Dict[str, str], body: bytes):
+        self.method = method
+        self.path = target.split("?", 1)[0]
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.body = body
+
+    def json(self) -> Any:
+        return json.loads(self.body.decode("utf-8"))
+
+
+Response = Tuple[int, Any]  # (status, JSON-able body)
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+async def _read_body(reader: asyncio.StreamReader, headers: Dict[str, str]) -> bytes:
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        chunks = []
+        while True:
+            size_line = await reader.readline()
+            try:
+                size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+            except ValueError:
+                raise BadRequest(400, "bad chunk size") from None
+            if size == 0:
+                while (await reader.readline()) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(chunks)
+            chunks.append(await reader.readexactly(size))
+            await reader.readline()
+    length = headers.get("content-length")
+    if length is None:
+        return b""
+    try:
+        n = int(length)
+    except ValueError:
+        raise BadRequest(400, "bad Content-Length") from None
+    return await reader.readexactly(n) if n > 0 else b""
+
+
+async def _read_request(reader: asyncio.StreamReader) -> Optional[Request]:
+    line = await reader.readline()
+    if not line:
+        return None
+    while line in (b"\r\n", b"\n"):  # tolerate stray CRLF between pipelined requests
+        line = await reader.readline()
+        if not line:
+            return None
+    parts = line.decode("latin-1").strip().split(" ")
+    if len(parts) != 3:
+        raise BadRequest(400, "malformed request line")
+    method, target, version = parts
+    headers: Dict[str, str] = {}
+    total = len(line)
+    while True:
+        h = await reader.readline()
+        total += len(h)
+        if total > MAX_HEADER_BYTES:
+            raise BadRequest(413, "headers too large")
+        if h in (b"\r\n", b"\n", b""):
+            break
+        name, _, value = h.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    body = await _read_body(reader, headers)
+    return Request(method.upper(), target, version, headers, body)
+
+
+def _encode(status: int, body: Any, keep_alive: bool) -> bytes:
+    payload = json.dumps(body).encode("utf-8")
+    head = (f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}\r\n"
+            "Content-Type: application/json\r\n"
+            f"Content-Length: {len(payload)}\r\n"
+            f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n")
+    return head.encode("latin-1") + payload
+
+
+async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, handler: Handler) -> None:
+    try:
+        while True:
+            try:
+                request = await _read_request(reader)
+            except BadRequest as e:
+                writer.write(_encode(e.status, {"error": str(e)}, False))
+                await writer.drain()
+                return
+            except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError, ValueError):
+                return
+            if request is None:
+                return
+            connection = request.headers.get("connection", "").lower()
+            keep_alive = connection != "close" and (request.version == "HTTP/1.1" or connection == "keep-alive")
+            try:
+                status, body = await handler(request)
+            except Exception as e:  # a bug in a handler must not kill the connection loop silently
+                log(f"HTTP handler error on {request.method} {request.path}: {type(e).__name__}: {e}")
+                status, body = 500, {"error": f"{type(e).__name__}: {e}"}
+            writer.write(_encode(status, body, keep_alive))
+            await writer.drain()
+            if not keep_alive:
+                return
+    except (ConnectionError, asyncio.CancelledError):
+        pass
+    finally:
+        try:
+            writer.close()
+        except Exception:
+            pass
+
+
+async def start_server(host: str, port: int, handler: Handler) -> Tuple[asyncio.AbstractServer, int]:
+    """Starts serving; returns the server and the bound port (port 0 picks a free one)."""
+    server = await asyncio.start_server(lambda r, w: _serve_connection(r, w, handler), host, port,
+                                        limit=MAX_HEADER_BYTES)
+    bound = server.sockets[0].getsockname()[1]
+    return server, bound

@@ -1,0 +1,386 @@
+"""The worker process: boot sequence, HTTP routes, soft update and shutdown (engine/CONTRACT.md)."""
+
+import asyncio
+import os
+import time
+from typing import Any, Dict, List, Optional, Tuple
+
+from . import codec, http_client, install, loader, signature
+from .benchmark import WORKLOAD_PER_REQUEST, BenchmarkError, BenchmarkInputs, run_benchmark
+from .http_server import Request, Response, start_server
+from .loader import LoadedDeployment, WorkerFailure, short_traceback
+from .log import log
+from .queue import FunctionQueue, QueueFull, WorkerLoad
+from .reporter import StatusReporter, WorkerStats
+
+AUTH_FIELDS = ("cost", "endpoint", "reqnum", "request_idx", "signature", "url")
+PUBKEY_RETRY_DELAYS_S = (1, 2, 4, 8)
+CONTEXT_EXIT_TIMEOUT_S = 30.0
+
+
+class WorkerEnv:
+    def __init__(self, environ: Dict[str, str]):
+        self.deployment_id = environ.get("DEPLOYMENT_ID", "")
+        container_id = environ.get("CONTAINER_ID", "0")
+        self.worker_id: Any = int(container_id) if container_id.isdigit() else container_id
+        self.api_key = environ.get("CONTAINER_API_KEY") or environ.get("VAST_API_KEY", "")
+        self.master_token = environ.get("MASTER_TOKEN", "")
+        self.api_url = environ.get("VAST_API_URL") or "https://console.vast.ai"
+        self.report_addrs = [a for a in environ.get("REPORT_ADDR", "").split(",") if a.strip()]
+        self.public_ip = environ.get("PUBLIC_IPADDR") or "127.0.0.1"
+        self.port = int(environ.get("WORKER_PORT") or "0")
+        self.use_ssl = environ.get("USE_SSL", "false").lower() == "true"
+        self.unsecured = environ.get("UNSECURED", "").lower() == "true"
+        self.venv_cache = environ.get("VAST_VENV_CACHE") or os.path.join(
+            os.path.expanduser("~"), ".cache", "vast-worker", "venvs")
+
+
+class Worker:
+    def __init__(self, env: WorkerEnv, cwd: str):
+        self.env = env
+        self.cwd = cwd
+        self.started_at = time.monotonic()
+        self.stats = WorkerStats()
+        self.load = WorkerLoad()
+        self.phase = "booting"  # booting → ready ⇄ updating; failed / stopping end the process
+        self.deployment: Optional[LoadedDeployment] = None
+        self.queues: Dict[str, FunctionQueue] = {}
+        self.entered: List[Tuple[type, Any]] = []
+        self.pubkey: Optional[Tuple[int, int]] = None
+        self.reporter: Optional[StatusReporter] = None
+        self.server: Optional[asyncio.AbstractServer] = None
+        self.url = ""
+        self.in_flight = 0
+        self.update_pending = False
+        self.tasks: List["asyncio.Task[Any]"] = []
+        self.done = asyncio.Event()
+        self.exit_code = 0
+
+    # -- lifecycle ----------------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Binds the HTTP server first, so every report (even a boot error) carries the worker's url."""
+        if self.env.use_ssl:
+            log("USE_SSL=true is ignored: the local worker serves plain HTTP on loopback")
+        self.server, port = await start_server("127.0.0.1", self.env.port, self.handle)
+        self.url = f"http://{self.env.public_ip}:{port}"
+        log(f"listening on {self.url}")
+        self.reporter = StatusReporter(self.env.report_addrs, self.env.worker_id, self.env.master_token, self.url,
+                                       self.stats, self.env.api_key)
+        self.reporter.start()
+        self.spawn(self.boot())
+
+    def spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self.tasks.append(task)
+        task.add_done_callback(lambda t: self.tasks.remove(t) if t in self.tasks else None)
+
+    async def boot(self) -> None:
+        try:
+            dep = await self._load_code()
+            await self._fetch_pubkey()
+            await self._activate(dep)
+        except WorkerFailure as e:
+            await self.fail(str(e))
+            return
+        except Exception as e:  # a bug of ours: still report it rather than hang in "loading"
+            await self.fail(f"worker runtime error: {short_traceback(e)}")
+            return
+        if self.update_pending:
+            self.update_pending = False
+            self.spawn(self.soft_update())
+
+    async def _load_code(self) -> LoadedDeployment:
+        env = self.env
+        log(f"downloading deployment {env.deployment_id} from {env.api_url}")
+        await asyncio.to_thread(loader.download_and_extract, env.api_url, env.deployment_id, env.api_key, self.cwd)
+        self.stats.additional_disk_usage = await asyncio.to_thread(loader.disk_usage_gb, self.cwd)
+        config, venv = await asyncio.to_thread(loader.install_steps, self.cwd, env.venv_cache)
+        dep = await asyncio.to_thread(loader.import_deployment, self.cwd, config, venv)
+        names = ", ".join(dep.functions)
+        log(f"imported deployment {dep.app.name!r}: remote functions {names}; benchmark on {dep.benchmarked.name}")
+        return dep
+
+    async def _fetch_pubkey(self) -> None:
+        last = "no REPORT_ADDR"
+        for attempt, delay in enumerate((*PUBKEY_RETRY_DELAYS_S, None)):
+            for addr in self.env.report_addrs:
+                url = f"{addr.strip().rstrip('/')}/pubkey/"
+                try:
+                    status, raw = await http_client.request("GET", url, bearer=self.env.api_key, timeout=10.0)
+                    if status != 200:
+                        last = f"{url}: HTTP {status}"
+                        continue
+                    self.pubkey = signature.parse_public_key_pem(raw.decode("utf-8", "replace"))
+                    return
+                except (OSError, signature.PublicKeyError) as e:
+                    last = f"{url}: {e}"
+            if delay is None:
+                break
+            log(f"public key not available yet ({last}); retrying in {delay} s")
+            await asyncio.sleep(delay)
+        if self.env.unsecured:
+            log(f"no public key ({last}); UNSECURED=true, so signatures are not checked")
+            return
+        raise WorkerFailure(f"cannot get the autoscaler's public key: {last}")
+
+    async def _activate(self, dep: LoadedDeployment) -> None:
+        """Enters the contexts, benchmarks, and starts serving `dep`."""
+        await self._enter_contexts(dep)
+        fn = dep.benchmarked
+
+        async def call(kwargs: Dict[str, Any]) -> None:
+            result = await fn.func(**kwargs)
+            codec.serialize(result, f"return value of {fn.name}()", loader.ROOT_MODULE)  # the wire must carry it
+
+        def on_round(i: int, workload: float, seconds: float) -> None:
+            log(f"benchmark round {i}/{fn.benchmark_runs}: {workload:g} workload in {seconds * 1000:.1f} ms")
+
+        log(f"benchmark: warmup + {fn.benchmark_runs} round(s) of {fn.name}"
+            f"{' at concurrency 10' if fn.allow_parallel_requests else ''}")
+        try:
+            score = await run_benchmark(call, BenchmarkInputs(fn.benchmark_dataset, fn.benchmark_generator),
+                                        fn.benchmark_runs, fn.allow_parallel_requests, on_round=on_round)
+        except BenchmarkError as e:
+            cause = e.__cause__
+            detail = f"\n{short_traceback(cause)}" if cause is not None else ""
+            raise WorkerFailure(f"{e}{detail}") from None
+        self.deployment = dep
+        self.queues = {name: FunctionQueue(self.load, f.max_queue_time, f.allow_parallel_requests)
+                       for name, f in dep.functions.items()}
+        self.stats.max_perf = round(score, 6)
+        self.stats.loadtime = time.monotonic() - self.started_at
+        self.stats.error_msg = ""
+        self.phase = "ready"
+        log(f"ready: benchmark score {score:.3f} (workload/s), loaded in {self.stats.loadtime:.2f} s")
+        assert self.reporter is not None
+        await self.reporter.send_now()
+
+    async def _enter_contexts(self, dep: LoadedDeployment) -> None:
+        items = list(dep.app.context_instances.items())
+        if not items:
+            return
+        log(f"entering {len(items)} context(s): {', '.join(cls.__name__ for cls, _ in items)}")
+        results = await asyncio.gather(*(inst.__aenter__() for _, inst in items), return_exceptions=True)
+        failures = []
+        for (cls, inst), result in zip(items, results):
+            if isinstance(result, BaseException):
+                failures.append(f"{cls.__name__}.__aenter__ raised {short_traceback(result)}")
+                continue
+            if result is None:
+                log(f"warning: {cls.__name__}.__aenter__ returned None, so app.get_context({cls.__name__}) "
+                    "returns None (add 'return self')")
+            dep.app.context_values[cls] = result
+            self.entered.append((cls, inst))
+        if failures:
+            await self._exit_contexts()
+            raise WorkerFailure("Lifecycle startup failed: " + "\n".join(failures))
+
+    async def _exit_contexts(self) -> None:
+        entered, self.entered = self.entered, []
+        if not entered:
+            return
+        log(f"exiting {len(entered)} context(s)")
+        try:
+            results = await asyncio.wait_for(
+                asyncio.gather(*(inst.__aexit__(None, None, None) for _, inst in entered), return_exceptions=True),
+                CONTEXT_EXIT_TIMEOUT_S)
+        except asyncio.TimeoutError:
+            log(f"contexts did not exit within {CONTEXT_EXIT_TIMEOUT_S:g} s")
+            return
+        for (cls, _), result in zip(entered, results):
+            if isinstance(result, BaseException):
+                log(f"{cls.__name__}.__aexit__ raised {type(result).__name__}: {result}")
+
+    async def fail(self, message: str) -> None:
+        self.phase = "failed"
+        self.stats.error_msg = message
+        self.stats.max_perf = 0.0
+        log(f"error: {message}")
+        if self.reporter is not None:
+            await self.reporter.send_now()
+        self.exit_code = 1
+        self.done.set()
+
+    def request_stop(self) -> None:
+        if self.phase != "stopping":
+            log("stopping (signal)")
+            self.phase = "stopping"
+            self.done.set()
+
+    async def shutdown(self) -> None:
+        for proc in list(install.running_processes):
+            proc.terminate()
+        for task in list(self.tasks):
+            task.cancel()
+        if self.server is not None:
+            self.server.close()
+        await self._exit_contexts()
+        if self.reporter is not None:
+            await self.reporter.stop()
+
+    # -- soft update ----------------------------------------------------------------------------------------------
+    async def soft_update(self) -> None:
+        """Re-download, re-install, re-import, swap contexts, re-benchmark; the process keeps its port."""
+        log("soft update: started")
+        self.phase = "updating"
+        self.stats.max_perf = 0.0  # not ready until the new code is benchmarked
+        assert self.reporter is not None
+        self.reporter.kick()
+        while self.in_flight > 0:
+            await asyncio.sleep(0.05)
+        try:
+            dep = await self._load_code()
+            await self._exit_contexts()
+            await self._activate(dep)
+        except WorkerFailure as e:
+            await self.fail(f"soft update failed: {e}")
+            return
+        except Exception as e:
+            await self.fail(f"soft update failed: worker runtime error: {short_traceback(e)}")
+            return
+        log("soft update: done")
+        if self.update_pending:
+            self.update_pending = False
+            self.spawn(self.soft_update())
+
+    # -- HTTP -----------------------------------------------------------------------------------------------------
+    async def handle(self, req: Request) -> Response:
+        if req.path.startswith("/remote/"):
+            if req.method != "POST":
+                return 405, {"error": "use POST"}
+            return await self.handle_remote(req, req.path[len("/remote/"):])
+        if req.path == "/pyworker/update":
+            return self.handle_update(req)
+        if req.path.startswith("/session/"):
+            return 404, {"error": "sessions are not supported by the local worker"}
+        if req.path == "/health":
+            return 200, {"phase": self.phase, "max_perf": self.stats.max_perf, "error_msg": self.stats.error_msg}
+        return 404, {"error": f"no route {req.method} {req.path}"}
+
+    def handle_update(self, req: Request) -> Response:
+        if req.method != "POST":
+            return 405, {"error": "use POST"}
+        if req.headers.get("authorization", "") != f"Bearer {self.env.master_token}" or not self.env.master_token:
+            return 401, {"error": "bad or missing Bearer MASTER_TOKEN"}
+        if self.phase in ("booting", "updating"):
+            self.update_pending = True
+            return 202, {"status": "queued", "phase": self.phase}
+        if self.phase != "ready":
+            return 503, {"error": f"worker is {self.phase}"}
+        self.spawn(self.soft_update())
+        return 200, {"status": "updating"}
+
+    async def handle_remote(self, req: Request, fname: str) -> Response:
+        received_at = time.time()
+        try:
+            body = req.json()
+        except ValueError as e:
+            return 422, {"error": f"request body is not JSON: {e}"}
+        if not isinstance(body, dict):
+            return 422, {"error": "request body must be a JSON object {auth_data, payload}"}
+        auth = body.get("auth_data")
+        if not isinstance(auth, dict):
+            return 422, {"auth_data": {f: "missing parameter" for f in AUTH_FIELDS}}
+        missing = {f: "missing parameter" for f in AUTH_FIELDS if f not in auth}
+        if missing:
+            return 422, {"auth_data": missing}
+        if not self.env.unsecured:
+            if self.pubkey is None:
+                return 503, {"error": "worker has no public key yet"}
+            if not isinstance(auth["signature"], str) or not isinstance(auth["url"], str) or not signature.verify_url(
+                    self.pubkey, auth["url"], auth["signature"]):
+                return 401, {"error": "invalid signature"}
+        status, answer = await self._call(auth, body, fname, received_at)
+        return status, answer
+
+    async def _call(self, auth: Dict[str, Any], body: Dict[str, Any], fname: str, received_at: float) -> Response:
+        request_idx = auth.get("request_idx")
+        times: Dict[str, Optional[float]] = {"started": None}
+
+        def finish(status: int, answer: Any, success: bool) -> Response:
+            self.spawn(self._delete_request(request_idx, success, status, received_at, times["started"], time.time()))
+            return status, answer
+
+        if self.phase != "ready" or self.deployment is None:
+            return finish(503, {"error": f"worker is not ready ({self.phase})"}, False)
+        dep = self.deployment
+        fn = dep.functions.get(fname)
+        if fn is None:
+            return finish(404, {"error": f"no @app.remote function {fname!r}; this worker serves "
+                                         f"{', '.join(dep.functions)}"}, False)
+        payload = body.get("payload", {})
+        if not isinstance(payload, dict) or set(payload) - {"args", "kwargs"}:
+            return finish(422, {"error": "payload must be an object with only 'args' (list) and/or 'kwargs' "
+                                         "(object)"}, False)
+        wire_args = payload.get("args", [])
+        wire_kwargs = payload.get("kwargs", {})
+        if not isinstance(wire_args, list) or not isinstance(wire_kwargs, dict):
+            return finish(422, {"error": "payload 'args' must be a list and 'kwargs' an object"}, False)
+        root_globals = vars(dep.module)
+        try:
+            args = [codec.deserialize(v, root_globals, loader.ROOT_MODULE, f"argument #{i}")
+                    for i, v in enumerate(wire_args)]
+            kwargs = {k: codec.deserialize(v, root_globals, loader.ROOT_MODULE, f"argument {k!r}")
+                      for k, v in wire_kwargs.items()}
+        except codec.CodecError as e:
+            return finish(422, {"error": f"{fname}(): {e}"}, False)
+        queue = self.queues[fname]
+        try:
+            queue.admit(self.stats.max_perf)
+        except QueueFull as e:
+            self.stats.rej_load += WORKLOAD_PER_REQUEST
+            return finish(429, {"error": str(e)}, False)
+
+        self.stats.new_load += WORKLOAD_PER_REQUEST
+        self.stats.num_requests_recieved += 1
+        self._track(request_idx, +1)
+
+        async def job() -> Dict[str, Any]:
+            try:
+                value = await fn.func(*args, **kwargs)
+            except (Exception, SystemExit) as e:
+                log(f"{fname}() raised {type(e).__name__}: {e}")
+                return {"err": codec.serialize(e, "exception", loader.ROOT_MODULE)}
+            try:
+                return {"ok": codec.serialize(value, f"return value of {fname}()", loader.ROOT_MODULE)}
+            except codec.CodecError as e:
+                log(f"{fname}() result cannot be sent: {e}")
+                return {"err": codec.serialize(TypeError(str(e)), "exception", loader.ROOT_MODULE)}
+
+        def on_start() -> None:
+            times["started"] = time.time()
+
+        try:
+            result = await queue.run(WORKLOAD_PER_REQUEST, job, on_start)
+        finally:
+            self._track(request_idx, -1)
+        self.stats.cur_perf += WORKLOAD_PER_REQUEST
+        return finish(200, {"result": result}, "ok" in result)
+
+    def _track(self, request_idx: Any, delta: int) -> None:
+        self.in_flight += delta
+        self.stats.num_requests_working = self.in_flight
+        self.stats.cur_load = self.load.in_progress
+        if delta > 0:
+            self.stats.working_request_idxs.append(request_idx)
+        elif request_idx in self.stats.working_request_idxs:
+            self.stats.working_request_idxs.remove(request_idx)
+
+    async def _delete_request(self, request_idx: Any, success: bool, status: int, entered: float,
+                              started: Optional[float], completed: float) -> None:
+        body = {
+            "worker_id": self.env.worker_id,
+            "mtoken": self.env.master_token,
+            "requests": [{"request_idx": request_idx, "success": success, "status": status,
+                          "entered_queue_at": entered, "work_started_at": started if started is not None else entered,
+                          "work_completed_at": completed}],
+        }
+        for addr in self.env.report_addrs:
+            try:
+                code, _ = await http_client.request("POST", f"{addr.strip().rstrip('/')}/delete_requests/", body,
+                                                    bearer=self.env.api_key, timeout=10.0)
+                if 200 <= code < 300:
+                    return
+            except OSError:
+                continue
+        log(f"delete_requests for request {request_idx} did not go through")

@@ -1,0 +1,1 @@
+"""Stand-in for `vastai.data`: only the query builder is provided."""
