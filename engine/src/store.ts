@@ -19,7 +19,8 @@ export interface StoredDeployment extends DeploymentRecord {
   docker_login_repo?: string;
   /** A version registered by PUT whose tarball has not arrived yet. */
   pending_version_id?: number | null;
-  /** Local engine only: whether stop/start put the endpoint down. Mirrors the endpoint's endpoint_state. */
+  /** A hard update (image/env/filters changed) whose new code is still to be uploaded: workers wait for it. */
+  pending_hard_update?: boolean;
 }
 
 export interface StoredVersion extends DeploymentVersion {
