@@ -1,6 +1,6 @@
 // Scaling and routing decisions. `desiredWorkers` is pure (the numbers in, a count out); the engine's tick applies
-// it. Units follow Vast's: perf = workload per second from the worker's benchmark (max_perf), load = workload of
-// requests in flight or waiting (route `cost`, 100 per call from the SDK).
+// it. Units follow Vast's: perf = workload per second from the worker's benchmark (max_perf), load = workload per
+// second routed (route `cost`, 100 per call from the SDK).
 import type { EndpointRecord, WorkerStatus } from '../../server/src/protocol/vast';
 
 /** With no `cold_workers` configured the local engine keeps one worker warm (Vast's cloud default, 5, is too many here). */
@@ -14,8 +14,9 @@ export interface ScaleInput {
   endpoint: Pick<EndpointRecord, 'cold_workers' | 'max_workers' | 'min_load' | 'target_util' | 'inactivity_timeout'>;
   /** max_perf of each worker that has one. */
   perfs: number[];
-  /** Cost in flight (routed, not yet released) plus cost waiting in `/route/` polls. */
+  /** Workload per second routed to the endpoint lately (route `cost` per second). */
   load: number;
+  /** Route polls waiting for a worker (each asks for at least one). */
   waiting: number;
   /** ms since the last request routed or waiting on this endpoint. */
   idleMs: number;

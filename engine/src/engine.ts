@@ -23,6 +23,8 @@ import { WorkerManager, type LocalWorker, type SpawnPlan } from './workers';
 import { envFromFlags } from './worker-env';
 
 export const ENGINE_VERSION = '0.1.0';
+/** Load = cost routed per second over this window. */
+const LOAD_WINDOW_MS = 10_000;
 
 export interface EngineOptions {
   stateDir: string;
@@ -68,6 +70,8 @@ export class Engine {
   readonly downloads = new Map<string, PendingToken>();
   /** Route polls waiting for a worker: endpoint id → request_idx → cost and when last polled. */
   readonly waiting = new Map<number, Map<number, { cost: number; seenAt: number }>>();
+  /** Cost routed per endpoint, with times: the load rate the autoscaler compares with worker perf. */
+  readonly routed = new Map<number, { at: number; cost: number }[]>();
   /** Last request routed or waiting, per endpoint (inactivity_timeout). */
   readonly lastActivity = new Map<number, number>();
   counter = Math.floor(Date.now() / 1000) % 100_000;
@@ -285,12 +289,12 @@ export class Engine {
     if (!this.currentVersion(dep) || dep.pending_hard_update) return;
 
     const live = workers.filter((w) => !['stopped', 'stopping'].includes(w.status));
-    const waitingCost = [...(waiting?.values() ?? [])].reduce((s, o) => s + o.cost, 0);
-    const inFlight = live.reduce((s, w) => s + [...w.outstanding.values()].reduce((a, o) => a + o.cost, 0), 0);
+    const recent = (this.routed.get(endpoint.id) ?? []).filter((r) => now - r.at <= LOAD_WINDOW_MS);
+    this.routed.set(endpoint.id, recent);
     const target = desiredWorkers({
       endpoint,
       perfs: live.map((w) => Number(w.report?.max_perf) || 0).filter((p) => p > 0),
-      load: inFlight + waitingCost,
+      load: recent.reduce((s, r) => s + r.cost, 0) / (LOAD_WINDOW_MS / 1000),
       waiting: waiting?.size ?? 0,
       idleMs: now - (this.lastActivity.get(endpoint.id) ?? this.startedAt),
       localLimit: this.workerLimit,

@@ -72,6 +72,9 @@ export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
     const chosen = ready.reduce((best, w) => (loadOf(w) < loadOf(best) ? w : best));
     engine.waiting.get(endpoint.id)?.delete(requestIdx);
     chosen.outstanding.set(requestIdx, { cost, since: Date.now() });
+    let routed = engine.routed.get(endpoint.id);
+    if (!routed) engine.routed.set(endpoint.id, (routed = []));
+    routed.push({ at: Date.now(), cost });
     const url = chosen.url!;
     const response: RouteReady = {
       url,
