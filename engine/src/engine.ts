@@ -93,7 +93,7 @@ export class Engine {
     this.machine = options.machineFacts ?? detectMachineFacts(stateDir);
     this.workerLimit = options.workerLimit ?? Math.max(1, os.cpus().length);
     this.strictFilters = options.strictFilters ?? false;
-    this.maxUploadBytes = options.maxUploadBytes ?? 2 * 1024 ** 3;
+    this.maxUploadBytes = options.maxUploadBytes ?? 1024 ** 3;
     this.workers = new WorkerManager({
       planSpawn: (w) => this.planSpawn(w),
       log: this.logs,
@@ -266,7 +266,7 @@ export class Engine {
       const last = dep.last_client_heartbeat ?? dep.created_at;
       if (now - last <= dep.ttl) continue;
       this.logs.add(dep.endpoint_id, null, 'lifecycle', `ttl: no client heartbeat for ${Math.round(now - last)} s (ttl ${dep.ttl} s); deleting deployment ${dep.id}`);
-      void deleteDeployment(this, dep);
+      deleteDeployment(this, dep).catch((err: Error) => this.say(`ttl teardown of deployment ${dep.id} failed: ${err.message}`));
     }
   }
 

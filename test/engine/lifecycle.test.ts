@@ -225,6 +225,10 @@ describe('engine: logs', () => {
     assert.match(logs.json.debug, /\[vast-worker\] downloaded code: # logged/);
     assert.match(logs.json.info1, /status creating → loading/);
     assert.match(logs.json.info0, /\[vast-worker\] ready/);
+    const [worker] = await workersOf(engine, put.endpoint_id);
+    const file = fs.readFileSync(`${engine.stateDir}/logs/worker-${worker!.id}.log`, 'utf8');
+    assert.match(file, /\[worker \d+ stdout\] \[vast-worker\] downloaded code: # logged/);
+    assert.match(file, /\[worker \d+\] status creating → loading/);
 
     const controller = new AbortController();
     const res = await fetch(`${engine.url}/local/v0/logs/stream?endpoint_id=${put.endpoint_id}&tail=1`, {

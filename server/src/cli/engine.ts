@@ -83,7 +83,7 @@ export function findEngineBundle(): string {
 }
 
 /** The running engine, checked by asking it (a stale engine.json from a crash does not count). */
-async function runningEngine(stateDir: string): Promise<EngineClientInfo | undefined> {
+export async function runningEngine(stateDir: string): Promise<EngineClientInfo | undefined> {
   const info = engineClientInfo(stateDir);
   if (!info || !isProcessAlive(info.pid)) return undefined;
   try {
@@ -104,17 +104,25 @@ function describe(io: CliIO, opts: EngineCliOptions, info: EngineClientInfo | un
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function start(opts: EngineCliOptions, io: CliIO): Promise<number> {
+export interface DaemonStartOptions {
+  stateDir: string;
+  port?: number | string;
+  python?: string;
+}
+
+/**
+ * Makes sure the engine daemon runs for `stateDir` (the extension calls this on demand): starts dist/engine.js
+ * detached when it does not, waits until it answers, and returns how to reach it. Throws with the daemon's log tail
+ * when it cannot start.
+ */
+export async function ensureEngineRunning(opts: DaemonStartOptions): Promise<{ info: EngineClientInfo; alreadyRunning: boolean }> {
   const already = await runningEngine(opts.stateDir);
-  if (already) {
-    describe(io, opts, already, 'engine already running');
-    return 0;
-  }
+  if (already) return { info: already, alreadyRunning: true };
   fs.mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
   const logFile = path.join(opts.stateDir, STATE_FILES.daemonLog);
   const logFd = fs.openSync(logFile, 'a', 0o600);
   const args = [findEngineBundle(), '--state', opts.stateDir];
-  if (opts.port) args.push('--port', opts.port);
+  if (opts.port !== undefined) args.push('--port', String(opts.port));
   if (opts.python) args.push('--python', opts.python);
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd] });
   fs.closeSync(logFd);
@@ -124,24 +132,27 @@ async function start(opts: EngineCliOptions, io: CliIO): Promise<number> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const info = await runningEngine(opts.stateDir);
-    if (info && info.pid === child.pid) {
-      describe(io, opts, info, 'engine started');
-      return 0;
-    }
+    if (info && info.pid === child.pid) return { info, alreadyRunning: false };
     if (exited !== null) {
       // Lost a race with another start: that one is fine too.
       const other = await runningEngine(opts.stateDir);
-      if (other) {
-        describe(io, opts, other, 'engine already running');
-        return 0;
-      }
-      io.stderr(`vast-deploy: the engine exited with code ${exited} while starting:\n${tail(logFile)}\n`);
-      return 1;
+      if (other) return { info: other, alreadyRunning: true };
+      throw new Error(`the engine exited with code ${exited} while starting:\n${tail(logFile)}`);
     }
     await sleep(150);
   }
-  io.stderr(`vast-deploy: the engine did not answer within 30 s; see ${logFile}:\n${tail(logFile)}\n`);
-  return 1;
+  throw new Error(`the engine did not answer within 30 s; see ${logFile}:\n${tail(logFile)}`);
+}
+
+async function start(opts: EngineCliOptions, io: CliIO): Promise<number> {
+  try {
+    const { info, alreadyRunning } = await ensureEngineRunning(opts);
+    describe(io, opts, info, alreadyRunning ? 'engine already running' : 'engine started');
+    return 0;
+  } catch (err) {
+    io.stderr(`vast-deploy: ${(err as Error).message}\n`);
+    return 1;
+  }
 }
 
 function tail(file: string, lines = 15): string {
@@ -152,21 +163,26 @@ function tail(file: string, lines = 15): string {
   }
 }
 
-async function stop(opts: EngineCliOptions, io: CliIO): Promise<number> {
-  const info = engineClientInfo(opts.stateDir);
+/** Stops the daemon of `stateDir` (SIGTERM, SIGKILL after 20 s). Returns the pid it stopped, or undefined. */
+export async function stopEngine(stateDir: string): Promise<number | undefined> {
+  const info = engineClientInfo(stateDir);
   if (!info || !isProcessAlive(info.pid)) {
-    if (info) fs.rmSync(path.join(opts.stateDir, STATE_FILES.engineInfo), { force: true });
-    describe(io, opts, undefined, 'engine not running');
-    return 0;
+    if (info) fs.rmSync(path.join(stateDir, STATE_FILES.engineInfo), { force: true });
+    return undefined;
   }
   process.kill(info.pid, 'SIGTERM');
   const deadline = Date.now() + 20_000;
   while (isProcessAlive(info.pid) && Date.now() < deadline) await sleep(100);
   if (isProcessAlive(info.pid)) {
     process.kill(info.pid, 'SIGKILL');
-    fs.rmSync(path.join(opts.stateDir, STATE_FILES.engineInfo), { force: true });
+    fs.rmSync(path.join(stateDir, STATE_FILES.engineInfo), { force: true });
   }
-  describe(io, opts, undefined, `engine stopped (was pid ${info.pid})`);
+  return info.pid;
+}
+
+async function stop(opts: EngineCliOptions, io: CliIO): Promise<number> {
+  const pid = await stopEngine(opts.stateDir);
+  describe(io, opts, undefined, pid === undefined ? 'engine not running' : `engine stopped (was pid ${pid})`);
   return 0;
 }
 
