@@ -103,6 +103,8 @@ export class Engine {
       changed: (w) => this.workerChanged(w),
     });
     if (this.store.loadWarning) this.say(this.store.loadWarning);
+    // No worker runs before the engine does: folders left by a previous run are stale.
+    fs.rmSync(path.join(stateDir, 'workers'), { recursive: true, force: true });
   }
 
   static async start(options: EngineOptions): Promise<Engine> {

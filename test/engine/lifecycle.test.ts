@@ -133,6 +133,46 @@ describe('engine: update tiers', () => {
   });
 });
 
+describe('engine: more scaling and updates', () => {
+  test('a worker that cannot soft-update is restarted onto the new code instead', async () => {
+    const engine = await engineFor();
+    const env = '-e FAKE_NO_SOFT_UPDATE=1';
+    const put = await deploy(engine, '# old', { env });
+    const { pid } = await callEcho(engine, put.endpoint_id);
+    const soft = await deploy(engine, '# new', { env });
+    assert.equal(soft.action, 'soft_update');
+    const upd = await api(engine, 'POST', '/update_workers/', { workergroup_id: soft.workergroup_id, api_key: engine.apiKey });
+    assert.equal(upd.json.workers_to_update, 1);
+    const after = await waitFor('the new code', async () => {
+      const r = await callEcho(engine, put.endpoint_id);
+      return r.code === '# new' ? r : undefined;
+    });
+    assert.notEqual(after.pid, pid);
+    const logs = await api<EndpointLogsResponse>(engine, 'POST', '/get_endpoint_logs/', { id: put.endpoint_id, api_key: engine.apiKey });
+    assert.match(logs.json.info1, /update_ready → update_rebooting \(the worker did not take the soft update \(HTTP 404\)\)/);
+  });
+
+  test('update_workers before the upload is refused with a message; cancel_update is accepted', async () => {
+    const engine = await engineFor();
+    const put = await deploy(engine, '# a', { cold_workers: 0 });
+    const next = await api<DeploymentPutResponse>(engine, 'PUT', '/api/v0/deployments/', putBody('# b', { cold_workers: 0 }, 10));
+    assert.equal(next.json.action, 'soft_update');
+    const early = await api(engine, 'POST', '/update_workers/', { workergroup_id: put.workergroup_id, api_key: engine.apiKey });
+    assert.equal(early.status, 409);
+    assert.match(early.json.error_msg, /has not been uploaded yet/);
+    const cancel = await api(engine, 'POST', '/update_workers/', { workergroup_id: put.workergroup_id, api_key: engine.apiKey, cancel_update: true });
+    assert.deepEqual(cancel.json, { success: true, cancelled: true, workers_to_update: 0 });
+  });
+
+  test('inactivity_timeout scales an idle endpoint to zero; a new request brings a worker back', async () => {
+    const engine = await engineFor();
+    const put = await deploy(engine, '# sleepy', { cold_workers: 1, inactivity_timeout: 1 });
+    await callEcho(engine, put.endpoint_id);
+    await waitFor('scale to zero', async () => (await workersOf(engine, put.endpoint_id)).length === 0);
+    assert.equal((await callEcho(engine, put.endpoint_id)).code, '# sleepy');
+  });
+});
+
 describe('engine: robustness', () => {
   test('a worker killed with SIGKILL goes error → rebooting → model_loading and serves again', async () => {
     const engine = await engineFor();
