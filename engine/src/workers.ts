@@ -34,6 +34,8 @@ export interface LocalWorker {
   downloadedHash?: string;
   downloadedAt?: number;
   update?: { kind: 'soft' | 'hard'; requestedAt: number };
+  /** The engine asked this process to exit so a fresh one can start (hard update): its exit is not a failure. */
+  replacing?: boolean;
   /** Route assignments not yet released by `/delete_requests/`: request_idx → cost, time. */
   outstanding: Map<number, { cost: number; since: number }>;
   loadAvg: number;
@@ -152,7 +154,8 @@ export class WorkerManager {
     this.lifecycle(w, `process ${how}`);
     if (w.stopping) return; // stop() settles the status
     if (!this.workers.has(w.id)) return;
-    if (w.update?.kind === 'hard' || w.status === 'update_rebooting') {
+    if (w.replacing) {
+      w.replacing = false;
       this.start(w, 'update_rebooting');
       return;
     }
@@ -165,6 +168,7 @@ export class WorkerManager {
     w.errorMsg = message;
     w.failures += 1;
     w.update = undefined;
+    w.replacing = false;
     this.setStatus(w, 'error', message);
     killGroup(w.proc, 'SIGTERM');
     clearTimeout(w.restartTimer);
@@ -249,8 +253,14 @@ export class WorkerManager {
     w.update = { kind: 'hard', requestedAt: Date.now() };
     w.errorMsg = '';
     this.setStatus(w, 'update_rebooting', why);
-    if (w.proc && w.proc.exitCode === null) killGroup(w.proc, 'SIGTERM');
-    else this.start(w, 'update_rebooting');
+    const proc = w.proc;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      w.replacing = true;
+      killGroup(proc, 'SIGTERM');
+      const force = setTimeout(() => killGroup(proc, 'SIGKILL'), 10_000);
+      force.unref?.();
+      proc.once('exit', () => clearTimeout(force));
+    } else this.start(w, 'update_rebooting');
   }
 
   /** Scale-down / stop / delete: SIGTERM, SIGKILL after `graceMs`, status stopped. */
