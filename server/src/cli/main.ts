@@ -1,5 +1,6 @@
 // `vast-deploy`: the CLI shell over the same core as the language server.
 import { runCheck } from './check';
+import { runEngine } from './engine';
 import { UsageError, type CliIO } from './io';
 
 const USAGE = `Usage: vast-deploy <command> [options]
@@ -8,6 +9,7 @@ Commands:
   check [paths...] [--format text|json]   Check deployment files (folders are searched for them).
                                           Exit 0: no errors, 1: errors found, 2: usage or I/O error.
   check --list-rules                      List the rules.
+  engine start|stop|status [options]      Run the local serverless engine (see "vast-deploy engine --help").
 
 Options:
   -h, --help      Show this help.
@@ -20,6 +22,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     switch (command) {
       case 'check':
         return await runCheck(rest, io);
+      case 'engine':
+        return await runEngine(rest, io);
       case '-v':
       case '--version':
         io.stdout('0.1.0\n');

@@ -1,0 +1,291 @@
+// Deployment operations behind the console routes: PUT (with the server-side tier decision), upload completion,
+// stop/start, delete, and the wire records the list/show routes return.
+import { AUTOSCALING_KEYS, type DeploymentPutBody, type DeploymentPutResponse, type DeploymentRecord, type EndpointRecord, type WorkergroupRecord } from '../../server/src/protocol/vast';
+import { generateKey } from './auth';
+import type { Engine } from './engine';
+import { HttpError } from './http';
+import { unmetFilters } from './machine';
+import { KEPT_VERSIONS, type StoredDeployment, type StoredEndpoint, type StoredVersion } from './store';
+import { autoscalingOf, decideTier, HARD_UPDATE_FIELDS } from './tiers';
+
+const UPLOAD_TOKEN_TTL_MS = 60 * 60_000;
+
+/** Validates a PUT body field by field; a bad one is a 422 naming it. */
+export function parsePutBody(body: Record<string, unknown>): DeploymentPutBody {
+  const str = (k: string, required: boolean, fallback = ''): string => {
+    const v = body[k];
+    if (v === undefined || v === null) {
+      if (required) throw new HttpError(422, `field "${k}" is required (a string)`);
+      return fallback;
+    }
+    if (typeof v !== 'string') throw new HttpError(422, `field "${k}" must be a string, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const num = (k: string, required: boolean): number | undefined => {
+    const v = body[k];
+    if (v === undefined || v === null) {
+      if (required) throw new HttpError(422, `field "${k}" is required (a number)`);
+      return undefined;
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new HttpError(422, `field "${k}" must be a non-negative number, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const name = str('name', true);
+  if (!name.trim()) throw new HttpError(422, 'field "name" must not be empty');
+  const fileHash = str('file_hash', true);
+  if (!/^[0-9a-f]{64}$/.test(fileHash)) throw new HttpError(422, `field "file_hash" must be a lowercase hex sha256 (64 characters), got ${JSON.stringify(fileHash)}`);
+  const out: DeploymentPutBody = {
+    name,
+    image: str('image', false),
+    file_hash: fileHash,
+    file_size: num('file_size', true)!,
+    env: str('env', false),
+    tag: str('tag', false, 'default') || 'default',
+    search_params: str('search_params', false),
+    storage: num('storage', false) ?? 0,
+  };
+  const ttl = num('ttl', false);
+  if (ttl !== undefined) out.ttl = ttl;
+  for (const k of ['version_label', 'docker_login_user', 'docker_login_pass', 'docker_login_repo'] as const) {
+    const v = str(k, false, '');
+    if (body[k] !== undefined && body[k] !== null) out[k] = v;
+  }
+  for (const k of AUTOSCALING_KEYS) {
+    if (body[k] === undefined || body[k] === null) continue;
+    if (k === 'autoscaler_instance') out[k] = str(k, false);
+    else out[k] = num(k, false);
+  }
+  return out;
+}
+
+/** Unmet search_params filters, plus the disk the deployment asks for (`storage`, GB). */
+export function localWarnings(engine: Engine, body: DeploymentPutBody): string[] {
+  const warnings = unmetFilters(body.search_params, engine.machine);
+  if (body.storage > 0 && engine.machine.diskFreeGb > 0 && engine.machine.diskFreeGb < body.storage) {
+    warnings.push(`no local offer matches storage=${body.storage} GB: this machine has ${engine.machine.diskFreeGb.toFixed(1)} GB of free disk`);
+  }
+  return warnings;
+}
+
+export function putDeployment(engine: Engine, body: DeploymentPutBody): DeploymentPutResponse {
+  const warnings = localWarnings(engine, body);
+  if (warnings.length && engine.strictFilters) {
+    throw new HttpError(422, `this machine does not meet the deployment's search_params (strict filters are on): ${warnings.join('; ')}`, { filter_warnings: warnings });
+  }
+  const { state } = engine.store;
+  const now = Date.now() / 1000;
+  const existing = state.deployments.find((d) => d.name === body.name && d.tag === body.tag);
+  const decision = decideTier(existing, existing && engine.currentVersion(existing)?.file_hash, body);
+  const dep = existing ?? createDeployment(engine, body, now);
+  const endpoint = engine.endpoint(dep.endpoint_id)!;
+
+  // Record the new settings (every tier).
+  for (const f of HARD_UPDATE_FIELDS) {
+    if (body[f] === undefined) delete dep[f];
+    else (dep as unknown as Record<string, unknown>)[f] = body[f];
+  }
+  dep.autoscaling = autoscalingOf(body);
+  for (const k of AUTOSCALING_KEYS) {
+    if (k === 'autoscaler_instance') continue;
+    const v = dep.autoscaling[k];
+    (endpoint as unknown as Record<string, unknown>)[k] = typeof v === 'number' ? v : null;
+  }
+  dep.ttl = body.ttl ?? null;
+  dep.version_label = body.version_label ?? null;
+  dep.last_client_heartbeat = now;
+  dep.updated_at = now;
+  endpoint.local_warnings = warnings;
+  const workergroup = state.workergroups.find((g) => g.id === dep.workergroup_id);
+  if (workergroup) {
+    workergroup.search_query = dep.search_params;
+    workergroup.launch_args = dep.env;
+  }
+
+  const response: DeploymentPutResponse = {
+    success: true,
+    action: decision.action,
+    deployment_id: dep.id,
+    endpoint_id: dep.endpoint_id,
+    workergroup_id: dep.workergroup_id,
+  };
+  if (decision.needsUpload) {
+    const { version, evicted } = pendingVersion(engine, dep, body, now);
+    const token = engine.newToken(engine.uploads, version.id, UPLOAD_TOKEN_TTL_MS);
+    response.upload_url = `${engine.url}/upload/${token}`;
+    response.upload_fields = { key: `deployments/${dep.id}/v${version.id}.tar.gz`, token };
+    if (evicted.length) response.evicted_versions = evicted;
+  }
+  if (decision.action === 'hard_update') {
+    if (decision.needsUpload) dep.pending_hard_update = true;
+    else restartForHardUpdate(engine, dep, `hard update: ${decision.hardFields.join(', ')} changed`);
+  }
+  const lines = [`PUT ${dep.name}:${dep.tag} → ${decision.action}`];
+  if (decision.hardFields.length) lines.push(`changed: ${decision.hardFields.join(', ')}`);
+  engine.logs.add(dep.endpoint_id, null, 'lifecycle', lines.join('; '));
+  for (const w of warnings) engine.logs.add(dep.endpoint_id, null, 'lifecycle', `warning: ${w}`);
+  if (warnings.length) response.msg = `running anyway (strict filters are off): ${warnings.join('; ')}`;
+  engine.store.save();
+  return response;
+}
+
+function createDeployment(engine: Engine, body: DeploymentPutBody, now: number): StoredDeployment {
+  const { state } = engine.store;
+  const id = engine.store.nextId('deployment');
+  const endpointId = engine.store.nextId('endpoint');
+  const workergroupId = engine.store.nextId('workergroup');
+  let endpointName = body.tag === 'default' ? body.name : `${body.name}-${body.tag}`;
+  while (state.endpoints.some((e) => e.endpoint_name === endpointName)) endpointName = `${endpointName}-${id}`;
+  const endpoint: StoredEndpoint = {
+    id: endpointId,
+    endpoint_name: endpointName,
+    api_key: generateKey(),
+    user_id: 0,
+    created_at: now,
+    endpoint_state: 'active',
+    deployment_id: id,
+  };
+  state.endpoints.push(endpoint);
+  state.workergroups.push({
+    id: workergroupId,
+    endpoint_id: endpointId,
+    endpoint_name: endpointName,
+    search_query: body.search_params,
+    launch_args: body.env,
+    test_workers: 0,
+    created_at: now,
+  });
+  const dep: StoredDeployment = {
+    id,
+    name: body.name,
+    tag: body.tag,
+    image: body.image,
+    endpoint_id: endpointId,
+    workergroup_id: workergroupId,
+    env: body.env,
+    file_hash: '',
+    search_params: body.search_params,
+    storage: body.storage,
+    current_version_id: null,
+    last_healthy_version_id: null,
+    created_at: now,
+    updated_at: now,
+    autoscaling: {},
+  };
+  state.deployments.push(dep);
+  engine.logs.add(endpointId, null, 'lifecycle', `created deployment ${id} (${body.name}:${body.tag}), endpoint ${endpointId} "${endpointName}"`);
+  return dep;
+}
+
+/** The version an upload will fill: reused when the same code is already pending; old tarballs are evicted. */
+function pendingVersion(engine: Engine, dep: StoredDeployment, body: DeploymentPutBody, now: number): { version: StoredVersion; evicted: number[] } {
+  const { state } = engine.store;
+  const pending = engine.version(dep.pending_version_id);
+  if (pending && pending.uploaded_at === null && pending.file_hash === body.file_hash) {
+    pending.file_size = body.file_size;
+    return { version: pending, evicted: [] };
+  }
+  if (pending && pending.uploaded_at === null) state.versions = state.versions.filter((v) => v.id !== pending.id);
+  const version: StoredVersion = {
+    id: engine.store.nextId('version'),
+    deployment_id: dep.id,
+    file_hash: body.file_hash,
+    file_size: body.file_size,
+    created_at: now,
+    uploaded_at: null,
+    version_label: body.version_label ?? null,
+  };
+  state.versions.push(version);
+  dep.pending_version_id = version.id;
+  const uploaded = state.versions.filter((v) => v.deployment_id === dep.id && v.uploaded_at !== null && v.id !== dep.current_version_id);
+  const evicted: number[] = [];
+  while (uploaded.length > KEPT_VERSIONS - 1) {
+    const old = uploaded.shift()!;
+    engine.store.removeTarball(old);
+    state.versions = state.versions.filter((v) => v.id !== old.id);
+    evicted.push(old.id);
+  }
+  return { version, evicted };
+}
+
+/** The upload arrived: it becomes the current version; a hard update waiting for it goes ahead. */
+export function completeUpload(engine: Engine, version: StoredVersion, bytes: Buffer): void {
+  const dep = engine.deployment(version.deployment_id);
+  if (!dep) throw new HttpError(410, `deployment ${version.deployment_id} was deleted before the upload arrived`);
+  engine.store.writeTarball(version, bytes);
+  version.uploaded_at = Date.now() / 1000;
+  dep.current_version_id = version.id;
+  dep.file_hash = version.file_hash;
+  dep.s3_key = `deployments/${dep.id}/v${version.id}.tar.gz`;
+  if (dep.pending_version_id === version.id) dep.pending_version_id = null;
+  dep.updated_at = Date.now() / 1000;
+  engine.logs.add(dep.endpoint_id, null, 'lifecycle', `code uploaded: version ${version.id} (${bytes.length} bytes, hash ${version.file_hash.slice(0, 12)})`);
+  if (dep.pending_hard_update) {
+    dep.pending_hard_update = false;
+    restartForHardUpdate(engine, dep, 'hard update: new image/env/filters and code');
+  }
+  engine.store.save();
+}
+
+export function restartForHardUpdate(engine: Engine, dep: StoredDeployment, why: string): void {
+  engine.logs.add(dep.endpoint_id, null, 'lifecycle', why);
+  for (const w of engine.workers.forEndpoint(dep.endpoint_id)) {
+    if (w.status !== 'stopped' && w.status !== 'stopping') engine.workers.hardUpdate(w, why);
+  }
+}
+
+export async function setEndpointState(engine: Engine, dep: StoredDeployment, state: 'active' | 'stopped'): Promise<void> {
+  const endpoint = engine.endpoint(dep.endpoint_id);
+  if (!endpoint) throw new HttpError(404, `endpoint ${dep.endpoint_id} of deployment ${dep.id} is missing`);
+  endpoint.endpoint_state = state;
+  engine.logs.add(dep.endpoint_id, null, 'lifecycle', state === 'stopped' ? 'endpoint stopped' : 'endpoint started');
+  engine.store.save();
+  if (state === 'stopped') {
+    await Promise.all(engine.workers.forEndpoint(dep.endpoint_id).map((w) => engine.workers.stop(w)));
+  } else engine.lastActivity.set(dep.endpoint_id, Date.now());
+}
+
+export async function deleteDeployment(engine: Engine, dep: StoredDeployment): Promise<void> {
+  const { state } = engine.store;
+  if (!state.deployments.includes(dep)) return;
+  state.deployments = state.deployments.filter((d) => d !== dep);
+  for (const v of state.versions.filter((x) => x.deployment_id === dep.id)) engine.store.removeTarball(v);
+  state.versions = state.versions.filter((v) => v.deployment_id !== dep.id);
+  state.endpoints = state.endpoints.filter((e) => e.id !== dep.endpoint_id);
+  state.workergroups = state.workergroups.filter((g) => g.id !== dep.workergroup_id);
+  engine.store.save();
+  engine.logs.add(dep.endpoint_id, null, 'lifecycle', `deployment ${dep.id} deleted`);
+  await Promise.all(engine.workers.forEndpoint(dep.endpoint_id).map((w) => engine.removeWorker(w)));
+  engine.waiting.delete(dep.endpoint_id);
+}
+
+export function deploymentRecord(engine: Engine, dep: StoredDeployment, detail: boolean): DeploymentRecord {
+  const { autoscaling: _a, workergroup_id: _w, pending_version_id: _p, pending_hard_update: _h, docker_login_pass: _pass, ...rest } = dep;
+  const record: DeploymentRecord = { ...rest };
+  if (detail) {
+    record.endpoint_state = engine.endpoint(dep.endpoint_id)?.endpoint_state ?? 'stopped';
+    record.worker_count = engine.workers.forEndpoint(dep.endpoint_id).filter((w) => w.status !== 'stopped').length;
+  }
+  return record;
+}
+
+export function endpointRecord(engine: Engine, endpoint: StoredEndpoint): EndpointRecord & { deployment_id: number; local_warnings?: string[] } {
+  const dep = engine.deployment(endpoint.deployment_id);
+  const out = { ...endpoint, auto_delete_in_seconds: null as number | null, auto_delete_due_24h: false };
+  if (dep?.ttl) {
+    const left = Math.max(0, Math.round((dep.last_client_heartbeat ?? dep.created_at) + dep.ttl - Date.now() / 1000));
+    out.auto_delete_in_seconds = left;
+    out.auto_delete_due_24h = left < 86_400;
+  }
+  return out;
+}
+
+export function workergroupRecord(engine: Engine, group: WorkergroupRecord): WorkergroupRecord {
+  const endpoint = engine.endpoint(group.endpoint_id);
+  return {
+    ...group,
+    endpoint_name: endpoint?.endpoint_name ?? group.endpoint_name,
+    min_load: endpoint?.min_load,
+    target_util: endpoint?.target_util,
+    cold_mult: endpoint?.cold_mult,
+  };
+}

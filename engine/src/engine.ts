@@ -1,0 +1,336 @@
+// The local serverless engine: Vast's console and autoscaler on one loopback port, running deployments as local
+// Python worker processes. This file composes the pieces and owns the periodic work (autoscaling, TTL teardown).
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { desiredWorkers } from './autoscaler';
+import { generateKey } from './auth';
+import { deleteDeployment } from './deployments';
+import { Router } from './http';
+import { LogBook } from './logs';
+import { detectMachineFacts, type MachineFacts } from './machine';
+import { findPython, type PythonVerdict } from './python';
+import { registerAutoscalerRoutes } from './routes-autoscaler';
+import { registerConsoleRoutes } from './routes-console';
+import { registerLocalRoutes } from './routes-local';
+import { RouteSigner } from './signing';
+import { ensurePrivateDir, STATE_FILES, writeFileAtomic } from './state-dir';
+import { Store, type StoredDeployment, type StoredEndpoint, type StoredVersion } from './store';
+import { WorkerManager, type LocalWorker, type SpawnPlan } from './workers';
+import { envFromFlags } from './worker-env';
+
+export const ENGINE_VERSION = '0.1.0';
+/** Load = cost routed per second over this window. */
+const LOAD_WINDOW_MS = 10_000;
+
+export interface EngineOptions {
+  stateDir: string;
+  /** 0 (default) picks a free port. The engine binds 127.0.0.1 only. */
+  port?: number;
+  /** The Python that runs workers; default `$VAST_PYTHON`, then python3, python. */
+  python?: string;
+  /** Worker runtime module (`python -m <module>`); default `$VAST_WORKER_MODULE` or `vast_worker`. */
+  workerModule?: string;
+  /** Folder put on PYTHONPATH for the runtime; default `$VAST_WORKER_PATH` or `python/` beside the engine bundle. */
+  workerPath?: string;
+  /** Most workers per endpoint on this machine; default the number of CPU cores. */
+  workerLimit?: number;
+  /** Refuse deployments whose search_params this machine does not meet (default: run with a warning). */
+  strictFilters?: boolean;
+  maxUploadBytes?: number;
+  /** Autoscaler period; default 1000 ms. */
+  tickMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Replaces detection (tests). */
+  machineFacts?: MachineFacts;
+  /** Engine lifecycle lines (the daemon writes them to its log). */
+  log?: (line: string) => void;
+}
+
+interface PendingToken {
+  versionId: number;
+  expiresAt: number;
+}
+
+export class Engine {
+  readonly store: Store;
+  readonly signer: RouteSigner;
+  readonly logs: LogBook;
+  readonly workers: WorkerManager;
+  readonly apiKey: string;
+  readonly machine: MachineFacts;
+  readonly workerLimit: number;
+  readonly strictFilters: boolean;
+  readonly maxUploadBytes: number;
+  readonly uploads = new Map<string, PendingToken>();
+  readonly downloads = new Map<string, PendingToken>();
+  /** Route polls waiting for a worker: endpoint id → request_idx → cost and when last polled. */
+  readonly waiting = new Map<number, Map<number, { cost: number; seenAt: number }>>();
+  /** Cost routed per endpoint, with times: the load rate the autoscaler compares with worker perf. */
+  readonly routed = new Map<number, { at: number; cost: number }[]>();
+  /** Last request routed or waiting, per endpoint (inactivity_timeout). */
+  readonly lastActivity = new Map<number, number>();
+  counter = Math.floor(Date.now() / 1000) % 100_000;
+  url = '';
+  port = 0;
+  private server?: http.Server;
+  private timer?: NodeJS.Timeout;
+  private pythonVerdict?: PythonVerdict;
+  private ticking = false;
+  private closed = false;
+
+  private constructor(readonly options: EngineOptions) {
+    const stateDir = options.stateDir;
+    ensurePrivateDir(stateDir);
+    this.store = new Store(stateDir);
+    this.signer = new RouteSigner(stateDir);
+    this.apiKey = loadOrCreateApiKey(stateDir);
+    this.logs = new LogBook(path.join(stateDir, 'logs'), options.log);
+    this.machine = options.machineFacts ?? detectMachineFacts(stateDir);
+    this.workerLimit = options.workerLimit ?? Math.max(1, os.cpus().length);
+    this.strictFilters = options.strictFilters ?? false;
+    this.maxUploadBytes = options.maxUploadBytes ?? 1024 ** 3;
+    this.workers = new WorkerManager({
+      planSpawn: (w) => this.planSpawn(w),
+      log: this.logs,
+      gpuName: this.machine.gpus[0]?.name ?? `CPU (${this.machine.cpuCores} cores, local)`,
+      backoffBaseMs: options.backoffBaseMs ?? 1000,
+      backoffMaxMs: options.backoffMaxMs ?? 60_000,
+      changed: (w) => this.workerChanged(w),
+    });
+    if (this.store.loadWarning) this.say(this.store.loadWarning);
+    // No worker runs before the engine does: folders left by a previous run are stale.
+    fs.rmSync(path.join(stateDir, 'workers'), { recursive: true, force: true });
+  }
+
+  static async start(options: EngineOptions): Promise<Engine> {
+    const engine = new Engine(options);
+    await engine.listen(options.port ?? 0);
+    engine.timer = setInterval(() => void engine.tick(), options.tickMs ?? 1000);
+    void engine.tick();
+    return engine;
+  }
+
+  get stateDir(): string {
+    return this.options.stateDir;
+  }
+
+  say(line: string): void {
+    this.options.log?.(line);
+  }
+
+  private async listen(port: number): Promise<void> {
+    const router = new Router();
+    registerConsoleRoutes(router, this);
+    registerAutoscalerRoutes(router, this);
+    registerLocalRoutes(router, this);
+    const server = http.createServer((req, res) => void router.dispatch(req, res, (l) => this.say(l)));
+    server.on('clientError', (_err, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+    this.url = `http://127.0.0.1:${this.port}`;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.workers.stopAll();
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  python(): PythonVerdict {
+    this.pythonVerdict ??= findPython(this.options.python);
+    if (!this.pythonVerdict.ok) this.say(this.pythonVerdict.error);
+    return this.pythonVerdict;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Lookups
+
+  deployment(id: number): StoredDeployment | undefined {
+    return this.store.state.deployments.find((d) => d.id === id);
+  }
+  endpoint(id: number): StoredEndpoint | undefined {
+    return this.store.state.endpoints.find((e) => e.id === id);
+  }
+  endpointByName(name: string): StoredEndpoint | undefined {
+    return this.store.state.endpoints.find((e) => e.endpoint_name === name) ?? (/^\d+$/.test(name) ? this.endpoint(Number(name)) : undefined);
+  }
+  version(id: number | null | undefined): StoredVersion | undefined {
+    return id === null || id === undefined ? undefined : this.store.state.versions.find((v) => v.id === id);
+  }
+  /** The code workers should run: the deployment's current uploaded version. */
+  currentVersion(dep: StoredDeployment): StoredVersion | undefined {
+    const v = this.version(dep.current_version_id);
+    return v && v.uploaded_at !== null ? v : undefined;
+  }
+
+  newToken(map: Map<string, PendingToken>, versionId: number, ttlMs: number): string {
+    const token = crypto.randomBytes(24).toString('hex');
+    const now = Date.now();
+    for (const [t, p] of map) if (p.expiresAt < now) map.delete(t);
+    map.set(token, { versionId, expiresAt: now + ttlMs });
+    return token;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Workers
+
+  private planSpawn(w: LocalWorker): SpawnPlan | { error: string } {
+    const py = this.python();
+    if (!py.ok) return { error: py.error };
+    const dep = this.deployment(w.deploymentId);
+    if (!dep) return { error: `deployment ${w.deploymentId} no longer exists` };
+    const workerPath = this.options.workerPath ?? process.env.VAST_WORKER_PATH ?? path.join(__dirname, 'python');
+    const module = this.options.workerModule ?? process.env.VAST_WORKER_MODULE ?? 'vast_worker';
+    const inherited = { ...process.env };
+    // The engine's own settings are not the worker's business.
+    for (const k of ['VAST_WORKER_PATH', 'VAST_WORKER_MODULE', 'VAST_DEPLOY_STATE']) delete inherited[k];
+    const env: NodeJS.ProcessEnv = {
+      ...inherited,
+      ...envFromFlags(dep.env ?? ''),
+      PYTHONPATH: [workerPath, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
+      PYTHONUNBUFFERED: '1',
+      IS_DEPLOYMENT: 'true',
+      DEPLOYMENT_ID: String(dep.id),
+      CONTAINER_ID: String(w.id),
+      CONTAINER_API_KEY: w.token,
+      MASTER_TOKEN: w.mtoken,
+      VAST_API_URL: this.url,
+      REPORT_ADDR: this.url,
+      PUBLIC_IPADDR: '127.0.0.1',
+      WORKER_PORT: '0',
+      USE_SSL: 'false',
+      VAST_VENV_CACHE: path.join(this.stateDir, 'venv-cache'),
+      VAST_LOCAL_ENGINE: '1',
+    };
+    return { command: py.command, args: ['-u', '-m', module], env };
+  }
+
+  private workerChanged(w: LocalWorker): void {
+    if (w.status !== 'idle') return;
+    const dep = this.deployment(w.deploymentId);
+    const current = dep && this.currentVersion(dep);
+    if (dep && current && w.downloadedHash === current.file_hash && dep.last_healthy_version_id !== current.id) {
+      dep.last_healthy_version_id = current.id;
+      this.store.save();
+    }
+  }
+
+  filterWarnings(dep: StoredDeployment): string[] {
+    return this.endpoint(dep.endpoint_id)?.local_warnings ?? [];
+  }
+
+  newWorker(dep: StoredDeployment): LocalWorker {
+    const id = this.store.nextId('worker');
+    this.store.save();
+    return this.workers.create(id, dep.id, dep.endpoint_id, path.join(this.stateDir, 'workers', `w${id}`), this.filterWarnings(dep));
+  }
+
+  async removeWorker(w: LocalWorker): Promise<void> {
+    await this.workers.remove(w);
+    fs.rmSync(w.cwd, { recursive: true, force: true });
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Periodic work
+
+  async tick(): Promise<void> {
+    if (this.ticking || this.closed) return;
+    this.ticking = true;
+    try {
+      this.teardownExpired();
+      for (const endpoint of [...this.store.state.endpoints]) await this.scaleEndpoint(endpoint);
+    } catch (err) {
+      this.say(`autoscaler error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private teardownExpired(): void {
+    const now = Date.now() / 1000;
+    for (const dep of [...this.store.state.deployments]) {
+      if (!dep.ttl || dep.ttl <= 0) continue;
+      const last = dep.last_client_heartbeat ?? dep.created_at;
+      if (now - last <= dep.ttl) continue;
+      this.logs.add(dep.endpoint_id, null, 'lifecycle', `ttl: no client heartbeat for ${Math.round(now - last)} s (ttl ${dep.ttl} s); deleting deployment ${dep.id}`);
+      deleteDeployment(this, dep).catch((err: Error) => this.say(`ttl teardown of deployment ${dep.id} failed: ${err.message}`));
+    }
+  }
+
+  private async scaleEndpoint(endpoint: StoredEndpoint): Promise<void> {
+    const dep = this.deployment(endpoint.deployment_id);
+    if (!dep) return;
+    const workers = this.workers.forEndpoint(endpoint.id);
+    const now = Date.now();
+    for (const w of workers) {
+      for (const [idx, o] of w.outstanding) if (now - o.since > 10 * 60_000) w.outstanding.delete(idx);
+    }
+    const waiting = this.waiting.get(endpoint.id);
+    if (waiting) for (const [idx, o] of waiting) if (now - o.seenAt > 15_000) waiting.delete(idx);
+
+    if (endpoint.endpoint_state !== 'active') {
+      await Promise.all(workers.filter((w) => w.status !== 'stopped').map((w) => this.workers.stop(w)));
+      return;
+    }
+    // No code yet (first upload pending) or a hard update waiting for its upload: nothing to run.
+    if (!this.currentVersion(dep) || dep.pending_hard_update) return;
+
+    const live = workers.filter((w) => !['stopped', 'stopping'].includes(w.status));
+    const recent = (this.routed.get(endpoint.id) ?? []).filter((r) => now - r.at <= LOAD_WINDOW_MS);
+    this.routed.set(endpoint.id, recent);
+    const target = desiredWorkers({
+      endpoint,
+      perfs: live.map((w) => Number(w.report?.max_perf) || 0).filter((p) => p > 0),
+      load: recent.reduce((s, r) => s + r.cost, 0) / (LOAD_WINDOW_MS / 1000),
+      waiting: waiting?.size ?? 0,
+      idleMs: now - (this.lastActivity.get(endpoint.id) ?? this.startedAt),
+      localLimit: this.workerLimit,
+    });
+    if (live.length < target) {
+      let missing = target - live.length;
+      for (const w of workers.filter((x) => x.status === 'stopped')) {
+        if (missing === 0) break;
+        this.workers.restartStopped(w);
+        missing--;
+      }
+      for (; missing > 0; missing--) this.newWorker(dep);
+    } else if (live.length > target) {
+      // Newest first, and never one that is serving.
+      const idle = live.filter((w) => w.outstanding.size === 0 && !(Number(w.report?.num_requests_working) > 0)).sort((a, b) => b.id - a.id);
+      for (const w of idle.slice(0, live.length - target)) {
+        this.logs.add(endpoint.id, w.id, 'lifecycle', `scaling down to ${target} worker${target === 1 ? '' : 's'}`);
+        await this.removeWorker(w);
+      }
+    }
+  }
+
+  readonly startedAt = Date.now();
+}
+
+function loadOrCreateApiKey(stateDir: string): string {
+  const file = path.join(stateDir, STATE_FILES.apiKey);
+  try {
+    const key = fs.readFileSync(file, 'utf8').trim();
+    if (key) return key;
+  } catch {
+    // first start
+  }
+  const key = generateKey();
+  writeFileAtomic(file, `${key}\n`);
+  return key;
+}

@@ -1,0 +1,162 @@
+// Minimal HTTP plumbing: a router with path parameters, bounded body reading, JSON helpers and HttpError, which
+// every handler throws for bad input. The dispatcher turns any other exception into a 500: no route can crash the
+// engine.
+import type * as http from 'node:http';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface RequestContext {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  url: URL;
+  params: Record<string, string>;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<void> | void;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler: Handler;
+}
+
+export class Router {
+  private readonly routes: Route[] = [];
+
+  /** `path` uses `:name` segments; a trailing slash is optional on the wire (the CLI drops it, the SDK keeps it). */
+  add(method: string, pathPattern: string, handler: Handler): void {
+    const names: string[] = [];
+    const body = pathPattern
+      .replace(/\/$/, '')
+      .split('/')
+      .map((seg) => {
+        if (seg.startsWith(':')) {
+          names.push(seg.slice(1));
+          return '([^/]+)';
+        }
+        return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      })
+      .join('/');
+    this.routes.push({ method, pattern: new RegExp(`^${body}/?$`), names, handler });
+  }
+
+  async dispatch(req: http.IncomingMessage, res: http.ServerResponse, log: (line: string) => void): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      let pathMatched = false;
+      for (const route of this.routes) {
+        const m = route.pattern.exec(url.pathname);
+        if (!m) continue;
+        pathMatched = true;
+        if (route.method !== req.method) continue;
+        const params: Record<string, string> = {};
+        route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+        await route.handler({ req, res, url, params });
+        return;
+      }
+      if (pathMatched) throw new HttpError(405, `method ${req.method} is not allowed on ${url.pathname}`);
+      throw new HttpError(404, `no such route: ${req.method} ${url.pathname}`);
+    } catch (err) {
+      if (err instanceof HttpError) {
+        sendJson(res, err.status, { success: false, error: err.message, msg: err.message, ...err.extra });
+        if (!req.complete) req.resume();
+        return;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      log(`internal error on ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? message) : message}`);
+      sendJson(res, 500, { success: false, error: `internal engine error: ${message}`, msg: `internal engine error: ${message}` });
+    }
+  }
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendText(res: http.ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Reads the whole body, refusing more than `limit` bytes with a 413 that says the limit. */
+export async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new HttpError(413, `request body of ${declared} bytes exceeds the engine's limit of ${limit} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, `request body exceeds the engine's limit of ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+/** A JSON object body; an empty body is `{}` (the SDK sends none on some POSTs). */
+export async function readJsonObject(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = (await readBody(req, JSON_BODY_LIMIT)).toString('utf8');
+  if (raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (err) {
+    throw new HttpError(400, `request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new HttpError(400, 'request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+// Field readers: each throws a 422 naming the field and what it should be.
+
+export function fieldString(body: Record<string, unknown>, key: string, opts: { optional?: false }): string;
+export function fieldString(body: Record<string, unknown>, key: string, opts?: { optional: true }): string | undefined;
+export function fieldString(body: Record<string, unknown>, key: string, opts: { optional?: boolean } = {}): string | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) {
+    if (opts.optional) return undefined;
+    throw new HttpError(422, `field "${key}" is required (a string)`);
+  }
+  if (typeof v !== 'string') throw new HttpError(422, `field "${key}" must be a string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export function fieldNumber(body: Record<string, unknown>, key: string, opts: { optional?: false; min?: number }): number;
+export function fieldNumber(body: Record<string, unknown>, key: string, opts?: { optional: true; min?: number }): number | undefined;
+export function fieldNumber(body: Record<string, unknown>, key: string, opts: { optional?: boolean; min?: number } = {}): number | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) {
+    if (opts.optional) return undefined;
+    throw new HttpError(422, `field "${key}" is required (a number)`);
+  }
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new HttpError(422, `field "${key}" must be a number, got ${JSON.stringify(v)}`);
+  if (opts.min !== undefined && n < opts.min) throw new HttpError(422, `field "${key}" must be at least ${opts.min}, got ${n}`);
+  return n;
+}
+
+export function pathId(params: Record<string, string>, name = 'id'): number {
+  const raw = params[name] ?? '';
+  if (!/^\d+$/.test(raw)) throw new HttpError(400, `"${raw}" is not a valid ${name} (expected a positive integer)`);
+  return Number(raw);
+}

@@ -1,0 +1,135 @@
+// `node dist/engine.js [--state DIR] [--port N] [--python P] [--worker-limit N] [--strict-filters]`: the engine
+// daemon. `vast-deploy engine start` runs it detached; it can also run in the foreground. It binds 127.0.0.1 only
+// and writes engine.json (url, port, pid, API key; mode 0600) to the state folder once it answers, removing it on exit.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { engineClientInfo, isProcessAlive, type EngineInfoFile } from './client-info';
+import { Engine, ENGINE_VERSION } from './engine';
+import { ensurePrivateDir, resolveStateDir, STATE_FILES, writeFileAtomic } from './state-dir';
+
+export interface DaemonArgs {
+  stateDir?: string;
+  port?: number;
+  python?: string;
+  workerLimit?: number;
+  strictFilters?: boolean;
+}
+
+export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): DaemonArgs {
+  const args: DaemonArgs = {};
+  const int = (flag: string, v: string | undefined) => {
+    if (v === undefined || !/^\d+$/.test(v)) throw new Error(`${flag} needs a non-negative integer, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+    return Number(v);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i]!;
+    const [flag, inline] = raw.startsWith('--') && raw.includes('=') ? [raw.slice(0, raw.indexOf('=')), raw.slice(raw.indexOf('=') + 1)] : [raw, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--state':
+        args.stateDir = value();
+        if (!args.stateDir) throw new Error('--state needs a folder');
+        break;
+      case '--port':
+        args.port = int('--port', value());
+        if (args.port > 65535) throw new Error(`--port ${args.port} is not a TCP port`);
+        break;
+      case '--python':
+        args.python = value();
+        if (!args.python) throw new Error('--python needs a command or path');
+        break;
+      case '--worker-limit':
+        args.workerLimit = int('--worker-limit', value());
+        break;
+      case '--strict-filters':
+        args.strictFilters = true;
+        break;
+      default:
+        throw new Error(`unknown option ${raw}`);
+    }
+  }
+  if (args.strictFilters === undefined && /^(1|true|yes)$/i.test(env.VAST_ENGINE_STRICT_FILTERS ?? '')) args.strictFilters = true;
+  if (args.workerLimit === undefined && env.VAST_ENGINE_WORKER_LIMIT) args.workerLimit = int('VAST_ENGINE_WORKER_LIMIT', env.VAST_ENGINE_WORKER_LIMIT);
+  return args;
+}
+
+function stamp(line: string): string {
+  return `${new Date().toISOString()} ${line}`;
+}
+
+export async function runDaemon(argv: string[]): Promise<void> {
+  let args: DaemonArgs;
+  try {
+    args = parseDaemonArgs(argv);
+  } catch (err) {
+    process.stderr.write(`vast-deploy engine: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const stateDir = resolveStateDir(args.stateDir);
+  ensurePrivateDir(stateDir);
+  const infoFile = path.join(stateDir, STATE_FILES.engineInfo);
+  const previous = safeInfo(stateDir);
+  if (previous && previous.pid !== process.pid && isProcessAlive(previous.pid)) {
+    process.stderr.write(`vast-deploy engine: already running at ${previous.url} (pid ${previous.pid})\n`);
+    process.exitCode = 3;
+    return;
+  }
+  const log = (line: string) => process.stdout.write(`${stamp(line)}\n`);
+  // A bug in one request or timer must not take every deployment down with it.
+  process.on('uncaughtException', (err) => log(`uncaught exception (engine keeps running): ${err.stack ?? err.message}`));
+  process.on('unhandledRejection', (err) => log(`unhandled rejection (engine keeps running): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+
+  let engine: Engine;
+  try {
+    engine = await Engine.start({ stateDir, port: args.port, python: args.python, workerLimit: args.workerLimit, strictFilters: args.strictFilters, log });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'EADDRINUSE' ? `port ${args.port} is already in use; pick another with --port` : e.message;
+    process.stderr.write(`vast-deploy engine: cannot start: ${why}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const info: EngineInfoFile = {
+    url: engine.url,
+    port: engine.port,
+    pid: process.pid,
+    api_key: engine.apiKey,
+    started_at: Date.now() / 1000,
+    version: ENGINE_VERSION,
+    state_dir: stateDir,
+  };
+  writeFileAtomic(infoFile, `${JSON.stringify(info, null, 2)}\n`);
+  log(`engine ${ENGINE_VERSION} listening on ${engine.url} (pid ${process.pid}, state ${stateDir})`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping workers`);
+    void engine
+      .close()
+      .catch((err: Error) => log(`error while stopping: ${err.message}`))
+      .finally(() => {
+        try {
+          if (safeInfo(stateDir)?.pid === process.pid) fs.rmSync(infoFile, { force: true });
+        } catch {
+          // leave it; the next start sees a dead pid
+        }
+        log('stopped');
+        process.exit(0);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function safeInfo(stateDir: string) {
+  try {
+    return engineClientInfo(stateDir);
+  } catch {
+    return undefined;
+  }
+}
+
+if (require.main === module) void runDaemon(process.argv.slice(2));

@@ -1,0 +1,68 @@
+// Route signatures exactly as Vast's autoscaler makes them: RSA PKCS#1 v1.5 with SHA-256 over
+// Python's `json.dumps({"url": url}, indent=4, sort_keys=True)`. Workers check them with the PEM from `/pubkey/`.
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { STATE_FILES, writeFileAtomic } from './state-dir';
+
+/** Python's json.dumps string escaping with ensure_ascii=True (the default). */
+export function pythonJsonString(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\b') out += '\\b';
+    else if (ch === '\f') out += '\\f';
+    else if (code < 0x20 || (code >= 0x7f && code <= 0xffff)) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else if (code > 0xffff) {
+      const v = code - 0x10000;
+      out += `\\u${(0xd800 + (v >> 10)).toString(16)}\\u${(0xdc00 + (v & 0x3ff)).toString(16)}`;
+    } else out += ch;
+  }
+  return `${out}"`;
+}
+
+/** The exact bytes Vast signs for a route: `json.dumps({"url": url}, indent=4, sort_keys=True)`. */
+export function signedRouteMessage(url: string): string {
+  return `{\n    "url": ${pythonJsonString(url)}\n}`;
+}
+
+export class RouteSigner {
+  readonly publicKeyPem: string;
+  private readonly privateKey: crypto.KeyObject;
+
+  /** Loads the engine's key from the state folder, or makes one (RSA 2048) so signatures survive restarts. */
+  constructor(stateDir: string) {
+    const file = path.join(stateDir, STATE_FILES.signingKey);
+    let pem: string;
+    try {
+      pem = fs.readFileSync(file, 'utf8');
+    } catch {
+      pem = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+      writeFileAtomic(file, pem);
+    }
+    this.privateKey = crypto.createPrivateKey(pem);
+    this.publicKeyPem = crypto.createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }) as string;
+  }
+
+  /** Base64 signature, as the `signature` field of a route response. */
+  sign(url: string): string {
+    return crypto.sign('sha256', Buffer.from(signedRouteMessage(url), 'utf8'), {
+      key: this.privateKey,
+      padding: crypto.constants.RSA_PKCS1_PADDING,
+    }).toString('base64');
+  }
+}
+
+export function verifyRouteSignature(publicKeyPem: string, url: string, signatureB64: string): boolean {
+  return crypto.verify(
+    'sha256',
+    Buffer.from(signedRouteMessage(url), 'utf8'),
+    { key: publicKeyPem, padding: crypto.constants.RSA_PKCS1_PADDING },
+    Buffer.from(signatureB64, 'base64'),
+  );
+}

@@ -1,0 +1,45 @@
+// The engine's state folder: where it keeps its port, pid, API key, signing key, deployments and tarballs.
+// Everything in it is private to the user (folder 0700, files 0600): the API key there is the engine's only secret.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** `$VAST_DEPLOY_STATE`, else `$XDG_STATE_HOME/vast-deploy`, else `~/.local/state/vast-deploy`. */
+export function resolveStateDir(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (explicit) return path.resolve(explicit);
+  if (env.VAST_DEPLOY_STATE) return path.resolve(env.VAST_DEPLOY_STATE);
+  if (env.XDG_STATE_HOME) return path.join(path.resolve(env.XDG_STATE_HOME), 'vast-deploy');
+  return path.join(os.homedir(), '.local', 'state', 'vast-deploy');
+}
+
+export function ensurePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+/**
+ * Writes a file atomically (temp file in the same folder, fsync, rename) with mode 0600, so a crash mid-write
+ * never leaves a half-written file and the content is never readable by other users, even briefly.
+ */
+export function writeFileAtomic(file: string, content: string | Buffer, mode = 0o600): void {
+  ensurePrivateDir(path.dirname(file));
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const fd = fs.openSync(tmp, 'w', mode);
+  try {
+    fs.writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.chmodSync(tmp, mode);
+  fs.renameSync(tmp, file);
+}
+
+/** Names of the files in the state folder that other processes (CLI, extension) read. */
+export const STATE_FILES = {
+  /** `{url, port, pid, api_key, started_at, version}` while the engine runs; removed when it stops. */
+  engineInfo: 'engine.json',
+  apiKey: 'api_key',
+  signingKey: 'signing-key.pem',
+  state: 'state.json',
+  daemonLog: 'engine.log',
+} as const;

@@ -1,0 +1,356 @@
+// Local workers: one Python process each (engine/CONTRACT.md), with statuses derived the way Vast's autoscaler
+// derives them from the numbers workers report. A worker that dies or reports an error goes
+// error → (backoff) → rebooting → model_loading → idle; soft updates go update_ready → update_starting → idle.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as readline from 'node:readline';
+import type { WorkerRecord, WorkerStatus, WorkerStatusReport } from '../../server/src/protocol/vast';
+import type { LogBook } from './logs';
+
+export interface LocalWorker {
+  id: number;
+  deploymentId: number;
+  endpointId: number;
+  /** `CONTAINER_API_KEY`: Bearer for download_url and the worker routes. */
+  token: string;
+  /** `MASTER_TOKEN`: in every `/worker_status/` body; Bearer for the worker's `/pyworker/update`. */
+  mtoken: string;
+  status: WorkerStatus;
+  cwd: string;
+  proc?: ChildProcess;
+  pid?: number;
+  url?: string;
+  report?: WorkerStatusReport;
+  reportAt?: number;
+  createdAt: number;
+  startedAt: number | null;
+  loadedAt: number | null;
+  errorMsg: string;
+  /** Consecutive failures; drives the restart backoff and resets once the worker is ready. */
+  failures: number;
+  restartTimer?: NodeJS.Timeout;
+  /** Hash of the code the worker last downloaded, and when. */
+  downloadedHash?: string;
+  downloadedAt?: number;
+  update?: { kind: 'soft' | 'hard'; requestedAt: number };
+  /** The engine asked this process to exit so a fresh one can start (hard update): its exit is not a failure. */
+  replacing?: boolean;
+  /** Route assignments not yet released by `/delete_requests/`: request_idx → cost, time. */
+  outstanding: Map<number, { cost: number; since: number }>;
+  loadAvg: number;
+  lastWorkAt: number;
+  warnings: string[];
+  /** Set while stopping on purpose (scale-down, stop, delete): the exit is not an error. */
+  stopping?: Promise<void>;
+}
+
+export interface SpawnPlan {
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export interface WorkerManagerHooks {
+  /** How to start this worker's process, or an error message when it cannot run (no Python). */
+  planSpawn(w: LocalWorker): SpawnPlan | { error: string };
+  log: LogBook;
+  gpuName: string;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Called after any status change (the autoscaler may act on it). */
+  changed(w: LocalWorker): void;
+}
+
+export class WorkerManager {
+  readonly workers = new Map<number, LocalWorker>();
+
+  constructor(private readonly hooks: WorkerManagerHooks) {}
+
+  forEndpoint(endpointId: number): LocalWorker[] {
+    return [...this.workers.values()].filter((w) => w.endpointId === endpointId);
+  }
+
+  create(id: number, deploymentId: number, endpointId: number, cwd: string, warnings: string[]): LocalWorker {
+    const w: LocalWorker = {
+      id,
+      deploymentId,
+      endpointId,
+      token: crypto.randomBytes(24).toString('hex'),
+      mtoken: crypto.randomBytes(24).toString('hex'),
+      status: 'creating',
+      cwd,
+      createdAt: Date.now() / 1000,
+      startedAt: null,
+      loadedAt: null,
+      errorMsg: '',
+      failures: 0,
+      outstanding: new Map(),
+      loadAvg: 0,
+      lastWorkAt: Date.now(),
+      warnings,
+    };
+    this.workers.set(id, w);
+    this.lifecycle(w, `created (folder ${cwd})`);
+    for (const warning of warnings) this.lifecycle(w, `warning: ${warning}`);
+    this.start(w, 'creating');
+    return w;
+  }
+
+  private lifecycle(w: LocalWorker, text: string): void {
+    this.hooks.log.add(w.endpointId, w.id, 'lifecycle', text);
+  }
+
+  setStatus(w: LocalWorker, status: WorkerStatus, why?: string): void {
+    if (w.status === status) return;
+    this.lifecycle(w, `status ${w.status} → ${status}${why ? ` (${why})` : ''}`);
+    w.status = status;
+    this.hooks.changed(w);
+  }
+
+  private start(w: LocalWorker, status: WorkerStatus): void {
+    const plan = this.hooks.planSpawn(w);
+    if ('error' in plan) {
+      w.errorMsg = plan.error;
+      this.setStatus(w, 'error', plan.error);
+      return;
+    }
+    fs.mkdirSync(w.cwd, { recursive: true, mode: 0o700 });
+    this.setStatus(w, status);
+    w.report = undefined;
+    w.reportAt = undefined;
+    w.url = undefined;
+    w.outstanding.clear();
+    let proc: ChildProcess;
+    try {
+      // Own process group, so stopping a worker also stops what it started (pip, run scripts).
+      proc = spawn(plan.command, plan.args, { cwd: w.cwd, env: plan.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    } catch (err) {
+      this.fail(w, `cannot start ${plan.command}: ${(err as Error).message}`);
+      return;
+    }
+    w.proc = proc;
+    w.startedAt = Date.now() / 1000;
+    proc.on('error', (err) => this.lifecycle(w, `process error: ${err.message}`));
+    if (proc.pid !== undefined) {
+      w.pid = proc.pid;
+      this.lifecycle(w, `process ${proc.pid} started: ${plan.command} ${plan.args.join(' ')}`);
+    }
+    for (const [stream, name] of [
+      [proc.stdout, 'stdout'],
+      [proc.stderr, 'stderr'],
+    ] as const) {
+      if (!stream) continue;
+      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.hooks.log.add(w.endpointId, w.id, name, line));
+    }
+    proc.on('exit', (code, signal) => this.exited(w, proc, code, signal));
+  }
+
+  private exited(w: LocalWorker, proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (w.proc !== proc) return;
+    w.proc = undefined;
+    w.pid = undefined;
+    const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
+    this.lifecycle(w, `process ${how}`);
+    if (w.stopping) return; // stop() settles the status
+    if (!this.workers.has(w.id)) return;
+    if (w.replacing) {
+      w.replacing = false;
+      this.start(w, 'update_rebooting');
+      return;
+    }
+    if (w.status === 'error') return; // already failed (error_msg); the restart is scheduled
+    this.fail(w, `worker process ${how}${w.errorMsg ? `; last error: ${w.errorMsg}` : ''}`);
+  }
+
+  /** error now, then after the backoff a fresh process (rebooting). */
+  fail(w: LocalWorker, message: string): void {
+    w.errorMsg = message;
+    w.failures += 1;
+    w.update = undefined;
+    w.replacing = false;
+    this.setStatus(w, 'error', message);
+    killGroup(w.proc, 'SIGTERM');
+    clearTimeout(w.restartTimer);
+    const delay = Math.min(this.hooks.backoffMaxMs, this.hooks.backoffBaseMs * 2 ** (w.failures - 1));
+    this.lifecycle(w, `restarting in ${(delay / 1000).toFixed(1)} s (failure ${w.failures})`);
+    w.restartTimer = setTimeout(() => {
+      w.restartTimer = undefined;
+      if (!this.workers.has(w.id) || w.stopping) return;
+      const old = w.proc;
+      const go = () => this.start(w, 'rebooting');
+      if (old && old.exitCode === null) {
+        killGroup(old, 'SIGKILL');
+        old.once('exit', go);
+      } else go();
+    }, delay);
+    w.restartTimer.unref?.();
+  }
+
+  /** A `/worker_status/` report from this worker (already authenticated). */
+  report(w: LocalWorker, r: WorkerStatusReport): void {
+    w.report = r;
+    w.reportAt = Date.now();
+    if (typeof r.url === 'string' && r.url) w.url = r.url.replace(/\/$/, '');
+    if (['error', 'stopping', 'stopped'].includes(w.status)) return;
+    if (r.error_msg) {
+      this.fail(w, r.error_msg);
+      return;
+    }
+    w.loadAvg = w.loadAvg * 0.8 + (Number(r.cur_load) || 0) * 0.2;
+    const ready = Number(r.max_perf) > 0;
+    if (w.update) {
+      // Done once the worker fetched the code after the update began and reports ready again.
+      const refreshed = w.downloadedAt !== undefined && w.downloadedAt >= w.update.requestedAt;
+      if (!(refreshed && ready && w.status !== 'update_ready')) return;
+      this.lifecycle(w, `${w.update.kind} update done (code ${w.downloadedHash?.slice(0, 12) ?? '?'})`);
+      w.update = undefined;
+    }
+    if (!ready) {
+      this.setStatus(w, 'model_loading');
+      return;
+    }
+    if (w.loadedAt === null || !['idle', 'running'].includes(w.status)) w.loadedAt = Date.now() / 1000;
+    w.failures = 0;
+    w.errorMsg = '';
+    this.setStatus(w, Number(r.num_requests_working) > 0 ? 'running' : 'idle');
+  }
+
+  /** The worker asked for its code (download_url): loading, and remember which code it got. */
+  downloading(w: LocalWorker, fileHash: string): void {
+    w.downloadedHash = fileHash;
+    w.downloadedAt = Date.now();
+    if (w.status === 'creating' || w.status === 'starting') this.setStatus(w, 'loading', 'downloading code');
+  }
+
+  /** Soft update: ask the process to re-download and reload; restart it when it cannot. */
+  async softUpdate(w: LocalWorker): Promise<void> {
+    if (!w.url || !w.proc || !['idle', 'running', 'model_loading'].includes(w.status)) {
+      this.hardUpdate(w, 'not ready for a soft update');
+      return;
+    }
+    w.update = { kind: 'soft', requestedAt: Date.now() };
+    this.setStatus(w, 'update_ready');
+    try {
+      const res = await fetch(`${w.url}/pyworker/update`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${w.mtoken}`, 'content-type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(15_000),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      if (w.update?.kind === 'soft') this.setStatus(w, 'update_starting');
+    } catch (err) {
+      if (w.update?.kind !== 'soft') return;
+      this.hardUpdate(w, `the worker did not take the soft update (${(err as Error).message})`);
+    }
+  }
+
+  /** Fresh process (new env, new code), same worker id: update_rebooting until it reports. */
+  hardUpdate(w: LocalWorker, why: string): void {
+    clearTimeout(w.restartTimer);
+    w.update = { kind: 'hard', requestedAt: Date.now() };
+    w.errorMsg = '';
+    this.setStatus(w, 'update_rebooting', why);
+    const proc = w.proc;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      w.replacing = true;
+      killGroup(proc, 'SIGTERM');
+      const force = setTimeout(() => killGroup(proc, 'SIGKILL'), 10_000);
+      force.unref?.();
+      proc.once('exit', () => clearTimeout(force));
+    } else this.start(w, 'update_rebooting');
+  }
+
+  /** Scale-down / stop / delete: SIGTERM, SIGKILL after `graceMs`, status stopped. */
+  stop(w: LocalWorker, graceMs = 10_000): Promise<void> {
+    if (w.stopping) return w.stopping;
+    clearTimeout(w.restartTimer);
+    w.update = undefined;
+    this.setStatus(w, 'stopping');
+    const proc = w.proc;
+    const stopped = new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        w.url = undefined;
+        w.outstanding.clear();
+        this.setStatus(w, 'stopped');
+        resolve();
+      };
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) {
+        done();
+        return;
+      }
+      timer = setTimeout(() => killGroup(proc, 'SIGKILL'), graceMs);
+      proc.once('exit', done);
+      killGroup(proc, 'SIGTERM');
+    });
+    w.stopping = stopped;
+    void stopped.then(() => {
+      if (w.stopping === stopped) w.stopping = undefined;
+    });
+    return stopped;
+  }
+
+  /** Restart a stopped worker record (endpoint started again). */
+  restartStopped(w: LocalWorker): void {
+    if (w.status !== 'stopped') return;
+    w.failures = 0;
+    w.errorMsg = '';
+    this.start(w, 'starting');
+  }
+
+  async remove(w: LocalWorker): Promise<void> {
+    await this.stop(w);
+    this.workers.delete(w.id);
+    this.lifecycle(w, 'removed');
+  }
+
+  record(w: LocalWorker): WorkerRecord & { filter_warnings?: string[] } {
+    const r = w.report;
+    const perf = Number(r?.max_perf) || 0;
+    const outstandingLoad = [...w.outstanding.values()].reduce((s, o) => s + o.cost, 0);
+    return {
+      id: w.id,
+      status: w.status,
+      cur_load: Math.max(Number(r?.cur_load) || 0, outstandingLoad),
+      new_load: Number(r?.new_load) || 0,
+      cur_load_rolling_avg: Math.round(w.loadAvg * 1000) / 1000,
+      cur_perf: Number(r?.cur_perf) || 0,
+      perf,
+      measured_perf: perf,
+      dlperf: perf,
+      reliability: 1,
+      reqs_working: Number(r?.num_requests_working) || w.outstanding.size,
+      disk_usage: Number(r?.additional_disk_usage) || 0,
+      loaded_at: w.loadedAt,
+      started_at: w.startedAt,
+      gpu_name: this.hooks.gpuName,
+      url: w.url,
+      created_at: w.createdAt,
+      ...(w.errorMsg ? { error_msg: w.errorMsg } : {}),
+      ...(w.warnings.length ? { filter_warnings: w.warnings } : {}),
+    };
+  }
+
+  /** Engine shutdown: stop every process. */
+  async stopAll(graceMs = 5_000): Promise<void> {
+    await Promise.all([...this.workers.values()].map((w) => this.stop(w, graceMs)));
+  }
+}
+
+/** Signals the worker's whole process group (it was spawned detached), falling back to the process alone. */
+export function killGroup(proc: ChildProcess | undefined, signal: NodeJS.Signals): void {
+  if (!proc || proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+  try {
+    process.kill(-proc.pid, signal);
+  } catch {
+    try {
+      proc.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
