@@ -4,6 +4,8 @@ import type { Node } from 'web-tree-sitter';
 import { GPU_CONSTANTS } from '../catalog/gpus';
 import { QUERY_COLUMNS } from '../catalog/queryColumns';
 import type { ParsedDocument } from '../parse/pythonParser';
+import { findCallsNaming } from './callSearch';
+import { DefinitionMemo, type MemoizedDefinition } from './definitionMemo';
 import { findIgnoredLines } from './ignoreLines';
 import { namedChildrenNoComments, spanOf, SourceText, unparenthesize } from './nodes';
 import { QueryReader } from './query';
@@ -74,12 +76,24 @@ class ModelBuilder {
   private readonly deployments: Deployment[] = [];
   private readonly imageByVar = new Map<string, Image>();
   private readonly remoteCalls: RemoteCallSite[] = [];
-  private readonly decorated: { def: Node; decorators: Node[]; outer: Node }[] = [];
+  private readonly decorated: MemoizedDefinition[] = [];
+  /** Names looked up as constants while a definition is read (see definitionMemo.ts), and whether one was found. */
+  private lookups: { names: string[]; found: boolean } | undefined;
 
-  constructor(private readonly doc: ParsedDocument) {
+  constructor(
+    private readonly doc: ParsedDocument,
+    private readonly memo: DefinitionMemo,
+  ) {
     this.src = new SourceText(doc.text);
     this.values = new ValueEvaluator(this.src, {
-      constant: (name) => this.constant(name),
+      constant: (name) => {
+        const value = this.constant(name);
+        if (this.lookups) {
+          this.lookups.names.push(name);
+          if (value) this.lookups.found = true;
+        }
+        return value;
+      },
       parameters: (node) => this.syntax.parameters(node.childForFieldName('parameters')),
     });
     this.syntax = new SyntaxReader(this.src, () => this.values);
@@ -91,12 +105,33 @@ class ModelBuilder {
     const statements = moduleStatements(top);
     for (const stmt of statements) this.declare(stmt);
 
-    const calls: Node[] = [];
-    for (const stmt of top) calls.push(...stmt.descendantsOfType('call'));
-    for (const call of calls) this.maybeDeployment(call);
-    for (const d of this.decorated) this.attachDecorated(d.def, d.decorators, d.outer);
+    // Only calls whose callee names a Deployment, a deployment or image variable or a remote function matter; they
+    // are found from the text (see callSearch.ts) instead of walking every call of the file.
+    const deploymentNames = new Set(['Deployment', ...this.imports.filter((i) => i.name === 'Deployment').map((i) => i.local)]);
+    for (const call of findCallsNaming(this.src.text, top, deploymentNames, 'callee-or-attribute')) this.maybeDeployment(call);
+    for (const d of this.decorated) this.attachDecorated(d);
     const remoteNames = new Set(this.deployments.flatMap((d) => d.remotes.map((r) => r.fn.name)));
-    for (const call of calls) this.classifyCall(call, remoteNames);
+    const calls = [
+      ...findCallsNaming(this.src.text, top, remoteNames, 'callee'),
+      ...findCallsNaming(this.src.text, top, new Set(this.deploymentByVar.keys()), 'receiver'),
+    ];
+    sortCalls(calls);
+    const seen = new Set(calls.map(callKey));
+    for (let i = 0; i < calls.length; i++) {
+      const imagesBefore = this.imageByVar.size;
+      this.classifyCall(calls[i], remoteNames);
+      if (this.imageByVar.size === imagesBefore) continue;
+      // A new image variable: its method calls after this point are steps of that image.
+      const current = calls[i];
+      const names = new Set([...this.imageByVar.keys()].filter((n) => !this.deploymentByVar.has(n)));
+      const later = findCallsNaming(this.src.text, top, names, 'receiver').filter(
+        (c) => !seen.has(callKey(c)) && compareCalls(c, current) > 0,
+      );
+      for (const c of later) seen.add(callKey(c));
+      const rest = [...calls.slice(i + 1), ...later];
+      sortCalls(rest);
+      calls.splice(i + 1, calls.length - i - 1, ...rest);
+    }
 
     const remotes = this.deployments.flatMap((d) => d.remotes).sort((a, b) => a.fn.startOffset - b.fn.startOffset);
     const contexts = this.deployments.flatMap((d) => d.contexts).sort((a, b) => a.cls.startOffset - b.cls.startOffset);
@@ -138,13 +173,9 @@ class ModelBuilder {
         return;
       case 'function_definition':
       case 'class_definition':
-        this.declareDefinition(stmt, [], stmt);
+      case 'decorated_definition':
+        this.declareDefinition(stmt);
         return;
-      case 'decorated_definition': {
-        const def = stmt.childForFieldName('definition');
-        if (def) this.declareDefinition(def, stmt.namedChildren.filter((c) => c.type === 'decorator'), stmt);
-        return;
-      }
       case 'expression_statement':
         for (const c of namedChildrenNoComments(stmt)) {
           if (c.type === 'assignment') this.declareAssignment(c);
@@ -189,19 +220,47 @@ class ModelBuilder {
     }
   }
 
-  private declareDefinition(def: Node, decorators: Node[], outer: Node): void {
-    if (def.type === 'function_definition') {
-      const fn = this.syntax.functionDef(def, decorators, outer);
-      if (!fn) return;
-      this.functions.set(fn.name, fn);
-      this.bind(fn.name);
-    } else if (def.type === 'class_definition') {
-      const cls = this.syntax.classDef(def, decorators, outer);
-      if (!cls) return;
-      this.classes.set(cls.name, cls);
-      this.bind(cls.name);
+  private declareDefinition(outer: Node): void {
+    const definition = this.readDefinition(outer);
+    if (!definition) return;
+    if (definition.kind === 'function') this.functions.set(definition.value.name, definition.value);
+    else this.classes.set(definition.value.name, definition.value);
+    this.bind(definition.value.name);
+    if (definition.value.decorators.length) this.decorated.push(definition);
+  }
+
+  /** The function or class of a (decorated) definition statement, from the memo when it is unchanged. */
+  private readDefinition(outer: Node): MemoizedDefinition | undefined {
+    const start = outer.startPosition;
+    const cacheable = !outer.hasError;
+    const key = cacheable ? DefinitionMemo.key(outer.type, start.column, this.src.of(outer)) : '';
+    if (cacheable) {
+      const hit = this.memo.take(key, outer.startIndex, start.row, (name) => this.constant(name) === undefined);
+      if (hit) return hit;
     }
-    if (decorators.length) this.decorated.push({ def, decorators, outer });
+    const saved = this.lookups;
+    const lookups = { names: [] as string[], found: false };
+    this.lookups = lookups;
+    let definition: MemoizedDefinition | undefined;
+    try {
+      const def = outer.type === 'decorated_definition' ? outer.childForFieldName('definition') : outer;
+      const decorators = outer.type === 'decorated_definition' ? outer.namedChildren.filter((c) => c.type === 'decorator') : [];
+      if (def?.type === 'function_definition') {
+        const fn = this.syntax.functionDef(def, decorators, outer);
+        if (fn) definition = { kind: 'function', value: fn };
+      } else if (def?.type === 'class_definition') {
+        const cls = this.syntax.classDef(def, decorators, outer);
+        if (cls) definition = { kind: 'class', value: cls };
+      }
+    } finally {
+      this.lookups = saved;
+      if (saved) {
+        saved.names.push(...lookups.names);
+        saved.found ||= lookups.found;
+      }
+    }
+    if (definition && cacheable && !lookups.found) this.memo.store(key, definition, outer.startIndex, start.row, lookups.names);
+    return definition;
   }
 
   private declareAssignment(node: Node): void {
@@ -300,17 +359,12 @@ class ModelBuilder {
 
   // ----- @app.remote / @app.context ----------------------------------------------------------------------------
 
-  private attachDecorated(def: Node, decoratorNodes: Node[], outer: Node): void {
-    const name = def.childForFieldName('name');
-    if (!name) return;
-    const decorators = decoratorNodes.map((d) => this.syntax.decorator(d));
-    for (const decorator of decorators) {
+  private attachDecorated(definition: MemoizedDefinition): void {
+    for (const decorator of definition.value.decorators) {
       const deployment = decorator.receiver ? this.deploymentByVar.get(decorator.receiver) : undefined;
       if (!deployment) continue;
-      if (decorator.method === 'remote' && def.type === 'function_definition') {
-        const fn = this.functions.get(this.src.of(name));
-        const fnHere = fn && fn.startOffset === outer.startIndex ? fn : this.syntax.functionDef(def, decoratorNodes, outer);
-        if (!fnHere) continue;
+      if (decorator.method === 'remote' && definition.kind === 'function') {
+        const fnHere = definition.value;
         const remote: RemoteFunction = { fn: fnHere, deployment, decorator, otherArgs: [] };
         for (const arg of decorator.call?.args ?? []) {
           if (arg.name === 'benchmark_dataset') remote.benchmarkDataset = arg;
@@ -319,10 +373,8 @@ class ModelBuilder {
           else remote.otherArgs.push(arg);
         }
         deployment.remotes.push(remote);
-      } else if (decorator.method === 'context' && def.type === 'class_definition') {
-        const known = this.classes.get(this.src.of(name));
-        const cls = known && known.startOffset === outer.startIndex ? known : this.syntax.classDef(def, decoratorNodes, outer);
-        if (!cls) continue;
+      } else if (decorator.method === 'context' && definition.kind === 'class') {
+        const cls = definition.value;
         const context: ContextClass = {
           cls,
           deployment,
@@ -483,6 +535,25 @@ class ModelBuilder {
   }
 }
 
+const memos = new WeakMap<ParsedDocument, DefinitionMemo>();
+
+/** Builds the model of the document's current text; definitions unchanged since the last build are reused. */
 export function buildModel(doc: ParsedDocument): DeploymentModel {
-  return new ModelBuilder(doc).build();
+  let memo = memos.get(doc);
+  if (!memo) memos.set(doc, (memo = new DefinitionMemo()));
+  memo.startBuild();
+  return new ModelBuilder(doc, memo).build();
+}
+
+function callKey(call: Node): string {
+  return `${call.startIndex}:${call.endIndex}`;
+}
+
+/** Document order as a pre-order walk gives it: by start, and an outer call before the calls inside it. */
+function compareCalls(a: Node, b: Node): number {
+  return a.startIndex - b.startIndex || b.endIndex - a.endIndex;
+}
+
+function sortCalls(calls: Node[]): void {
+  calls.sort(compareCalls);
 }

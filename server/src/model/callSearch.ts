@@ -1,0 +1,86 @@
+// Finds the call nodes whose callee uses one of a few names, starting from the text: every such call has the name
+// as an identifier token, so we look for the name's occurrences and ask the tree what each one is. Occurrences in
+// strings, comments or inside longer names are not identifier nodes of exactly that range, and are dropped. This
+// replaces walking every call of the file (thousands on a long file) on each keystroke.
+import type { Node } from 'web-tree-sitter';
+
+/**
+ * - `callee`: `name(...)`
+ * - `receiver`: `name.method(...)`
+ * - `callee-or-attribute`: `name(...)` or `anything.name(...)`
+ */
+export type CallRole = 'callee' | 'receiver' | 'callee-or-attribute';
+
+/** Calls in `statements` (document order, disjoint) whose callee uses a name in `names` in the given role. */
+export function findCallsNaming(text: string, statements: readonly Node[], names: ReadonlySet<string>, role: CallRole): Node[] {
+  if (names.size === 0 || statements.length === 0) return [];
+  const starts = statements.map((s) => s.startIndex);
+  const out: Node[] = [];
+  const seen = new Set<string>();
+  for (const [offset, name] of occurrences(text, names)) {
+    const statement = statementAt(statements, starts, offset);
+    if (!statement) continue;
+    const end = offset + name.length;
+    const node = statement.descendantForIndex(offset, end);
+    if (!node || node.type !== 'identifier' || node.startIndex !== offset || node.endIndex !== end) continue;
+    const call = callUsing(node, role);
+    if (!call) continue;
+    const key = `${call.startIndex}:${call.endIndex}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(call);
+  }
+  return out;
+}
+
+function callUsing(identifier: Node, role: CallRole): Node | undefined {
+  const parent = identifier.parent;
+  if (!parent) return undefined;
+  if (role !== 'receiver' && parent.type === 'call') {
+    return sameNode(parent.childForFieldName('function'), identifier) ? parent : undefined;
+  }
+  if (parent.type !== 'attribute') return undefined;
+  const field = role === 'receiver' ? 'object' : 'attribute';
+  if (role === 'callee' || !sameNode(parent.childForFieldName(field), identifier)) return undefined;
+  const call = parent.parent;
+  if (call?.type !== 'call' || !sameNode(call.childForFieldName('function'), parent)) return undefined;
+  return call;
+}
+
+function sameNode(a: Node | null, b: Node): boolean {
+  return !!a && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+}
+
+function statementAt(statements: readonly Node[], starts: number[], offset: number): Node | undefined {
+  let lo = 0;
+  let hi = starts.length - 1;
+  if (offset < starts[0]) return undefined;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  const s = statements[lo];
+  return offset < s.endIndex ? s : undefined;
+}
+
+const IDENTIFIER_RUN = /[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/g;
+
+/** Start offsets of the names in the text, in increasing order (candidates only: the tree decides). */
+function occurrences(text: string, names: ReadonlySet<string>): [number, string][] {
+  const out: [number, string][] = [];
+  if (names.size <= 4) {
+    for (const name of names) {
+      if (!name) continue;
+      for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) out.push([at, name]);
+    }
+    return out.sort((a, b) => a[0] - b[0]);
+  }
+  // Many names (remote functions): one pass over identifier-like runs. A name always starts a run, because the
+  // character before an identifier token is never an identifier character.
+  IDENTIFIER_RUN.lastIndex = 0;
+  for (let m = IDENTIFIER_RUN.exec(text); m; m = IDENTIFIER_RUN.exec(text)) {
+    if (names.has(m[0])) out.push([m.index, m[0]]);
+  }
+  return out;
+}
