@@ -64,8 +64,6 @@ function statementAt(statements: readonly Node[], starts: number[], offset: numb
   return offset < s.endIndex ? s : undefined;
 }
 
-const IDENTIFIER_RUN = /[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/g;
-
 /** Start offsets of the names in the text, in increasing order (candidates only: the tree decides). */
 function occurrences(text: string, names: ReadonlySet<string>): [number, string][] {
   const out: [number, string][] = [];
@@ -77,10 +75,33 @@ function occurrences(text: string, names: ReadonlySet<string>): [number, string]
     return out.sort((a, b) => a[0] - b[0]);
   }
   // Many names (remote functions): one pass over identifier-like runs. A name always starts a run, because the
-  // character before an identifier token is never an identifier character.
-  IDENTIFIER_RUN.lastIndex = 0;
-  for (let m = IDENTIFIER_RUN.exec(text); m; m = IDENTIFIER_RUN.exec(text)) {
-    if (names.has(m[0])) out.push([m.index, m[0]]);
+  // character before an identifier token is never an identifier character. Only runs of a length some name has
+  // are sliced and looked up.
+  const lengths = new Set<number>();
+  for (const n of names) lengths.add(n.length);
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (!isIdentifierStart(c)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < length && isIdentifierPart(text.charCodeAt(j))) j++;
+    if (lengths.has(j - i)) {
+      const word = text.slice(i, j);
+      if (names.has(word)) out.push([i, word]);
+    }
+    i = j;
   }
   return out;
+}
+
+function isIdentifierStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
+}
+
+function isIdentifierPart(c: number): boolean {
+  return isIdentifierStart(c) || (c >= 48 && c <= 57);
 }

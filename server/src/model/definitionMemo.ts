@@ -68,17 +68,23 @@ export class DefinitionMemo {
 /** A deep copy of a model value with every span moved by the given offset and line deltas. */
 export function shiftSpans<T>(value: T, deltaOffset: number, deltaRow: number): T {
   const visit = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(visit);
     if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) {
+      const copy = new Array<unknown>(v.length);
+      for (let i = 0; i < v.length; i++) copy[i] = visit(v[i]);
+      return copy;
+    }
+    const source = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [k, inner] of Object.entries(v as Record<string, unknown>)) {
-      if ((k === 'startOffset' || k === 'endOffset') && typeof inner === 'number') out[k] = inner + deltaOffset;
+    for (const k in source) {
+      const inner = source[k];
+      if (typeof inner === 'number' && (k === 'startOffset' || k === 'endOffset')) out[k] = inner + deltaOffset;
       else if (k === 'range' && isRange(inner)) {
         out[k] = {
           start: { line: inner.start.line + deltaRow, character: inner.start.character },
           end: { line: inner.end.line + deltaRow, character: inner.end.character },
         };
-      } else out[k] = visit(inner);
+      } else out[k] = typeof inner === 'object' ? visit(inner) : inner;
     }
     return out;
   };
