@@ -12,7 +12,14 @@ import type { Node } from 'web-tree-sitter';
 export type CallRole = 'callee' | 'receiver' | 'callee-or-attribute';
 
 /** Calls in `statements` (document order, disjoint) whose callee uses a name in `names` in the given role. */
-export function findCallsNaming(text: string, statements: readonly Node[], names: ReadonlySet<string>, role: CallRole): Node[] {
+export function findCallsNaming(
+  text: string,
+  statements: readonly Node[],
+  names: ReadonlySet<string>,
+  role: CallRole,
+  /** For `receiver`: only these methods (others are skipped from the text alone, before asking the tree). */
+  methods?: ReadonlySet<string>,
+): Node[] {
   if (names.size === 0 || statements.length === 0) return [];
   const starts = statements.map((s) => s.startIndex);
   const out: Node[] = [];
@@ -21,8 +28,10 @@ export function findCallsNaming(text: string, statements: readonly Node[], names
     const statement = statementAt(statements, starts, offset);
     if (!statement) continue;
     const end = offset + name.length;
+    if (methods && !methodMayBeIn(text, end, methods)) continue;
+    // The occurrence is a whole word (see occurrences), so an identifier starting here ends at `end`.
     const node = statement.descendantForIndex(offset, end);
-    if (!node || node.type !== 'identifier' || node.startIndex !== offset || node.endIndex !== end) continue;
+    if (!node || node.startIndex !== offset || node.type !== 'identifier') continue;
     const call = callUsing(node, role);
     if (!call) continue;
     const key = `${call.startIndex}:${call.endIndex}`;
@@ -48,7 +57,23 @@ function callUsing(identifier: Node, role: CallRole): Node | undefined {
 }
 
 function sameNode(a: Node | null, b: Node): boolean {
-  return !!a && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
+  return !!a && a.id === b.id;
+}
+
+/**
+ * False only when the text right after the receiver is plainly `.name` with a name not in `methods`. Anything
+ * less plain (a comment or line break before the name) is left to the tree.
+ */
+function methodMayBeIn(text: string, at: number, methods: ReadonlySet<string>): boolean {
+  let i = at;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  if (text.charCodeAt(i) !== 46) return true; // not '.': not a method call, unless the tree says otherwise
+  i++;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  const start = i;
+  while (i < text.length && isIdentifierPart(text.charCodeAt(i))) i++;
+  if (i === start) return true;
+  return methods.has(text.slice(start, i));
 }
 
 function statementAt(statements: readonly Node[], starts: number[], offset: number): Node | undefined {
@@ -70,7 +95,12 @@ function occurrences(text: string, names: ReadonlySet<string>): [number, string]
   if (names.size <= 4) {
     for (const name of names) {
       if (!name) continue;
-      for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) out.push([at, name]);
+      for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
+        // Inside a longer word it cannot be the identifier token; skip it before asking the tree.
+        if (at > 0 && isIdentifierPart(text.charCodeAt(at - 1))) continue;
+        if (isIdentifierPart(text.charCodeAt(at + name.length))) continue;
+        out.push([at, name]);
+      }
     }
     return out.sort((a, b) => a[0] - b[0]);
   }

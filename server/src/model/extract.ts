@@ -30,30 +30,34 @@ import {
 import { ValueEvaluator } from './values';
 
 const QUERY_MODULE = 'vastai.data.query';
+/** The methods of a deployment variable that classifyCall reads; other `app.x(...)` calls (decorators) are skipped. */
+const DEPLOYMENT_METHODS: ReadonlySet<string> = new Set(['image', 'configure_autoscaling', 'ensure_ready', 'get_context']);
 
 function isVastModule(module: string): boolean {
   return module === 'vastai' || module.startsWith('vastai.');
 }
 
 /** Statements in module scope, recursing into compound statements that do not open a new scope. */
-function moduleStatements(top: readonly Node[]): Node[] {
-  const out: Node[] = [];
+function moduleStatements(top: readonly Node[]): { node: Node; type: string }[] {
+  const out: { node: Node; type: string }[] = [];
   const visit = (n: Node) => {
-    out.push(n);
+    // Each `type` is a call into wasm: read it once.
+    const type = n.type;
+    out.push({ node: n, type });
     if (
-      n.type === 'if_statement' ||
-      n.type === 'try_statement' ||
-      n.type === 'with_statement' ||
-      n.type === 'for_statement' ||
-      n.type === 'while_statement' ||
-      n.type === 'ERROR' ||
-      n.type === 'block' ||
-      n.type.endsWith('_clause')
+      type === 'if_statement' ||
+      type === 'try_statement' ||
+      type === 'with_statement' ||
+      type === 'for_statement' ||
+      type === 'while_statement' ||
+      type === 'ERROR' ||
+      type === 'block' ||
+      type.endsWith('_clause')
     ) {
       for (const c of n.namedChildren) {
         if (c.type === 'block' || c.type.endsWith('_clause') || c.type.endsWith('_statement') || c.type === 'ERROR') {
           visit(c);
-        } else if (n.type === 'ERROR' || n.type === 'block') visit(c);
+        } else if (type === 'ERROR' || type === 'block') visit(c);
       }
     }
   };
@@ -103,7 +107,7 @@ class ModelBuilder {
   build(): DeploymentModel {
     const top = this.doc.statements();
     const statements = moduleStatements(top);
-    for (const stmt of statements) this.declare(stmt);
+    for (const stmt of statements) this.declare(stmt.node, stmt.type);
 
     // Only calls whose callee names a Deployment, a deployment or image variable or a remote function matter; they
     // are found from the text (see callSearch.ts) instead of walking every call of the file.
@@ -113,7 +117,7 @@ class ModelBuilder {
     const remoteNames = new Set(this.deployments.flatMap((d) => d.remotes.map((r) => r.fn.name)));
     const calls = [
       ...findCallsNaming(this.src.text, top, remoteNames, 'callee'),
-      ...findCallsNaming(this.src.text, top, new Set(this.deploymentByVar.keys()), 'receiver'),
+      ...findCallsNaming(this.src.text, top, new Set(this.deploymentByVar.keys()), 'receiver', DEPLOYMENT_METHODS),
     ];
     sortCalls(calls);
     const seen = new Set(calls.map(callKey));
@@ -154,7 +158,7 @@ class ModelBuilder {
       constants,
       remoteCalls: this.remoteCalls,
       ignoredLines: findIgnoredLines(this.doc.text),
-      syntaxErrors: top.filter((n) => n.hasError).map(spanOf),
+      syntaxErrors: this.doc.errorFree ? [] : top.filter((n) => n.hasError).map(spanOf),
       resynced: this.doc.resynced,
     };
   }
@@ -165,8 +169,8 @@ class ModelBuilder {
     this.bindingCounts.set(name, (this.bindingCounts.get(name) ?? 0) + 1);
   }
 
-  private declare(stmt: Node): void {
-    switch (stmt.type) {
+  private declare(stmt: Node, type: string): void {
+    switch (type) {
       case 'import_statement':
       case 'import_from_statement':
         this.declareImport(stmt);
@@ -174,7 +178,7 @@ class ModelBuilder {
       case 'function_definition':
       case 'class_definition':
       case 'decorated_definition':
-        this.declareDefinition(stmt);
+        this.declareDefinition(stmt, type);
         return;
       case 'expression_statement':
         for (const c of namedChildrenNoComments(stmt)) {
@@ -220,8 +224,8 @@ class ModelBuilder {
     }
   }
 
-  private declareDefinition(outer: Node): void {
-    const definition = this.readDefinition(outer);
+  private declareDefinition(outer: Node, type: string): void {
+    const definition = this.readDefinition(outer, type);
     if (!definition) return;
     if (definition.kind === 'function') this.functions.set(definition.value.name, definition.value);
     else this.classes.set(definition.value.name, definition.value);
@@ -230,10 +234,10 @@ class ModelBuilder {
   }
 
   /** The function or class of a (decorated) definition statement, from the memo when it is unchanged. */
-  private readDefinition(outer: Node): MemoizedDefinition | undefined {
+  private readDefinition(outer: Node, type: string): MemoizedDefinition | undefined {
     const start = outer.startPosition;
-    const cacheable = !outer.hasError;
-    const key = cacheable ? DefinitionMemo.key(outer.type, start.column, this.src.of(outer)) : '';
+    const cacheable = this.doc.errorFree || !outer.hasError;
+    const key = cacheable ? DefinitionMemo.key(type, start.column, this.src.of(outer)) : '';
     if (cacheable) {
       const hit = this.memo.take(key, outer.startIndex, start.row, (name) => this.constant(name) === undefined);
       if (hit) return hit;
@@ -243,8 +247,8 @@ class ModelBuilder {
     this.lookups = lookups;
     let definition: MemoizedDefinition | undefined;
     try {
-      const def = outer.type === 'decorated_definition' ? outer.childForFieldName('definition') : outer;
-      const decorators = outer.type === 'decorated_definition' ? outer.namedChildren.filter((c) => c.type === 'decorator') : [];
+      const def = type === 'decorated_definition' ? outer.childForFieldName('definition') : outer;
+      const decorators = type === 'decorated_definition' ? outer.namedChildren.filter((c) => c.type === 'decorator') : [];
       if (def?.type === 'function_definition') {
         const fn = this.syntax.functionDef(def, decorators, outer);
         if (fn) definition = { kind: 'function', value: fn };

@@ -172,6 +172,8 @@ export class ParsedDocument {
   private topLevel: Node[] = [];
   /** True when chunk re-parsing was needed for the current text. */
   resynced = false;
+  /** True when no statement has a syntax error (one check per tree instead of one per statement). */
+  errorFree = true;
   private readonly parser: Parser;
   private static chunkParser: Parser | undefined;
 
@@ -192,7 +194,7 @@ export class ParsedDocument {
 
   /** True when the parser found a syntax error anywhere. */
   get hasSyntaxErrors(): boolean {
-    return this.topLevel.some((n) => n.hasError);
+    return !this.errorFree;
   }
 
   /** Applies LSP-style changes in order (each relative to the text left by the previous one), then re-parses. */
@@ -238,12 +240,13 @@ export class ParsedDocument {
     this.textValue = text;
     this.disposeChunks();
     this.resynced = false;
+    this.errorFree = true;
     const scan = scanRegions(text);
     if (scan.damaged) {
       this.parseRegions(scan.starts);
       return;
     }
-    this.disposeRegions();
+    // Region trees stay (moved by each edit) while the text is whole: the next unclosed bracket reuses them.
     const next = this.parser.parse(text, this.tree ?? null);
     if (!next) throw new Error('tree-sitter returned no tree');
     this.tree?.delete();
@@ -270,6 +273,7 @@ export class ParsedDocument {
       out.push(...children);
       return;
     }
+    this.errorFree = false;
     let lineStarts: number[] | undefined;
     for (const child of children) {
       if (!child.hasError || !swallowsStatements(child, this.textValue)) {

@@ -57,14 +57,13 @@ export function scanRegions(text: string): Regions {
       const c = text.charCodeAt(i);
       if (c === 35) break; // '#'
       if (c === 34 || c === 39) {
-        const q = text[i];
-        if (text.startsWith(q + q + q, i)) {
-          triple = q + q + q;
+        if (text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) {
+          triple = c === 34 ? '"""' : "'''";
           i += 3;
           continue;
         }
         let j = i + 1;
-        while (j < lineEnd && text[j] !== q) j += text[j] === '\\' ? 2 : 1;
+        for (let d = text.charCodeAt(j); j < lineEnd && d !== c; d = text.charCodeAt(j)) j += d === 92 ? 2 : 1;
         i = j + 1;
         continue;
       }
