@@ -1,6 +1,7 @@
-// Reuses the FunctionDef/ClassDef of a definition statement between two builds of the same document when its text
-// and start column are unchanged. Reading a definition (parameters, defaults, returned dicts, decorator calls) is
-// the bulk of a model build on a long file, and a keystroke changes one statement at most.
+// Reuses the FunctionDef/ClassDef of a definition statement (and the `get_context` calls inside a statement)
+// between two builds of the same document when the statement's text and start column are unchanged. Reading
+// definitions (parameters, defaults, returned dicts, decorator calls) is the bulk of a model build on a long file,
+// and a keystroke changes one statement at most.
 //
 // A memoized definition is valid only if building it again would give the same result:
 // - same text and start column: the same subtree, and every position inside moves by the same offset/row delta
@@ -10,12 +11,15 @@
 //   used a constant are never memoized (their values carry the constant's own spans); for the others we record
 //   every name they looked up, and a hit first asks each name again in the same order, so it must still not be a
 //   constant at this point of the build (which also leaves the constant cache exactly as a rebuild would).
-import type { ClassDef, FunctionDef } from './types';
+import type { Call, ClassDef, FunctionDef } from './types';
 
 export type MemoizedDefinition = { kind: 'function'; value: FunctionDef } | { kind: 'class'; value: ClassDef };
+/** An `<app>.get_context(...)` call read inside a statement, keyed by that statement (see extract.ts). */
+export type MemoizedGetContext = { kind: 'get_context'; value: { call: Call; enclosingFunction?: string } };
+export type Memoized = MemoizedDefinition | MemoizedGetContext;
 
 interface Entry {
-  definition: MemoizedDefinition;
+  definition: Memoized;
   startOffset: number;
   startRow: number;
   /** Names looked up as constants while building it, in order; all of them were not constants. */
@@ -40,12 +44,12 @@ export class DefinitionMemo {
    * The memoized definition moved to `startOffset`/`startRow`, if the key is known and `stillNotConstant` holds
    * for each recorded lookup.
    */
-  take(
+  take<T extends Memoized>(
     key: string,
     startOffset: number,
     startRow: number,
     stillNotConstant: (name: string) => boolean,
-  ): MemoizedDefinition | undefined {
+  ): T | undefined {
     const entry = this.current.get(key) ?? this.previous.get(key);
     if (!entry) return undefined;
     for (const name of entry.lookups) if (!stillNotConstant(name)) return undefined;
@@ -53,14 +57,14 @@ export class DefinitionMemo {
     const deltaRow = startRow - entry.startRow;
     if (deltaOffset === 0 && deltaRow === 0) {
       this.current.set(key, entry);
-      return entry.definition;
+      return entry.definition as T;
     }
-    const definition = { kind: entry.definition.kind, value: shiftSpans(entry.definition.value, deltaOffset, deltaRow) } as MemoizedDefinition;
+    const definition = { kind: entry.definition.kind, value: shiftSpans(entry.definition.value, deltaOffset, deltaRow) } as Memoized;
     this.current.set(key, { definition, startOffset, startRow, lookups: entry.lookups });
-    return definition;
+    return definition as T;
   }
 
-  store(key: string, definition: MemoizedDefinition, startOffset: number, startRow: number, lookups: readonly string[]): void {
+  store(key: string, definition: Memoized, startOffset: number, startRow: number, lookups: readonly string[]): void {
     this.current.set(key, { definition, startOffset, startRow, lookups });
   }
 }

@@ -5,7 +5,7 @@ import { GPU_CONSTANTS } from '../catalog/gpus';
 import { QUERY_COLUMNS } from '../catalog/queryColumns';
 import type { ParsedDocument } from '../parse/pythonParser';
 import { findCallsNaming } from './callSearch';
-import { DefinitionMemo, type MemoizedDefinition } from './definitionMemo';
+import { DefinitionMemo, type MemoizedDefinition, type MemoizedGetContext } from './definitionMemo';
 import { findIgnoredLines } from './ignoreLines';
 import { namedChildrenNoComments, spanOf, SourceText, unparenthesize } from './nodes';
 import { QueryReader } from './query';
@@ -235,18 +235,8 @@ class ModelBuilder {
 
   /** The function or class of a (decorated) definition statement, from the memo when it is unchanged. */
   private readDefinition(outer: Node, type: string): MemoizedDefinition | undefined {
-    const start = outer.startPosition;
-    const cacheable = this.doc.errorFree || !outer.hasError;
-    const key = cacheable ? DefinitionMemo.key(type, start.column, this.src.of(outer)) : '';
-    if (cacheable) {
-      const hit = this.memo.take(key, outer.startIndex, start.row, (name) => this.constant(name) === undefined);
-      if (hit) return hit;
-    }
-    const saved = this.lookups;
-    const lookups = { names: [] as string[], found: false };
-    this.lookups = lookups;
-    let definition: MemoizedDefinition | undefined;
-    try {
+    return this.memoized<MemoizedDefinition>(outer, type, () => {
+      let definition: MemoizedDefinition | undefined;
       const def = type === 'decorated_definition' ? outer.childForFieldName('definition') : outer;
       const decorators = type === 'decorated_definition' ? outer.namedChildren.filter((c) => c.type === 'decorator') : [];
       if (def?.type === 'function_definition') {
@@ -256,6 +246,28 @@ class ModelBuilder {
         const cls = this.syntax.classDef(def, decorators, outer);
         if (cls) definition = { kind: 'class', value: cls };
       }
+      return definition;
+    });
+  }
+
+  /**
+   * `read()` for a part of `statement`, or the memoized result of an earlier build when the statement's text and
+   * start column are unchanged (see definitionMemo.ts). `what` tells apart the parts of one statement.
+   */
+  private memoized<T extends MemoizedDefinition | MemoizedGetContext>(statement: Node, what: string, read: () => T | undefined): T | undefined {
+    const start = statement.startPosition;
+    const cacheable = this.doc.errorFree || !statement.hasError;
+    const key = cacheable ? DefinitionMemo.key(what, start.column, this.src.of(statement)) : '';
+    if (cacheable) {
+      const hit = this.memo.take<T>(key, statement.startIndex, start.row, (name) => this.constant(name) === undefined);
+      if (hit) return hit;
+    }
+    const saved = this.lookups;
+    const lookups = { names: [] as string[], found: false };
+    this.lookups = lookups;
+    let result: T | undefined;
+    try {
+      result = read();
     } finally {
       this.lookups = saved;
       if (saved) {
@@ -263,8 +275,33 @@ class ModelBuilder {
         saved.found ||= lookups.found;
       }
     }
-    if (definition && cacheable && !lookups.found) this.memo.store(key, definition, outer.startIndex, start.row, lookups.names);
-    return definition;
+    if (result && cacheable && !lookups.found) this.memo.store(key, result, statement.startIndex, start.row, lookups.names);
+    return result;
+  }
+
+  /** The top-level statement holding `offset` (statements are in document order and disjoint). */
+  private topStatementAt(offset: number): Node | undefined {
+    const top = this.doc.statements();
+    let lo = 0;
+    let hi = top.length - 1;
+    if (hi < 0 || offset < top[0].startIndex) return undefined;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (top[mid].startIndex <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return offset < top[lo].endIndex ? top[lo] : undefined;
+  }
+
+  /** An `<app>.get_context(...)` call and the function it sits in, memoized per enclosing top-level statement. */
+  private getContextCall(node: Node): MemoizedGetContext['value'] {
+    const read = (): MemoizedGetContext => ({
+      kind: 'get_context',
+      value: { call: this.syntax.call(node), enclosingFunction: this.enclosingFunction(node) },
+    });
+    const statement = this.topStatementAt(node.startIndex);
+    if (!statement) return read().value;
+    return this.memoized(statement, `get_context@${node.startIndex - statement.startIndex}`, read)!.value;
   }
 
   private declareAssignment(node: Node): void {
@@ -423,9 +460,9 @@ class ModelBuilder {
           deployment.ensureReadyCalls.push(this.syntax.call(node));
           return;
         case 'get_context': {
-          const call = this.syntax.call(node);
+          const { call, enclosingFunction } = this.getContextCall(node);
           const target = call.args.find((a) => a.position === 0 || a.name === 'context_class');
-          deployment.getContextCalls.push({ call, deployment, target, enclosingFunction: this.enclosingFunction(node) });
+          deployment.getContextCalls.push({ call, deployment, target, enclosingFunction });
           return;
         }
       }
