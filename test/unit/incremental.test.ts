@@ -46,11 +46,18 @@ function change(text: string, start: number, end: number, inserted: string): Tex
 }
 
 /** Types `typed` at `at` one character at a time, then erases it; checks incremental == fresh after every key. */
-function typeAndErase(initial: string, at: number, typed: string, onKey?: (doc: ParsedDocument, text: string) => void): void {
+function typeAndErase(
+  initial: string,
+  at: number,
+  typed: string,
+  onKey?: (doc: ParsedDocument, text: string) => void,
+  prepare?: (doc: ParsedDocument) => void,
+): void {
   let text = initial;
   const doc = new ParsedDocument(text);
   try {
     buildModel(doc);
+    prepare?.(doc);
     const keys: [number, number, string][] = [];
     let cursor = at;
     for (const ch of typed) {
@@ -134,6 +141,20 @@ describe('incremental analysis equals a fresh parse', () => {
       }
     });
     assert.ok(sawRegions, 'the typed text never left a bracket open');
+  });
+
+  test('regions parsed ahead while idle are reused by the first unclosed bracket', () => {
+    const at = file.indexOf('    ctx.cache[prompt] = result', file.indexOf('task_3')) + '    ctx.cache[prompt] = result'.length;
+    let slices = 0;
+    const prepare = (doc: ParsedDocument) => {
+      // A zero budget parses one region per call: the work really is sliced, and it ends.
+      while (!doc.prepareRegions(0)) slices++;
+      assert.ok(slices > 5, `prepared in ${slices} slices`);
+      assert.equal(doc.prepareRegions(0), true);
+    };
+    typeAndErase(file, at, '\n    usage = {"tokens": len(prompt)}', undefined, prepare);
+    // Preparing between keystrokes (regions touched by edits are parsed again) changes nothing either.
+    typeAndErase(file, at, '\n    x = [1, (2', (doc) => void doc.prepareRegions(1000));
   });
 
   test('typing in the first benchmark dataset moves every later definition', () => {

@@ -3,6 +3,7 @@
 // happens we re-parse the damaged region in chunks split at column-0 statement starts (see python-parser.md §4).
 import * as fs from 'fs';
 import * as path from 'path';
+import { performance } from 'perf_hooks';
 import { Edit, Language, Parser, type Node, type Point, type Tree } from 'web-tree-sitter';
 import { scanRegions } from './regions';
 
@@ -168,6 +169,9 @@ export class ParsedDocument {
   /** The whole-file tree; stale (edited, not re-parsed) while `regions` is set, absent if never parsed. */
   private tree: Tree | undefined;
   private regions: Region[] | undefined;
+  /** Region starts of the current text, and whether it is parsed per region now. */
+  private regionStarts: number[] = [0];
+  private inRegions = false;
   private chunkTrees: Tree[] = [];
   private topLevel: Node[] = [];
   /** True when chunk re-parsing was needed for the current text. */
@@ -242,11 +246,18 @@ export class ParsedDocument {
     this.resynced = false;
     this.errorFree = true;
     const scan = scanRegions(text);
+    this.regionStarts = scan.starts;
+    this.inRegions = scan.damaged;
     if (scan.damaged) {
       this.parseRegions(scan.starts);
       return;
     }
-    // Region trees stay (moved by each edit) while the text is whole: the next unclosed bracket reuses them.
+    // Region trees stay (moved by each edit) while the text is whole: the next unclosed bracket reuses them. The
+    // ones an edit touched can never be reused.
+    if (this.regions?.some((r) => r.touched)) {
+      for (const r of this.regions) if (r.touched) r.tree.delete();
+      this.regions = this.regions.filter((r) => !r.touched);
+    }
     const next = this.parser.parse(text, this.tree ?? null);
     if (!next) throw new Error('tree-sitter returned no tree');
     this.tree?.delete();
@@ -254,6 +265,46 @@ export class ParsedDocument {
     const statements: Node[] = [];
     this.collectStatements(next.rootNode, statements);
     this.topLevel = statements;
+  }
+
+  /**
+   * Parses ahead, for about `budgetMs`, the regions a bracket-damaged version of the current text would reuse, so
+   * the first unclosed bracket in a long file does not pay for all of them at once (the server calls this when
+   * idle). Returns true when nothing is left to do.
+   */
+  prepareRegions(budgetMs: number): boolean {
+    if (this.inRegions) return true;
+    const text = this.textValue;
+    const starts = this.regionStarts;
+    const existing = new Map<number, Region>();
+    for (const r of this.regions ?? []) {
+      if (r.touched) r.tree.delete();
+      else existing.set(r.start, r);
+    }
+    const kept: Region[] = [];
+    const missing: [number, number][] = [];
+    for (let i = 0; i < starts.length; i++) {
+      const start = starts[i];
+      const end = i + 1 < starts.length ? starts[i + 1] : text.length;
+      if (end <= start) continue;
+      const r = existing.get(start);
+      if (r && r.end === end && r.text === text.slice(start, end)) {
+        existing.delete(start);
+        kept.push(r);
+      } else missing.push([start, end]);
+    }
+    for (const r of existing.values()) r.tree.delete();
+    this.regions = kept;
+    if (!missing.length) return true;
+    const lineStarts = computeLineStarts(text);
+    const deadline = performance.now() + budgetMs;
+    for (let i = 0; i < missing.length; i++) {
+      const [start, end] = missing[i];
+      const tree = this.parseRange(start, end, lineStarts);
+      if (tree) kept.push({ start, end, text: text.slice(start, end), tree, touched: false });
+      if (performance.now() > deadline) return i === missing.length - 1;
+    }
+    return true;
   }
 
   private disposeChunks(): void {
