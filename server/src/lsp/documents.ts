@@ -76,6 +76,11 @@ export class ManagedDocument {
     return this.analyzed;
   }
 
+  /** Idle work: see ParsedDocument.prepareRegions. Returns true when nothing is left to do. */
+  prepareRegions(budgetMs: number): boolean {
+    return this.parsed.prepareRegions(budgetMs);
+  }
+
   /** The last analysis, whatever its version (for code actions on a slightly older document). */
   get lastAnalysis(): Analyzed | undefined {
     return this.analyzed;

@@ -92,6 +92,35 @@ function flush(): void {
     const doc = documents.get(uri);
     if (doc) publish(doc);
   }
+  if (preparing.size) scheduleIdleWork();
+}
+
+// Idle work after a document is opened, in slices of a few ms between messages: parsing ahead the regions an
+// unclosed bracket would need (pythonParser.ts), so the first one in a long file is not a slow keystroke. Later
+// edits keep those regions up to date at no cost. A pending change always goes first.
+const IDLE_SLICE_MS = 4;
+const preparing = new Set<string>();
+let idleScheduled = false;
+
+function scheduleIdleWork(): void {
+  if (idleScheduled) return;
+  idleScheduled = true;
+  setImmediate(idleWork);
+}
+
+function idleWork(): void {
+  idleScheduled = false;
+  if (pending.size) return; // flush() schedules us again
+  const uri = preparing.values().next().value;
+  if (uri === undefined) return;
+  const doc = documents.get(uri);
+  try {
+    if (!doc || doc.prepareRegions(IDLE_SLICE_MS)) preparing.delete(uri);
+  } catch (err) {
+    preparing.delete(uri);
+    connection.console.error(`Idle parsing of ${uri} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (preparing.size) scheduleIdleWork();
 }
 
 /** A document whose analysis is current (requests flush pending work first). */
@@ -104,6 +133,7 @@ function current(uri: string): ManagedDocument | undefined {
 connection.onDidOpenTextDocument(({ textDocument: t }) => {
   try {
     documents.open(t.uri, t.languageId, t.version, t.text);
+    preparing.add(t.uri);
     schedule(t.uri);
   } catch (err) {
     connection.console.error(`Opening ${t.uri} failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -125,6 +155,7 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
 connection.onDidCloseTextDocument(({ textDocument }) => {
   documents.close(textDocument.uri);
   pending.delete(textDocument.uri);
+  preparing.delete(textDocument.uri);
   void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
 });
 

@@ -4,6 +4,8 @@ import type { Node } from 'web-tree-sitter';
 import { GPU_CONSTANTS } from '../catalog/gpus';
 import { QUERY_COLUMNS } from '../catalog/queryColumns';
 import type { ParsedDocument } from '../parse/pythonParser';
+import { findCallsNaming } from './callSearch';
+import { DefinitionMemo, type MemoizedDefinition, type MemoizedGetContext } from './definitionMemo';
 import { findIgnoredLines } from './ignoreLines';
 import { namedChildrenNoComments, spanOf, SourceText, unparenthesize } from './nodes';
 import { QueryReader } from './query';
@@ -28,30 +30,34 @@ import {
 import { ValueEvaluator } from './values';
 
 const QUERY_MODULE = 'vastai.data.query';
+/** The methods of a deployment variable that classifyCall reads; other `app.x(...)` calls (decorators) are skipped. */
+const DEPLOYMENT_METHODS: ReadonlySet<string> = new Set(['image', 'configure_autoscaling', 'ensure_ready', 'get_context']);
 
 function isVastModule(module: string): boolean {
   return module === 'vastai' || module.startsWith('vastai.');
 }
 
 /** Statements in module scope, recursing into compound statements that do not open a new scope. */
-function moduleStatements(top: readonly Node[]): Node[] {
-  const out: Node[] = [];
+function moduleStatements(top: readonly Node[]): { node: Node; type: string }[] {
+  const out: { node: Node; type: string }[] = [];
   const visit = (n: Node) => {
-    out.push(n);
+    // Each `type` is a call into wasm: read it once.
+    const type = n.type;
+    out.push({ node: n, type });
     if (
-      n.type === 'if_statement' ||
-      n.type === 'try_statement' ||
-      n.type === 'with_statement' ||
-      n.type === 'for_statement' ||
-      n.type === 'while_statement' ||
-      n.type === 'ERROR' ||
-      n.type === 'block' ||
-      n.type.endsWith('_clause')
+      type === 'if_statement' ||
+      type === 'try_statement' ||
+      type === 'with_statement' ||
+      type === 'for_statement' ||
+      type === 'while_statement' ||
+      type === 'ERROR' ||
+      type === 'block' ||
+      type.endsWith('_clause')
     ) {
       for (const c of n.namedChildren) {
         if (c.type === 'block' || c.type.endsWith('_clause') || c.type.endsWith('_statement') || c.type === 'ERROR') {
           visit(c);
-        } else if (n.type === 'ERROR' || n.type === 'block') visit(c);
+        } else if (type === 'ERROR' || type === 'block') visit(c);
       }
     }
   };
@@ -74,12 +80,24 @@ class ModelBuilder {
   private readonly deployments: Deployment[] = [];
   private readonly imageByVar = new Map<string, Image>();
   private readonly remoteCalls: RemoteCallSite[] = [];
-  private readonly decorated: { def: Node; decorators: Node[]; outer: Node }[] = [];
+  private readonly decorated: MemoizedDefinition[] = [];
+  /** Names looked up as constants while a definition is read (see definitionMemo.ts), and whether one was found. */
+  private lookups: { names: string[]; found: boolean } | undefined;
 
-  constructor(private readonly doc: ParsedDocument) {
+  constructor(
+    private readonly doc: ParsedDocument,
+    private readonly memo: DefinitionMemo,
+  ) {
     this.src = new SourceText(doc.text);
     this.values = new ValueEvaluator(this.src, {
-      constant: (name) => this.constant(name),
+      constant: (name) => {
+        const value = this.constant(name);
+        if (this.lookups) {
+          this.lookups.names.push(name);
+          if (value) this.lookups.found = true;
+        }
+        return value;
+      },
       parameters: (node) => this.syntax.parameters(node.childForFieldName('parameters')),
     });
     this.syntax = new SyntaxReader(this.src, () => this.values);
@@ -89,14 +107,35 @@ class ModelBuilder {
   build(): DeploymentModel {
     const top = this.doc.statements();
     const statements = moduleStatements(top);
-    for (const stmt of statements) this.declare(stmt);
+    for (const stmt of statements) this.declare(stmt.node, stmt.type);
 
-    const calls: Node[] = [];
-    for (const stmt of top) calls.push(...stmt.descendantsOfType('call'));
-    for (const call of calls) this.maybeDeployment(call);
-    for (const d of this.decorated) this.attachDecorated(d.def, d.decorators, d.outer);
+    // Only calls whose callee names a Deployment, a deployment or image variable or a remote function matter; they
+    // are found from the text (see callSearch.ts) instead of walking every call of the file.
+    const deploymentNames = new Set(['Deployment', ...this.imports.filter((i) => i.name === 'Deployment').map((i) => i.local)]);
+    for (const call of findCallsNaming(this.src.text, top, deploymentNames, 'callee-or-attribute')) this.maybeDeployment(call);
+    for (const d of this.decorated) this.attachDecorated(d);
     const remoteNames = new Set(this.deployments.flatMap((d) => d.remotes.map((r) => r.fn.name)));
-    for (const call of calls) this.classifyCall(call, remoteNames);
+    const calls = [
+      ...findCallsNaming(this.src.text, top, remoteNames, 'callee'),
+      ...findCallsNaming(this.src.text, top, new Set(this.deploymentByVar.keys()), 'receiver', DEPLOYMENT_METHODS),
+    ];
+    sortCalls(calls);
+    const seen = new Set(calls.map(callKey));
+    for (let i = 0; i < calls.length; i++) {
+      const imagesBefore = this.imageByVar.size;
+      this.classifyCall(calls[i], remoteNames);
+      if (this.imageByVar.size === imagesBefore) continue;
+      // A new image variable: its method calls after this point are steps of that image.
+      const current = calls[i];
+      const names = new Set([...this.imageByVar.keys()].filter((n) => !this.deploymentByVar.has(n)));
+      const later = findCallsNaming(this.src.text, top, names, 'receiver').filter(
+        (c) => !seen.has(callKey(c)) && compareCalls(c, current) > 0,
+      );
+      for (const c of later) seen.add(callKey(c));
+      const rest = [...calls.slice(i + 1), ...later];
+      sortCalls(rest);
+      calls.splice(i + 1, calls.length - i - 1, ...rest);
+    }
 
     const remotes = this.deployments.flatMap((d) => d.remotes).sort((a, b) => a.fn.startOffset - b.fn.startOffset);
     const contexts = this.deployments.flatMap((d) => d.contexts).sort((a, b) => a.cls.startOffset - b.cls.startOffset);
@@ -119,7 +158,7 @@ class ModelBuilder {
       constants,
       remoteCalls: this.remoteCalls,
       ignoredLines: findIgnoredLines(this.doc.text),
-      syntaxErrors: top.filter((n) => n.hasError).map(spanOf),
+      syntaxErrors: this.doc.errorFree ? [] : top.filter((n) => n.hasError).map(spanOf),
       resynced: this.doc.resynced,
     };
   }
@@ -130,21 +169,17 @@ class ModelBuilder {
     this.bindingCounts.set(name, (this.bindingCounts.get(name) ?? 0) + 1);
   }
 
-  private declare(stmt: Node): void {
-    switch (stmt.type) {
+  private declare(stmt: Node, type: string): void {
+    switch (type) {
       case 'import_statement':
       case 'import_from_statement':
         this.declareImport(stmt);
         return;
       case 'function_definition':
       case 'class_definition':
-        this.declareDefinition(stmt, [], stmt);
+      case 'decorated_definition':
+        this.declareDefinition(stmt, type);
         return;
-      case 'decorated_definition': {
-        const def = stmt.childForFieldName('definition');
-        if (def) this.declareDefinition(def, stmt.namedChildren.filter((c) => c.type === 'decorator'), stmt);
-        return;
-      }
       case 'expression_statement':
         for (const c of namedChildrenNoComments(stmt)) {
           if (c.type === 'assignment') this.declareAssignment(c);
@@ -189,19 +224,84 @@ class ModelBuilder {
     }
   }
 
-  private declareDefinition(def: Node, decorators: Node[], outer: Node): void {
-    if (def.type === 'function_definition') {
-      const fn = this.syntax.functionDef(def, decorators, outer);
-      if (!fn) return;
-      this.functions.set(fn.name, fn);
-      this.bind(fn.name);
-    } else if (def.type === 'class_definition') {
-      const cls = this.syntax.classDef(def, decorators, outer);
-      if (!cls) return;
-      this.classes.set(cls.name, cls);
-      this.bind(cls.name);
+  private declareDefinition(outer: Node, type: string): void {
+    const definition = this.readDefinition(outer, type);
+    if (!definition) return;
+    if (definition.kind === 'function') this.functions.set(definition.value.name, definition.value);
+    else this.classes.set(definition.value.name, definition.value);
+    this.bind(definition.value.name);
+    if (definition.value.decorators.length) this.decorated.push(definition);
+  }
+
+  /** The function or class of a (decorated) definition statement, from the memo when it is unchanged. */
+  private readDefinition(outer: Node, type: string): MemoizedDefinition | undefined {
+    return this.memoized<MemoizedDefinition>(outer, type, () => {
+      let definition: MemoizedDefinition | undefined;
+      const def = type === 'decorated_definition' ? outer.childForFieldName('definition') : outer;
+      const decorators = type === 'decorated_definition' ? outer.namedChildren.filter((c) => c.type === 'decorator') : [];
+      if (def?.type === 'function_definition') {
+        const fn = this.syntax.functionDef(def, decorators, outer);
+        if (fn) definition = { kind: 'function', value: fn };
+      } else if (def?.type === 'class_definition') {
+        const cls = this.syntax.classDef(def, decorators, outer);
+        if (cls) definition = { kind: 'class', value: cls };
+      }
+      return definition;
+    });
+  }
+
+  /**
+   * `read()` for a part of `statement`, or the memoized result of an earlier build when the statement's text and
+   * start column are unchanged (see definitionMemo.ts). `what` tells apart the parts of one statement.
+   */
+  private memoized<T extends MemoizedDefinition | MemoizedGetContext>(statement: Node, what: string, read: () => T | undefined): T | undefined {
+    const start = statement.startPosition;
+    const cacheable = this.doc.errorFree || !statement.hasError;
+    const key = cacheable ? DefinitionMemo.key(what, start.column, this.src.of(statement)) : '';
+    if (cacheable) {
+      const hit = this.memo.take<T>(key, statement.startIndex, start.row, (name) => this.constant(name) === undefined);
+      if (hit) return hit;
     }
-    if (decorators.length) this.decorated.push({ def, decorators, outer });
+    const saved = this.lookups;
+    const lookups = { names: [] as string[], found: false };
+    this.lookups = lookups;
+    let result: T | undefined;
+    try {
+      result = read();
+    } finally {
+      this.lookups = saved;
+      if (saved) {
+        saved.names.push(...lookups.names);
+        saved.found ||= lookups.found;
+      }
+    }
+    if (result && cacheable && !lookups.found) this.memo.store(key, result, statement.startIndex, start.row, lookups.names);
+    return result;
+  }
+
+  /** The top-level statement holding `offset` (statements are in document order and disjoint). */
+  private topStatementAt(offset: number): Node | undefined {
+    const top = this.doc.statements();
+    let lo = 0;
+    let hi = top.length - 1;
+    if (hi < 0 || offset < top[0].startIndex) return undefined;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (top[mid].startIndex <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return offset < top[lo].endIndex ? top[lo] : undefined;
+  }
+
+  /** An `<app>.get_context(...)` call and the function it sits in, memoized per enclosing top-level statement. */
+  private getContextCall(node: Node): MemoizedGetContext['value'] {
+    const read = (): MemoizedGetContext => ({
+      kind: 'get_context',
+      value: { call: this.syntax.call(node), enclosingFunction: this.enclosingFunction(node) },
+    });
+    const statement = this.topStatementAt(node.startIndex);
+    if (!statement) return read().value;
+    return this.memoized(statement, `get_context@${node.startIndex - statement.startIndex}`, read)!.value;
   }
 
   private declareAssignment(node: Node): void {
@@ -300,17 +400,12 @@ class ModelBuilder {
 
   // ----- @app.remote / @app.context ----------------------------------------------------------------------------
 
-  private attachDecorated(def: Node, decoratorNodes: Node[], outer: Node): void {
-    const name = def.childForFieldName('name');
-    if (!name) return;
-    const decorators = decoratorNodes.map((d) => this.syntax.decorator(d));
-    for (const decorator of decorators) {
+  private attachDecorated(definition: MemoizedDefinition): void {
+    for (const decorator of definition.value.decorators) {
       const deployment = decorator.receiver ? this.deploymentByVar.get(decorator.receiver) : undefined;
       if (!deployment) continue;
-      if (decorator.method === 'remote' && def.type === 'function_definition') {
-        const fn = this.functions.get(this.src.of(name));
-        const fnHere = fn && fn.startOffset === outer.startIndex ? fn : this.syntax.functionDef(def, decoratorNodes, outer);
-        if (!fnHere) continue;
+      if (decorator.method === 'remote' && definition.kind === 'function') {
+        const fnHere = definition.value;
         const remote: RemoteFunction = { fn: fnHere, deployment, decorator, otherArgs: [] };
         for (const arg of decorator.call?.args ?? []) {
           if (arg.name === 'benchmark_dataset') remote.benchmarkDataset = arg;
@@ -319,10 +414,8 @@ class ModelBuilder {
           else remote.otherArgs.push(arg);
         }
         deployment.remotes.push(remote);
-      } else if (decorator.method === 'context' && def.type === 'class_definition') {
-        const known = this.classes.get(this.src.of(name));
-        const cls = known && known.startOffset === outer.startIndex ? known : this.syntax.classDef(def, decoratorNodes, outer);
-        if (!cls) continue;
+      } else if (decorator.method === 'context' && definition.kind === 'class') {
+        const cls = definition.value;
         const context: ContextClass = {
           cls,
           deployment,
@@ -367,9 +460,9 @@ class ModelBuilder {
           deployment.ensureReadyCalls.push(this.syntax.call(node));
           return;
         case 'get_context': {
-          const call = this.syntax.call(node);
+          const { call, enclosingFunction } = this.getContextCall(node);
           const target = call.args.find((a) => a.position === 0 || a.name === 'context_class');
-          deployment.getContextCalls.push({ call, deployment, target, enclosingFunction: this.enclosingFunction(node) });
+          deployment.getContextCalls.push({ call, deployment, target, enclosingFunction });
           return;
         }
       }
@@ -483,6 +576,25 @@ class ModelBuilder {
   }
 }
 
+const memos = new WeakMap<ParsedDocument, DefinitionMemo>();
+
+/** Builds the model of the document's current text; definitions unchanged since the last build are reused. */
 export function buildModel(doc: ParsedDocument): DeploymentModel {
-  return new ModelBuilder(doc).build();
+  let memo = memos.get(doc);
+  if (!memo) memos.set(doc, (memo = new DefinitionMemo()));
+  memo.startBuild();
+  return new ModelBuilder(doc, memo).build();
+}
+
+function callKey(call: Node): string {
+  return `${call.startIndex}:${call.endIndex}`;
+}
+
+/** Document order as a pre-order walk gives it: by start, and an outer call before the calls inside it. */
+function compareCalls(a: Node, b: Node): number {
+  return a.startIndex - b.startIndex || b.endIndex - a.endIndex;
+}
+
+function sortCalls(calls: Node[]): void {
+  calls.sort(compareCalls);
 }

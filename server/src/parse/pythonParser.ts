@@ -3,7 +3,9 @@
 // happens we re-parse the damaged region in chunks split at column-0 statement starts (see python-parser.md §4).
 import * as fs from 'fs';
 import * as path from 'path';
+import { performance } from 'perf_hooks';
 import { Edit, Language, Parser, type Node, type Point, type Tree } from 'web-tree-sitter';
+import { scanRegions } from './regions';
 
 let language: Language | undefined;
 let initializing: Promise<Language> | undefined;
@@ -144,32 +146,59 @@ function swallowsStatements(node: Node, text: string): boolean {
   return statementAnchors(text, node.startIndex, node.endIndex).length > 0;
 }
 
+/** One region of a damaged text (see regions.ts), parsed on its own. */
+interface Region {
+  start: number;
+  end: number;
+  text: string;
+  tree: Tree;
+  /** Set when an edit touched the region: it cannot be reused as is. */
+  touched: boolean;
+}
+
 /**
  * A parsed Python document: the incremental tree, and when the file is damaged, extra chunk trees that cover the
  * damaged regions. `statements()` lists the top-level statement nodes from all of them, in document order.
+ *
+ * When a definition line sits inside an unclosed bracket (regions.ts), the whole-file tree is not re-parsed at all
+ * (it keeps receiving the edits, so it re-parses incrementally once the text is whole again): the text is parsed
+ * per region instead, and regions whose text did not change keep their trees, moved by the edits. Region parses
+ * start from scratch, so in that mode the result depends only on the text, not on the edit history.
  */
 export class ParsedDocument {
-  private tree: Tree;
+  /** The whole-file tree; stale (edited, not re-parsed) while `regions` is set, absent if never parsed. */
+  private tree: Tree | undefined;
+  private regions: Region[] | undefined;
+  /** Region starts of the current text, and whether it is parsed per region now. */
+  private regionStarts: number[] = [0];
+  private inRegions = false;
   private chunkTrees: Tree[] = [];
   private topLevel: Node[] = [];
   /** True when chunk re-parsing was needed for the current text. */
   resynced = false;
+  /** True when no statement has a syntax error (one check per tree instead of one per statement). */
+  errorFree = true;
   private readonly parser: Parser;
   private static chunkParser: Parser | undefined;
 
   constructor(private textValue: string) {
     this.parser = new Parser();
     this.parser.setLanguage(requireLanguage());
-    this.tree = this.parseOrThrow(textValue);
-    this.resync();
+    this.reparse(textValue);
   }
 
   get text(): string {
     return this.textValue;
   }
 
-  get rootNode(): Node {
-    return this.tree.rootNode;
+  /** The syntax trees behind `statements()`, printed (tests compare incremental and fresh parses with it). */
+  treeText(): string {
+    return this.topLevel.map((n) => n.toString()).join('\n');
+  }
+
+  /** True when the parser found a syntax error anywhere. */
+  get hasSyntaxErrors(): boolean {
+    return !this.errorFree;
   }
 
   /** Applies LSP-style changes in order (each relative to the text left by the previous one), then re-parses. */
@@ -177,23 +206,26 @@ export class ParsedDocument {
     let text = this.textValue;
     for (const c of changes) {
       text = text.slice(0, c.startOffset) + c.text + text.slice(c.oldEndOffset);
-      this.tree.edit(
-        new Edit({
-          startIndex: c.startOffset,
-          oldEndIndex: c.oldEndOffset,
-          newEndIndex: c.startOffset + c.text.length,
-          startPosition: c.startPosition,
-          oldEndPosition: c.oldEndPosition,
-          newEndPosition: endPointAfter(c.startPosition, c.text),
-        }),
-      );
+      const edit = new Edit({
+        startIndex: c.startOffset,
+        oldEndIndex: c.oldEndOffset,
+        newEndIndex: c.startOffset + c.text.length,
+        startPosition: c.startPosition,
+        oldEndPosition: c.oldEndPosition,
+        newEndPosition: endPointAfter(c.startPosition, c.text),
+      });
+      this.tree?.edit(edit);
+      for (const r of this.regions ?? []) moveRegion(r, edit);
     }
-    this.reparse(text, this.tree);
+    this.reparse(text);
   }
 
   /** Replaces the whole text (full sync or a reload). */
   replace(text: string): void {
-    this.reparse(text, null);
+    this.tree?.delete();
+    this.tree = undefined;
+    this.disposeRegions();
+    this.reparse(text);
   }
 
   statements(): readonly Node[] {
@@ -202,22 +234,77 @@ export class ParsedDocument {
 
   dispose(): void {
     this.disposeChunks();
-    this.tree.delete();
+    this.disposeRegions();
+    this.tree?.delete();
+    this.tree = undefined;
     this.parser.delete();
   }
 
-  private reparse(text: string, oldTree: Tree | null): void {
-    const next = this.parseOrThrow(text, oldTree);
-    this.tree.delete();
-    this.tree = next;
+  private reparse(text: string): void {
     this.textValue = text;
-    this.resync();
+    this.disposeChunks();
+    this.resynced = false;
+    this.errorFree = true;
+    const scan = scanRegions(text);
+    this.regionStarts = scan.starts;
+    this.inRegions = scan.damaged;
+    if (scan.damaged) {
+      this.parseRegions(scan.starts);
+      return;
+    }
+    // Region trees stay (moved by each edit) while the text is whole: the next unclosed bracket reuses them. The
+    // ones an edit touched can never be reused.
+    if (this.regions?.some((r) => r.touched)) {
+      for (const r of this.regions) if (r.touched) r.tree.delete();
+      this.regions = this.regions.filter((r) => !r.touched);
+    }
+    const next = this.parser.parse(text, this.tree ?? null);
+    if (!next) throw new Error('tree-sitter returned no tree');
+    this.tree?.delete();
+    this.tree = next;
+    const statements: Node[] = [];
+    this.collectStatements(next.rootNode, statements);
+    this.topLevel = statements;
   }
 
-  private parseOrThrow(text: string, oldTree: Tree | null = null): Tree {
-    const tree = this.parser.parse(text, oldTree);
-    if (!tree) throw new Error('tree-sitter returned no tree');
-    return tree;
+  /**
+   * Parses ahead, for about `budgetMs`, the regions a bracket-damaged version of the current text would reuse, so
+   * the first unclosed bracket in a long file does not pay for all of them at once (the server calls this when
+   * idle). Returns true when nothing is left to do.
+   */
+  prepareRegions(budgetMs: number): boolean {
+    if (this.inRegions) return true;
+    const text = this.textValue;
+    const starts = this.regionStarts;
+    const existing = new Map<number, Region>();
+    for (const r of this.regions ?? []) {
+      if (r.touched) r.tree.delete();
+      else existing.set(r.start, r);
+    }
+    const kept: Region[] = [];
+    const missing: [number, number][] = [];
+    for (let i = 0; i < starts.length; i++) {
+      const start = starts[i];
+      const end = i + 1 < starts.length ? starts[i + 1] : text.length;
+      if (end <= start) continue;
+      const r = existing.get(start);
+      if (r && r.end === end && r.text === text.slice(start, end)) {
+        existing.delete(start);
+        kept.push(r);
+      } else missing.push([start, end]);
+    }
+    for (const r of existing.values()) r.tree.delete();
+    this.regions = kept;
+    if (!missing.length) return true;
+    const lineStarts = computeLineStarts(text);
+    const deadline = performance.now() + budgetMs;
+    for (let i = 0; i < missing.length; i++) {
+      const [start, end] = missing[i];
+      const tree = this.parseRange(start, end, lineStarts);
+      if (tree) kept.push({ start, end, text: text.slice(start, end), tree, touched: false });
+      if (performance.now() > deadline) return i === missing.length - 1;
+    }
+    return true;
   }
 
   private disposeChunks(): void {
@@ -225,56 +312,109 @@ export class ParsedDocument {
     this.chunkTrees = [];
   }
 
-  private resync(): void {
-    this.disposeChunks();
-    const root = this.tree.rootNode;
+  private disposeRegions(): void {
+    for (const r of this.regions ?? []) r.tree.delete();
+    this.regions = undefined;
+  }
+
+  /** Top-level statements of a tree, with the statements a damaged one swallowed re-parsed in chunks. */
+  private collectStatements(root: Node, out: Node[]): void {
     const children = root.namedChildren;
-    this.resynced = false;
     if (!root.hasError) {
-      this.topLevel = children;
+      out.push(...children);
       return;
     }
-    const statements: Node[] = [];
+    this.errorFree = false;
     let lineStarts: number[] | undefined;
     for (const child of children) {
       if (!child.hasError || !swallowsStatements(child, this.textValue)) {
-        statements.push(child);
+        out.push(child);
         continue;
       }
       this.resynced = true;
       lineStarts ??= computeLineStarts(this.textValue);
-      statements.push(...this.parseChunks(child.startIndex, child.endIndex, lineStarts));
+      out.push(...this.parseChunks(child.startIndex, child.endIndex, lineStarts));
     }
     // A root that is itself an ERROR (its children are fragments) is handled above: each fragment is a child.
+  }
+
+  private parseRegions(starts: number[]): void {
+    const text = this.textValue;
+    const reusable = new Map<number, Region>();
+    for (const r of this.regions ?? []) {
+      if (!r.touched) reusable.set(r.start, r);
+    }
+    const next: Region[] = [];
+    let lineStarts: number[] | undefined;
+    for (let i = 0; i < starts.length; i++) {
+      const start = starts[i];
+      const end = i + 1 < starts.length ? starts[i + 1] : text.length;
+      if (end <= start) continue;
+      const old = reusable.get(start);
+      if (old && old.end === end && old.text === text.slice(start, end)) {
+        reusable.delete(start);
+        next.push(old);
+        continue;
+      }
+      lineStarts ??= computeLineStarts(text);
+      const tree = this.parseRange(start, end, lineStarts);
+      if (tree) next.push({ start, end, text: text.slice(start, end), tree, touched: false });
+    }
+    for (const r of reusable.values()) r.tree.delete();
+    for (const r of this.regions ?? []) if (r.touched) r.tree.delete();
+    this.regions = next;
+    // Any region parse that needed resync marks the document resynced, like the whole-file path.
+    this.resynced = true;
+    const statements: Node[] = [];
+    for (const r of next) this.collectStatements(r.tree.rootNode, statements);
     this.topLevel = statements;
   }
 
-  private parseChunks(start: number, end: number, lineStarts: number[]): Node[] {
+  private parseRange(from: number, to: number, lineStarts: number[]): Tree | null {
     ParsedDocument.chunkParser ??= (() => {
       const p = new Parser();
       p.setLanguage(requireLanguage());
       return p;
     })();
+    const text = this.textValue;
+    // Hand tree-sitter only the range (it would otherwise copy up to 10 KB past it on every read).
+    return ParsedDocument.chunkParser.parse((index: number) => (index < to ? text.slice(index, Math.min(to, index + 4096)) : ''), null, {
+      includedRanges: [
+        {
+          startIndex: from,
+          endIndex: to,
+          startPosition: pointAt(text, from, lineStarts),
+          endPosition: pointAt(text, to, lineStarts),
+        },
+      ],
+    });
+  }
+
+  private parseChunks(start: number, end: number, lineStarts: number[]): Node[] {
     const bounds = [start, ...statementAnchors(this.textValue, start, end), end];
     const out: Node[] = [];
     for (let i = 0; i + 1 < bounds.length; i++) {
       const from = bounds[i];
       const to = bounds[i + 1];
       if (to <= from) continue;
-      const tree = ParsedDocument.chunkParser.parse(this.textValue, null, {
-        includedRanges: [
-          {
-            startIndex: from,
-            endIndex: to,
-            startPosition: pointAt(this.textValue, from, lineStarts),
-            endPosition: pointAt(this.textValue, to, lineStarts),
-          },
-        ],
-      });
+      const tree = this.parseRange(from, to, lineStarts);
       if (!tree) continue;
       this.chunkTrees.push(tree);
       out.push(...tree.rootNode.namedChildren);
     }
     return out;
   }
+}
+
+/** Moves a region's tree and offsets by an edit; a region the edit touches (or borders) is marked touched. */
+function moveRegion(r: Region, edit: Edit): void {
+  if (r.touched) return;
+  if (edit.oldEndIndex < r.start) {
+    r.tree.edit(edit);
+    const delta = edit.newEndIndex - edit.oldEndIndex;
+    r.start += delta;
+    r.end += delta;
+  } else if (edit.startIndex > r.end) {
+    // Entirely after: nothing moves.
+  } else r.touched = true;
 }

@@ -22,8 +22,13 @@ export const getContextUnknown: Rule = {
  * (`app.context()(Model)`) the model does not see, so a class name may be registered after all.
  */
 function hasHiddenRegistrations(model: DeploymentModel): boolean {
-  const code = withoutComments(model.text);
   const apps = new Set(model.deployments.flatMap((d) => (d.variable ? [d.variable.name] : [])));
+  // Counting on the raw text while letting comments stand wherever the comment-free text has spaces finds at least
+  // as many mentions; when even that is few enough, the comment-free scan is skipped.
+  let upperBound = 0;
+  for (const app of apps) upperBound += model.text.match(new RegExp(`\\b${app}(?:\\s|#[^\\n]*)*\\.(?:\\s|#[^\\n]*)*context\\b`, 'g'))?.length ?? 0;
+  if (upperBound <= model.contexts.length) return false;
+  const code = withoutComments(model.text);
   let mentions = 0;
   for (const app of apps) mentions += code.match(new RegExp(`\\b${app}\\s*\\.\\s*context\\b`, 'g'))?.length ?? 0;
   return mentions > model.contexts.length;

@@ -9,7 +9,10 @@ import { eolOf, withoutComments, indentAt, insertAt, insertLineAfter, insertLine
  * receiver (`Deployment.lookup(...).ensure_ready()`, a helper's parameter) or a reference (`atexit.register(...)`).
  */
 export function mentionedBeyondModel(model: DeploymentModel, method: string, attributedCalls: number): boolean {
-  const mentions = withoutComments(model.text).match(new RegExp(`\\b${method}\\b`, 'g'))?.length ?? 0;
+  const pattern = new RegExp(`\\b${method}\\b`, 'g');
+  // Blanking comments only removes mentions, so when the raw text has few enough, the comment-free scan is skipped.
+  if ((model.text.match(pattern)?.length ?? 0) <= attributedCalls) return false;
+  const mentions = withoutComments(model.text).match(pattern)?.length ?? 0;
   return mentions > attributedCalls;
 }
 

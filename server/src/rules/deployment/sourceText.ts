@@ -85,8 +85,18 @@ function scanTo(text: string, offset: number): { depth: number; inString: boolea
   return { depth, inString };
 }
 
-/** The text with every comment blanked out (same length, so offsets still match). */
+let lastCommentless: { text: string; code: string } | undefined;
+
+/** The text with every comment blanked out (same length, so offsets still match). Several rules ask for the same
+ * text in one run, so the last answer is kept. */
 export function withoutComments(text: string): string {
+  if (lastCommentless?.text === text) return lastCommentless.code;
+  const code = blankComments(text);
+  lastCommentless = { text, code };
+  return code;
+}
+
+function blankComments(text: string): string {
   let out = '';
   let last = 0;
   scan(text, text.length, {
