@@ -15,6 +15,10 @@ export interface LocatedRemote extends LocatedDeployment {
   remote: RemoteOutlineEntry;
 }
 
+function isSynced(document: vscode.TextDocument): boolean {
+  return document.languageId === 'python' && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled');
+}
+
 const EXCLUDE = '{**/node_modules/**,**/.venv/**,**/venv/**,**/.git/**,**/site-packages/**,**/.vast/**}';
 const MAX_FILES = 2000;
 
@@ -25,7 +29,8 @@ export class Outlines {
   async ofDocument(document: vscode.TextDocument): Promise<DeploymentOutline> {
     const client = await this.client();
     const params: OutlineParams = { textDocument: { uri: document.uri.toString() } };
-    if (document.languageId !== 'python') params.text = document.getText();
+    // The server holds only the documents the client syncs (python, file: and untitled:); others travel as text.
+    if (!isSynced(document)) params.text = document.getText();
     return client.sendRequest<DeploymentOutline>(OUTLINE_REQUEST, params);
   }
 
@@ -40,7 +45,7 @@ export class Outlines {
   async findDeployment(name: string, near?: vscode.Uri): Promise<LocatedDeployment | undefined> {
     const matches = (d: DeploymentOutlineEntry) => d.name === name || safeSegment(d.name) === name;
     for (const doc of vscode.workspace.textDocuments) {
-      if (doc.languageId !== 'python' || !/Deployment\s*\(/.test(doc.getText())) continue;
+      if (!isSynced(doc) || !/Deployment\s*\(/.test(doc.getText())) continue;
       const hit = (await this.ofDocument(doc)).deployments.find(matches);
       if (hit) return { uri: doc.uri, deployment: hit };
     }

@@ -41,6 +41,7 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 /** Names of the saved payloads of one function, sorted with `default` first. */
 export async function listPayloads(root: vscode.Uri, deployment: string, fn: string): Promise<string[]> {
   const folder = vscode.Uri.joinPath(root, ...payloadFolder(deployment, fn).split('/'));
+  if (!(await exists(folder))) return []; // readDirectory on a missing folder logs an error in the extension host
   let entries: [string, vscode.FileType][];
   try {
     entries = await vscode.workspace.fs.readDirectory(folder);
