@@ -5,6 +5,9 @@
 // phase 2 registers the real ones.
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeploymentsSource, PlanProvider, RemoteRunner } from '../../../client/src/contracts';
 import type { VastExtensionApi } from '../../../client/src/extension';
@@ -279,6 +282,7 @@ suite('Vast UI: sidebar and API key', () => {
   const registrations: vscode.Disposable[] = [];
   suiteTeardown(async () => {
     for (const r of registrations) r.dispose();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('vast.signOut');
   });
 
@@ -367,6 +371,60 @@ suite('Vast UI: sidebar and API key', () => {
     assert.ok(panel, 'a plan panel is open');
     assert.match(panel.webview.html, /<tr class="tier2"><td>file_hash<\/td>/);
     assert.match(panel.webview.html, /tier 2 soft update/);
-    panel.dispose();
+  });
+
+  test('Deploy plans, deploys through the registered deployer and reports its summary', async () => {
+    const a = await api();
+    const plan: Plan = {
+      deployment: { name: 'good-app', tag: 'default' },
+      file_hash: 'new',
+      file_size: 1,
+      config_json: '{}',
+      search_params: '',
+      env: '',
+      image: 'vastai/base-image:@vastai-automatic-tag',
+      storage: 16,
+      autoscaling: {},
+      tier: 2,
+      changes: [{ field: 'file_hash', before: 'old', after: 'new', tier: 2, reason: 'code changed' }],
+    };
+    const deployed: string[] = [];
+    registrations.push(
+      a.registerPlanProvider({ peekSummary: () => undefined, plan: async (r) => ({ ...plan, deployment: { name: r.deployment, tag: 'default' } }) }),
+      a.registerDeployer({
+        deploy: async (request, p, progress) => {
+          progress.report('uploading');
+          deployed.push(`${request.deployment}@${request.target} tier ${p.tier}`);
+          return { summary: 'good-app:default soft-updated' };
+        },
+      }),
+    );
+    const ok = await vscode.commands.executeCommand<boolean>('vast.deploy', { uri: goodDeploy().toString(), deploymentIndex: 0, deployment: 'good-app' });
+    assert.equal(ok, true);
+    assert.deepEqual(deployed, ['good-app@local tier 2']);
+  });
+
+  test('a running local engine (its state files) shows as a usable target with its port', async () => {
+    const a = await api();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-exthost-engine-'));
+    const previous = process.env.VAST_DEPLOY_STATE;
+    try {
+      fs.writeFileSync(path.join(dir, 'port'), '43123');
+      fs.writeFileSync(path.join(dir, 'pid'), String(process.pid)); // a live process
+      process.env.VAST_DEPLOY_STATE = dir;
+      a.ui.targets.refreshEngine();
+      const roots = (await a.ui.tree.getChildren()) as TreeNode[];
+      const local = roots.find((n) => n.kind === 'target' && n.target === 'local');
+      assert.ok(local);
+      const item = await a.ui.tree.getTreeItem(local);
+      assert.equal(item.label, 'local engine');
+      assert.equal(item.description, 'running · port 43123 · selected');
+    } finally {
+      if (previous === undefined) delete process.env.VAST_DEPLOY_STATE;
+      else process.env.VAST_DEPLOY_STATE = previous;
+      fs.rmSync(dir, { recursive: true, force: true });
+      a.ui.targets.refreshEngine();
+    }
+    assert.equal(a.ui.targets.info('local').usable, false);
   });
 });
