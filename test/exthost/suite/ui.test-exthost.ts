@@ -211,17 +211,22 @@ suite('Vast UI: payloads', () => {
   });
 
   test('Save as benchmark sample appends the payload to benchmark_dataset (unsaved)', async () => {
-    const ok = await vscode.commands.executeCommand<boolean>('vast.saveAsBenchmarkSample', defaultPayload());
-    assert.equal(ok, true);
+    const original = new TextDecoder().decode(await vscode.workspace.fs.readFile(goodDeploy()));
     const doc = await vscode.workspace.openTextDocument(goodDeploy());
     try {
+      const ok = await vscode.commands.executeCommand<boolean>('vast.saveAsBenchmarkSample', defaultPayload());
+      assert.equal(ok, true);
       assert.match(doc.getText(), /@app\.remote\(benchmark_dataset=\[\{"x": 2\}, \{"x": 5\}\]\)/);
       assert.ok(doc.isDirty, 'the edit is left for the user to review and save');
     } finally {
-      await vscode.window.showTextDocument(doc);
-      await vscode.commands.executeCommand('workbench.action.files.revert');
+      // Put the fixture back exactly (a revert command depends on which editor has focus).
+      const restore = new vscode.WorkspaceEdit();
+      restore.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
+      await vscode.workspace.applyEdit(restore);
+      await doc.save();
     }
-    assert.doesNotMatch(doc.getText(), /\{"x": 5\}/);
+    assert.equal(doc.getText(), original);
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(goodDeploy())), original);
   });
 });
 
