@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { LanguageClient, type LanguageClientOptions, type Middleware, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { TraceChannel } from './traceChannel';
 
 /** Owns the language client for `dist/server.js`: start, stop, restart, and telling the user when it fails. */
@@ -12,6 +12,7 @@ export class LanguageService implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
+    private readonly hooks: { middleware?: Middleware; onStarted?: (client: LanguageClient) => void } = {},
   ) {
     this.traceChannel = new TraceChannel(log);
   }
@@ -99,12 +100,14 @@ export class LanguageService implements vscode.Disposable {
         diagnosticsEnabled: vscode.workspace.getConfiguration('vast').get<boolean>('diagnostics.enable', true),
       }),
       synchronize: { configurationSection: 'vast' },
+      middleware: this.hooks.middleware,
     };
     // The id 'vast' makes the client read the setting `vast.trace.server`.
     const client = new LanguageClient('vast', 'Vast Deployments', serverOptions, clientOptions);
     this.client = client;
     await client.start();
     this.log.info(`Vast language server running (${serverModule})`);
+    this.hooks.onStarted?.(client);
     return client;
   }
 

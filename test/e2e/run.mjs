@@ -7,7 +7,8 @@
 //       runs <testsModule>'s run() in the extension host. Prints `exthost: N passed, N failed`.
 //   node test/e2e/run.mjs ui <vsix> <workspace> <outDir>
 //       Installs <vsix> into a fresh profile, opens <workspace>, opens bad_deploy.py from the explorer and checks
-//       what the user sees (VD001 squiggle, Problems entry, marker highlighting); screenshots go to <outDir>.
+//       what the user sees (VD001 squiggle, Problems entry, marker highlighting), then the lenses on
+//       good_deploy.py and the Vast sidebar; screenshots (diagnostics, codelens, sidebar) go to <outDir>.
 //       Prints `ui: N passed, N failed`.
 //
 // Environment: CODE_SERVER (launcher; default: scripts/code-server.mjs's cache, installed on demand),
@@ -130,7 +131,10 @@ async function startCodeServer(bin, profile) {
     '--disable-update-check',
     '--disable-workspace-trust',
   ];
-  const child = spawn(bin, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // No local engine and no API key: the extension sees a clean machine whatever this one has.
+  const env = { ...process.env, VAST_DEPLOY_STATE: join(profile.dir, 'engine-state'), XDG_CONFIG_HOME: join(profile.dir, 'config') };
+  delete env.VAST_API_KEY;
+  const child = spawn(bin, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   state.server = child;
   for (const stream of [child.stdout, child.stderr]) {
     stream.pipe(log, { end: false });
@@ -336,13 +340,46 @@ async function runUi([vsix, workspace, outDir]) {
       },
     ],
   ];
+  const shot = async (name) => {
+    await page.screenshot({ path: join(outDir, name) });
+    say(`screenshot: ${join(outDir, name)}`);
+  };
   for (const [name, body] of steps) {
     if (!(await check(name, body))) break; // later steps build on earlier ones
   }
-  if (failed === 0) {
-    await page.screenshot({ path: join(outDir, 'diagnostics.png') });
-    say(`screenshot: ${join(outDir, 'diagnostics.png')}`);
-  }
+  if (failed === 0) await shot('diagnostics.png');
+
+  // The extension's UI: lenses above Deployment(...) and @remote, and the Vast sidebar. Independent of the
+  // diagnostics steps above, so they run even if one of those failed.
+  const good = page.locator('.monaco-editor').filter({ hasText: 'good-app' }).first();
+  const lens = (text) => good.locator('.codelens-decoration a', { hasText: text }).first();
+  const uiSteps = [
+    [
+      'good_deploy.py shows the Deploy, Show plan, target and Run remotely lenses',
+      async () => {
+        await page.keyboard.press('Escape');
+        const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'good_deploy.py' });
+        await row.waitFor({ state: 'visible' });
+        await row.click();
+        await good.locator('.view-lines').waitFor({ state: 'visible' });
+        for (const text of ['Deploy', 'Show plan', 'local engine', 'Run remotely']) await lens(text).waitFor({ state: 'visible' });
+        await shot('codelens.png');
+      },
+    ],
+    [
+      'the Vast sidebar opens from the activity bar with its Deployments view',
+      async () => {
+        await page.locator('.activitybar .action-item .action-label[aria-label^="Vast"]').first().click();
+        const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Deployments' }) }).first();
+        await pane.waitFor({ state: 'visible' });
+        // With no engine state and no key (this run's environment), the welcome view offers both ways in.
+        await pane.locator('.welcome-view-content', { hasText: 'No target is ready yet' }).waitFor({ state: 'visible' });
+        await pane.locator('.welcome-view-content .monaco-button', { hasText: 'Set API Key' }).waitFor({ state: 'visible' });
+        await shot('sidebar.png');
+      },
+    ],
+  ];
+  for (const [name, body] of uiSteps) await check(name, body);
   return { passed, failed };
 }
 

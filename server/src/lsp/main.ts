@@ -14,6 +14,7 @@ import { codeActionsFor } from './codeActions';
 import { toLspDiagnostic } from './convert';
 import { DocumentStore, type ManagedDocument } from './documents';
 import { registerLanguageFeatures } from './features';
+import { registerCodeLensFeatures } from './codeLensRequests';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new DocumentStore();
@@ -45,6 +46,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['.', '"', "'", '(', '[', '{', ',', '=', ' '] },
       documentSymbolProvider: true,
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'vast-deployments', version: '0.1.0' },
   };
@@ -172,10 +174,12 @@ connection.onCodeAction((params) => {
   return doc ? codeActionsFor(doc, params, workspaceRoots) : [];
 });
 
-registerLanguageFeatures(connection, (uri) => {
+const lookupAnalysis = (uri: string) => {
   const doc = current(uri);
   return doc ? { doc, analysis: doc.analysis(workspaceRoots) } : undefined;
-});
+};
+registerLanguageFeatures(connection, lookupAnalysis);
+registerCodeLensFeatures(connection, lookupAnalysis);
 
 process.on('uncaughtException', (err) => connection.console.error(`Uncaught: ${err.stack ?? err.message}`));
 process.on('unhandledRejection', (err) => connection.console.error(`Unhandled rejection: ${String(err)}`));

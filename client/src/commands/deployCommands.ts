@@ -1,0 +1,109 @@
+// Deploy, Show plan and the target switcher (the lenses above Deployment(...)).
+import * as vscode from 'vscode';
+import type { Plan, TargetKind } from '../../../server/src/deploy/types';
+import type { DeploymentLensArgs } from '../../../server/src/payloads/protocol';
+import { confirmationText, planNeedsConfirmation, tierLabel } from '../../../server/src/ui/planView';
+import type { PlanRequest } from '../contracts';
+import { MissingCoreError, type CoreRegistry } from '../registry';
+import { TARGET_ICONS, TARGET_LABELS, type TargetState } from '../targets/targetState';
+import { requireTrust } from '../trust';
+import type { DeploymentsTree } from '../views/deploymentsTree';
+import type { PlanPanels } from '../views/planPanel';
+
+export class DeployCommands {
+  constructor(
+    private readonly registry: CoreRegistry,
+    private readonly targets: TargetState,
+    private readonly tree: DeploymentsTree,
+    private readonly panels: PlanPanels,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  async switchTarget(): Promise<TargetKind | undefined> {
+    const items = (['local', 'vast'] as TargetKind[]).map((kind) => {
+      const info = this.targets.info(kind);
+      return { label: `$(${TARGET_ICONS[kind]}) ${info.label}`, description: `${info.status}${kind === this.targets.selected ? ' · selected' : ''}`, target: kind };
+    });
+    const pick = await vscode.window.showQuickPick(items, { placeHolder: 'Deploy and run against which target?' });
+    if (!pick) return undefined;
+    await this.targets.select(pick.target);
+    if (!this.targets.info(pick.target).usable) {
+      const action = pick.target === 'vast' ? 'Set API Key' : 'Start Local Engine';
+      const choice = await vscode.window.showInformationMessage(`The ${TARGET_LABELS[pick.target]} is not ready: ${this.targets.info(pick.target).status}.`, action);
+      if (choice) await vscode.commands.executeCommand(pick.target === 'vast' ? 'vast.setApiKey' : 'vast.startEngine');
+    }
+    return pick.target;
+  }
+
+  async showPlan(args?: DeploymentLensArgs): Promise<Plan | undefined> {
+    const request = await this.request(args, 'Showing the plan');
+    if (!request) return undefined;
+    const plan = await this.plan(request);
+    this.panels.show(plan, TARGET_LABELS[request.target], () => void vscode.commands.executeCommand('vast.deploy', args));
+    return plan;
+  }
+
+  async deploy(args?: DeploymentLensArgs): Promise<boolean> {
+    if (!(await requireTrust('Deploy'))) return false;
+    const request = await this.request(args, 'Deploying');
+    if (!request) return false;
+    const deployer = this.registry.deployer;
+    if (!deployer) throw new MissingCoreError('Deploying');
+    const plan = await this.plan(request);
+    if (plan.tier === 0) {
+      void vscode.window.showInformationMessage(`${plan.deployment.name}:${plan.deployment.tag} is up to date on the ${TARGET_LABELS[request.target]}: nothing to deploy.`);
+      return false;
+    }
+    if (planNeedsConfirmation(plan)) {
+      const ok = await vscode.window.showWarningMessage(confirmationText(plan), { modal: true }, 'Deploy');
+      if (ok !== 'Deploy') return false;
+    }
+    const endActivity = this.tree.poller.beginActivity();
+    try {
+      const { summary } = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Deploying ${plan.deployment.name}:${plan.deployment.tag} (${tierLabel(plan.tier)})`, cancellable: true },
+        (progress, token) => deployer.deploy(request, plan, { report: (message, increment) => progress.report({ message, increment }) }, token),
+      );
+      this.log.info(`Deployed ${plan.deployment.name}:${plan.deployment.tag} to the ${TARGET_LABELS[request.target]}: ${summary}`);
+      void vscode.window.showInformationMessage(summary);
+      return true;
+    } finally {
+      endActivity();
+      this.tree.refresh();
+    }
+  }
+
+  /** The request for a lens's deployment; unsaved and untitled files are saved first (deploys read the disk). */
+  private async request(args: DeploymentLensArgs | undefined, what: string): Promise<PlanRequest | undefined> {
+    const document = args ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : vscode.window.activeTextEditor?.document;
+    if (!document || document.languageId !== 'python') throw new Error(`${what} needs a deployment file: open one, or use the Deploy lens above Deployment(...).`);
+    if (document.isUntitled || document.isDirty) {
+      const choice = await vscode.window.showWarningMessage(
+        `${what} reads the file as saved on disk. Save ${document.isUntitled ? 'this new file' : 'your changes'} first?`,
+        { modal: true },
+        'Save',
+      );
+      if (choice !== 'Save' || !(await document.save()) || document.isUntitled) return undefined;
+    }
+    const index = args?.deploymentIndex ?? 0;
+    return {
+      uri: document.uri,
+      text: document.getText(),
+      version: document.version,
+      deploymentIndex: index,
+      deployment: args?.deployment ?? '',
+      target: this.targets.selected,
+    };
+  }
+
+  private plan(request: PlanRequest): Promise<Plan> {
+    const provider = this.registry.planProvider;
+    if (!provider) throw new MissingCoreError('The tier plan');
+    return Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Planning ${request.deployment}` }, () => {
+        const source = new vscode.CancellationTokenSource();
+        return provider.plan(request, source.token).finally(() => source.dispose());
+      }),
+    );
+  }
+}

@@ -1,0 +1,81 @@
+// The seams between the extension's UI and the deploy core (server/src/deploy, server/src/api, engine). The UI is
+// complete against these interfaces; phase 2 registers implementations through the extension's API
+// (`VastExtensionApi.register*`). Until then, commands that need one say which piece is missing.
+import type * as vscode from 'vscode';
+import type { Plan, TargetKind } from '../../server/src/deploy/types';
+import type {
+  DeploymentRecord,
+  EndpointLogsResponse,
+  EndpointRecord,
+  WorkergroupRecord,
+  WorkerRecord,
+} from '../../server/src/protocol/vast';
+import type { RemoteRunResult } from '../../server/src/ui/runResult';
+
+/** One deployment of one document version, planned or deployed against one target. */
+export interface PlanRequest {
+  uri: vscode.Uri;
+  /** The text that is planned: the saved text (deploys only ever read what is on disk). */
+  text: string;
+  version: number;
+  deploymentIndex: number;
+  deployment: string;
+  target: TargetKind;
+}
+
+/** Predicts the update tier (buildBundle + computePlan + planSummary in phase 2). */
+export interface PlanProvider {
+  /** Fires when summaries computed in the background became available (lenses re-render). */
+  readonly onDidChange?: vscode.Event<void>;
+  /**
+   * The one-line summary ("tier 2 soft update: code changed") for the lens, if known now. Must not block: start
+   * the computation and fire onDidChange when it is ready.
+   */
+  peekSummary(request: PlanRequest): string | undefined;
+  plan(request: PlanRequest, token: vscode.CancellationToken): Promise<Plan>;
+}
+
+export interface DeployProgress {
+  report(message: string, increment?: number): void;
+}
+
+/** Performs the deploy: bundle, PUT, upload, update_workers (phase 2). */
+export interface Deployer {
+  deploy(request: PlanRequest, plan: Plan, progress: DeployProgress, token: vscode.CancellationToken): Promise<{ summary: string }>;
+}
+
+/** What the tree reads, per target; mirrors VastClient's calls and returns the protocol types. */
+export interface DeploymentsSource {
+  listDeployments(signal?: AbortSignal): Promise<DeploymentRecord[]>;
+  getEndpoint(endpointId: number, signal?: AbortSignal): Promise<EndpointRecord>;
+  /** Workergroups of one endpoint. */
+  listWorkergroups(endpointId: number, signal?: AbortSignal): Promise<WorkergroupRecord[]>;
+  /** `pending` carries the server's "still spinning up" message (it answers `{error_msg}` meanwhile). */
+  getEndpointWorkers(endpointId: number, signal?: AbortSignal): Promise<{ workers: WorkerRecord[]; pending?: string }>;
+  getEndpointLogs(endpointId: number, signal?: AbortSignal): Promise<EndpointLogsResponse>;
+  stopDeployment(deploymentId: number): Promise<void>;
+  startDeployment(deploymentId: number): Promise<void>;
+  deleteDeployment(deploymentId: number): Promise<void>;
+}
+
+/** Builds the source of a target; `apiKey` is the resolved key (the local engine's own key for 'local'). */
+export type DeploymentsSourceFactory = (target: TargetKind, apiKey: string | undefined) => DeploymentsSource | undefined;
+
+export interface RemoteRunRequest {
+  target: TargetKind;
+  deployment: string;
+  function: string;
+  /** Keyword arguments as JSON (the payload file without `$schema`). */
+  kwargs: Record<string, unknown>;
+  signal: AbortSignal;
+}
+
+/** Calls a remote function (route + worker call + unwrap, phase 2). */
+export interface RemoteRunner {
+  run(request: RemoteRunRequest): Promise<RemoteRunResult>;
+}
+
+/** Errors from sources may carry the HTTP status; 429 means "too frequent" and slows polling down. */
+export function isRateLimited(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && ((err as { status?: unknown }).status === 429 || (err as { rateLimited?: unknown }).rateLimited === true);
+}

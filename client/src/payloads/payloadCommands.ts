@@ -1,0 +1,166 @@
+// Run remotely: open (or create) a payload for a @remote function, run it through the RemoteRunner, show the result
+// beside it; named payloads; "Save as benchmark sample".
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { DEFAULT_PAYLOAD_NAME, payloadNameProblem } from '../../../server/src/payloads/paths';
+import {
+  BENCHMARK_SAMPLE_EDIT_REQUEST,
+  type BenchmarkSampleEditParams,
+  type BenchmarkSampleEditResult,
+  type RemoteLensArgs,
+} from '../../../server/src/payloads/protocol';
+import type { RemoteSignature } from '../../../server/src/payloads/signature';
+import { renderRunResult, type RemoteRunResult } from '../../../server/src/ui/runResult';
+import { MissingCoreError, type CoreRegistry } from '../registry';
+import { TARGET_LABELS, type TargetState } from '../targets/targetState';
+import { requireTrust } from '../trust';
+import type { ResultDocuments } from '../views/resultDocuments';
+import type { LocatedRemote, Outlines } from './outlines';
+import { createPayload, listPayloads, locationOf, parsePayload, payloadRoot, payloadUri, withoutSchema } from './payloadFiles';
+
+const NEW_PAYLOAD = '$(add) New payload…';
+
+export class PayloadCommands {
+  constructor(
+    private readonly outlines: Outlines,
+    private readonly client: () => Promise<LanguageClient>,
+    private readonly registry: CoreRegistry,
+    private readonly targets: TargetState,
+    private readonly results: ResultDocuments,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** "Run remotely" on a @remote function: opens its payload (creating `default.json` the first time). */
+  async runRemotely(args?: RemoteLensArgs): Promise<vscode.Uri | undefined> {
+    const target = args ?? (await this.pickRemoteInActiveEditor());
+    if (!target) return undefined;
+    const remote = await this.remoteIn(vscode.Uri.parse(target.uri), target.deployment, target.function);
+    const root = payloadRoot(remote.uri);
+    const signature = remote.remote.signature;
+    const names = await listPayloads(root, signature.deployment, signature.function);
+    let uri: vscode.Uri | undefined;
+    if (names.length === 0) uri = await createPayload(root, signature, DEFAULT_PAYLOAD_NAME);
+    else if (names.length === 1) uri = payloadUri(root, { deployment: signature.deployment, function: signature.function, name: names[0] });
+    else {
+      const choice = await vscode.window.showQuickPick([...names, NEW_PAYLOAD], { placeHolder: `Payload for ${signature.function}()` });
+      if (!choice) return undefined;
+      uri = choice === NEW_PAYLOAD ? await this.askAndCreate(root, signature) : payloadUri(root, { deployment: signature.deployment, function: signature.function, name: choice });
+    }
+    if (!uri) return undefined;
+    await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    return uri;
+  }
+
+  /** Runs a payload file through the registered RemoteRunner and shows the result beside it. */
+  async runPayload(uri?: vscode.Uri): Promise<RemoteRunResult | undefined> {
+    uri ??= vscode.window.activeTextEditor?.document.uri;
+    const location = uri && locationOf(uri);
+    if (!uri || !location) throw new Error('Open a payload file (.vast/payloads/<deployment>/<function>/<name>.json) to run it.');
+    if (!(await requireTrust('Run remotely'))) return undefined;
+    const document = await vscode.workspace.openTextDocument(uri);
+    const kwargs = withoutSchema(parsePayload(document));
+    const remote = await this.outlines.findRemote(location.deployment, location.function, uri);
+    if (!remote) throw new Error(`No @remote function ${location.function} in a deployment named ${location.deployment} was found in this workspace.`);
+    const unknown = Object.keys(kwargs).filter((k) => !remote.remote.signature.params.some((p) => p.name === k));
+    if (unknown.length && !remote.remote.signature.acceptsExtraKeywords) {
+      throw new Error(`${location.function}() has no parameter ${unknown.map((k) => `"${k}"`).join(', ')} (payload ${location.name})`);
+    }
+    const runner = this.registry.remoteRunner;
+    if (!runner) throw new MissingCoreError('Running a remote function');
+    const target = this.targets.selected;
+    const deployment = remote.deployment.name;
+    this.log.info(`Run ${deployment}.${location.function}(${location.name}) on the ${TARGET_LABELS[target]}`);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Running ${location.function}(${location.name}) on the ${TARGET_LABELS[target]}`, cancellable: true },
+      async (_progress, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          return await runner.run({ target, deployment, function: location.function, kwargs, signal: abort.signal });
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+    const text = renderRunResult(result, {
+      deployment,
+      function: location.function,
+      payloadName: location.name,
+      targetLabel: TARGET_LABELS[target],
+      finishedAt: new Date(),
+    });
+    await this.results.show(`/${location.deployment}/${location.function}/${location.name}.result.md`, text);
+    if (!result.ok) this.log.warn(`${location.function}(${location.name}) raised ${result.error.className}: ${result.error.message}`);
+    return result;
+  }
+
+  /** Adds the payload to the function's benchmark_dataset in the deployment file (an unsaved edit, shown). */
+  async saveAsBenchmarkSample(uri?: vscode.Uri): Promise<boolean> {
+    uri ??= vscode.window.activeTextEditor?.document.uri;
+    const location = uri && locationOf(uri);
+    if (!uri || !location) throw new Error('Open a payload file to save it as a benchmark sample.');
+    const payload = parsePayload(await vscode.workspace.openTextDocument(uri));
+    const remote = await this.outlines.findRemote(location.deployment, location.function, uri);
+    if (!remote) throw new Error(`No @remote function ${location.function} in a deployment named ${location.deployment} was found in this workspace.`);
+    const document = await vscode.workspace.openTextDocument(remote.uri); // now open in the language server too
+    const client = await this.client();
+    const params: BenchmarkSampleEditParams = {
+      textDocument: { uri: document.uri.toString() },
+      deployment: remote.deployment.name,
+      function: remote.remote.name,
+      payload,
+    };
+    const answer = await client.sendRequest<BenchmarkSampleEditResult>(BENCHMARK_SAMPLE_EDIT_REQUEST, params);
+    if (!answer.ok) throw new Error(`Cannot save as a benchmark sample: ${answer.problem}.`);
+    if (answer.version !== document.version) throw new Error(`${vscode.workspace.asRelativePath(document.uri)} changed meanwhile; try again.`);
+    const range = new vscode.Range(answer.edit.range.start.line, answer.edit.range.start.character, answer.edit.range.end.line, answer.edit.range.end.character);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(document.uri, range, answer.edit.newText);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused the edit to ${vscode.workspace.asRelativePath(document.uri)}.`);
+    const editor = await vscode.window.showTextDocument(document, { preview: false });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    vscode.window.setStatusBarMessage(`Added to ${remote.remote.name}()'s benchmark_dataset (unsaved)`, 5000);
+    return true;
+  }
+
+  /** A named copy of a payload file. */
+  async savePayloadAs(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    uri ??= vscode.window.activeTextEditor?.document.uri;
+    const location = uri && locationOf(uri);
+    if (!uri || !location) throw new Error('Open a payload file to save a copy of it.');
+    const payload = parsePayload(await vscode.workspace.openTextDocument(uri));
+    const remote = await this.outlines.findRemote(location.deployment, location.function, uri);
+    if (!remote) throw new Error(`No @remote function ${location.function} in a deployment named ${location.deployment} was found in this workspace.`);
+    const created = await this.askAndCreate(payloadRoot(remote.uri), remote.remote.signature, payload);
+    if (created) await vscode.window.showTextDocument(created, { preview: false });
+    return created;
+  }
+
+  private async askAndCreate(root: vscode.Uri, signature: RemoteSignature, content?: ReturnType<typeof parsePayload>): Promise<vscode.Uri | undefined> {
+    const existing = new Set(await listPayloads(root, signature.deployment, signature.function));
+    const name = await vscode.window.showInputBox({
+      prompt: `Name of the new ${signature.function}() payload`,
+      placeHolder: 'e.g. long-prompt',
+      validateInput: (value) => payloadNameProblem(value) ?? (existing.has(value) ? `"${value}" exists already` : undefined),
+    });
+    return name ? createPayload(root, signature, name, content) : undefined;
+  }
+
+  private async remoteIn(uri: vscode.Uri, deployment: string, fn: string): Promise<LocatedRemote> {
+    const outline = await this.outlines.ofUri(uri);
+    const d = outline.deployments.find((x) => x.name === deployment);
+    const remote = d?.remotes.find((r) => r.name === fn);
+    if (!d || !remote) throw new Error(`No @remote function ${fn} in deployment ${deployment} of ${vscode.workspace.asRelativePath(uri)}.`);
+    return { uri, deployment: d, remote };
+  }
+
+  private async pickRemoteInActiveEditor(): Promise<RemoteLensArgs | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'python') throw new Error('Open a deployment file to run one of its @remote functions.');
+    const outline = await this.outlines.ofDocument(editor.document);
+    const choices = outline.deployments.flatMap((d) => d.remotes.map((r) => ({ label: r.name, description: d.name, args: { uri: editor.document.uri.toString(), deployment: d.name, function: r.name } })));
+    if (!choices.length) throw new Error('This file has no @remote functions.');
+    if (choices.length === 1) return choices[0].args;
+    return (await vscode.window.showQuickPick(choices, { placeHolder: 'Run which remote function?' }))?.args;
+  }
+}

@@ -1,0 +1,80 @@
+// The chosen target ("local engine" or "Vast cloud", setting `vast.target`) and what is known about each: the local
+// engine's state folder and whether an API key is set. Fires onDidChange when either changes.
+import * as vscode from 'vscode';
+import type { TargetKind } from '../../../server/src/deploy/types';
+import { engineStateDir, readEngineStatus, type EngineStatus } from '../../../server/src/ui/localState';
+import type { ApiKeyStore } from '../secrets/apiKeyStore';
+
+export const TARGET_LABELS: Record<TargetKind, string> = { local: 'local engine', vast: 'Vast cloud' };
+export const TARGET_ICONS: Record<TargetKind, string> = { local: 'server-environment', vast: 'cloud' };
+
+export interface TargetInfo {
+  kind: TargetKind;
+  label: string;
+  /** Whether deploys and the tree can use it now (engine running / key set). */
+  usable: boolean;
+  /** "running · port 43123", "stopped", "key set (VS Code secret storage)", "no API key". */
+  status: string;
+}
+
+export class TargetState implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private engine: EngineStatus = { running: false, detail: 'not checked' };
+
+  constructor(private readonly apiKeys: ApiKeyStore) {
+    this.refreshEngine();
+    this.disposables.push(
+      apiKeys.onDidChange(() => this.changed.fire()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('vast.target')) this.changed.fire();
+      }),
+    );
+  }
+
+  get selected(): TargetKind {
+    return vscode.workspace.getConfiguration('vast').get<string>('target') === 'vast' ? 'vast' : 'local';
+  }
+
+  async select(kind: TargetKind): Promise<void> {
+    const scope = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration('vast').update('target', kind, scope);
+    this.changed.fire();
+  }
+
+  /** The API key in effect for the cloud target. */
+  get apiKey(): string | undefined {
+    return this.apiKeys.current?.key;
+  }
+
+  get engineStatus(): EngineStatus {
+    return this.engine;
+  }
+
+  /** Re-reads the engine's state files; fires onDidChange when running/port changed. */
+  refreshEngine(): void {
+    const next = readEngineStatus(engineStateDir());
+    const moved = next.running !== this.engine.running || next.port !== this.engine.port;
+    this.engine = next;
+    if (moved) this.changed.fire();
+  }
+
+  info(kind: TargetKind): TargetInfo {
+    if (kind === 'local') {
+      const e = this.engine;
+      return {
+        kind,
+        label: TARGET_LABELS.local,
+        usable: e.running,
+        status: e.running ? `running · port ${e.port}` : `stopped${e.detail && e.detail !== 'not started' ? ` (${e.detail})` : ''}`,
+      };
+    }
+    const key = this.apiKeys.current;
+    return { kind, label: TARGET_LABELS.vast, usable: key !== undefined, status: key ? `key set (${key.origin})` : 'no API key' };
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

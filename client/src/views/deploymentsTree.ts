@@ -1,0 +1,229 @@
+// The "Deployments" view: targets, their deployments and, for expanded deployments, endpoint, workergroups and
+// workers. Data comes from a DeploymentsSource per target (registered by the deploy core). Polling runs only while
+// the view is visible, backs off on errors and rate limits, and speeds up while a deploy is in progress; only
+// expanded deployments fetch their details, which keeps the number of calls per poll small.
+import * as vscode from 'vscode';
+import type { TargetKind } from '../../../server/src/deploy/types';
+import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../../../server/src/protocol/vast';
+import { DEFAULT_POLL_POLICY, Poller, type PollOutcome, type PollPolicy } from '../../../server/src/ui/backoff';
+import { isRateLimited, type DeploymentsSource } from '../contracts';
+import type { CoreRegistry } from '../registry';
+import type { TargetState } from '../targets/targetState';
+import { deploymentKey, treeItemOf, type TreeNode } from './treeNodes';
+
+interface TargetSnapshot {
+  deployments?: DeploymentRecord[];
+  error?: string;
+}
+
+interface DeploymentDetail {
+  endpoint?: EndpointRecord;
+  workergroups?: WorkergroupRecord[];
+  workers?: WorkerRecord[];
+  pending?: string;
+  error?: string;
+}
+
+const TARGETS: TargetKind[] = ['local', 'vast'];
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function pollPolicyFromSettings(): PollPolicy {
+  const seconds = vscode.workspace.getConfiguration('vast').get<number>('poll.intervalSeconds', DEFAULT_POLL_POLICY.intervalS);
+  const intervalS = Number.isFinite(seconds) && seconds >= 2 ? seconds : DEFAULT_POLL_POLICY.intervalS;
+  return { ...DEFAULT_POLL_POLICY, intervalS, activeIntervalS: Math.min(DEFAULT_POLL_POLICY.activeIntervalS, intervalS) };
+}
+
+export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly snapshots = new Map<TargetKind, TargetSnapshot>();
+  private readonly details = new Map<string, DeploymentDetail>();
+  private readonly expanded = new Set<string>();
+  private readonly sources = new Map<TargetKind, DeploymentsSource | undefined>();
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  readonly poller: Poller;
+  /** Deployments whose logs are followed (for the context menu's Follow/Stop following). */
+  isFollowing: (target: TargetKind, deploymentId: number) => boolean = () => false;
+
+  constructor(
+    private readonly targets: TargetState,
+    private readonly registry: CoreRegistry,
+  ) {
+    this.poller = new Poller(() => this.poll(), pollPolicyFromSettings());
+    this.disposables.push(
+      targets.onDidChange(() => this.reset()),
+      registry.onDidChange(() => this.reset()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('vast.poll')) this.poller.setPolicy(pollPolicyFromSettings());
+      }),
+    );
+  }
+
+  /** Connects the view: polling follows its visibility, details follow expansion. */
+  attach(view: vscode.TreeView<TreeNode>): void {
+    this.disposables.push(
+      view.onDidChangeVisibility((e) => (e.visible ? this.poller.resume() : this.poller.pause())),
+      view.onDidExpandElement((e) => {
+        if (e.element.kind === 'deployment') this.expanded.add(deploymentKey(e.element.target, e.element.record.id));
+      }),
+      view.onDidCollapseElement((e) => {
+        if (e.element.kind === 'deployment') this.expanded.delete(deploymentKey(e.element.target, e.element.record.id));
+      }),
+    );
+    if (view.visible) this.poller.resume();
+  }
+
+  /** The source for a target, built by the registered factory (undefined when none is registered or usable). */
+  sourceFor(target: TargetKind): DeploymentsSource | undefined {
+    if (!this.sources.has(target)) {
+      const factory = this.registry.sourceFactory;
+      const usable = this.targets.info(target).usable;
+      const key = target === 'vast' ? this.targets.apiKey : undefined;
+      this.sources.set(target, factory && usable ? factory(target, key) : undefined);
+    }
+    return this.sources.get(target);
+  }
+
+  /** Forgets sources and data (target, key or registry changed) and redraws. */
+  reset(): void {
+    this.sources.clear();
+    this.snapshots.clear();
+    this.details.clear();
+    this.changed.fire(undefined);
+    this.poller.pollNow();
+  }
+
+  refresh(): void {
+    this.targets.refreshEngine();
+    this.snapshots.clear();
+    this.details.clear();
+    this.changed.fire(undefined);
+    this.poller.pollNow();
+  }
+
+  /** One poll: every usable target's deployments, and details of expanded deployments. */
+  async poll(): Promise<PollOutcome> {
+    this.targets.refreshEngine();
+    let outcome: PollOutcome = 'ok';
+    for (const target of TARGETS) {
+      const result = await this.loadTarget(target);
+      if (result !== 'ok' && outcome !== 'rate-limited') outcome = result;
+      for (const d of this.snapshots.get(target)?.deployments ?? []) {
+        if (!this.expanded.has(deploymentKey(target, d.id))) continue;
+        const detail = await this.loadDetail(target, d);
+        if (detail !== 'ok' && outcome !== 'rate-limited') outcome = detail;
+      }
+    }
+    this.changed.fire(undefined);
+    return outcome;
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return treeItemOf(node, Date.now() / 1000);
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) {
+      const infos = TARGETS.map((t) => this.targets.info(t));
+      if (!infos.some((i) => i.usable)) return []; // the welcome view explains how to get a target
+      return infos.map((info) => ({ kind: 'target', target: info.kind, info, selected: info.kind === this.targets.selected }));
+    }
+    switch (node.kind) {
+      case 'target':
+        return this.targetChildren(node.target);
+      case 'deployment':
+        return this.deploymentChildren(node.target, node.record);
+      case 'endpoint':
+        return this.endpointChildren(node.target, node.deployment);
+      case 'workergroup':
+        return node.workers.map((w) => ({ kind: 'worker', target: node.target, deployment: node.deployment, record: w }));
+      default:
+        return [];
+    }
+  }
+
+  private async targetChildren(target: TargetKind): Promise<TreeNode[]> {
+    if (!this.targets.info(target).usable) return [];
+    if (!this.registry.sourceFactory) {
+      return [{ kind: 'message', id: `${target}:nocore`, text: 'Deployments appear here once the deploy core is connected', icon: 'info' }];
+    }
+    if (!this.snapshots.has(target)) await this.loadTarget(target);
+    const snap = this.snapshots.get(target)!;
+    if (snap.error) return [{ kind: 'message', id: `${target}:error`, text: `Could not list deployments: ${snap.error}`, icon: 'error', color: 'errorForeground' }];
+    if (!snap.deployments?.length) return [{ kind: 'message', id: `${target}:empty`, text: 'No deployments yet', icon: 'info' }];
+    return snap.deployments.map((record) => ({ kind: 'deployment', target, record, following: this.isFollowing(target, record.id) }));
+  }
+
+  private async deploymentChildren(target: TargetKind, deployment: DeploymentRecord): Promise<TreeNode[]> {
+    const key = deploymentKey(target, deployment.id);
+    this.expanded.add(key);
+    if (!this.details.has(key)) await this.loadDetail(target, deployment);
+    const detail = this.details.get(key)!;
+    if (detail.error) return [{ kind: 'message', id: `${key}:error`, text: detail.error, icon: 'error', color: 'errorForeground' }];
+    if (!detail.endpoint) return [{ kind: 'message', id: `${key}:noendpoint`, text: `Endpoint ${deployment.endpoint_id} not found`, icon: 'warning' }];
+    return [{ kind: 'endpoint', target, deployment, record: detail.endpoint }];
+  }
+
+  private endpointChildren(target: TargetKind, deployment: DeploymentRecord): TreeNode[] {
+    const key = deploymentKey(target, deployment.id);
+    const detail = this.details.get(key) ?? {};
+    const workers = detail.workers ?? [];
+    const groups = detail.workergroups ?? [];
+    const nodes: TreeNode[] = [];
+    if (detail.pending) nodes.push({ kind: 'message', id: `${key}:pending`, text: detail.pending, icon: 'loading~spin' });
+    // Worker records do not say their workergroup: with one group they go under it, otherwise under the endpoint.
+    if (groups.length === 1) nodes.push({ kind: 'workergroup', target, deployment, record: groups[0], workers });
+    else {
+      nodes.push(...groups.map((g): TreeNode => ({ kind: 'workergroup', target, deployment, record: g, workers: [] })));
+      nodes.push(...workers.map((w): TreeNode => ({ kind: 'worker', target, deployment, record: w })));
+    }
+    if (!nodes.length) nodes.push({ kind: 'message', id: `${key}:noworkers`, text: 'No workers yet', icon: 'info' });
+    return nodes;
+  }
+
+  private async loadTarget(target: TargetKind): Promise<PollOutcome> {
+    const source = this.sourceFor(target);
+    if (!source) {
+      this.snapshots.delete(target);
+      return 'ok';
+    }
+    try {
+      this.snapshots.set(target, { deployments: await source.listDeployments() });
+      return 'ok';
+    } catch (err) {
+      this.snapshots.set(target, { error: message(err) });
+      return isRateLimited(err) ? 'rate-limited' : 'error';
+    }
+  }
+
+  private async loadDetail(target: TargetKind, deployment: DeploymentRecord): Promise<PollOutcome> {
+    const source = this.sourceFor(target);
+    const key = deploymentKey(target, deployment.id);
+    if (!source) return 'ok';
+    try {
+      const [endpoint, workergroups, workers] = await Promise.all([
+        source.getEndpoint(deployment.endpoint_id),
+        source.listWorkergroups(deployment.endpoint_id),
+        source.getEndpointWorkers(deployment.endpoint_id),
+      ]);
+      this.details.set(key, { endpoint, workergroups, workers: workers.workers, pending: workers.pending });
+      return 'ok';
+    } catch (err) {
+      this.details.set(key, { error: message(err) });
+      return isRateLimited(err) ? 'rate-limited' : 'error';
+    }
+  }
+
+  /** The deployment record behind a target and id, from the last poll. */
+  deployment(target: TargetKind, deploymentId: number): DeploymentRecord | undefined {
+    return this.snapshots.get(target)?.deployments?.find((d) => d.id === deploymentId);
+  }
+
+  dispose(): void {
+    this.poller.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

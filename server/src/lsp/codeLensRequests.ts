@@ -1,0 +1,67 @@
+// Registration of the UI features (CodeLens, and the custom requests the extension's payload and lens code asks:
+// vast/outline, vast/benchmarkSampleEdit). Kept apart from features.ts so the hot paths there stay untouched.
+import type { Connection } from 'vscode-languageserver/node';
+import { buildModel } from '../model/extract';
+import type { DeploymentModel } from '../model/types';
+import { ParsedDocument } from '../parse/pythonParser';
+import { benchmarkSampleEdit, positionAt } from '../payloads/benchmarkEdit';
+import { deploymentOutline } from '../payloads/outline';
+import {
+  BENCHMARK_SAMPLE_EDIT_REQUEST,
+  OUTLINE_REQUEST,
+  type BenchmarkSampleEditParams,
+  type BenchmarkSampleEditResult,
+  type OutlineParams,
+  type OutlineResult,
+} from '../payloads/protocol';
+import { codeLenses } from './codeLens';
+import type { AnalysisLookup } from './features';
+
+function modelOfText(text: string): DeploymentModel {
+  const parsed = new ParsedDocument(text);
+  try {
+    return buildModel(parsed);
+  } finally {
+    parsed.dispose();
+  }
+}
+
+export function registerCodeLensFeatures(connection: Connection, lookup: AnalysisLookup): void {
+  const report = (what: string, err: unknown) =>
+    connection.console.error(`${what} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+
+  connection.onCodeLens(({ textDocument }) => {
+    try {
+      const found = lookup(textDocument.uri);
+      return found ? codeLenses(found.analysis.model, textDocument.uri) : [];
+    } catch (err) {
+      report('CodeLens', err);
+      return [];
+    }
+  });
+
+  connection.onRequest(OUTLINE_REQUEST, (params: OutlineParams): OutlineResult => {
+    if (typeof params.text === 'string') return deploymentOutline(modelOfText(params.text));
+    const found = lookup(params.textDocument.uri);
+    if (!found) throw new Error(`${params.textDocument.uri} is not open in the language server`);
+    return deploymentOutline(found.analysis.model);
+  });
+
+  connection.onRequest<BenchmarkSampleEditResult, unknown>(BENCHMARK_SAMPLE_EDIT_REQUEST, (params: BenchmarkSampleEditParams): BenchmarkSampleEditResult => {
+    const found = lookup(params.textDocument.uri);
+    if (!found) return { ok: false, problem: `${params.textDocument.uri} is not open in the language server` };
+    const model = found.analysis.model;
+    const outline = deploymentOutline(model);
+    const entry = outline.deployments.find((d) => d.name === params.deployment);
+    const remote = entry ? model.deployments[entry.index]?.remotes.find((r) => r.fn.name === params.function) : undefined;
+    if (!remote) return { ok: false, problem: `no @remote function ${params.function} in deployment ${params.deployment}` };
+    const result = benchmarkSampleEdit(model, remote, params.payload);
+    if (!result.ok) return result;
+    const { startOffset, endOffset, newText } = result.edit;
+    return {
+      ok: true,
+      version: found.doc.version,
+      edit: { range: { start: positionAt(model.text, startOffset), end: positionAt(model.text, endOffset) }, newText },
+    };
+  });
+}

@@ -1,0 +1,435 @@
+// The extension's UI inside a real VS Code: CodeLenses (titles, commands, target switch, the setting), payload files
+// with their schema and lenses, running a payload through a registered runner, "Save as benchmark sample", the
+// Deployments tree over a registered source, followed logs and the plan view. The deploy core is not part of this
+// build: tests register small in-memory implementations of its interfaces through the extension's API, exactly as
+// phase 2 registers the real ones.
+/// <reference types="mocha" />
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { DeploymentsSource, PlanProvider, RemoteRunner } from '../../../client/src/contracts';
+import type { VastExtensionApi } from '../../../client/src/extension';
+import type { TreeNode } from '../../../client/src/views/treeNodes';
+import type { Plan } from '../../../server/src/deploy/types';
+import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../../../server/src/protocol/vast';
+
+const EXTENSION_ID = 'vast-deployments.vast-deployments';
+
+function folder(): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'the tests run with test/fixtures/ws open');
+  return f.uri;
+}
+const goodDeploy = () => vscode.Uri.joinPath(folder(), 'good_deploy.py');
+const payloadsDir = () => vscode.Uri.joinPath(folder(), '.vast');
+const defaultPayload = () => vscode.Uri.joinPath(folder(), '.vast', 'payloads', 'good-app', 'square', 'default.json');
+
+async function api(): Promise<VastExtensionApi> {
+  const a = await vscode.extensions.getExtension<VastExtensionApi>(EXTENSION_ID)!.activate();
+  await a.whenReady();
+  return a;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+async function lenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)) ?? [];
+}
+
+const titles = (ls: vscode.CodeLens[]) => ls.map((l) => `${l.range.start.line}:${l.command?.command}:${l.command?.title}`);
+
+async function setConfig(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('vast').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+async function removePayloads(): Promise<void> {
+  await vscode.workspace.fs.delete(payloadsDir(), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+}
+
+suite('Vast UI: CodeLenses', () => {
+  suiteSetup(async () => {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(goodDeploy()));
+    await api();
+  });
+  teardown(async () => {
+    await setConfig('target', undefined);
+    await setConfig('codeLens.enable', undefined);
+  });
+
+  test('Deploy, Show plan and the target above Deployment(...), Run remotely above @remote', async () => {
+    const ls = await waitFor('lenses on good_deploy.py', async () => {
+      const found = await lenses(goodDeploy());
+      return found.length >= 4 ? found : undefined;
+    });
+    assert.deepEqual(titles(ls), [
+      '3:vast.deploy:$(rocket) Deploy',
+      '3:vast.showPlan:Show plan',
+      '3:vast.switchTarget:$(server-environment) local engine',
+      '6:vast.runRemotely:$(play) Run remotely',
+    ]);
+    assert.deepEqual(ls[3].command?.arguments?.[0], { uri: goodDeploy().toString(), deployment: 'good-app', function: 'square' });
+  });
+
+  test('the target lens follows vast.target', async () => {
+    await setConfig('target', 'vast');
+    await waitFor('the Vast cloud title', async () => titles(await lenses(goodDeploy())).includes('3:vast.switchTarget:$(cloud) Vast cloud'));
+  });
+
+  test('the Deploy lens shows the tier of the registered plan provider for the chosen target', async () => {
+    const a = await api();
+    const asked: string[] = [];
+    const provider: PlanProvider = {
+      peekSummary: (r) => {
+        asked.push(`${r.deployment}@${r.target}`);
+        return r.target === 'local' ? 'tier 2 soft update: code changed' : 'create (first deploy)';
+      },
+      plan: () => Promise.reject(new Error('not used here')),
+    };
+    const registration = a.registerPlanProvider(provider);
+    try {
+      await waitFor('the tier title', async () => titles(await lenses(goodDeploy())).includes('3:vast.deploy:$(rocket) Deploy · tier 2 soft update: code changed'));
+      assert.ok(asked.includes('good-app@local'));
+      await setConfig('target', 'vast');
+      await waitFor('the cloud plan title', async () => titles(await lenses(goodDeploy())).includes('3:vast.deploy:$(rocket) Deploy · create (first deploy)'));
+    } finally {
+      registration.dispose();
+    }
+  });
+
+  test('vast.codeLens.enable turns the lenses off', async () => {
+    await setConfig('codeLens.enable', false);
+    await waitFor('no lenses', async () => ((await lenses(goodDeploy())).length === 0 ? true : undefined));
+  });
+});
+
+suite('Vast UI: payloads', () => {
+  let runnerRegistration: vscode.Disposable | undefined;
+  suiteSetup(removePayloads);
+  suiteTeardown(async () => {
+    runnerRegistration?.dispose();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await removePayloads();
+  });
+
+  test('Run remotely creates default.json from the benchmark sample, with its schema', async () => {
+    await api();
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('vast.runRemotely', { uri: goodDeploy().toString(), deployment: 'good-app', function: 'square' });
+    assert.ok(uri, 'a payload file was opened');
+    assert.equal(uri.toString(), defaultPayload().toString());
+    const content = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+    assert.deepEqual(content, { $schema: 'vast-schema:/good-app/square.schema.json', x: 2 });
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
+  });
+
+  test('the schema document describes square(x)', async () => {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('vast-schema:/good-app/square.schema.json'));
+    const schema = JSON.parse(doc.getText());
+    assert.deepEqual(schema.required, ['x']);
+    assert.deepEqual(Object.keys(schema.properties), ['$schema', 'x']);
+    assert.deepEqual(schema.properties.x.examples, [2]);
+    assert.equal(schema.additionalProperties, false);
+  });
+
+  test('the JSON editor validates the payload against the schema', async () => {
+    const doc = await vscode.workspace.openTextDocument(defaultPayload());
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((e) => e.replace(new vscode.Range(0, 0, doc.lineCount, 0), '{\n  "$schema": "vast-schema:/good-app/square.schema.json",\n  "x": 2,\n  "y": 1\n}\n'));
+    const ds = await waitFor('a JSON diagnostic on "y"', () => {
+      const found = vscode.languages.getDiagnostics(doc.uri).filter((d) => /not allowed/i.test(d.message));
+      return found.length ? found : undefined;
+    }, 20_000);
+    assert.equal(ds[0].range.start.line, 3);
+    await editor.edit((e) => e.replace(new vscode.Range(0, 0, doc.lineCount, 0), '{\n  "$schema": "vast-schema:/good-app/square.schema.json",\n  "x": 5\n}\n'));
+    await doc.save();
+  });
+
+  test('payload files carry Run, Save as benchmark sample and Save as… lenses', async () => {
+    const ls = await waitFor('payload lenses', async () => {
+      const found = await lenses(defaultPayload());
+      return found.length ? found : undefined;
+    });
+    assert.deepEqual(
+      ls.map((l) => l.command?.command),
+      ['vast.runPayload', 'vast.saveAsBenchmarkSample', 'vast.savePayloadAs'],
+    );
+    assert.equal(ls[0].command?.title, '$(play) Run square on the local engine');
+  });
+
+  test('Run sends the payload to the registered runner and shows the value beside it', async () => {
+    const a = await api();
+    const calls: unknown[] = [];
+    const runner: RemoteRunner = {
+      run: async (request) => {
+        calls.push(request.kwargs);
+        const x = Number(request.kwargs.x);
+        return { ok: true, value: x * x, workerId: 11, routeMs: 4, callMs: 9 };
+      },
+    };
+    runnerRegistration = a.registerRemoteRunner(runner);
+    const result = await vscode.commands.executeCommand<{ ok: boolean; value?: unknown }>('vast.runPayload', defaultPayload());
+    assert.deepEqual(calls, [{ x: 5 }], 'the $schema key is not sent');
+    assert.deepEqual(result, { ok: true, value: 25, workerId: 11, routeMs: 4, callMs: 9 });
+    const shown = await waitFor('the result document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result'));
+    assert.match(shown.getText(), /```json\n25\n```/);
+    assert.match(shown.getText(), /worker 11 · route wait 4 ms · call 9 ms/);
+  });
+
+  test('a remote error shows its class and message', async () => {
+    const a = await api();
+    runnerRegistration?.dispose();
+    runnerRegistration = a.registerRemoteRunner({
+      run: async () => ({ ok: false, error: { className: 'ValueError', message: 'x must be positive', traceback: 'Traceback (most recent call last):\nValueError: x must be positive' } }),
+    });
+    await vscode.commands.executeCommand('vast.runPayload', defaultPayload());
+    const shown = await waitFor('the error result', () =>
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result' && d.getText().includes('ValueError')),
+    );
+    assert.match(shown.getText(), /Remote error: ValueError/);
+    assert.match(shown.getText(), /x must be positive/);
+    assert.match(shown.getText(), /## Traceback/);
+  });
+
+  test('without a runner, Run says what is missing instead of failing', async () => {
+    runnerRegistration?.dispose();
+    runnerRegistration = undefined;
+    assert.equal(await vscode.commands.executeCommand('vast.runPayload', defaultPayload()), undefined);
+  });
+
+  test('Save as benchmark sample appends the payload to benchmark_dataset (unsaved)', async () => {
+    const original = new TextDecoder().decode(await vscode.workspace.fs.readFile(goodDeploy()));
+    const doc = await vscode.workspace.openTextDocument(goodDeploy());
+    try {
+      const ok = await vscode.commands.executeCommand<boolean>('vast.saveAsBenchmarkSample', defaultPayload());
+      assert.equal(ok, true);
+      assert.match(doc.getText(), /@app\.remote\(benchmark_dataset=\[\{"x": 2\}, \{"x": 5\}\]\)/);
+      assert.ok(doc.isDirty, 'the edit is left for the user to review and save');
+    } finally {
+      // Put the fixture back exactly (a revert command depends on which editor has focus).
+      const restore = new vscode.WorkspaceEdit();
+      restore.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
+      await vscode.workspace.applyEdit(restore);
+      await doc.save();
+    }
+    assert.equal(doc.getText(), original);
+    assert.equal(new TextDecoder().decode(await vscode.workspace.fs.readFile(goodDeploy())), original);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const deployment: DeploymentRecord = {
+  id: 41,
+  name: 'good-app',
+  tag: 'default',
+  image: 'vastai/base-image:@vastai-automatic-tag',
+  endpoint_id: 7,
+  env: '',
+  file_hash: 'abc',
+  search_params: 'gpu_name in [RTX_4090]',
+  storage: 16,
+  created_at: 0,
+  updated_at: 0,
+  current_version_id: 2,
+  endpoint_state: 'active',
+};
+const endpoint: EndpointRecord = { id: 7, endpoint_name: 'good-app-default', api_key: 'endpoint-key', endpoint_state: 'active', cold_workers: 1, max_workers: 3 };
+const workergroup: WorkergroupRecord = { id: 9, endpoint_id: 7, search_query: 'gpu_name in [RTX_4090]' };
+const worker = (id: number, status: string, extra: Partial<WorkerRecord> = {}): WorkerRecord => ({
+  id,
+  status,
+  cur_load: 0,
+  new_load: 0,
+  cur_load_rolling_avg: 0,
+  cur_perf: 0,
+  perf: 0,
+  measured_perf: 0,
+  dlperf: 0,
+  reliability: 1,
+  reqs_working: 0,
+  disk_usage: 0,
+  loaded_at: null,
+  started_at: null,
+  gpu_name: 'RTX 4090',
+  ...extra,
+});
+
+function fakeSource(log: string[]): DeploymentsSource {
+  return {
+    listDeployments: async () => [deployment],
+    getEndpoint: async () => endpoint,
+    listWorkergroups: async () => [workergroup],
+    getEndpointWorkers: async () => ({
+      workers: [worker(1, 'IDLE', { measured_perf: 42 }), worker(2, 'model_loading'), worker(3, 'error', { error_msg: 'CUDA out of memory' })],
+    }),
+    getEndpointLogs: async () => ({ info0: 'worker 1 ready\n', info1: '', trace: '', debug: '' }),
+    stopDeployment: async (id) => void log.push(`stop ${id}`),
+    startDeployment: async (id) => void log.push(`start ${id}`),
+    deleteDeployment: async (id) => void log.push(`delete ${id}`),
+  };
+}
+
+suite('Vast UI: sidebar and API key', () => {
+  const registrations: vscode.Disposable[] = [];
+  suiteTeardown(async () => {
+    for (const r of registrations) r.dispose();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('vast.signOut');
+  });
+
+  test('Set API Key makes the cloud target usable; the key never reaches settings', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('vast.signOut');
+    assert.equal(a.ui.targets.info('vast').usable, false);
+    assert.equal(await vscode.commands.executeCommand('vast.setApiKey', 'test-key-0123456789'), true);
+    assert.equal(a.ui.targets.info('vast').usable, true);
+    assert.match(a.ui.targets.info('vast').status, /key set \(VS Code secret storage\)/);
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('vast')).includes('test-key-0123456789'));
+  });
+
+  test('the tree shows target → deployment → endpoint → workergroup → workers with Vast worker states', async () => {
+    const a = await api();
+    const actions: string[] = [];
+    registrations.push(a.registerDeploymentsSource((target) => (target === 'vast' ? fakeSource(actions) : undefined)));
+    const tree = a.ui.tree;
+    const roots = (await tree.getChildren()) as TreeNode[];
+    const cloud = roots.find((n) => n.kind === 'target' && n.target === 'vast');
+    assert.ok(cloud, `a Vast cloud node among ${roots.map((r) => r.kind).join(', ')}`);
+    assert.equal((await tree.getTreeItem(cloud)).label, 'Vast cloud');
+    const deployments = (await tree.getChildren(cloud)) as TreeNode[];
+    assert.equal(deployments.length, 1);
+    const dItem = await tree.getTreeItem(deployments[0]);
+    assert.equal(dItem.label, 'good-app:default');
+    assert.equal(dItem.description, 'active · v2');
+    assert.equal(dItem.contextValue, 'vast.deployment.active');
+    const [ep] = (await tree.getChildren(deployments[0])) as TreeNode[];
+    assert.equal((await tree.getTreeItem(ep)).description, 'active · cold 1 · max 3');
+    const [wg] = (await tree.getChildren(ep)) as TreeNode[];
+    assert.equal((await tree.getTreeItem(wg)).description, 'gpu_name in [RTX_4090]');
+    const workers = await Promise.all(((await tree.getChildren(wg)) as TreeNode[]).map((w) => tree.getTreeItem(w)));
+    assert.deepEqual(
+      workers.map((w) => [w.label, w.description, (w.iconPath as vscode.ThemeIcon).id, w.contextValue]),
+      [
+        ['Worker 1', 'Ready · RTX 4090 · perf 42', 'pass-filled', 'vast.worker.ready'],
+        ['Worker 2', 'Loading · RTX 4090', 'loading~spin', 'vast.worker.loading'],
+        ['Worker 3', 'Error · RTX 4090 · CUDA out of memory', 'error', 'vast.worker.error'],
+      ],
+    );
+  });
+
+  test('follow logs opens a channel per deployment and stops on request', async () => {
+    const a = await api();
+    const [cloud] = ((await a.ui.tree.getChildren()) as TreeNode[]).filter((n) => n.kind === 'target' && n.target === 'vast');
+    const [node] = (await a.ui.tree.getChildren(cloud)) as TreeNode[];
+    const channel = await vscode.commands.executeCommand<vscode.OutputChannel>('vast.followLogs', node);
+    assert.equal(channel?.name, 'Vast logs: good-app:default (vast)');
+    assert.equal(a.ui.logs.isFollowing('vast', 41), true);
+    await vscode.commands.executeCommand('vast.stopFollowingLogs', node);
+    assert.equal(a.ui.logs.isFollowing('vast', 41), false);
+  });
+
+  test('stop and start go to the source', async () => {
+    const a = await api();
+    const actions: string[] = [];
+    registrations.push(a.registerDeploymentsSource(() => fakeSource(actions)));
+    const [cloud] = ((await a.ui.tree.getChildren()) as TreeNode[]).filter((n) => n.kind === 'target' && n.target === 'vast');
+    const [node] = (await a.ui.tree.getChildren(cloud)) as TreeNode[];
+    await vscode.commands.executeCommand('vast.stopDeployment', node);
+    await vscode.commands.executeCommand('vast.startDeployment', node);
+    assert.deepEqual(actions, ['stop 41', 'start 41']);
+  });
+
+  test('Show plan opens the plan view with one row per change', async () => {
+    const a = await api();
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(goodDeploy()));
+    const plan: Plan = {
+      deployment: { name: 'good-app', tag: 'default' },
+      file_hash: 'new',
+      file_size: 1,
+      config_json: '{}',
+      search_params: 'gpu_name in [RTX_4090]',
+      env: '',
+      image: 'vastai/base-image:@vastai-automatic-tag',
+      storage: 16,
+      autoscaling: { min_load: 1000 },
+      tier: 2,
+      changes: [{ field: 'file_hash', before: 'old', after: 'new', tier: 2, reason: 'code changed' }],
+    };
+    registrations.push(a.registerPlanProvider({ peekSummary: () => undefined, plan: async () => plan }));
+    const shown = await vscode.commands.executeCommand<Plan>('vast.showPlan', { uri: goodDeploy().toString(), deploymentIndex: 0, deployment: 'good-app' });
+    assert.equal(shown?.tier, 2);
+    const panel = a.ui.planPanels.get('good-app', 'default');
+    assert.ok(panel, 'a plan panel is open');
+    assert.match(panel.webview.html, /<tr class="tier2"><td>file_hash<\/td>/);
+    assert.match(panel.webview.html, /tier 2 soft update/);
+  });
+
+  test('Deploy plans, deploys through the registered deployer and reports its summary', async () => {
+    const a = await api();
+    const plan: Plan = {
+      deployment: { name: 'good-app', tag: 'default' },
+      file_hash: 'new',
+      file_size: 1,
+      config_json: '{}',
+      search_params: '',
+      env: '',
+      image: 'vastai/base-image:@vastai-automatic-tag',
+      storage: 16,
+      autoscaling: {},
+      tier: 2,
+      changes: [{ field: 'file_hash', before: 'old', after: 'new', tier: 2, reason: 'code changed' }],
+    };
+    const deployed: string[] = [];
+    registrations.push(
+      a.registerPlanProvider({ peekSummary: () => undefined, plan: async (r) => ({ ...plan, deployment: { name: r.deployment, tag: 'default' } }) }),
+      a.registerDeployer({
+        deploy: async (request, p, progress) => {
+          progress.report('uploading');
+          deployed.push(`${request.deployment}@${request.target} tier ${p.tier}`);
+          return { summary: 'good-app:default soft-updated' };
+        },
+      }),
+    );
+    const ok = await vscode.commands.executeCommand<boolean>('vast.deploy', { uri: goodDeploy().toString(), deploymentIndex: 0, deployment: 'good-app' });
+    assert.equal(ok, true);
+    assert.deepEqual(deployed, ['good-app@local tier 2']);
+  });
+
+  test('a running local engine (its state files) shows as a usable target with its port', async () => {
+    const a = await api();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-exthost-engine-'));
+    const previous = process.env.VAST_DEPLOY_STATE;
+    try {
+      fs.writeFileSync(path.join(dir, 'port'), '43123');
+      fs.writeFileSync(path.join(dir, 'pid'), String(process.pid)); // a live process
+      process.env.VAST_DEPLOY_STATE = dir;
+      a.ui.targets.refreshEngine();
+      const roots = (await a.ui.tree.getChildren()) as TreeNode[];
+      const local = roots.find((n) => n.kind === 'target' && n.target === 'local');
+      assert.ok(local);
+      const item = await a.ui.tree.getTreeItem(local);
+      assert.equal(item.label, 'local engine');
+      assert.equal(item.description, 'running · port 43123 · selected');
+    } finally {
+      if (previous === undefined) delete process.env.VAST_DEPLOY_STATE;
+      else process.env.VAST_DEPLOY_STATE = previous;
+      fs.rmSync(dir, { recursive: true, force: true });
+      a.ui.targets.refreshEngine();
+    }
+    assert.equal(a.ui.targets.info('local').usable, false);
+  });
+});

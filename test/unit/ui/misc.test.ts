@@ -1,0 +1,122 @@
+// Redaction, log following, plan page, run result, engine state and API key fallbacks.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import type { Plan } from '../../../server/src/deploy/types';
+import { engineStateDir, readApiKeyFallback, readEngineStatus } from '../../../server/src/ui/localState';
+import { appendedLines, splitLogLines } from '../../../server/src/ui/logTail';
+import { configDiffLines, planNeedsConfirmation, renderPlanHtml, tierLabel } from '../../../server/src/ui/planView';
+import { redactSecrets } from '../../../server/src/ui/redact';
+import { renderRunResult } from '../../../server/src/ui/runResult';
+
+describe('redactSecrets', () => {
+  test('masks known secrets and key-shaped fields', () => {
+    const out = redactSecrets('key abcdef123456 GET /x?api_key=zzz&y=1 Authorization: Bearer tok.en {"api_key": "s3cret"}', ['abcdef123456']);
+    assert.equal(out, 'key <redacted> GET /x?api_key=<redacted>&y=1 Authorization: Bearer <redacted> {"api_key": "<redacted>"}');
+  });
+  test('leaves ordinary text alone and ignores too-short secrets', () => {
+    assert.equal(redactSecrets('deploy app:prod done', ['a']), 'deploy app:prod done');
+  });
+});
+
+describe('log following', () => {
+  test('only lines after the overlap are new', () => {
+    assert.deepEqual(appendedLines([], ['a', 'b']), ['a', 'b']);
+    assert.deepEqual(appendedLines(['a', 'b', 'c'], ['b', 'c', 'd', 'e']), ['d', 'e']);
+    assert.deepEqual(appendedLines(['a', 'b'], ['a', 'b']), []);
+    assert.deepEqual(appendedLines(['a', 'b'], ['x', 'y']), ['x', 'y']);
+  });
+  test('splitLogLines drops the final empty line', () => {
+    assert.deepEqual(splitLogLines('a\r\nb\n'), ['a', 'b']);
+    assert.deepEqual(splitLogLines(''), []);
+  });
+});
+
+const plan: Plan = {
+  deployment: { name: 'app', tag: 'prod' },
+  file_hash: 'h2',
+  file_size: 100,
+  config_json: '{}',
+  search_params: 'gpu_ram>=8',
+  env: '',
+  image: 'img<1>',
+  storage: 16,
+  autoscaling: {},
+  tier: 3,
+  changes: [
+    { field: 'file_hash', before: 'h1', after: 'h2', tier: 2, reason: 'code changed' },
+    { field: 'image', before: 'img<0>', after: 'img<1>', tier: 3, reason: 'image changed' },
+  ],
+};
+
+describe('plan view', () => {
+  test('tier labels and confirmation for tiers 3 and 4', () => {
+    assert.equal(tierLabel(2), 'tier 2 soft update');
+    assert.equal(tierLabel('create'), 'create (first deploy)');
+    assert.equal(planNeedsConfirmation(plan), true);
+    assert.equal(planNeedsConfirmation({ ...plan, tier: 2 }), false);
+  });
+  test('the diff shows changed fields as -/+ and the rest as context', () => {
+    const lines = configDiffLines(plan);
+    assert.ok(lines.includes('- image: img<0>'));
+    assert.ok(lines.includes('+ image: img<1>'));
+    assert.ok(lines.includes('  storage: 16'));
+    assert.ok(!lines.some((l) => l.startsWith('  image')));
+  });
+  test('the page escapes values and carries the nonce on its only script', () => {
+    const html = renderPlanHtml(plan, { nonce: 'N0NCE', cspSource: 'vscode-resource:', targetLabel: 'local engine' });
+    assert.ok(html.includes('img&lt;1&gt;'));
+    assert.ok(!html.includes('img<1>'));
+    assert.equal((html.match(/<script/g) ?? []).length, 1);
+    assert.ok(html.includes('<script nonce="N0NCE">'));
+    assert.match(html, /tier 3 hard update/);
+    assert.equal((html.match(/<tr class="tier/g) ?? []).length, 2);
+  });
+});
+
+describe('renderRunResult', () => {
+  const context = { deployment: 'app', function: 'square', payloadName: 'default', targetLabel: 'local engine', finishedAt: new Date(0) };
+  test('a value with the worker and timings', () => {
+    const text = renderRunResult({ ok: true, value: 25, workerId: 3, routeMs: 12.4, callMs: 1500 }, context);
+    assert.match(text, /# square\(default\) on app \(local engine\)/);
+    assert.match(text, /worker 3 · route wait 12 ms · call 1\.50 s/);
+    assert.match(text, /```json\n25\n```/);
+  });
+  test('a remote error with class, message and traceback', () => {
+    const text = renderRunResult({ ok: false, error: { className: 'ValueError', message: 'boom', traceback: 'Traceback...\nValueError: boom' } }, context);
+    assert.match(text, /\*\*Remote error: ValueError\*\*/);
+    assert.match(text, /```\nboom\n```/);
+    assert.match(text, /## Traceback/);
+  });
+});
+
+describe('local state', () => {
+  test('the engine is running only with port, pid and a live process', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-ui-state-'));
+    try {
+      assert.deepEqual(readEngineStatus(dir), { running: false, detail: 'not started' });
+      fs.writeFileSync(path.join(dir, 'port'), '43123\n');
+      fs.writeFileSync(path.join(dir, 'pid'), '999999');
+      assert.equal(readEngineStatus(dir, () => false).running, false);
+      assert.deepEqual(readEngineStatus(dir, () => true), { running: true, port: 43123, pid: 999999 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test('state folder and API key fallbacks', () => {
+    assert.equal(engineStateDir({ VAST_DEPLOY_STATE: '/s' }, '/h'), '/s');
+    assert.equal(engineStateDir({}, '/h'), path.join('/h', '.local', 'state', 'vast-deploy'));
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-ui-home-'));
+    try {
+      assert.equal(readApiKeyFallback({}, home), undefined);
+      fs.mkdirSync(path.join(home, '.config', 'vastai'), { recursive: true });
+      fs.writeFileSync(path.join(home, '.config', 'vastai', 'vast_api_key'), 'filekey\n');
+      assert.deepEqual(readApiKeyFallback({}, home), { key: 'filekey', source: 'key-file', origin: path.join(home, '.config', 'vastai', 'vast_api_key') });
+      assert.equal(readApiKeyFallback({ VAST_API_KEY: ' envkey ' }, home)?.key, 'envkey');
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,75 @@
+// Tree texts and worker states for the Vast sidebar.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { DeploymentRecord, EndpointRecord, WorkerRecord } from '../../../server/src/protocol/vast';
+import { WORKER_STATUSES } from '../../../server/src/protocol/vast';
+import { deploymentText, endpointText, formatDuration, workergroupText, workerText } from '../../../server/src/ui/treeLabels';
+import { workerStatusInfo } from '../../../server/src/ui/workerStatus';
+
+const worker = (over: Partial<WorkerRecord>): WorkerRecord => ({
+  id: 7,
+  status: 'idle',
+  cur_load: 0,
+  new_load: 0,
+  cur_load_rolling_avg: 0,
+  cur_perf: 0,
+  perf: 0,
+  measured_perf: 0,
+  dlperf: 0,
+  reliability: 1,
+  reqs_working: 0,
+  disk_usage: 0,
+  loaded_at: null,
+  started_at: null,
+  gpu_name: 'RTX 4090',
+  ...over,
+});
+
+describe('worker states', () => {
+  test('Vast UI labels, case-insensitive', () => {
+    assert.equal(workerStatusInfo('idle').label, 'Ready');
+    assert.equal(workerStatusInfo('IDLE').label, 'Ready');
+    assert.equal(workerStatusInfo('MODEL_LOADING').label, 'Loading');
+    assert.equal(workerStatusInfo('stopped').label, 'Inactive');
+    assert.equal(workerStatusInfo('update_rebooting').label, 'Updating');
+    assert.equal(workerStatusInfo('pending').label, 'Pending (not billed)');
+    assert.equal(workerStatusInfo('error').category, 'error');
+  });
+
+  test('every documented status has a known label; others say unknown with the raw status', () => {
+    for (const s of WORKER_STATUSES) assert.notEqual(workerStatusInfo(s).category, 'unknown', s);
+    assert.equal(workerStatusInfo('weird').label, 'Unknown (weird)');
+    assert.equal(workerStatusInfo(undefined).label, 'Unknown');
+  });
+});
+
+describe('tree texts', () => {
+  test('a ready worker shows GPU, measured perf, load and uptime', () => {
+    const t = workerText(worker({ measured_perf: 123.456, cur_load: 0.5, started_at: 1000 }), 1000 + 3725);
+    assert.equal(t.label, 'Worker 7');
+    assert.equal(t.description, 'Ready · RTX 4090 · perf 123.46 · load 0.50 · up 1h 2m');
+  });
+
+  test('a loading worker hides the placeholder perf; an error shows its message', () => {
+    assert.equal(workerText(worker({ status: 'loading', measured_perf: 99 }), 0).description, 'Loading · RTX 4090');
+    const t = workerText(worker({ status: 'error', error_msg: 'CUDA out of memory' }), 0);
+    assert.match(t.description!, /^Error · RTX 4090 · CUDA out of memory$/);
+    assert.match(t.tooltip!, /error: CUDA out of memory/);
+  });
+
+  test('deployment, endpoint and workergroup', () => {
+    const d = { id: 1, name: 'app', tag: 'prod', image: 'img', endpoint_id: 2, env: '', file_hash: 'abc', search_params: 'gpu_ram>=8', storage: 16, created_at: 0, updated_at: 0, current_version_id: 3, endpoint_state: 'active', worker_count: 1 } as DeploymentRecord;
+    assert.deepEqual([deploymentText(d).label, deploymentText(d).description], ['app:prod', 'active · v3 · 1 worker']);
+    const e = { id: 2, endpoint_name: 'app-prod', api_key: 'k', endpoint_state: 'active', cold_workers: 1, max_workers: 4, target_util: 0.9 } as EndpointRecord;
+    assert.equal(endpointText(e).description, 'active · cold 1 · max 4 · target util 0.9');
+    assert.equal(workergroupText({ id: 5, endpoint_id: 2, search_query: 'gpu_name in [RTX_4090]' }).description, 'gpu_name in [RTX_4090]');
+    assert.equal(workergroupText({ id: 5, endpoint_id: 2 }).description, '(any machine)');
+  });
+
+  test('durations', () => {
+    assert.equal(formatDuration(42), '42s');
+    assert.equal(formatDuration(125), '2m 5s');
+    assert.equal(formatDuration(3 * 86400 + 3600), '3d 1h');
+    assert.equal(formatDuration(-1), '—');
+  });
+});
