@@ -3,7 +3,7 @@
 import * as path from 'path';
 import { deploy, PHASE_TITLES, type DeployPhase } from '../deploy/deployFlow';
 import { loadDeployment } from '../deploy/loadDeployment';
-import { formatPlanText, planSummary } from '../deploy/plan';
+import { formatPlanText, planSummary } from '../deploy/planFormat';
 import type { Plan } from '../deploy/types';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';

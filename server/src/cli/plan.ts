@@ -1,7 +1,8 @@
 // `vast-deploy plan <deploy.py> [--target local|vast] [--offline] [--format text|json]`: the tier preview.
 import * as path from 'path';
 import { loadDeployment } from '../deploy/loadDeployment';
-import { computePlan, formatPlanText } from '../deploy/plan';
+import { computePlan } from '../deploy/plan';
+import { formatPlanText } from '../deploy/planFormat';
 import { fetchRemoteState } from '../deploy/remoteState';
 import { writeTarball } from '../deploy/tarball';
 import { oneOf, parseCommandArgs } from './args';

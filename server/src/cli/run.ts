@@ -6,7 +6,7 @@ import * as path from 'path';
 import { loadDeployment } from '../deploy/loadDeployment';
 import { runRemote } from '../deploy/runRemote';
 import { didYouMean } from '../util/didYouMean';
-import { jsonToPython, RemoteError, toDisplayJson } from '../wire/codec';
+import { displayJsonText, parseArgsJson, RemoteError } from '../wire';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
 import { clientFor, resolveTarget, targetKind } from './target';
@@ -24,19 +24,10 @@ function readArguments(values: Record<string, unknown>, cwd: string): Record<str
       throw new UsageError(`run: cannot read ${values.payload}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return parseArgsJson(text, source);
   } catch (err) {
-    throw new UsageError(`run: ${source} is not valid JSON: ${(err as Error).message}`);
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new UsageError(`run: ${source} must be a JSON object of keyword arguments, e.g. {"x": 5}`);
-  }
-  try {
-    return jsonToPython(json as Record<string, unknown>);
-  } catch (err) {
-    throw new UsageError(`run: ${source}: ${(err as Error).message}`);
+    throw new UsageError(`run: ${(err as Error).message}`);
   }
 }
 
@@ -64,12 +55,12 @@ export async function runRun(args: string[], io: CliIO): Promise<number> {
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
   try {
     const result = await runRemote(clientFor(target), loaded.bundle.identity, functionName, kwargs, { signal: controller.signal, timeoutMs });
-    io.stdout(JSON.stringify(toDisplayJson(result.value), null, 2) + '\n');
+    io.stdout(displayJsonText(result.value) + '\n');
     io.stderr(`${functionName} on ${result.workerUrl}: route ${result.routeMs.toFixed(0)} ms, call ${result.callMs.toFixed(0)} ms\n`);
     return 0;
   } catch (err) {
     if (err instanceof RemoteError) {
-      io.stderr(`${err.message}\n${err.traceback ? `${err.traceback.trimEnd()}\n` : ''}`);
+      io.stderr(`${err.describe()}\n`);
       return 1;
     }
     throw err;

@@ -1,7 +1,7 @@
 // Calls one remote function of a deployed deployment, the way the SDK's client does: find the deployment by
 // (name, tag), route through its endpoint, call the worker, unwrap `{ok}`/`{err}`.
 import type { VastClient } from '../api/client';
-import { encodeCall, unwrapResult } from '../wire/codec';
+import { encodeCall, unwrapResult } from '../wire';
 
 export class NotDeployedError extends Error {}
 
