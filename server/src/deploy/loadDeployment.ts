@@ -33,6 +33,8 @@ export interface LoadOptions {
   select?: string;
   /** Deploy even when the checker reports errors. */
   force?: boolean;
+  /** Environment for `os.environ[...]` values in the file (default: this process's). */
+  environment?: Record<string, string | undefined>;
 }
 
 function describeDiagnostic(file: string, d: VastDiagnostic): string {
@@ -78,10 +80,20 @@ export async function loadDeployment(file: string, options: LoadOptions): Promis
       errors.map((d) => describeDiagnostic(filePath, d)),
     );
   }
-  const result = buildBundle(model, deployment, { filePath, fileBytes, target: options.target });
+  // os.environ reads are evaluated like the SDK does: in the deploying process's environment.
+  const result = await buildBundle(model, deployment, {
+    filePath,
+    fileBytes,
+    target: options.target,
+    environment: options.environment ?? process.env,
+  });
   if (!result.ok) {
+    const sdkErrors = result.unknowns.filter((u) => u.kind === 'error');
+    const heading = sdkErrors.length
+      ? 'cannot package: the SDK would refuse this file'
+      : 'cannot package statically: these values are only known when Python runs (no hash is guessed)';
     throw new DeploymentFileError(
-      `${filePath}: cannot package statically: these values are only known when Python runs`,
+      `${filePath}: ${heading}`,
       result.unknowns.map((u) => `${u.range ? `line ${u.range.start.line + 1}: ` : ''}${u.field}: ${u.message}`),
     );
   }

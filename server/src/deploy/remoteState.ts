@@ -1,5 +1,5 @@
-// The deployed state a plan compares against: the deployment with the same (name, tag), and its endpoint's
-// autoscaling settings. Identity is (name, tag), as on Vast.
+// The deployed state a plan compares against: the deployment with the same (name, tag), its endpoint's autoscaling
+// settings, and same-name deployments under other tags (a new tag is a new endpoint: tier 4).
 import type { VastClient } from '../api/client';
 import type { RemoteState } from './types';
 
@@ -8,8 +8,10 @@ export async function fetchRemoteState(
   identity: { name: string; tag: string },
   options: { signal?: AbortSignal } = {},
 ): Promise<RemoteState> {
-  const deployment = await client.findDeployment(identity.name, identity.tag, options);
-  if (!deployment) return {};
+  const sameName = (await client.listDeployments(options)).filter((d) => d.name === identity.name);
+  const deployment = sameName.find((d) => d.tag === identity.tag);
+  const otherTags = sameName.filter((d) => d.tag !== identity.tag);
+  if (!deployment) return otherTags.length ? { otherTags } : {};
   const endpoint = await client.getEndpoint(deployment.endpoint_id, options);
-  return { deployment, endpoint };
+  return { deployment, endpoint, otherTags };
 }
