@@ -3,6 +3,8 @@ export interface CliIO {
   cwd: string;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Asks the user a question (a terminal); absent when nobody can answer (CI, pipes). */
+  prompt?(question: string): Promise<string>;
 }
 
 /** Bad arguments or unreadable input: exit code 2, message on stderr. */

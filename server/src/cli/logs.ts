@@ -1,0 +1,74 @@
+// `vast-deploy logs <deployment> [--target ...] [--follow] [--tail N]`: a deployment's worker logs, by name,
+// name:tag or id. --follow polls and prints only the new lines.
+import type { VastClient } from '../api/client';
+import type { DeploymentRecord } from '../protocol/vast';
+import { parseCommandArgs } from './args';
+import { UsageError, type CliIO } from './io';
+import { clientFor, resolveTarget, targetKind } from './target';
+
+export async function findDeploymentBySpec(client: VastClient, spec: string): Promise<DeploymentRecord> {
+  const all = await client.listDeployments();
+  const [name, tag] = spec.split(':');
+  const matches = /^\d+$/.test(spec) ? all.filter((d) => String(d.id) === spec) : all.filter((d) => d.name === name && (tag === undefined || d.tag === tag));
+  if (matches.length === 1) return matches[0];
+  if (!matches.length) {
+    const known = all.map((d) => `${d.name}:${d.tag}`).join(', ') || 'none';
+    throw new UsageError(`logs: no deployment "${spec}" (deployed: ${known})`);
+  }
+  throw new UsageError(`logs: "${spec}" matches ${matches.length} deployments (${matches.map((d) => `${d.name}:${d.tag}`).join(', ')}); add the tag`);
+}
+
+/** The lines of `next` that come after what was already printed (logs are a moving window, not an append-only file). */
+export function newLogLines(printed: string[], next: string[]): string[] {
+  if (!printed.length) return next;
+  // Find the longest suffix of `printed` that is a prefix of `next`.
+  for (let overlap = Math.min(printed.length, next.length); overlap > 0; overlap--) {
+    let same = true;
+    for (let i = 0; i < overlap && same; i++) same = printed[printed.length - overlap + i] === next[i];
+    if (same) return next.slice(overlap);
+  }
+  return next;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+}
+
+export async function runLogs(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('logs', args, {
+    target: { type: 'string' },
+    follow: { type: 'boolean', short: 'f' },
+    tail: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError('logs: expected a deployment: vast-deploy logs <name[:tag] | id>');
+  const tail = values.tail === undefined ? undefined : Number(values.tail);
+  if (tail !== undefined && !(Number.isInteger(tail) && tail > 0)) throw new UsageError(`logs: --tail must be a positive integer, not "${values.tail}"`);
+  const kind = targetKind('logs', values.target);
+  const client = clientFor(await resolveTarget('logs', kind, io));
+  const deployment = await findDeploymentBySpec(client, positionals[0]);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  let printed: string[] = [];
+  try {
+    do {
+      const logs = await client.getEndpointLogs(deployment.endpoint_id, tail);
+      const lines = logText(logs).split('\n').filter((l) => l.length > 0);
+      const fresh = newLogLines(printed, lines);
+      if (fresh.length) io.stdout(fresh.join('\n') + '\n');
+      printed = lines;
+      if (values.follow) await sleep(kind === 'local' ? 1000 : 5000, controller.signal);
+    } while (values.follow && !controller.signal.aborted);
+    return 0;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+/** Vast's log response has four levels; the most detailed non-empty one holds everything the others do. */
+export function logText(logs: { info0?: string; info1?: string; trace?: string; debug?: string }): string {
+  return logs.debug || logs.trace || logs.info1 || logs.info0 || '';
+}

@@ -1,0 +1,35 @@
+// `vast-deploy plan <deploy.py> [--target local|vast] [--offline] [--format text|json]`: the tier preview.
+import * as path from 'path';
+import { loadDeployment } from '../deploy/loadDeployment';
+import { computePlan } from '../deploy/plan';
+import { formatPlanText } from '../deploy/planFormat';
+import { fetchRemoteState } from '../deploy/remoteState';
+import { writeTarball } from '../deploy/tarball';
+import { oneOf, parseCommandArgs } from './args';
+import { UsageError, type CliIO } from './io';
+import { clientFor, offlineTarget, resolveTarget, targetKind } from './target';
+
+export async function runPlan(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('plan', args, {
+    target: { type: 'string' },
+    offline: { type: 'boolean' },
+    format: { type: 'string' },
+    deployment: { type: 'string' },
+    force: { type: 'boolean' },
+  });
+  if (positionals.length !== 1) throw new UsageError('plan: expected one deployment file: vast-deploy plan <deploy.py>');
+  const format = oneOf('plan', 'format', values.format, ['text', 'json'], 'text');
+  const kind = targetKind('plan', values.target);
+  // Offline plans contact nothing, so they do not start the engine either.
+  const target = values.offline ? offlineTarget(kind) : await resolveTarget('plan', kind, io);
+  const loaded = await loadDeployment(path.resolve(io.cwd, positionals[0]), {
+    target,
+    select: values.deployment as string | undefined,
+    force: Boolean(values.force),
+  });
+  const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
+  const remote = values.offline ? {} : await fetchRemoteState(clientFor(target), loaded.bundle.identity);
+  const plan = computePlan(loaded.bundle, tarball.length, remote);
+  io.stdout(format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : formatPlanText(plan).replace(/\n?$/, '\n'));
+  return 0;
+}

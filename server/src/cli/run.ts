@@ -1,0 +1,70 @@
+// `vast-deploy run <deploy.py> <function> [--args JSON | --payload file.json]`: calls a deployed remote function;
+// the result goes to stdout as JSON, timings to stderr; a remote exception exits 1 with its class, message and
+// traceback.
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadDeployment } from '../deploy/loadDeployment';
+import { runRemote } from '../deploy/runRemote';
+import { didYouMean } from '../util/didYouMean';
+import { displayJsonText, parseArgsJson, RemoteError } from '../wire';
+import { parseCommandArgs } from './args';
+import { UsageError, type CliIO } from './io';
+import { clientFor, resolveTarget, targetKind } from './target';
+
+function readArguments(values: Record<string, unknown>, cwd: string): Record<string, unknown> {
+  if (values.args !== undefined && values.payload !== undefined) throw new UsageError('run: give --args or --payload, not both');
+  let text = '{}';
+  let source = '--args';
+  if (typeof values.args === 'string') text = values.args;
+  else if (typeof values.payload === 'string') {
+    source = values.payload;
+    try {
+      text = fs.readFileSync(path.resolve(cwd, values.payload), 'utf8');
+    } catch (err) {
+      throw new UsageError(`run: cannot read ${values.payload}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  try {
+    return parseArgsJson(text, source);
+  } catch (err) {
+    throw new UsageError(`run: ${(err as Error).message}`);
+  }
+}
+
+export async function runRun(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('run', args, {
+    target: { type: 'string' },
+    args: { type: 'string' },
+    payload: { type: 'string' },
+    deployment: { type: 'string' },
+    timeout: { type: 'string' },
+  });
+  if (positionals.length !== 2) throw new UsageError('run: expected a deployment file and a function: vast-deploy run <deploy.py> <function>');
+  const [file, functionName] = positionals;
+  const kwargs = readArguments(values, io.cwd);
+  const target = await resolveTarget('run', targetKind('run', values.target), io);
+  const loaded = await loadDeployment(path.resolve(io.cwd, file), { target, select: values.deployment as string | undefined, force: true });
+  const names = loaded.deployment.remotes.map((r) => r.fn.name);
+  if (!names.includes(functionName)) {
+    const suggestion = didYouMean(functionName, names);
+    throw new UsageError(`run: ${path.basename(file)} has no remote function "${functionName}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (remote functions: ${names.join(', ')})`);
+  }
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
+  try {
+    const result = await runRemote(clientFor(target), loaded.bundle.identity, functionName, kwargs, { signal: controller.signal, timeoutMs });
+    io.stdout(displayJsonText(result.value) + '\n');
+    io.stderr(`${functionName} on ${result.workerUrl}: route ${result.routeMs.toFixed(0)} ms, call ${result.callMs.toFixed(0)} ms\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof RemoteError) {
+      io.stderr(`${err.describe()}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

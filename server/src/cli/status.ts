@@ -1,0 +1,71 @@
+// `vast-deploy status [--target local|vast] [--format text|json]`: deployments → endpoint → workergroups → workers,
+// the same tree the sidebar shows.
+import type { VastClient } from '../api/client';
+import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../protocol/vast';
+import { oneOf, parseCommandArgs } from './args';
+import { UsageError, type CliIO } from './io';
+import { clientFor, resolveTarget, targetKind } from './target';
+
+export interface DeploymentStatus {
+  deployment: DeploymentRecord;
+  endpoint?: EndpointRecord;
+  workergroups: WorkergroupRecord[];
+  workers: WorkerRecord[];
+  /** The server's "spinning up" message when it has no worker list yet. */
+  pending?: string;
+}
+
+export async function collectStatus(client: VastClient, signal?: AbortSignal): Promise<DeploymentStatus[]> {
+  const [deployments, endpoints, workergroups] = await Promise.all([
+    client.listDeployments(signal),
+    client.listEndpoints(signal),
+    client.listWorkergroups(signal),
+  ]);
+  return Promise.all(
+    deployments.map(async (deployment) => {
+      const { workers, pending } = await client.getEndpointWorkers(deployment.endpoint_id, signal);
+      return {
+        deployment,
+        endpoint: endpoints.find((e) => e.id === deployment.endpoint_id),
+        workergroups: workergroups.filter((g) => g.endpoint_id === deployment.endpoint_id),
+        workers,
+        pending,
+      };
+    }),
+  );
+}
+
+function formatWorker(w: WorkerRecord): string {
+  const perf = w.measured_perf ? `, perf ${w.measured_perf.toFixed(1)}` : '';
+  const load = w.cur_load ? `, load ${w.cur_load}` : '';
+  return `      worker ${w.id}: ${w.status}${w.gpu_name ? ` (${w.gpu_name})` : ''}${perf}${load}${w.error_msg ? ` — ${w.error_msg}` : ''}`;
+}
+
+export function formatStatusText(rows: DeploymentStatus[], where: string): string {
+  if (!rows.length) return `No deployments on ${where}.\n`;
+  const lines: string[] = [];
+  for (const { deployment: d, endpoint, workergroups, workers, pending } of rows) {
+    lines.push(`${d.name}:${d.tag}  (deployment ${d.id}, ${endpoint?.endpoint_state ?? d.endpoint_state ?? 'unknown state'})`);
+    if (endpoint) {
+      lines.push(
+        `  endpoint ${endpoint.id} ${endpoint.endpoint_name}: cold_workers ${endpoint.cold_workers ?? '-'}, max_workers ${endpoint.max_workers ?? '-'}, target_util ${endpoint.target_util ?? '-'}`,
+      );
+    }
+    for (const g of workergroups) lines.push(`    workergroup ${g.id}: ${g.search_query ?? ''}`);
+    if (pending) lines.push(`      ${pending}`);
+    lines.push(...workers.map(formatWorker));
+    if (!workers.length && !pending) lines.push('      no workers');
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function runStatus(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('status', args, { target: { type: 'string' }, format: { type: 'string' } });
+  if (positionals.length) throw new UsageError(`status: unexpected argument "${positionals[0]}"`);
+  const format = oneOf('status', 'format', values.format, ['text', 'json'], 'text');
+  const kind = targetKind('status', values.target);
+  const target = await resolveTarget('status', kind, io);
+  const rows = await collectStatus(clientFor(target));
+  io.stdout(format === 'json' ? JSON.stringify({ target: kind, deployments: rows }, null, 2) + '\n' : formatStatusText(rows, kind === 'local' ? 'the local engine' : 'Vast'));
+  return 0;
+}

@@ -1,0 +1,122 @@
+// What `ensure_ready()` does, plus what the SDK leaves to the first call: plan, confirm, register, upload, roll the
+// workers, then wait for a ready worker. One flow for the CLI and the extension; each phase is reported so a UI can
+// show it, and the AbortSignal cancels whatever phase is running.
+import type { VastClient } from '../api/client';
+import type { DeploymentAction, WorkerRecord } from '../protocol/vast';
+import type { LoadedDeployment } from './loadDeployment';
+import { computePlan } from './plan';
+import { fetchRemoteState } from './remoteState';
+import { writeTarball } from './tarball';
+import type { Plan, Target } from './types';
+import { isReadyStatus, waitForReadyWorker, type WorkerWaitUpdate } from './waitReady';
+
+export type DeployPhase = 'package' | 'plan' | 'register' | 'upload' | 'update-workers' | 'wait-ready';
+
+export const PHASE_TITLES: Record<DeployPhase, string> = {
+  package: 'Packaging',
+  plan: 'Comparing with the deployed version',
+  register: 'Registering',
+  upload: 'Uploading',
+  'update-workers': 'Updating workers',
+  'wait-ready': 'Waiting for a ready worker',
+};
+
+export interface DeployHooks {
+  onPhase?(phase: DeployPhase): void;
+  onWorkers?(update: WorkerWaitUpdate): void;
+  /** Asked before a tier 3 (hard update) or tier 4 (new endpoint) deploy; false cancels. */
+  confirm?(plan: Plan): Promise<boolean>;
+}
+
+export interface DeployOptions {
+  signal?: AbortSignal;
+  /** Wait for a worker to be ready (default true). */
+  wait?: boolean;
+  readyTimeoutMs?: number;
+  pollIntervalMs?: number;
+}
+
+export interface DeployOutcome {
+  plan: Plan;
+  /** False when the user declined the confirmation. */
+  deployed: boolean;
+  action?: DeploymentAction;
+  deploymentId?: number;
+  endpointId?: number;
+  workergroupId?: number;
+  readyWorker?: WorkerRecord;
+}
+
+export class DeployCancelledError extends Error {
+  constructor(readonly phase: DeployPhase) {
+    super(`deploy cancelled while ${PHASE_TITLES[phase].toLowerCase()}`);
+  }
+}
+
+function needsConfirmation(plan: Plan): boolean {
+  return plan.tier === 3 || plan.tier === 4;
+}
+
+export async function deploy(
+  loaded: LoadedDeployment,
+  client: VastClient,
+  target: Target,
+  hooks: DeployHooks = {},
+  options: DeployOptions = {},
+): Promise<DeployOutcome> {
+  const { signal } = options;
+  let phase: DeployPhase = 'package';
+  const enter = (next: DeployPhase) => {
+    if (signal?.aborted) throw new DeployCancelledError(phase);
+    phase = next;
+    hooks.onPhase?.(next);
+  };
+  try {
+    enter('package');
+    const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
+
+    enter('plan');
+    const remote = await fetchRemoteState(client, loaded.bundle.identity, { signal });
+    const plan = computePlan(loaded.bundle, tarball.length, remote);
+    if (needsConfirmation(plan) && hooks.confirm && !(await hooks.confirm(plan))) return { plan, deployed: false };
+
+    enter('register');
+    const put = await client.putDeployment({ ...loaded.bundle.putBody, file_size: tarball.length }, signal);
+    const outcome: DeployOutcome = {
+      plan,
+      deployed: true,
+      action: put.action,
+      deploymentId: put.deployment_id,
+      endpointId: put.endpoint_id,
+      workergroupId: put.workergroup_id,
+    };
+
+    if (put.upload_url && put.upload_fields) {
+      enter('upload');
+      await client.uploadBundle(put.upload_url, put.upload_fields, tarball, `${loaded.bundle.identity.name}.tar.gz`, signal);
+    }
+    if (put.action === 'soft_update') {
+      enter('update-workers');
+      const workergroupId = put.workergroup_id ?? (await client.findWorkergroupId(put.endpoint_id, signal));
+      outcome.workergroupId = workergroupId;
+      await client.updateWorkers(workergroupId, { signal });
+    }
+    if (options.wait !== false) {
+      enter('wait-ready');
+      outcome.readyWorker = await waitForReadyWorker(client, put.endpoint_id, {
+        signal,
+        timeoutMs: options.readyTimeoutMs ?? (target.kind === 'local' ? 180_000 : 1_800_000),
+        // The cloud rate-limits listing calls per IP: poll it gently.
+        intervalMs: options.pollIntervalMs ?? (target.kind === 'local' ? 300 : 5_000),
+        afterUpdate: put.action === 'soft_update' || put.action === 'hard_update',
+        onUpdate: hooks.onWorkers,
+      });
+    }
+    return outcome;
+  } catch (err) {
+    if (signal?.aborted && !(err instanceof DeployCancelledError)) throw new DeployCancelledError(phase);
+    throw err;
+  }
+}
+
+export { isReadyStatus };

@@ -1,0 +1,77 @@
+// Polls an endpoint's workers until one is ready. A worker that reports an error message fails the wait at once with
+// that message (a pip failure or an import error will not fix itself by waiting), unless another worker is ready.
+import type { VastClient } from '../api/client';
+import type { WorkerRecord } from '../protocol/vast';
+
+export interface WorkerWaitUpdate {
+  workers: WorkerRecord[];
+  /** The server's "spinning up" message when it sent no list yet. */
+  pending?: string;
+  elapsedMs: number;
+}
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  timeoutMs: number;
+  intervalMs: number;
+  /** After a rolling update, workers still on the old code are not "ready" until they leave the update states. */
+  afterUpdate?: boolean;
+  onUpdate?(update: WorkerWaitUpdate): void;
+}
+
+export class WorkerFailedError extends Error {
+  constructor(readonly worker: WorkerRecord) {
+    super(`worker ${worker.id} failed: ${worker.error_msg}`);
+  }
+}
+
+export class ReadyTimeoutError extends Error {}
+
+const status = (w: WorkerRecord) => (w.status ?? '').toLowerCase();
+
+export function isReadyStatus(s: string): boolean {
+  const lower = s.toLowerCase();
+  return lower === 'idle' || lower === 'running';
+}
+
+function summarize(workers: WorkerRecord[]): string {
+  if (!workers.length) return 'no workers yet';
+  const counts = new Map<string, number>();
+  for (const w of workers) counts.set(status(w), (counts.get(status(w)) ?? 0) + 1);
+  return [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export async function waitForReadyWorker(client: VastClient, endpointId: number, options: WaitOptions): Promise<WorkerRecord> {
+  const start = Date.now();
+  let last: WorkerRecord[] = [];
+  for (;;) {
+    const { workers, pending } = await client.getEndpointWorkers(endpointId, options.signal);
+    last = workers;
+    const elapsedMs = Date.now() - start;
+    options.onUpdate?.({ workers, pending, elapsedMs });
+    const updating = options.afterUpdate && workers.some((w) => status(w).startsWith('update_'));
+    const ready = workers.find((w) => isReadyStatus(w.status ?? '') && !w.error_msg);
+    if (ready && !updating) return ready;
+    const failed = workers.find((w) => w.error_msg && status(w) === 'error');
+    if (failed && !ready) throw new WorkerFailedError(failed);
+    if (elapsedMs >= options.timeoutMs) {
+      throw new ReadyTimeoutError(`no worker became ready within ${Math.round(options.timeoutMs / 1000)} s (${summarize(last)})`);
+    }
+    await sleep(options.intervalMs, options.signal);
+  }
+}
