@@ -68,7 +68,10 @@ export async function runLogs(args: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** Vast's log response has four levels; the most detailed non-empty one holds everything the others do. */
+/**
+ * Vast's log response has four streams whose meaning the API does not document; the local engine puts every line in
+ * `info0` (lifecycle in `info1`, stderr in `trace`, stdout in `debug`). Show `info0`, else the first non-empty one.
+ */
 export function logText(logs: { info0?: string; info1?: string; trace?: string; debug?: string }): string {
-  return logs.debug || logs.trace || logs.info1 || logs.info0 || '';
+  return logs.info0 || logs.info1 || logs.trace || logs.debug || '';
 }
