@@ -50,6 +50,7 @@ export function formatStatusText(rows: DeploymentStatus[], where: string): strin
       lines.push(
         `  endpoint ${endpoint.id} ${endpoint.endpoint_name}: cold_workers ${endpoint.cold_workers ?? '-'}, max_workers ${endpoint.max_workers ?? '-'}, target_util ${endpoint.target_util ?? '-'}`,
       );
+      for (const warning of endpoint.local_warnings ?? []) lines.push(`  warning: ${warning}`);
     }
     for (const g of workergroups) lines.push(`    workergroup ${g.id}: ${g.search_query ?? ''}`);
     if (pending) lines.push(`      ${pending}`);

@@ -129,6 +129,8 @@ export interface EndpointRecord {
   endpoint_state: EndpointState;
   auto_delete_in_seconds?: number | null;
   auto_delete_due_24h?: boolean;
+  /** Local engine only: the deployment's search_params filters this machine does not meet. */
+  local_warnings?: string[];
 }
 export interface EndpointListResponse {
   success: boolean;
@@ -221,6 +223,8 @@ export interface WorkerRecord {
   created_at?: number;
   /** Not in Vast's documented shape; the local engine adds it (and the cloud may send it) when a worker failed. */
   error_msg?: string;
+  /** Local engine only: the deployment's search_params filters this machine does not meet. */
+  filter_warnings?: string[];
 }
 /** The real server sometimes answers `{error_msg}` instead of a list while the endpoint spins up (vast-sdk #34). */
 export type GetEndpointWorkersResponse = WorkerRecord[] | { error_msg: string } | { workers: WorkerRecord[] };
