@@ -74,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
 
   context.subscriptions.push(
     log,
+    engine,
     registry,
     apiKeys,
     targets,

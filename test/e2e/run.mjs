@@ -179,6 +179,28 @@ function logTail(lines = 40) {
   }
 }
 
+/** The extension starts the local engine as a detached daemon (its own process group): stop it with the run. */
+async function stopEngineOf(stateDir) {
+  let pid;
+  try {
+    pid = JSON.parse(readFileSync(join(stateDir, 'engine.json'), 'utf8')).pid;
+  } catch {
+    return; // never started, or stopped cleanly
+  }
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!Number.isInteger(pid) || !alive()) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive()) process.kill(pid, 'SIGKILL');
+}
+
 async function cleanup() {
   const { browser, server, profile } = state;
   state.browser = state.server = undefined;
@@ -198,6 +220,7 @@ async function cleanup() {
       kill('SIGKILL');
     }
   }
+  if (profile) await stopEngineOf(join(profile, 'engine-state'));
   if (profile && process.env.VAST_E2E_KEEP !== '1') rmSync(profile, { recursive: true, force: true });
   else if (profile) say(`kept profile ${profile}`);
 }

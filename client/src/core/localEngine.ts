@@ -17,7 +17,10 @@ export function engineEnvironment(config: vscode.WorkspaceConfiguration, base: N
   return env;
 }
 
-export class LocalEngine {
+export class LocalEngine implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after this extension started or stopped the daemon. */
+  readonly onDidChange = this.changed.event;
   private starting: Promise<EngineClientInfo> | undefined;
 
   /** `$VAST_DEPLOY_STATE` (the tests set it), else the XDG state folder: the same one the CLI uses. */
@@ -51,7 +54,9 @@ export class LocalEngine {
         .then((r) => r.info)
         .finally(() => (this.starting = undefined));
     }
-    return { info: await this.starting, started: true };
+    const info = await this.starting;
+    this.changed.fire();
+    return { info, started: true };
   }
 
   async target(): Promise<Target> {
@@ -59,7 +64,13 @@ export class LocalEngine {
   }
 
   /** The pid it stopped, or undefined when none ran. */
-  stop(): Promise<number | undefined> {
-    return stopEngine(this.stateDir);
+  async stop(): Promise<number | undefined> {
+    const pid = await stopEngine(this.stateDir);
+    this.changed.fire();
+    return pid;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
   }
 }

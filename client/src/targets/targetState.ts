@@ -38,6 +38,7 @@ export class TargetState implements vscode.Disposable {
     this.refreshEngine();
     this.disposables.push(
       apiKeys.onDidChange(() => this.changed.fire()),
+      localEngine.onDidChange(() => this.refreshEngine()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('vast.target')) this.changed.fire();
       }),

@@ -182,7 +182,9 @@ suite('Vast UI: payloads', () => {
     const result = await vscode.commands.executeCommand<{ ok: boolean; value?: unknown }>('vast.runPayload', defaultPayload());
     assert.deepEqual(calls, [{ x: 5 }], 'the $schema key is not sent');
     assert.deepEqual(result, { ok: true, value: 25, workerId: 11, routeMs: 4, callMs: 9 });
-    const shown = await waitFor('the result document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result'));
+    const shown = await waitFor('the result document', () =>
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result' && d.uri.path.startsWith('/good-app/') && d.getText().includes('25')),
+    );
     assert.match(shown.getText(), /```json\n25\n```/);
     assert.match(shown.getText(), /worker 11 · route wait 4 ms · call 9 ms/);
   });
@@ -195,7 +197,7 @@ suite('Vast UI: payloads', () => {
     });
     await vscode.commands.executeCommand('vast.runPayload', defaultPayload());
     const shown = await waitFor('the error result', () =>
-      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result' && d.getText().includes('ValueError')),
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result' && d.uri.path.startsWith('/good-app/') && d.getText().includes('ValueError')),
     );
     assert.match(shown.getText(), /Remote error: ValueError/);
     assert.match(shown.getText(), /x must be positive/);
