@@ -1,9 +1,10 @@
 // `npm start`: from a fresh checkout to the real editor. Sets up what is missing (npm packages, code-server),
 // builds, packages the extension, installs it into a profile of its own under .vscode-test/start/, and serves
-// VS Code (code-server) on 127.0.0.1 with examples/ open. Prints the URL and runs until Ctrl+C, then stops every
-// process it started.
+// VS Code (code-server) on 127.0.0.1 with examples/ open, after starting the local serverless engine. Prints both
+// URLs and runs until Ctrl+C, then stops every process it started.
 //
-// Environment: PORT (first port to try; default 8080, the next free one is used), CODE_SERVER, VSCODE_CI_CACHE.
+// Environment: PORT (first port to try; default 8080, the next free one is used), CODE_SERVER, VSCODE_CI_CACHE,
+// VAST_DEPLOY_STATE (the engine's state folder).
 // Exit codes: 0 after Ctrl+C, 1 when a step or a service fails, 2 when Debian packages are missing and this user
 // cannot install them (the apt-get command is printed).
 import { spawn } from 'node:child_process';
@@ -220,7 +221,32 @@ const editor = {
   },
 };
 
-const services = [editor];
+/**
+ * The local serverless engine (the daemon of `vast-deploy engine start`), in the state folder the extension uses
+ * too ($VAST_DEPLOY_STATE, else ~/.local/state/vast-deploy): deploys from the editor go to it at once. An engine
+ * that already ran is left running on exit; one started here is stopped.
+ */
+const engine = {
+  name: 'local engine',
+  async start() {
+    const output = await run('node', ['dist/cli.js', 'engine', 'start', '--format', 'json'], { quiet: true });
+    const line = output.split('\n').find((l) => l.startsWith('{'));
+    if (!line) throw new Error(`vast-deploy engine start printed no status:\n${output}`);
+    const info = JSON.parse(line);
+    const startedHere = info.note === 'engine started';
+    return {
+      name: 'local engine',
+      url: info.url,
+      logFile: join(info.state_dir, 'engine.log'),
+      stop: async () => {
+        if (startedHere) await run('node', ['dist/cli.js', 'engine', 'stop'], { quiet: true }).catch(() => undefined);
+      },
+      exited: new Promise(() => undefined), // a detached daemon: the editor reports it if it goes away
+    };
+  },
+};
+
+const services = [engine, editor];
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -254,7 +280,11 @@ async function main() {
     });
   }
   const editorUrl = running.find((s) => s.name === editor.name).url;
-  console.log(`\n  Vast Deployments is running in VS Code (code-server):\n\n      ${editorUrl}\n\n  Press Ctrl+C to stop.\n`);
+  const engineUrl = running.find((s) => s.name === engine.name).url;
+  console.log(
+    `\n  Vast Deployments is running in VS Code (code-server):\n\n      ${editorUrl}\n\n` +
+      `  Local serverless engine (deploys go here by default):\n\n      ${engineUrl}\n\n  Press Ctrl+C to stop.\n`,
+  );
 }
 
 main().catch(async (err) => {

@@ -39,9 +39,18 @@ export interface DeployProgress {
   report(message: string, increment?: number): void;
 }
 
-/** Performs the deploy: bundle, PUT, upload, update_workers (phase 2). */
+/** What a deploy did; ids let the result toast offer "Show workers" and "Show logs". */
+export interface DeployResult {
+  summary: string;
+  /** False when nothing was deployed (declined or cancelled): the summary says why. Default true. */
+  deployed?: boolean;
+  deploymentId?: number;
+  endpointId?: number;
+}
+
+/** Performs the deploy: bundle, PUT, upload, update_workers, wait for a ready worker. */
 export interface Deployer {
-  deploy(request: PlanRequest, plan: Plan, progress: DeployProgress, token: vscode.CancellationToken): Promise<{ summary: string }>;
+  deploy(request: PlanRequest, plan: Plan, progress: DeployProgress, token: vscode.CancellationToken): Promise<DeployResult>;
 }
 
 /** What the tree reads, per target; mirrors VastClient's calls and returns the protocol types. */
@@ -64,6 +73,8 @@ export type DeploymentsSourceFactory = (target: TargetKind, apiKey: string | und
 export interface RemoteRunRequest {
   target: TargetKind;
   deployment: string;
+  /** The deployment's tag (default "default"). */
+  tag?: string;
   function: string;
   /** Keyword arguments as JSON (the payload file without `$schema`). */
   kwargs: Record<string, unknown>;

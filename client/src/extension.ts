@@ -13,6 +13,9 @@ import { Outlines } from './payloads/outlines';
 import { PayloadCommands } from './payloads/payloadCommands';
 import { PAYLOAD_COMMANDS, PayloadLensProvider } from './payloads/payloadLens';
 import { SchemaProvider } from './payloads/schemaProvider';
+import { Connections } from './core/connections';
+import { registerCore } from './core/index';
+import { LocalEngine } from './core/localEngine';
 import { CoreRegistry } from './registry';
 import { ApiKeyStore } from './secrets/apiKeyStore';
 import { TargetState } from './targets/targetState';
@@ -27,7 +30,7 @@ export interface VastExtensionApi {
   readonly languageClient: LanguageClient | undefined;
   /** Resolves with the client once the server is running; rejects if it failed to start. */
   whenReady(): Promise<LanguageClient>;
-  /** Deploy-core seams (phase 2 registers the real ones; tests register fakes). Each returns its unregistration. */
+  /** Deploy-core seams: the real core is registered at activation; a later registration (tests) overrides it. Each returns its unregistration. */
   registerPlanProvider(provider: PlanProvider): vscode.Disposable;
   registerDeployer(deployer: Deployer): vscode.Disposable;
   registerDeploymentsSource(factory: DeploymentsSourceFactory): vscode.Disposable;
@@ -47,7 +50,9 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const log = new RedactingLog(vscode.window.createOutputChannel('Vast Deployments', { log: true }));
   const registry = new CoreRegistry();
   const apiKeys = new ApiKeyStore(context.secrets, (secrets) => log.setSecrets(secrets));
-  const targets = new TargetState(apiKeys);
+  const engine = new LocalEngine();
+  const targets = new TargetState(apiKeys, engine);
+  const connections = new Connections(engine, () => apiKeys.current?.key);
   const lensTitles = new LensTitles(targets, registry);
   const languageService = new LanguageService(context, log, {
     middleware: lensTitles.middleware,
@@ -65,10 +70,11 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const payloads = new PayloadCommands(outlines, () => languageService.whenReady(), registry, targets, results, log);
   const deploys = new DeployCommands(registry, targets, tree, planPanels, log);
   const treeCommands = new TreeCommands(tree, follower, outlines, payloads);
-  const account = new AccountCommands(apiKeys, targets, context, log);
+  const account = new AccountCommands(apiKeys, targets, engine, log);
 
   context.subscriptions.push(
     log,
+    engine,
     registry,
     apiKeys,
     targets,
@@ -82,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     follower,
     planPanels,
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
+    registerCore(registry, connections, targets),
   );
 
   const register = commandRegistrar(context, log);

@@ -11,19 +11,30 @@ export class CoreRegistry implements vscode.Disposable {
   remoteRunner: RemoteRunner | undefined;
   private planListener: vscode.Disposable | undefined;
 
+  private readonly stacks = new Map<string, unknown[]>();
+
+  /** The latest registration wins; disposing it brings back the one before (the core's, after a test's fake). */
   register<K extends 'planProvider' | 'deployer' | 'sourceFactory' | 'remoteRunner'>(key: K, value: CoreRegistry[K]): vscode.Disposable {
+    const stack = this.stacks.get(key) ?? [];
+    this.stacks.set(key, stack);
+    stack.push(value);
+    this.activate(key, value);
+    return new vscode.Disposable(() => {
+      const index = stack.lastIndexOf(value);
+      if (index < 0) return;
+      const wasActive = index === stack.length - 1;
+      stack.splice(index, 1);
+      if (wasActive) this.activate(key, stack[stack.length - 1] as CoreRegistry[K]);
+    });
+  }
+
+  private activate<K extends 'planProvider' | 'deployer' | 'sourceFactory' | 'remoteRunner'>(key: K, value: CoreRegistry[K]): void {
     (this as CoreRegistry)[key] = value;
     if (key === 'planProvider') {
       this.planListener?.dispose();
       this.planListener = (value as PlanProvider | undefined)?.onDidChange?.(() => this.changed.fire());
     }
     this.changed.fire();
-    return new vscode.Disposable(() => {
-      const self = this as CoreRegistry;
-      if (self[key] !== value) return;
-      self[key] = undefined as CoreRegistry[K];
-      this.changed.fire();
-    });
   }
 
   dispose(): void {

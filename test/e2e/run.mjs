@@ -8,7 +8,8 @@
 //   node test/e2e/run.mjs ui <vsix> <workspace> <outDir>
 //       Installs <vsix> into a fresh profile, opens <workspace>, opens bad_deploy.py from the explorer and checks
 //       what the user sees (VD001 squiggle, Problems entry, marker highlighting), then the lenses on
-//       good_deploy.py and the Vast sidebar; screenshots (diagnostics, codelens, sidebar) go to <outDir>.
+//       good_deploy.py and the Vast sidebar, then Deploy from the lens to the real local engine until the tree shows
+//       a ready worker; screenshots (diagnostics, codelens, sidebar, deployed) go to <outDir>.
 //       Prints `ui: N passed, N failed`.
 //
 // Environment: CODE_SERVER (launcher; default: scripts/code-server.mjs's cache, installed on demand),
@@ -179,6 +180,28 @@ function logTail(lines = 40) {
   }
 }
 
+/** The extension starts the local engine as a detached daemon (its own process group): stop it with the run. */
+async function stopEngineOf(stateDir) {
+  let pid;
+  try {
+    pid = JSON.parse(readFileSync(join(stateDir, 'engine.json'), 'utf8')).pid;
+  } catch {
+    return; // never started, or stopped cleanly
+  }
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!Number.isInteger(pid) || !alive()) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive()) process.kill(pid, 'SIGKILL');
+}
+
 async function cleanup() {
   const { browser, server, profile } = state;
   state.browser = state.server = undefined;
@@ -198,6 +221,7 @@ async function cleanup() {
       kill('SIGKILL');
     }
   }
+  if (profile) await stopEngineOf(join(profile, 'engine-state'));
   if (profile && process.env.VAST_E2E_KEEP !== '1') rmSync(profile, { recursive: true, force: true });
   else if (profile) say(`kept profile ${profile}`);
 }
@@ -353,6 +377,7 @@ async function runUi([vsix, workspace, outDir]) {
   // diagnostics steps above, so they run even if one of those failed.
   const good = page.locator('.monaco-editor').filter({ hasText: 'good-app' }).first();
   const lens = (text) => good.locator('.codelens-decoration a', { hasText: text }).first();
+  const deploymentsPane = () => page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Deployments' }) }).first();
   const uiSteps = [
     [
       'good_deploy.py shows the Deploy, Show plan, target and Run remotely lenses',
@@ -370,16 +395,29 @@ async function runUi([vsix, workspace, outDir]) {
       'the Vast sidebar opens from the activity bar with its Deployments view',
       async () => {
         await page.locator('.activitybar .action-item .action-label[aria-label^="Vast"]').first().click();
-        const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Deployments' }) }).first();
+        const pane = deploymentsPane();
         await pane.waitFor({ state: 'visible' });
-        // With no engine state and no key (this run's environment), the welcome view offers both ways in.
-        await pane.locator('.welcome-view-content', { hasText: 'No target is ready yet' }).waitFor({ state: 'visible' });
-        await pane.locator('.welcome-view-content .monaco-button', { hasText: 'Set API Key' }).waitFor({ state: 'visible' });
+        // No key in this run's environment; the local engine appears once planning the open file started it.
+        await pane.locator('.welcome-view-content, .monaco-list-row').first().waitFor({ state: 'visible' });
         await shot('sidebar.png');
       },
     ],
+    [
+      'Deploy from the lens reaches a ready worker on the local engine, and the tree shows it',
+      async () => {
+        await lens('Deploy').click();
+        await page.locator('.notification-toast', { hasText: 'ready in' }).first().waitFor({ state: 'visible', timeout: 90_000 });
+        const pane = deploymentsPane();
+        const row = pane.locator('.monaco-list-row', { hasText: 'good-app:default' }).first();
+        await row.waitFor({ state: 'visible', timeout: 30_000 });
+        if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+        await pane.locator('.monaco-list-row', { hasText: /Worker \d+.*Ready/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        await shot('deployed.png');
+      },
+      120_000,
+    ],
   ];
-  for (const [name, body] of uiSteps) await check(name, body);
+  for (const [name, body, timeoutMs] of uiSteps) await check(name, body, timeoutMs);
   return { passed, failed };
 }
 

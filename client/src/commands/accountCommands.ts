@@ -1,7 +1,6 @@
-// "Vast: Set API Key" / "Vast: Sign Out", and the local engine's start/stop through the bundled CLI
-// (`vast-deploy engine start|stop`).
-import { execFile } from 'node:child_process';
+// "Vast: Set API Key" / "Vast: Sign Out", and starting/stopping the local engine daemon.
 import * as vscode from 'vscode';
+import type { LocalEngine } from '../core/localEngine';
 import type { ApiKeyStore } from '../secrets/apiKeyStore';
 import type { TargetState } from '../targets/targetState';
 import { requireTrust } from '../trust';
@@ -10,7 +9,7 @@ export class AccountCommands {
   constructor(
     private readonly keys: ApiKeyStore,
     private readonly targets: TargetState,
-    private readonly context: vscode.ExtensionContext,
+    private readonly engine: LocalEngine,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -41,32 +40,23 @@ export class AccountCommands {
     );
   }
 
-  startEngine(): Promise<string | undefined> {
-    return this.engine('start');
-  }
-
-  stopEngine(): Promise<string | undefined> {
-    return this.engine('stop');
-  }
-
-  private async engine(action: 'start' | 'stop'): Promise<string | undefined> {
+  /** Starts the local engine (ensureEngineRunning with the settings); returns its URL. */
+  async startEngine(): Promise<string | undefined> {
     if (!(await requireTrust('The local engine'))) return undefined;
-    const cli = this.context.asAbsolutePath('dist/cli.js');
-    const port = vscode.workspace.getConfiguration('vast').get<number>('engine.port', 0);
-    const args = [cli, 'engine', action, ...(action === 'start' && port ? ['--port', String(port)] : [])];
-    const output = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `${action === 'start' ? 'Starting' : 'Stopping'} the local engine` },
-      () =>
-        new Promise<string>((resolve, reject) => {
-          // In desktop VS Code the extension host's executable is Electron: make it behave as Node.
-          execFile(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
-            if (err) reject(new Error(`vast-deploy engine ${action} failed: ${(stderr || stdout || err.message).trim()}`));
-            else resolve(stdout.trim());
-          });
-        }),
+    const { info, started } = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Starting the local engine' },
+      () => this.engine.ensure(),
     );
-    this.log.info(`vast-deploy engine ${action}: ${output}`);
+    this.log.info(`local engine ${started ? 'started' : 'already running'}: ${info.url} (pid ${info.pid}, state ${info.stateDir})`);
     this.targets.refreshEngine();
-    return output;
+    void vscode.window.showInformationMessage(`Local engine ${started ? 'started' : 'running'} at ${info.url}`);
+    return info.url;
+  }
+
+  async stopEngine(): Promise<number | undefined> {
+    const pid = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Stopping the local engine' }, () => this.engine.stop());
+    this.log.info(pid === undefined ? 'local engine: not running' : `local engine stopped (was pid ${pid})`);
+    this.targets.refreshEngine();
+    return pid;
   }
 }

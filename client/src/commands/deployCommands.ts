@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Plan, TargetKind } from '../../../server/src/deploy/types';
 import type { DeploymentLensArgs } from '../../../server/src/payloads/protocol';
 import { confirmationText, planNeedsConfirmation, tierLabel } from '../../../server/src/ui/planView';
-import type { PlanRequest } from '../contracts';
+import type { DeployResult, PlanRequest } from '../contracts';
 import { MissingCoreError, type CoreRegistry } from '../registry';
 import { TARGET_ICONS, TARGET_LABELS, type TargetState } from '../targets/targetState';
 import { requireTrust } from '../trust';
@@ -60,16 +60,36 @@ export class DeployCommands {
     }
     const endActivity = this.tree.poller.beginActivity();
     try {
-      const { summary } = await vscode.window.withProgress(
+      const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Deploying ${plan.deployment.name}:${plan.deployment.tag} (${tierLabel(plan.tier)})`, cancellable: true },
         (progress, token) => deployer.deploy(request, plan, { report: (message, increment) => progress.report({ message, increment }) }, token),
       );
-      this.log.info(`Deployed ${plan.deployment.name}:${plan.deployment.tag} to the ${TARGET_LABELS[request.target]}: ${summary}`);
-      void vscode.window.showInformationMessage(summary);
+      if (result.deployed === false) {
+        this.log.info(result.summary);
+        void vscode.window.showInformationMessage(result.summary);
+        return false;
+      }
+      this.log.info(`Deployed ${plan.deployment.name}:${plan.deployment.tag} to the ${TARGET_LABELS[request.target]}: ${result.summary}`);
+      void this.resultToast(request, result);
       return true;
     } finally {
       endActivity();
       this.tree.refresh();
+    }
+  }
+
+  /** The summary with what one usually does next: call it, watch its workers, read its logs. */
+  private async resultToast(request: PlanRequest, result: DeployResult): Promise<void> {
+    const choice = await vscode.window.showInformationMessage(result.summary, 'Run remotely', 'Show workers', 'Show logs');
+    if (choice === 'Run remotely') {
+      await vscode.window.showTextDocument(request.uri, { preview: false });
+      await vscode.commands.executeCommand('vast.runRemotely');
+    } else if (choice === 'Show workers') {
+      await vscode.commands.executeCommand('vast.deployments.focus');
+      if (result.deploymentId !== undefined) await this.tree.reveal(request.target, result.deploymentId);
+    } else if (choice === 'Show logs' && result.deploymentId !== undefined) {
+      const node = await this.tree.deploymentNode(request.target, result.deploymentId);
+      if (node) await vscode.commands.executeCommand('vast.followLogs', node);
     }
   }
 

@@ -76,7 +76,7 @@ export class PayloadCommands {
         const abort = new AbortController();
         const sub = token.onCancellationRequested(() => abort.abort());
         try {
-          return await runner.run({ target, deployment, function: location.function, kwargs, signal: abort.signal });
+          return await runner.run({ target, deployment, tag: remote.deployment.tag, function: location.function, kwargs, signal: abort.signal });
         } finally {
           sub.dispose();
         }

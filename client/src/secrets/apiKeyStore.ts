@@ -1,10 +1,24 @@
 // The Vast API key: SecretStorage first ("Vast: Set API Key"), then VAST_API_KEY, then the vast CLI's key file.
 // Never settings, never logs (the log masks every value this store knows). Keeps the `vast.hasApiKey` context key
 // current so menus and welcome views follow.
+import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { readApiKeyFallback, type ApiKeySource } from '../../../server/src/ui/localState';
+import { ApiKeyNotFoundError, resolveApiKey } from '../../../server/src/api/apiKey';
 
 const SECRET_KEY = 'vast.apiKey';
+
+export type ApiKeySource = 'secret-storage' | 'environment' | 'key-file';
+
+/** The SDK's own fallbacks (VAST_API_KEY, the vastai key files), through the deploy core's resolver. */
+function fallbackKey(): Omit<ResolvedApiKey, 'source'> & { source: Exclude<ApiKeySource, 'secret-storage'> } | undefined {
+  try {
+    const found = resolveApiKey(process.env, os.homedir());
+    return { key: found.apiKey, source: found.source === 'VAST_API_KEY' ? 'environment' : 'key-file', origin: found.source };
+  } catch (err) {
+    if (err instanceof ApiKeyNotFoundError) return undefined;
+    throw err;
+  }
+}
 
 export interface ResolvedApiKey {
   key: string;
@@ -35,7 +49,7 @@ export class ApiKeyStore implements vscode.Disposable {
 
   async resolve(): Promise<ResolvedApiKey | undefined> {
     const stored = (await this.secrets.get(SECRET_KEY))?.trim();
-    const fallback = readApiKeyFallback();
+    const fallback = fallbackKey();
     this.onSecretsKnown([stored, fallback?.key].filter((s): s is string => Boolean(s)));
     if (stored) this.cached = { key: stored, source: 'secret-storage', origin: 'VS Code secret storage' };
     else if (fallback) this.cached = { key: fallback.key, source: fallback.source, origin: fallback.origin };

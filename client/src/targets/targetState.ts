@@ -1,8 +1,9 @@
-// The chosen target ("local engine" or "Vast cloud", setting `vast.target`) and what is known about each: the local
-// engine's state folder and whether an API key is set. Fires onDidChange when either changes.
+// The chosen target ("local engine" or "Vast cloud", setting `vast.target`) and what is known about each: whether
+// the local engine of the state folder runs (its engine.json and a live process) and whether an API key is set.
+// Fires onDidChange when either changes.
 import * as vscode from 'vscode';
 import type { TargetKind } from '../../../server/src/deploy/types';
-import { engineStateDir, readEngineStatus, type EngineStatus } from '../../../server/src/ui/localState';
+import type { LocalEngine } from '../core/localEngine';
 import type { ApiKeyStore } from '../secrets/apiKeyStore';
 
 export const TARGET_LABELS: Record<TargetKind, string> = { local: 'local engine', vast: 'Vast cloud' };
@@ -11,22 +12,33 @@ export const TARGET_ICONS: Record<TargetKind, string> = { local: 'server-environ
 export interface TargetInfo {
   kind: TargetKind;
   label: string;
-  /** Whether deploys and the tree can use it now (engine running / key set). */
+  /** Whether the tree can list it now (engine running / key set); deploys start the engine on demand. */
   usable: boolean;
   /** "running · port 43123", "stopped", "key set (VS Code secret storage)", "no API key". */
   status: string;
+}
+
+export interface EngineStatus {
+  running: boolean;
+  port?: number;
+  pid?: number;
+  url?: string;
 }
 
 export class TargetState implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
-  private engine: EngineStatus = { running: false, detail: 'not checked' };
+  private engine: EngineStatus = { running: false };
 
-  constructor(private readonly apiKeys: ApiKeyStore) {
+  constructor(
+    private readonly apiKeys: ApiKeyStore,
+    private readonly localEngine: LocalEngine,
+  ) {
     this.refreshEngine();
     this.disposables.push(
       apiKeys.onDidChange(() => this.changed.fire()),
+      localEngine.onDidChange(() => this.refreshEngine()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('vast.target')) this.changed.fire();
       }),
@@ -52,9 +64,10 @@ export class TargetState implements vscode.Disposable {
     return this.engine;
   }
 
-  /** Re-reads the engine's state files; fires onDidChange when running/port changed. */
+  /** Re-reads the engine's state folder; fires onDidChange when running/port changed. */
   refreshEngine(): void {
-    const next = readEngineStatus(engineStateDir());
+    const info = this.localEngine.current();
+    const next: EngineStatus = info ? { running: true, port: info.port, pid: info.pid, url: info.url } : { running: false };
     const moved = next.running !== this.engine.running || next.port !== this.engine.port;
     this.engine = next;
     if (moved) this.changed.fire();
@@ -63,12 +76,7 @@ export class TargetState implements vscode.Disposable {
   info(kind: TargetKind): TargetInfo {
     if (kind === 'local') {
       const e = this.engine;
-      return {
-        kind,
-        label: TARGET_LABELS.local,
-        usable: e.running,
-        status: e.running ? `running · port ${e.port}` : `stopped${e.detail && e.detail !== 'not started' ? ` (${e.detail})` : ''}`,
-      };
+      return { kind, label: TARGET_LABELS.local, usable: e.running, status: e.running ? `running · port ${e.port}` : 'stopped (Deploy starts it)' };
     }
     const key = this.apiKeys.current;
     return { kind, label: TARGET_LABELS.vast, usable: key !== undefined, status: key ? `key set (${key.origin})` : 'no API key' };

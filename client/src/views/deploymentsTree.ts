@@ -45,6 +45,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   private readonly sources = new Map<TargetKind, DeploymentsSource | undefined>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   readonly poller: Poller;
+  private view: vscode.TreeView<TreeNode> | undefined;
   /** Deployments whose logs are followed (for the context menu's Follow/Stop following). */
   isFollowing: (target: TargetKind, deploymentId: number) => boolean = () => false;
 
@@ -64,6 +65,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
 
   /** Connects the view: polling follows its visibility, details follow expansion. */
   attach(view: vscode.TreeView<TreeNode>): void {
+    this.view = view;
     this.disposables.push(
       view.onDidChangeVisibility((e) => (e.visible ? this.poller.resume() : this.poller.pause())),
       view.onDidExpandElement((e) => {
@@ -215,6 +217,27 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       this.details.set(key, { error: message(err) });
       return isRateLimited(err) ? 'rate-limited' : 'error';
     }
+  }
+
+  /** Parents of what reveal() shows: a deployment lives under its target. */
+  getParent(node: TreeNode): TreeNode | undefined {
+    if (node.kind !== 'deployment') return undefined;
+    return { kind: 'target', target: node.target, info: this.targets.info(node.target), selected: node.target === this.targets.selected };
+  }
+
+  /** The tree node of a deployment (lists the target first when it was not listed yet). */
+  async deploymentNode(target: TargetKind, deploymentId: number): Promise<Extract<TreeNode, { kind: 'deployment' }> | undefined> {
+    if (!this.deployment(target, deploymentId)) await this.loadTarget(target);
+    const record = this.deployment(target, deploymentId);
+    return record ? { kind: 'deployment', target, record, following: this.isFollowing(target, deploymentId) } : undefined;
+  }
+
+  /** Selects a deployment and expands it down to its workers. */
+  async reveal(target: TargetKind, deploymentId: number): Promise<void> {
+    const node = await this.deploymentNode(target, deploymentId);
+    if (!node || !this.view) return;
+    this.expanded.add(deploymentKey(target, deploymentId));
+    await this.view.reveal(node, { select: true, focus: false, expand: 3 });
   }
 
   /** The deployment record behind a target and id, from the last poll. */

@@ -108,6 +108,8 @@ export interface DaemonStartOptions {
   stateDir: string;
   port?: number | string;
   python?: string;
+  /** Environment of the daemon (default: this process's); the extension passes its settings as VAST_* variables. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -124,7 +126,7 @@ export async function ensureEngineRunning(opts: DaemonStartOptions): Promise<{ i
   const args = [findEngineBundle(), '--state', opts.stateDir];
   if (opts.port !== undefined) args.push('--port', String(opts.port));
   if (opts.python) args.push('--python', opts.python);
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd] });
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], env: opts.env ?? process.env });
   fs.closeSync(logFd);
   let exited: number | null = null;
   child.on('exit', (code) => (exited = code ?? 1));

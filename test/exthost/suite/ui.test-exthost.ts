@@ -1,13 +1,10 @@
 // The extension's UI inside a real VS Code: CodeLenses (titles, commands, target switch, the setting), payload files
 // with their schema and lenses, running a payload through a registered runner, "Save as benchmark sample", the
-// Deployments tree over a registered source, followed logs and the plan view. The deploy core is not part of this
-// build: tests register small in-memory implementations of its interfaces through the extension's API, exactly as
-// phase 2 registers the real ones.
+// Deployments tree over a registered source, followed logs and the plan view. These register small in-memory
+// implementations over the real core (cases the local engine cannot produce: cloud records, several worker states,
+// exact plans); engine.test-exthost.ts covers the real core end to end.
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeploymentsSource, PlanProvider, RemoteRunner } from '../../../client/src/contracts';
 import type { VastExtensionApi } from '../../../client/src/extension';
@@ -76,8 +73,9 @@ suite('Vast UI: CodeLenses', () => {
       const found = await lenses(goodDeploy());
       return found.length >= 4 ? found : undefined;
     });
-    assert.deepEqual(titles(ls), [
-      '3:vast.deploy:$(rocket) Deploy',
+    // The real plan provider adds the tier (or why it is unavailable) to the Deploy title once it is computed.
+    assert.match(titles(ls)[0], /^3:vast\.deploy:\$\(rocket\) Deploy( · .+)?$/);
+    assert.deepEqual(titles(ls).slice(1), [
       '3:vast.showPlan:Show plan',
       '3:vast.switchTarget:$(server-environment) local engine',
       '6:vast.runRemotely:$(play) Run remotely',
@@ -184,7 +182,9 @@ suite('Vast UI: payloads', () => {
     const result = await vscode.commands.executeCommand<{ ok: boolean; value?: unknown }>('vast.runPayload', defaultPayload());
     assert.deepEqual(calls, [{ x: 5 }], 'the $schema key is not sent');
     assert.deepEqual(result, { ok: true, value: 25, workerId: 11, routeMs: 4, callMs: 9 });
-    const shown = await waitFor('the result document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result'));
+    const shown = await waitFor('the result document', () =>
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result' && d.uri.path.startsWith('/good-app/') && d.getText().includes('25')),
+    );
     assert.match(shown.getText(), /```json\n25\n```/);
     assert.match(shown.getText(), /worker 11 · route wait 4 ms · call 9 ms/);
   });
@@ -197,17 +197,11 @@ suite('Vast UI: payloads', () => {
     });
     await vscode.commands.executeCommand('vast.runPayload', defaultPayload());
     const shown = await waitFor('the error result', () =>
-      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result' && d.getText().includes('ValueError')),
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result' && d.uri.path.startsWith('/good-app/') && d.getText().includes('ValueError')),
     );
     assert.match(shown.getText(), /Remote error: ValueError/);
     assert.match(shown.getText(), /x must be positive/);
     assert.match(shown.getText(), /## Traceback/);
-  });
-
-  test('without a runner, Run says what is missing instead of failing', async () => {
-    runnerRegistration?.dispose();
-    runnerRegistration = undefined;
-    assert.equal(await vscode.commands.executeCommand('vast.runPayload', defaultPayload()), undefined);
   });
 
   test('Save as benchmark sample appends the payload to benchmark_dataset (unsaved)', async () => {
@@ -409,27 +403,4 @@ suite('Vast UI: sidebar and API key', () => {
     assert.deepEqual(deployed, ['good-app@local tier 2']);
   });
 
-  test('a running local engine (its state files) shows as a usable target with its port', async () => {
-    const a = await api();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-exthost-engine-'));
-    const previous = process.env.VAST_DEPLOY_STATE;
-    try {
-      fs.writeFileSync(path.join(dir, 'port'), '43123');
-      fs.writeFileSync(path.join(dir, 'pid'), String(process.pid)); // a live process
-      process.env.VAST_DEPLOY_STATE = dir;
-      a.ui.targets.refreshEngine();
-      const roots = (await a.ui.tree.getChildren()) as TreeNode[];
-      const local = roots.find((n) => n.kind === 'target' && n.target === 'local');
-      assert.ok(local);
-      const item = await a.ui.tree.getTreeItem(local);
-      assert.equal(item.label, 'local engine');
-      assert.equal(item.description, 'running · port 43123 · selected');
-    } finally {
-      if (previous === undefined) delete process.env.VAST_DEPLOY_STATE;
-      else process.env.VAST_DEPLOY_STATE = previous;
-      fs.rmSync(dir, { recursive: true, force: true });
-      a.ui.targets.refreshEngine();
-    }
-    assert.equal(a.ui.targets.info('local').usable, false);
-  });
 });

@@ -1,11 +1,7 @@
-// Redaction, log following, plan page, run result, engine state and API key fallbacks.
+// Redaction, log following, plan page and run result.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Plan } from '../../../server/src/deploy/types';
-import { engineStateDir, readApiKeyFallback, readEngineStatus } from '../../../server/src/ui/localState';
 import { appendedLines, splitLogLines } from '../../../server/src/ui/logTail';
 import { configDiffLines, planNeedsConfirmation, renderPlanHtml, tierLabel } from '../../../server/src/ui/planView';
 import { redactSecrets } from '../../../server/src/ui/redact';
@@ -92,31 +88,3 @@ describe('renderRunResult', () => {
   });
 });
 
-describe('local state', () => {
-  test('the engine is running only with port, pid and a live process', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-ui-state-'));
-    try {
-      assert.deepEqual(readEngineStatus(dir), { running: false, detail: 'not started' });
-      fs.writeFileSync(path.join(dir, 'port'), '43123\n');
-      fs.writeFileSync(path.join(dir, 'pid'), '999999');
-      assert.equal(readEngineStatus(dir, () => false).running, false);
-      assert.deepEqual(readEngineStatus(dir, () => true), { running: true, port: 43123, pid: 999999 });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-  test('state folder and API key fallbacks', () => {
-    assert.equal(engineStateDir({ VAST_DEPLOY_STATE: '/s' }, '/h'), '/s');
-    assert.equal(engineStateDir({}, '/h'), path.join('/h', '.local', 'state', 'vast-deploy'));
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-ui-home-'));
-    try {
-      assert.equal(readApiKeyFallback({}, home), undefined);
-      fs.mkdirSync(path.join(home, '.config', 'vastai'), { recursive: true });
-      fs.writeFileSync(path.join(home, '.config', 'vastai', 'vast_api_key'), 'filekey\n');
-      assert.deepEqual(readApiKeyFallback({}, home), { key: 'filekey', source: 'key-file', origin: path.join(home, '.config', 'vastai', 'vast_api_key') });
-      assert.equal(readApiKeyFallback({ VAST_API_KEY: ' envkey ' }, home)?.key, 'envkey');
-    } finally {
-      fs.rmSync(home, { recursive: true, force: true });
-    }
-  });
-});

@@ -1,0 +1,92 @@
+// Deploy through the shared flow (server/src/deploy/deployFlow): each phase and the workers' states go to the
+// progress notification, the elapsed time to a status-bar item; cancelling aborts the running phase.
+import * as vscode from 'vscode';
+import { deploy, DeployCancelledError, PHASE_TITLES, type DeployPhase } from '../../../server/src/deploy/deployFlow';
+import { loadDeployment } from '../../../server/src/deploy/loadDeployment';
+import { planSummary } from '../../../server/src/deploy/planFormat';
+import type { Plan } from '../../../server/src/deploy/types';
+import type { WorkerWaitUpdate } from '../../../server/src/deploy/waitReady';
+import { confirmationText, planNeedsConfirmation } from '../../../server/src/ui/planView';
+import type { Deployer, DeployProgress, DeployResult, PlanRequest } from '../contracts';
+import { TARGET_LABELS } from '../targets/targetState';
+import type { Connections } from './connections';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** "worker 1 idle, worker 2 model_loading (…)" or the server's "spinning up" message. */
+export function workersLine(update: WorkerWaitUpdate): string {
+  if (update.pending) return update.pending;
+  if (!update.workers.length) return 'no workers yet';
+  return update.workers.map((w) => `worker ${w.id} ${w.status}${w.error_msg ? ` (${w.error_msg})` : ''}`).join(', ');
+}
+
+export class CoreDeployer implements Deployer {
+  constructor(
+    private readonly connections: Connections,
+    /** Called after every deploy attempt (plans and the tree are stale then). */
+    private readonly afterDeploy: (uri: vscode.Uri) => void,
+  ) {}
+
+  async deploy(request: PlanRequest, confirmed: Plan, progress: DeployProgress, token: vscode.CancellationToken): Promise<DeployResult> {
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort(new Error('cancelled')));
+    const started = Date.now();
+    const status = vscode.window.createStatusBarItem('vast.deployElapsed', vscode.StatusBarAlignment.Left, 100);
+    status.name = 'Vast deploy';
+    let phaseTitle = 'Starting';
+    const tick = () => (status.text = `$(sync~spin) Vast: ${phaseTitle} · ${seconds(Date.now() - started)}`);
+    tick();
+    status.show();
+    const timer = setInterval(tick, 500);
+    try {
+      if (request.target === 'local') progress.report(vscode.workspace.isTrusted ? 'Starting the local engine' : 'The local engine needs a trusted workspace');
+      const { target, client } = await this.connections.clientFor(request.target);
+      const loaded = await loadDeployment(request.uri.fsPath, { target, select: request.deployment || undefined });
+      let lastWorkers = '';
+      const outcome = await deploy(
+        loaded,
+        client,
+        target,
+        {
+          onPhase: (phase: DeployPhase) => {
+            phaseTitle = PHASE_TITLES[phase];
+            tick();
+            progress.report(`${phaseTitle}… (${seconds(Date.now() - started)})`);
+          },
+          onWorkers: (update) => {
+            const line = workersLine(update);
+            if (line === lastWorkers) return;
+            lastWorkers = line;
+            progress.report(`${phaseTitle}: ${line}`);
+          },
+          // The command confirmed the plan it showed; ask again only if the target changed meanwhile into a 3/4.
+          confirm: async (plan) => {
+            if (planNeedsConfirmation(confirmed)) return true;
+            return (await vscode.window.showWarningMessage(confirmationText(plan), { modal: true }, 'Deploy')) === 'Deploy';
+          },
+        },
+        { signal: abort.signal },
+      );
+      const { name, tag } = loaded.bundle.identity;
+      if (!outcome.deployed) return { summary: `${name}:${tag}: cancelled, nothing changed`, deployed: false };
+      const ready = outcome.readyWorker ? `, worker ${outcome.readyWorker.id} ready` : '';
+      return {
+        summary: `${name}:${tag} on the ${TARGET_LABELS[request.target]}: ${outcome.action} (${planSummary(outcome.plan)})${ready} in ${seconds(Date.now() - started)}`,
+        deployed: true,
+        deploymentId: outcome.deploymentId,
+        endpointId: outcome.endpointId,
+      };
+    } catch (err) {
+      if (err instanceof DeployCancelledError || abort.signal.aborted) {
+        const phase = err instanceof DeployCancelledError ? PHASE_TITLES[err.phase].toLowerCase() : 'starting';
+        return { summary: `Deploy cancelled while ${phase}.`, deployed: false };
+      }
+      throw err;
+    } finally {
+      clearInterval(timer);
+      status.dispose();
+      sub.dispose();
+      this.afterDeploy(request.uri);
+    }
+  }
+}

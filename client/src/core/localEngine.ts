@@ -1,0 +1,76 @@
+// The local engine as the extension sees it: the daemon of one state folder, started on demand (workspace trust is
+// checked by callers) with the extension's settings passed as the daemon's VAST_* variables, and stopped on request.
+import * as vscode from 'vscode';
+import { ensureEngineRunning, runningEngine, stopEngine } from '../../../server/src/cli/engine';
+import { engineClientInfo, engineTarget, isProcessAlive, resolveStateDir, type EngineClientInfo } from '../../../engine/src/index';
+import type { Target } from '../../../server/src/deploy/types';
+
+/** The daemon's environment from settings: vast.pythonPath, vast.engine.maxWorkers, vast.query.strictGpuFilters. */
+export function engineEnvironment(config: vscode.WorkspaceConfiguration, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  // In desktop VS Code the extension host's executable is Electron: the daemon must run it as Node.
+  const env: NodeJS.ProcessEnv = { ...base, ELECTRON_RUN_AS_NODE: '1' };
+  const python = config.get<string>('pythonPath')?.trim();
+  if (python) env.VAST_PYTHON = python;
+  const maxWorkers = config.get<number>('engine.maxWorkers');
+  if (typeof maxWorkers === 'number' && Number.isInteger(maxWorkers) && maxWorkers > 0) env.VAST_ENGINE_WORKER_LIMIT = String(maxWorkers);
+  if (config.get<boolean>('query.strictGpuFilters')) env.VAST_ENGINE_STRICT_FILTERS = '1';
+  return env;
+}
+
+export class LocalEngine implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after this extension started or stopped the daemon. */
+  readonly onDidChange = this.changed.event;
+  private starting: Promise<EngineClientInfo> | undefined;
+
+  /** `$VAST_DEPLOY_STATE` (the tests set it), else the XDG state folder: the same one the CLI uses. */
+  get stateDir(): string {
+    return resolveStateDir();
+  }
+
+  /** The engine recorded in the state folder if its process lives (cheap, no request). */
+  current(): EngineClientInfo | undefined {
+    try {
+      const info = engineClientInfo(this.stateDir);
+      return info && isProcessAlive(info.pid) ? info : undefined;
+    } catch {
+      return undefined; // a corrupt engine.json: starting again rewrites it
+    }
+  }
+
+  /** Answers only when the engine responds (not just a live pid). */
+  responding(): Promise<EngineClientInfo | undefined> {
+    return runningEngine(this.stateDir);
+  }
+
+  /** Starts the daemon unless it runs; concurrent callers share one start. */
+  async ensure(): Promise<{ info: EngineClientInfo; started: boolean }> {
+    const running = await this.responding();
+    if (running) return { info: running, started: false };
+    if (!this.starting) {
+      const config = vscode.workspace.getConfiguration('vast');
+      const port = config.get<number>('engine.port', 0);
+      this.starting = ensureEngineRunning({ stateDir: this.stateDir, port: port > 0 ? port : undefined, env: engineEnvironment(config) })
+        .then((r) => r.info)
+        .finally(() => (this.starting = undefined));
+    }
+    const info = await this.starting;
+    this.changed.fire();
+    return { info, started: true };
+  }
+
+  async target(): Promise<Target> {
+    return engineTarget((await this.ensure()).info);
+  }
+
+  /** The pid it stopped, or undefined when none ran. */
+  async stop(): Promise<number | undefined> {
+    const pid = await stopEngine(this.stateDir);
+    this.changed.fire();
+    return pid;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,86 @@
+// The tier the Deploy lens shows: the SAVED file (deploys only read the disk) bundled and compared with what the
+// target has. Summaries are computed in the background and cached per document version and target; saving,
+// switching target or deploying forgets them.
+import * as vscode from 'vscode';
+import { loadDeployment } from '../../../server/src/deploy/loadDeployment';
+import { computePlan } from '../../../server/src/deploy/plan';
+import { planSummary } from '../../../server/src/deploy/planFormat';
+import { fetchRemoteState } from '../../../server/src/deploy/remoteState';
+import { writeTarball } from '../../../server/src/deploy/tarball';
+import type { Plan } from '../../../server/src/deploy/types';
+import type { PlanProvider, PlanRequest } from '../contracts';
+import { errorText, type Connections } from './connections';
+
+type Entry = { state: 'pending' } | { state: 'done'; summary: string };
+
+function cacheKey(r: PlanRequest): string {
+  return `${r.uri.toString()}#${r.version}#${r.target}#${r.deployment}`;
+}
+
+/** First line of an error, for a lens title. */
+function reason(err: unknown): string {
+  return errorText(err).split('\n')[0].replace(/^.*?\.py: /, '');
+}
+
+export class CorePlanProvider implements PlanProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly cache = new Map<string, Entry>();
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly connections: Connections,
+    onTargetChange: vscode.Event<void>,
+  ) {
+    this.subscriptions = [
+      this.changed,
+      vscode.workspace.onDidSaveTextDocument((doc) => this.forget(doc.uri)),
+      onTargetChange(() => this.forget()),
+    ];
+  }
+
+  peekSummary(request: PlanRequest): string | undefined {
+    if (request.uri.scheme !== 'file') return undefined;
+    const key = cacheKey(request);
+    const entry = this.cache.get(key);
+    if (entry) return entry.state === 'done' ? entry.summary : undefined;
+    if (request.target === 'local' && !vscode.workspace.isTrusted) return 'plan unavailable: the local engine needs a trusted workspace';
+    this.cache.set(key, { state: 'pending' });
+    const source = new vscode.CancellationTokenSource();
+    void this.plan(request, source.token)
+      .then(planSummary, (err: unknown) => `plan unavailable: ${reason(err)}`)
+      .then((summary) => {
+        source.dispose();
+        if (this.cache.get(key)?.state !== 'pending') return; // forgotten meanwhile: a newer one is coming
+        this.cache.set(key, { state: 'done', summary });
+        this.changed.fire();
+      });
+    return undefined;
+  }
+
+  async plan(request: PlanRequest, token: vscode.CancellationToken): Promise<Plan> {
+    if (request.uri.scheme !== 'file') throw new Error('only files on disk can be planned (save the file first)');
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    try {
+      const { target, client } = await this.connections.clientFor(request.target);
+      const loaded = await loadDeployment(request.uri.fsPath, { target, select: request.deployment || undefined, force: true });
+      const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
+      const remote = await fetchRemoteState(client, loaded.bundle.identity, { signal: abort.signal });
+      return computePlan(loaded.bundle, tarball.length, remote);
+    } finally {
+      sub.dispose();
+    }
+  }
+
+  /** Drops cached summaries (of one file, or all) and asks the lenses to re-render. */
+  forget(uri?: vscode.Uri): void {
+    const prefix = uri ? `${uri.toString()}#` : '';
+    for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

@@ -1,0 +1,26 @@
+// Run remotely through runRemote (route + worker call + unwrap); a remote exception becomes the error result with
+// its class, message and traceback, anything else (not deployed, no route, HTTP errors) is thrown to the command.
+import { runRemote } from '../../../server/src/deploy/runRemote';
+import { RemoteError, toDisplayJson } from '../../../server/src/wire';
+import type { RemoteRunner, RemoteRunRequest } from '../contracts';
+import type { RemoteRunResult } from '../../../server/src/ui/runResult';
+import type { Connections } from './connections';
+
+export class CoreRemoteRunner implements RemoteRunner {
+  constructor(private readonly connections: Connections) {}
+
+  async run(request: RemoteRunRequest): Promise<RemoteRunResult> {
+    const { client } = await this.connections.clientFor(request.target);
+    const identity = { name: request.deployment, tag: request.tag ?? 'default' };
+    try {
+      const result = await runRemote(client, identity, request.function, request.kwargs, { signal: request.signal });
+      return { ok: true, value: toDisplayJson(result.value), workerUrl: result.workerUrl, routeMs: result.routeMs, callMs: result.callMs };
+    } catch (err) {
+      if (!(err instanceof RemoteError)) throw err;
+      return {
+        ok: false,
+        error: { className: err.className ?? 'RemoteError', message: err.remoteMessage ?? err.message, traceback: err.traceback },
+      };
+    }
+  }
+}

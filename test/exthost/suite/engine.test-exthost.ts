@@ -1,0 +1,164 @@
+// The extension against the REAL deploy core and local engine (no fakes): a copy of examples/square deployed from
+// the Deploy lens's command, the tier in the lens before and after an edit, Run remotely through the engine's
+// router and worker, and the tree's worker states. The engine runs in the state folder test/e2e/run.mjs gives this
+// run ($VAST_DEPLOY_STATE, a fresh temp folder) and is stopped at the end.
+/// <reference types="mocha" />
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { VastExtensionApi } from '../../../client/src/extension';
+import type { TreeNode } from '../../../client/src/views/treeNodes';
+import type { RemoteRunResult } from '../../../server/src/ui/runResult';
+
+const EXTENSION_ID = 'vast-deployments.vast-deployments';
+
+function folder(): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'the tests run with test/fixtures/ws open');
+  return f.uri;
+}
+const appDir = () => vscode.Uri.joinPath(folder(), 'engine_square');
+const deployFile = () => vscode.Uri.joinPath(appDir(), 'deploy.py');
+const payloadsDir = () => vscode.Uri.joinPath(folder(), '.vast');
+
+async function api(): Promise<VastExtensionApi> {
+  const a = await vscode.extensions.getExtension<VastExtensionApi>(EXTENSION_ID)!.activate();
+  await a.whenReady();
+  return a;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  let lastValue: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      lastValue = value;
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''} (last: ${JSON.stringify(lastValue)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function deployTitle(): Promise<string | undefined> {
+  const ls = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', deployFile(), 10)) ?? [];
+  return ls.find((l) => l.command?.command === 'vast.deploy')?.command?.title;
+}
+
+const lensArgs = () => ({ uri: deployFile().toString(), deploymentIndex: 0, deployment: 'square' });
+
+async function children(a: VastExtensionApi, node?: TreeNode): Promise<TreeNode[]> {
+  return ((await a.ui.tree.getChildren(node)) ?? []) as TreeNode[];
+}
+
+async function writePayload(kwargs: Record<string, unknown>): Promise<vscode.Uri> {
+  const uri = await vscode.commands.executeCommand<vscode.Uri>('vast.runRemotely', { uri: deployFile().toString(), deployment: 'square', function: 'square' });
+  assert.ok(uri, 'Run remotely opened a payload');
+  const content = { $schema: 'vast-schema:/square/square.schema.json', ...kwargs };
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), `${JSON.stringify(content, null, 2)}\n`);
+  await vscode.workspace.applyEdit(edit);
+  await doc.save();
+  return uri;
+}
+
+suite('Vast with the local engine', function () {
+  this.timeout(180_000);
+
+  suiteSetup(async () => {
+    const stateDir = process.env.VAST_DEPLOY_STATE;
+    assert.ok(stateDir && path.resolve(stateDir).startsWith(path.resolve(os.tmpdir())), `the engine state folder is a temporary one (${stateDir})`);
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const source = fs.readFileSync(path.join(extension.extensionPath, 'examples', 'square', 'deploy.py'));
+    await vscode.workspace.fs.createDirectory(appDir());
+    await vscode.workspace.fs.writeFile(deployFile(), source);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(deployFile()));
+    await api();
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('vast.stopEngine');
+    await vscode.workspace.fs.delete(appDir(), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    await vscode.workspace.fs.delete(payloadsDir(), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+  });
+
+  test('the Deploy lens plans the saved file against the engine: "create" before the first deploy', async () => {
+    const title = await waitFor('the create title', async () => {
+      const t = await deployTitle();
+      return t?.includes('create') ? t : undefined;
+    });
+    assert.equal(title, '$(rocket) Deploy · create: new deployment');
+    const a = await api();
+    assert.equal(a.ui.targets.info('local').usable, true, 'planning started the engine on demand');
+  });
+
+  test('Deploy creates the deployment and waits for a ready worker', async () => {
+    const ok = await vscode.commands.executeCommand<boolean>('vast.deploy', lensArgs());
+    assert.equal(ok, true);
+  });
+
+  test('the tree shows the deployment down to a ready worker', async () => {
+    const a = await api();
+    a.ui.tree.refresh();
+    const local = (await children(a)).find((n) => n.kind === 'target' && n.target === 'local');
+    assert.ok(local, 'the local engine is listed');
+    const deployment = await waitFor('square:default in the tree', async () => (await children(a, local)).find((n) => n.kind === 'deployment'));
+    assert.equal((await a.ui.tree.getTreeItem(deployment)).label, 'square:default');
+    const [endpoint] = await children(a, deployment);
+    assert.equal(endpoint?.kind, 'endpoint');
+    const [group] = await children(a, endpoint);
+    assert.equal(group?.kind, 'workergroup');
+    const workers = await Promise.all((await children(a, group)).map((w) => a.ui.tree.getTreeItem(w)));
+    assert.ok(workers.length >= 1, 'at least one worker');
+    const ready = workers.filter((w) => w.contextValue === 'vast.worker.ready');
+    assert.ok(ready.length >= 1, `a ready worker among ${workers.map((w) => `${w.label}: ${w.description}`).join('; ')}`);
+    assert.match(String(ready[0].description), /^Ready/);
+  });
+
+  test('after an edit and save, the lens predicts a tier 2 soft update', async () => {
+    const doc = await vscode.workspace.openTextDocument(deployFile());
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(doc.lineCount, 0), '# a comment changes the uploaded code\n');
+    await vscode.workspace.applyEdit(edit);
+    assert.equal(await deployTitle(), '$(rocket) Deploy (save first)');
+    await doc.save();
+    const title = await waitFor('the tier 2 title', async () => {
+      const t = await deployTitle();
+      return t?.includes('tier 2') ? t : undefined;
+    });
+    assert.equal(title, '$(rocket) Deploy · tier 2 soft update: code changed');
+  });
+
+  test('Run remotely: square(5) returns 25 from the worker', async () => {
+    const payload = await writePayload({ x: 5 });
+    const result = await vscode.commands.executeCommand<RemoteRunResult>('vast.runPayload', payload);
+    assert.ok(result?.ok, `a value, not ${JSON.stringify(result)}`);
+    assert.equal(result.value, 25);
+    const shown = await waitFor('the result document', () =>
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result' && d.uri.path.includes('/square/square/')),
+    );
+    assert.match(shown.getText(), /```json\n25\n```/);
+    assert.match(shown.getText(), /local engine/);
+  });
+
+  test('a remote exception shows its class and message', async () => {
+    const payload = await writePayload({ x: 'a' });
+    const result = await vscode.commands.executeCommand<RemoteRunResult>('vast.runPayload', payload);
+    assert.ok(result && !result.ok, `an error, not ${JSON.stringify(result)}`);
+    assert.equal(result.error.className, 'TypeError');
+    assert.match(result.error.message, /can't multiply sequence/);
+    const shown = await waitFor('the error document', () =>
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result' && d.getText().includes('TypeError')),
+    );
+    assert.match(shown.getText(), /Remote error: TypeError/);
+    assert.match(shown.getText(), /can't multiply sequence/);
+  });
+});
