@@ -9,6 +9,7 @@ import { fetchRemoteState } from '../../../server/src/deploy/remoteState';
 import { writeTarball } from '../../../server/src/deploy/tarball';
 import type { Plan } from '../../../server/src/deploy/types';
 import type { PlanProvider, PlanRequest } from '../contracts';
+import { localTarget } from '../../../server/src/api';
 import { errorText, type Connections } from './connections';
 
 type Entry = { state: 'pending' } | { state: 'done'; summary: string };
@@ -47,8 +48,8 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
     if (request.target === 'local' && !vscode.workspace.isTrusted) return 'plan unavailable: the local engine needs a trusted workspace';
     this.cache.set(key, { state: 'pending' });
     const source = new vscode.CancellationTokenSource();
-    void this.plan(request, source.token)
-      .then(planSummary, (err: unknown) => `plan unavailable: ${reason(err)}`)
+    void this.lensSummary(request, source.token)
+      .then((summary) => summary, (err: unknown) => `plan unavailable: ${reason(err)}`)
       .then((summary) => {
         source.dispose();
         if (this.cache.get(key)?.state !== 'pending') return; // forgotten meanwhile: a newer one is coming
@@ -56,6 +57,20 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
         this.changed.fire();
       });
     return undefined;
+  }
+
+  /**
+   * A lens title must not start a daemon just because a file was opened: while the local engine is stopped, the lens
+   * shows the plan against no deployed state, and says so (the engine's stored state is only read once it runs).
+   */
+  private async lensSummary(request: PlanRequest, token: vscode.CancellationToken): Promise<string> {
+    if (request.target === 'local' && !this.connections.engine.current()) {
+      const target = localTarget('http://127.0.0.1:0', '');
+      const loaded = await loadDeployment(request.uri.fsPath, { target, select: request.deployment || undefined, force: true });
+      const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
+      return `${planSummary(computePlan(loaded.bundle, tarball.length, {}))} (engine stopped)`;
+    }
+    return planSummary(await this.plan(request, token));
   }
 
   async plan(request: PlanRequest, token: vscode.CancellationToken): Promise<Plan> {

@@ -90,19 +90,20 @@ suite('Vast with the local engine', function () {
     await vscode.workspace.fs.delete(payloadsDir(), { recursive: true, useTrash: false }).then(undefined, () => undefined);
   });
 
-  test('the Deploy lens plans the saved file against the engine: "create" before the first deploy', async () => {
+  test('the Deploy lens plans the saved file: "create" before the first deploy, without starting the engine', async () => {
     const title = await waitFor('the create title', async () => {
       const t = await deployTitle();
       return t?.includes('create') ? t : undefined;
     });
-    assert.equal(title, '$(rocket) Deploy · create: new deployment');
+    assert.equal(title, '$(rocket) Deploy · create: new deployment (engine stopped)');
     const a = await api();
-    assert.equal(a.ui.targets.info('local').usable, true, 'planning started the engine on demand');
+    assert.equal(a.ui.targets.info('local').usable, false, 'opening a file does not start the engine');
   });
 
-  test('Deploy creates the deployment and waits for a ready worker', async () => {
+  test('Deploy starts the engine, creates the deployment and waits for a ready worker', async () => {
     const ok = await vscode.commands.executeCommand<boolean>('vast.deploy', lensArgs());
     assert.equal(ok, true);
+    assert.equal((await api()).ui.targets.info('local').usable, true, 'Deploy started the engine on demand');
   });
 
   test('the tree shows the deployment down to a ready worker', async () => {
