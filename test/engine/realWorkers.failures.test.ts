@@ -71,7 +71,7 @@ describe('real workers: errors reach the caller intact', () => {
   });
 
   test('a bool argument is refused client-side, naming the argument', async () => {
-    await assert.rejects(call('echo', { x: 1, flag: true }), (e: Error) => /argument "flag"|"flag"|flag/.test(e.message) && /bool/.test(e.message));
+    await assert.rejects(call('echo', { x: 1, flag: true }), (e: Error) => /argument "flag" is a bool/.test(e.message));
   });
 
   test('a raw worker call with JSON true is a 422 naming the argument', async () => {
@@ -132,7 +132,7 @@ describe('real workers: a tarball that escapes its folder', () => {
     assert.equal(put.status, 200, put.text);
     assert.equal((await upload(put.json, bytes)).status, 204);
     const failed = await waitFor('the worker to report the refused tarball', async () => (await workersOf(engine, put.json.endpoint_id)).find((w) => w.error_msg));
-    assert.match(failed.error_msg!, /\.\.\/evil\.txt|outside|traversal|escape/i);
+    assert.match(failed.error_msg!, /'..\/evil\.txt' escapes the worker folder/);
     const workersRoot = path.join(engine.options.stateDir, 'workers');
     assert.ok(!listFiles(engine.options.stateDir).some((f) => f.endsWith('evil.txt')), 'nothing named evil.txt in the state folder');
     assert.ok(!fs.existsSync(path.join(path.dirname(engine.options.stateDir), 'evil.txt')));

@@ -25,6 +25,14 @@ async function call(identity: { name: string; tag: string }, fn: string, kwargs:
   return runRemote(clientOf(engine), identity, fn, kwargs, { timeoutMs: 60_000 });
 }
 
+/** The pids of the endpoint's ready processes, once there is at least one. */
+function someReadyPids(endpointId: number): Promise<number[]> {
+  return waitFor(`a ready worker on endpoint ${endpointId}`, () => {
+    const pids = readyPids(endpointId);
+    return pids.length > 0 && pids;
+  });
+}
+
 /** The pids of the endpoint's processes that are ready to serve. */
 function readyPids(endpointId: number): number[] {
   return engine.workers
@@ -59,7 +67,7 @@ describe('real workers: examples/square and every update tier', () => {
   });
 
   test('tier 1: editing configure_autoscaling is an autoscale_update and keeps the worker processes', async () => {
-    const pids = readyPids(endpointId);
+    const pids = await someReadyPids(endpointId);
     editFile(copy, 'min_load=1000, max_workers=4', 'min_load=500, max_workers=2');
     const { outcome } = await deployFile(engine, copy);
     assert.equal(outcome.plan.tier, 1);
@@ -86,8 +94,7 @@ describe('real workers: examples/square and every update tier', () => {
       ['gpu_name.in_([RTX_4090, RTX_5090])', 'gpu_name.in_([RTX_4090])'],
     ];
     for (const [from, to] of edits) {
-      const before = readyPids(endpointId);
-      assert.ok(before.length > 0);
+      const before = await someReadyPids(endpointId);
       editFile(copy, from, to);
       const { outcome } = await deployFile(engine, copy);
       assert.equal(outcome.plan.tier, 3, `${to}: plan tier`);
