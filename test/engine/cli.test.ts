@@ -159,6 +159,15 @@ describe('vast-deploy deploy / run / status / logs against the engine', () => {
     assert.match(logs.stdout, /vast-worker|worker/);
   });
 
+  test('engine status finds the running engine through engine.json', async () => {
+    const r = await cli('engine', 'status', '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const status = JSON.parse(r.stdout);
+    assert.equal(status.running, true);
+    assert.equal(status.url, engine.url);
+    assert.equal(status.pid, process.pid);
+  });
+
   test('run exits 1 with the remote class, message and traceback when the function raises', async () => {
     const deployed = await cli('deploy', TOOLS);
     assert.equal(deployed.code, 0, deployed.stderr);

@@ -138,6 +138,14 @@ describe('real workers: examples/llm (a context that loads once per worker)', ()
     assert.equal(r.value, 'Qwen/Qwen3-0.6B:7:Hi there');
     const defaulted = await call({ name: 'llm-generate', tag: 'default' }, 'generate', { prompt: 'x' });
     assert.equal(defaulted.value, 'Qwen/Qwen3-0.6B:128:x');
+
+    // A soft update reloads the code in the same process and enters the context again.
+    editFile(file, 'return await engine.complete(prompt, max_tokens)', 'return (await engine.complete(prompt, max_tokens)).upper()');
+    const soft = await deployFile(engine, file);
+    assert.equal(soft.outcome.plan.tier, 2);
+    assert.equal(soft.outcome.action, 'soft_update');
+    const upper = await call({ name: 'llm-generate', tag: 'default' }, 'generate', { prompt: 'Hi', max_tokens: 2 });
+    assert.equal(upper.value, 'QWEN/QWEN3-0.6B:2:HI');
     await clientOf(engine).deleteDeployment(outcome.deploymentId!);
   });
 });
