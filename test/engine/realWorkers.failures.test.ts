@@ -88,6 +88,14 @@ describe('real workers: errors reach the caller intact', () => {
     assert.equal(res.status, 422, text);
     assert.match(text, /flag/);
     assert.match(text, /bool/i);
+
+    // The worker's other refusals: a body that is not JSON, no auth_data, a forged signature.
+    const raw = (body: string) =>
+      fetch(`${auth.url}/remote/echo`, { method: 'POST', headers: { authorization: `Bearer ${ep.key}`, 'content-type': 'application/json' }, body });
+    assert.equal((await raw('{"auth_data": ')).status, 422);
+    assert.equal((await raw(JSON.stringify({ payload }))).status, 422);
+    const forged = { ...auth, url: `${auth.url}/` };
+    assert.equal((await raw(JSON.stringify({ auth_data: forged, payload: encodeCall({ x: 1 }) }))).status, 401);
   });
 });
 

@@ -2,9 +2,9 @@
 // both in the plan and in the PUT action, and a restarted engine brings its deployments back. One engine is shared
 // by the tests of this file, which run in order.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { isProcessAlive } from '../../engine/src/client-info';
 import type { Engine } from '../../engine/src/engine';
 import { runRemote } from '../../server/src/deploy/runRemote';
 import { repoRoot } from '../support/paths';
@@ -111,6 +111,18 @@ describe('real workers: examples/square and every update tier', () => {
     }
   });
 
+  test('tier 3 with new code too: the fresh processes run the uploaded code', async () => {
+    const before = await someReadyPids(endpointId);
+    editFile(copy, 'storage=20', 'storage=24');
+    editFile(copy, 'return x * x + 1', 'return x * x + 2');
+    const { outcome } = await deployFile(engine, copy);
+    assert.equal(outcome.plan.tier, 3);
+    assert.equal(outcome.action, 'hard_update');
+    assert.ok(outcome.plan.changes.some((c) => c.field === 'file_hash'));
+    await waitFor('new processes', () => readyPids(endpointId).length > 0 && readyPids(endpointId).every((pid) => !before.includes(pid)));
+    assert.equal((await call(square, 'square', { x: 4 })).value, 18);
+  });
+
   test('tier 4: a new tag creates a second endpoint beside the old one', async () => {
     editFile(copy, 'Deployment(name="square")', 'Deployment(name="square", tag="canary")');
     const { outcome } = await deployFile(engine, copy);
@@ -119,8 +131,8 @@ describe('real workers: examples/square and every update tier', () => {
     assert.notEqual(outcome.endpointId, endpointId);
     const tags = (await clientOf(engine).listDeployments()).filter((d) => d.name === 'square').map((d) => d.tag).sort();
     assert.deepEqual(tags, ['canary', 'default']);
-    assert.equal((await call({ name: 'square', tag: 'canary' }, 'square', { x: 3 })).value, 10);
-    assert.equal((await call(square, 'square', { x: 3 })).value, 10);
+    assert.equal((await call({ name: 'square', tag: 'canary' }, 'square', { x: 3 })).value, 11);
+    assert.equal((await call(square, 'square', { x: 3 })).value, 11);
     await clientOf(engine).deleteDeployment(outcome.deploymentId!);
   });
 });
@@ -155,12 +167,16 @@ describe('real workers: engine restart', () => {
     const stateDir = engine.options.stateDir;
     const before = await clientOf(engine).findDeployment('square', 'default');
     assert.ok(before);
+    const oldPids = engine.workers.forEndpoint(before.endpoint_id).map((w) => w.pid).filter((pid): pid is number => pid !== undefined);
+    assert.ok(oldPids.length > 0);
     await engine.close();
+    assert.ok(oldPids.every((pid) => !isProcessAlive(pid)), 'close stops the worker processes');
     engine = await startRealEngine({ stateDir });
     const afterRestart = await clientOf(engine).findDeployment('square', 'default');
     assert.equal(afterRestart?.id, before.id);
     assert.equal(afterRestart?.file_hash, before.file_hash);
-    assert.equal((await call({ name: 'square', tag: 'default' }, 'square', { x: 6 })).value, 37);
-    assert.ok(fs.existsSync(path.join(stateDir, 'state.json')));
+    assert.equal((await call({ name: 'square', tag: 'default' }, 'square', { x: 6 })).value, 38);
+    const fresh = await someReadyPids(before.endpoint_id);
+    assert.ok(fresh.every((pid) => !oldPids.includes(pid)), 'the workers came back as new processes');
   });
 });
