@@ -1,6 +1,7 @@
 // `vast-deploy logs <deployment> [--target ...] [--follow] [--tail N]`: a deployment's worker logs, by name,
 // name:tag or id. --follow polls and prints only the new lines.
 import type { VastClient } from '../api/client';
+import { NotDeployedError } from '../deploy/runRemote';
 import type { DeploymentRecord } from '../protocol/vast';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
@@ -13,7 +14,8 @@ export async function findDeploymentBySpec(client: VastClient, spec: string): Pr
   if (matches.length === 1) return matches[0];
   if (!matches.length) {
     const known = all.map((d) => `${d.name}:${d.tag}`).join(', ') || 'none';
-    throw new UsageError(`logs: no deployment "${spec}" (deployed: ${known})`);
+    // Like `run` on an undeployed file: the target lacks it (exit 1), the command line itself is fine.
+    throw new NotDeployedError(`logs: no deployment "${spec}" (deployed: ${known})`);
   }
   throw new UsageError(`logs: "${spec}" matches ${matches.length} deployments (${matches.map((d) => `${d.name}:${d.tag}`).join(', ')}); add the tag`);
 }
