@@ -81,6 +81,8 @@ export class Engine {
   private timer?: NodeJS.Timeout;
   private pythonVerdict?: PythonVerdict;
   private ticking = false;
+  /** A kick arrived while a tick ran: run one more right after it. */
+  private tickAgain = false;
   private closed = false;
 
   private constructor(readonly options: EngineOptions) {
@@ -249,16 +251,31 @@ export class Engine {
   // Periodic work
 
   async tick(): Promise<void> {
-    if (this.ticking || this.closed) return;
+    if (this.closed) return;
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
     this.ticking = true;
     try {
-      this.teardownExpired();
-      for (const endpoint of [...this.store.state.endpoints]) await this.scaleEndpoint(endpoint);
+      do {
+        this.tickAgain = false;
+        this.teardownExpired();
+        for (const endpoint of [...this.store.state.endpoints]) await this.scaleEndpoint(endpoint);
+      } while (this.tickAgain && !this.closed);
     } catch (err) {
       this.say(`autoscaler error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     } finally {
       this.ticking = false;
     }
+  }
+
+  /**
+   * Runs the autoscaler now instead of at the next period: new code just arrived, so the first worker can start
+   * without waiting up to a whole tick (the deploy -> ready path).
+   */
+  scaleSoon(): void {
+    setImmediate(() => void this.tick());
   }
 
   private teardownExpired(): void {
