@@ -220,8 +220,28 @@ export async function run({ root, args = [] }) {
     });
     JSON.parse(await res.text());
   };
+  // The two hops of a call on their own, to show where the time goes: one /route/ POST to the engine, and one
+  // worker POST replaying a route answer (what callRemote sends, minus the routing).
+  const endpoint = await local.client.getEndpoint(outcome.endpointId);
+  const postJson = (url, json) =>
+    undiciFetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': 'bench' },
+      body: JSON.stringify(json),
+      dispatcher: agent,
+    }).then(async (res) => {
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}: ${text.slice(0, 200)}`);
+      return JSON.parse(text);
+    });
+  const routeRequest = () => ({ endpoint: endpoint.endpoint_name, api_key: endpoint.api_key, cost: 100, request_idx: 0, replay_timeout: 60 });
+  const routeOnce = () => postJson(`${local.target.autoscalerUrl}/route/?api_key=${endpoint.api_key}`, routeRequest());
+  let authData;
+  const workerOnce = () => postJson(`${authData.url}/remote/square?api_key=${endpoint.api_key}`, { auth_data: authData, session_id: null, payload });
   let ours;
   let baseline;
+  let routeOnly;
+  let workerOnly;
   let workerCount;
   try {
     // Warm both (JIT, connections, the worker's first call) before measuring.
@@ -229,6 +249,9 @@ export async function run({ root, args = [] }) {
     await hammer(callOnce, 200, concurrency);
     baseline = await hammer(echoOnce, calls, concurrency);
     ours = await hammer(callOnce, calls, concurrency);
+    routeOnly = await hammer(routeOnce, calls, concurrency);
+    authData = await routeOnce();
+    workerOnly = await hammer(workerOnce, calls, concurrency);
     workerCount = (await local.client.getEndpointWorkers(outcome.endpointId)).workers?.length;
   } finally {
     echo.stop();
@@ -253,13 +276,14 @@ export async function run({ root, args = [] }) {
   console.log(ratioLine('p50 ms', ours.p50Ms, baseline.p50Ms, ratios.p50, ratioMet.p50));
   console.log(ratioLine('p95 ms', ours.p95Ms, baseline.p95Ms, ratios.p95, ratioMet.p95));
   console.log(ratioLine('calls/s', ours.throughputPerS, baseline.throughputPerS, ratios.throughput, ratioMet.throughput));
+  console.log(`  where it goes: /route/ alone p50 ${routeOnly.p50Ms} ms (${routeOnly.throughputPerS}/s), worker call alone p50 ${workerOnly.p50Ms} ms (${workerOnly.throughputPerS}/s)`);
   console.log(`  workers serving at the end: ${workerCount ?? '?'}`);
 
   return {
     name,
     node: process.version,
     deploy: deployStats,
-    calls: { total: calls, concurrency, ours, baseline, ratios, ratioTarget: RATIO_TARGET, met: ratioMet, workers: workerCount },
+    calls: { total: calls, concurrency, ours, baseline, routeOnly, workerOnly, ratios, ratioTarget: RATIO_TARGET, met: ratioMet, workers: workerCount },
     missed,
   };
 }
