@@ -308,6 +308,10 @@ export async function run({ root, args = [] }) {
   console.log(row('calls/s', 'throughputPerS', 'throughput'));
   for (const [label, m] of [['daemon', daemon], ['in-process', inProcess]]) {
     console.log(
+      `  ${label}, 1 caller: p50 ${m.oneCaller.p50Ms} ms vs baseline ${m.oneCallerBaseline.p50Ms} ms ` +
+        `(${round(m.oneCaller.p50Ms / m.oneCallerBaseline.p50Ms)}x), p95 ${m.oneCaller.p95Ms} vs ${m.oneCallerBaseline.p95Ms} ms`,
+    );
+    console.log(
       `  ${label}: /route/ alone p50 ${m.routeOnly.p50Ms} ms (${m.routeOnly.throughputPerS}/s), worker call alone p50 ` +
         `${m.workerOnly.p50Ms} ms (${m.workerOnly.throughputPerS}/s), workers serving at the end: ${m.workers ?? '?'}`,
     );
@@ -357,11 +361,13 @@ async function measureCalls(lib, local, endpointId, payload, post, echoOnce, cal
   const routeOnce = () => post(`${local.target.autoscalerUrl}/route/?api_key=${endpoint.api_key}`, routeBody);
   await hammer(callOnce, 200, concurrency);
   const [ours, baseline] = await alternate(callOnce, echoOnce, calls, concurrency);
+  // One caller at a time: the latency of the path itself, without queueing behind other callers.
+  const [oneCaller, oneCallerBaseline] = await alternate(callOnce, echoOnce, Math.min(calls, 400), 1);
   const routeOnly = await hammer(routeOnce, calls, concurrency);
   const authData = await routeOnce();
   const workerBody = { auth_data: authData, session_id: null, payload };
   const workerOnce = () => post(`${authData.url}/remote/square?api_key=${endpoint.api_key}`, workerBody);
   const workerOnly = await hammer(workerOnce, calls, concurrency);
   const workers = (await local.client.getEndpointWorkers(endpointId)).workers?.length;
-  return { ours, baseline, routeOnly, workerOnly, workers };
+  return { ours, baseline, oneCaller, oneCallerBaseline, routeOnly, workerOnly, workers };
 }

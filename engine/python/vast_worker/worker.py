@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from . import codec, http_client, install, loader, signature
 from .benchmark import WORKLOAD_PER_REQUEST, BenchmarkError, BenchmarkInputs, run_benchmark
 from .http_server import Request, Response, start_server
+from .keepalive import KeepAliveClient
 from .loader import LoadedDeployment, WorkerFailure, short_traceback
 from .log import log
 from .queue import FunctionQueue, QueueFull, WorkerLoad
@@ -55,6 +56,7 @@ class Worker:
         # Finished requests not yet reported by /delete_requests/; one POST at a time carries all of them.
         self.finished_requests: List[Dict[str, Any]] = []
         self.deleting = False
+        self.engine_http = KeepAliveClient()
         self.tasks: List["asyncio.Task[Any]"] = []
         self.done = asyncio.Event()
         self.exit_code = 0
@@ -220,6 +222,7 @@ class Worker:
         await self._exit_contexts()
         if self.reporter is not None:
             await self.reporter.stop()
+        self.engine_http.close()
 
     # -- soft update ----------------------------------------------------------------------------------------------
     async def soft_update(self) -> None:
@@ -390,8 +393,8 @@ class Worker:
         body = {"worker_id": self.env.worker_id, "mtoken": self.env.master_token, "requests": requests}
         for addr in self.env.report_addrs:
             try:
-                code, _ = await http_client.request("POST", f"{addr.strip().rstrip('/')}/delete_requests/", body,
-                                                    bearer=self.env.api_key, timeout=10.0)
+                code, _ = await self.engine_http.post_json(f"{addr.strip().rstrip('/')}/delete_requests/", body,
+                                                           bearer=self.env.api_key, timeout=10.0)
                 if 200 <= code < 300:
                     return
             except OSError:
