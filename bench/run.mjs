@@ -1,7 +1,7 @@
 // `npm run bench`: runs the benchmark parts and writes each one's results to .bench/<part>.json (gitignored).
 //   node bench/run.mjs [part...] [--cpu-prof]
 // Parts: analysis (language server typing latency, cold start, memory), deploy (bundle+hash and tarball per example).
-// Later parts (engine) plug in here.
+// engine (local engine: deploy -> first ready worker, remote-call latency/throughput against a Python echo baseline).
 // Benchmarks report, they do not gate: a missed target prints MISSED and still exits 0. Only a crash exits 1.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PARTS = {
   analysis: () => import('./analysis.mjs'),
   deploy: () => import('./deploy.mjs'),
+  engine: () => import('./engine.mjs'),
 };
 
 const args = process.argv.slice(2);

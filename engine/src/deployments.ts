@@ -224,6 +224,7 @@ export function completeUpload(engine: Engine, version: StoredVersion, bytes: Bu
     restartForHardUpdate(engine, dep, 'hard update: new image/env/filters and code');
   }
   engine.store.save();
+  engine.scaleSoon();
 }
 
 export function restartForHardUpdate(engine: Engine, dep: StoredDeployment, why: string): void {

@@ -12,7 +12,7 @@ import { deleteDeployment } from './deployments';
 import { Router } from './http';
 import { LogBook } from './logs';
 import { detectMachineFacts, type MachineFacts } from './machine';
-import { findPython, type PythonVerdict } from './python';
+import { findPython, findPythonAsync, type PythonVerdict } from './python';
 import { registerAutoscalerRoutes } from './routes-autoscaler';
 import { registerConsoleRoutes } from './routes-console';
 import { registerLocalRoutes } from './routes-local';
@@ -80,7 +80,11 @@ export class Engine {
   private server?: http.Server;
   private timer?: NodeJS.Timeout;
   private pythonVerdict?: PythonVerdict;
+  /** The background Python probe; the autoscaler awaits it before spawning instead of probing synchronously. */
+  private pythonProbe?: Promise<void>;
   private ticking = false;
+  /** A kick arrived while a tick ran: run one more right after it. */
+  private tickAgain = false;
   private closed = false;
 
   private constructor(readonly options: EngineOptions) {
@@ -109,6 +113,10 @@ export class Engine {
 
   static async start(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options);
+    // Probed in the background: python() would otherwise block the loop on a Python start at the first spawn.
+    engine.pythonProbe = findPythonAsync(options.python).then((verdict) => {
+      engine.pythonVerdict ??= verdict;
+    });
     await engine.listen(options.port ?? 0);
     engine.timer = setInterval(() => void engine.tick(), options.tickMs ?? 1000);
     void engine.tick();
@@ -249,16 +257,32 @@ export class Engine {
   // Periodic work
 
   async tick(): Promise<void> {
-    if (this.ticking || this.closed) return;
+    if (this.closed) return;
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
     this.ticking = true;
     try {
-      this.teardownExpired();
-      for (const endpoint of [...this.store.state.endpoints]) await this.scaleEndpoint(endpoint);
+      do {
+        this.tickAgain = false;
+        this.teardownExpired();
+        if (!this.pythonVerdict && this.pythonProbe) await this.pythonProbe;
+        for (const endpoint of [...this.store.state.endpoints]) await this.scaleEndpoint(endpoint);
+      } while (this.tickAgain && !this.closed);
     } catch (err) {
       this.say(`autoscaler error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     } finally {
       this.ticking = false;
     }
+  }
+
+  /**
+   * Runs the autoscaler now instead of at the next period: new code just arrived, so the first worker can start
+   * without waiting up to a whole tick (the deploy -> ready path).
+   */
+  scaleSoon(): void {
+    setImmediate(() => void this.tick());
   }
 
   private teardownExpired(): void {

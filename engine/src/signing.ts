@@ -34,6 +34,11 @@ export function signedRouteMessage(url: string): string {
 export class RouteSigner {
   readonly publicKeyPem: string;
   private readonly privateKey: crypto.KeyObject;
+  /**
+   * PKCS#1 v1.5 signatures are deterministic and a route signs only the worker URL, so each URL's signature is
+   * computed once: an RSA 2048 sign per /route/ was the engine's largest per-call cost. Bounded by live worker URLs.
+   */
+  private readonly signatures = new Map<string, string>();
 
   /** Loads the engine's key from the state folder, or makes one (RSA 2048) so signatures survive restarts. */
   constructor(stateDir: string) {
@@ -51,6 +56,16 @@ export class RouteSigner {
 
   /** Base64 signature, as the `signature` field of a route response. */
   sign(url: string): string {
+    let signature = this.signatures.get(url);
+    if (signature === undefined) {
+      if (this.signatures.size >= 1024) this.signatures.clear();
+      signature = this.signRaw(url);
+      this.signatures.set(url, signature);
+    }
+    return signature;
+  }
+
+  private signRaw(url: string): string {
     return crypto.sign('sha256', Buffer.from(signedRouteMessage(url), 'utf8'), {
       key: this.privateKey,
       padding: crypto.constants.RSA_PKCS1_PADDING,

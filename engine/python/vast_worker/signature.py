@@ -5,6 +5,7 @@ base64-encoded in auth_data["signature"]; the key comes from `GET {REPORT_ADDR}/
 """
 
 import base64
+import functools
 import binascii
 import hashlib
 import hmac
@@ -102,5 +103,8 @@ def verify(key: Tuple[int, int], message: bytes, signature_b64: str) -> bool:
     return hmac.compare_digest(em, expected)
 
 
+@functools.lru_cache(maxsize=256)
 def verify_url(key: Tuple[int, int], url: str, signature_b64: str) -> bool:
+    # The verdict depends only on its arguments, and every route to this worker carries the same (url, signature):
+    # cached, the ~0.25 ms pure-Python RSA check runs once per key instead of on every call.
     return verify(key, signed_message(url), signature_b64)

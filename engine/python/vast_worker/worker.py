@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from . import codec, http_client, install, loader, signature
 from .benchmark import WORKLOAD_PER_REQUEST, BenchmarkError, BenchmarkInputs, run_benchmark
 from .http_server import Request, Response, start_server
+from .keepalive import KeepAliveClient
 from .loader import LoadedDeployment, WorkerFailure, short_traceback
 from .log import log
 from .queue import FunctionQueue, QueueFull, WorkerLoad
@@ -52,6 +53,10 @@ class Worker:
         self.url = ""
         self.in_flight = 0
         self.update_pending = False
+        # Finished requests not yet reported by /delete_requests/; one POST at a time carries all of them.
+        self.finished_requests: List[Dict[str, Any]] = []
+        self.deleting = False
+        self.engine_http = KeepAliveClient()
         self.tasks: List["asyncio.Task[Any]"] = []
         self.done = asyncio.Event()
         self.exit_code = 0
@@ -217,6 +222,7 @@ class Worker:
         await self._exit_contexts()
         if self.reporter is not None:
             await self.reporter.stop()
+        self.engine_http.close()
 
     # -- soft update ----------------------------------------------------------------------------------------------
     async def soft_update(self) -> None:
@@ -368,19 +374,29 @@ class Worker:
 
     async def _delete_request(self, request_idx: Any, success: bool, status: int, entered: float,
                               started: Optional[float], completed: float) -> None:
-        body = {
-            "worker_id": self.env.worker_id,
-            "mtoken": self.env.master_token,
-            "requests": [{"request_idx": request_idx, "success": success, "status": status,
-                          "entered_queue_at": entered, "work_started_at": started if started is not None else entered,
-                          "work_completed_at": completed}],
-        }
+        self.finished_requests.append({
+            "request_idx": request_idx, "success": success, "status": status, "entered_queue_at": entered,
+            "work_started_at": started if started is not None else entered, "work_completed_at": completed})
+        if self.deleting:
+            return  # the POST in flight sends this one too when it comes back
+        # Under load a POST per call (urllib: a new connection and a thread hop each) cost more than the call
+        # itself; batching what finished while the previous POST was in flight keeps one POST in flight at most.
+        self.deleting = True
+        try:
+            while self.finished_requests:
+                batch, self.finished_requests = self.finished_requests, []
+                await self._send_delete_requests(batch)
+        finally:
+            self.deleting = False
+
+    async def _send_delete_requests(self, requests: List[Dict[str, Any]]) -> None:
+        body = {"worker_id": self.env.worker_id, "mtoken": self.env.master_token, "requests": requests}
         for addr in self.env.report_addrs:
             try:
-                code, _ = await http_client.request("POST", f"{addr.strip().rstrip('/')}/delete_requests/", body,
-                                                    bearer=self.env.api_key, timeout=10.0)
+                code, _ = await self.engine_http.post_json(f"{addr.strip().rstrip('/')}/delete_requests/", body,
+                                                           bearer=self.env.api_key, timeout=10.0)
                 if 200 <= code < 300:
                     return
             except OSError:
                 continue
-        log(f"delete_requests for request {request_idx} did not go through")
+        log(f"delete_requests for request(s) {', '.join(str(r['request_idx']) for r in requests)} did not go through")

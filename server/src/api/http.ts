@@ -77,12 +77,16 @@ export class HttpLayer {
     return this.settings.redactor.redact(text);
   }
 
-  debug(message: string): void {
-    this.settings.logger?.debug(this.redact(message));
+  // Redaction (a split per known secret plus three regexes) only runs when there is a logger to write to: it ran
+  // twice per request before, logger or not, on the remote-call hot path.
+  debug(message: string | (() => string)): void {
+    const logger = this.settings.logger;
+    if (logger) logger.debug(this.redact(typeof message === 'function' ? message() : message));
   }
 
   warn(message: string): void {
-    this.settings.logger?.warn(this.redact(message));
+    const logger = this.settings.logger;
+    if (logger) logger.warn(this.redact(message));
   }
 
   async request(spec: RequestSpec): Promise<HttpResponse> {
@@ -93,7 +97,8 @@ export class HttpLayer {
     } catch {
       throw new TypeError(this.redact(`${spec.call}: "${spec.url}" is not a valid URL`));
     }
-    const shownUrl = this.redact(url);
+    let redactedUrl: string | undefined;
+    const shownUrl = () => (redactedUrl ??= this.redact(url));
     const retries = Math.max(0, spec.retries ?? s.retries);
     const timeoutMs = spec.timeoutMs ?? s.timeoutMs;
     const fail = (code: VastApiErrorCode, message: string, extra: { status?: number; body?: string; attempts: number; cause?: unknown }) =>
@@ -101,7 +106,7 @@ export class HttpLayer {
         code,
         call: spec.call,
         method: spec.method,
-        url: shownUrl,
+        url: shownUrl(),
         status: extra.status,
         body: extra.body === undefined ? undefined : this.redact(extra.body.slice(0, BODY_LIMIT)),
         attempts: extra.attempts,
@@ -130,13 +135,14 @@ export class HttpLayer {
       } catch (err) {
         if (spec.signal?.aborted) throw abortError(spec.signal);
         if (deadline.timedOut()) {
-          throw fail('timeout', `${spec.method} ${shownUrl} timed out after ${seconds(timeoutMs)}`, { attempts, cause: err });
+          throw fail('timeout', `${spec.method} ${shownUrl()} timed out after ${seconds(timeoutMs)}`, { attempts, cause: err });
         }
-        throw fail('network', `cannot reach ${spec.method} ${shownUrl}: ${describeNetworkError(err)}`, { attempts, cause: err });
+        throw fail('network', `cannot reach ${spec.method} ${shownUrl()}: ${describeNetworkError(err)}`, { attempts, cause: err });
       } finally {
         deadline.dispose();
       }
-      this.debug(`${spec.call}: ${spec.method} ${url} → ${status} in ${Math.round(s.now() - started)} ms`);
+      const elapsedMs = s.now() - started;
+      this.debug(() => `${spec.call}: ${spec.method} ${url} → ${status} in ${Math.round(elapsedMs)} ms`);
 
       const ok = spec.okStatuses ? spec.okStatuses.includes(status) : status >= 200 && status < 300;
       if (ok) return { status, text, data: this.parseBody(spec, url, status, text, attempts, fail), attempts };
@@ -152,7 +158,7 @@ export class HttpLayer {
         continue;
       }
       const gaveUp = isRetryableStatus(status) && retries > 0 ? ` (gave up after ${attempts} attempts)` : '';
-      throw fail('http', `HTTP ${status} from ${spec.method} ${shownUrl}: ${serverMessage(text)}${gaveUp}`, {
+      throw fail('http', `HTTP ${status} from ${spec.method} ${shownUrl()}: ${serverMessage(text)}${gaveUp}`, {
         status,
         body: text,
         attempts,
