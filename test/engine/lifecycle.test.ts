@@ -95,8 +95,12 @@ describe('engine: update tiers', () => {
     const soft = await deploy(engine, '# v2', { cold_workers: 2 });
     assert.equal(soft.action, 'soft_update');
     assert.ok(soft.upload_url);
+    // The router picks the least-loaded worker, so sequential calls may all land on one: concurrent calls spread.
     const pidsBefore = new Set<number>();
-    for (let i = 0; i < 6; i++) pidsBefore.add((await callEcho(engine, first.endpoint_id)).pid);
+    await waitFor('both workers answering', async () => {
+      for (const r of await Promise.all([1, 2, 3, 4].map(() => callEcho(engine, first.endpoint_id)))) pidsBefore.add(r.pid);
+      return pidsBefore.size === 2;
+    });
     const upd = await api(engine, 'POST', '/update_workers/', { workergroup_id: soft.workergroup_id, api_key: engine.apiKey });
     assert.equal(upd.status, 200, upd.text);
     assert.equal(upd.json.success, true);
