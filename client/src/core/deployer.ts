@@ -20,7 +20,10 @@ export function workersLine(update: WorkerWaitUpdate): string {
   return update.workers.map((w) => `worker ${w.id} ${w.status}${w.error_msg ? ` (${w.error_msg})` : ''}`).join(', ');
 }
 
-export class CoreDeployer implements Deployer {
+export class CoreDeployer implements Deployer, vscode.Disposable {
+  /** Heartbeats of deployments with a ttl, by deployment id: kept up while VS Code runs, like the SDK's thread. */
+  private readonly heartbeats = new Map<number, AbortController>();
+
   constructor(
     private readonly connections: Connections,
     /** Called after every deploy attempt (plans and the tree are stale then). */
@@ -69,9 +72,11 @@ export class CoreDeployer implements Deployer {
       );
       const { name, tag } = loaded.bundle.identity;
       if (!outcome.deployed) return { summary: `${name}:${tag}: cancelled, nothing changed`, deployed: false };
+      const ttl = loaded.bundle.putBody.ttl;
+      const heartbeat = ttl !== undefined && outcome.deploymentId !== undefined ? this.keepAlive(client, outcome.deploymentId, ttl) : '';
       const ready = outcome.readyWorker ? `, worker ${outcome.readyWorker.id} ready` : '';
       return {
-        summary: `${name}:${tag} on the ${TARGET_LABELS[request.target]}: ${outcome.action} (${planSummary(outcome.plan)})${ready} in ${seconds(Date.now() - started)}`,
+        summary: `${name}:${tag} on the ${TARGET_LABELS[request.target]}: ${outcome.action} (${planSummary(outcome.plan)})${ready} in ${seconds(Date.now() - started)}${heartbeat}`,
         deployed: true,
         deploymentId: outcome.deploymentId,
         endpointId: outcome.endpointId,
@@ -88,5 +93,19 @@ export class CoreDeployer implements Deployer {
       sub.dispose();
       this.afterDeploy(request.uri);
     }
+  }
+
+  /** Starts (or restarts) the ttl heartbeat of a deployment; the deployment is torn down ttl s after VS Code closes. */
+  private keepAlive(client: { startHeartbeat(id: number, ttl: number, signal: AbortSignal): Promise<void> }, deploymentId: number, ttl: number): string {
+    this.heartbeats.get(deploymentId)?.abort();
+    const controller = new AbortController();
+    this.heartbeats.set(deploymentId, controller);
+    void client.startHeartbeat(deploymentId, ttl, controller.signal).catch(() => undefined);
+    return ` (ttl ${ttl} s: heartbeats sent while VS Code runs)`;
+  }
+
+  dispose(): void {
+    for (const controller of this.heartbeats.values()) controller.abort();
+    this.heartbeats.clear();
   }
 }
