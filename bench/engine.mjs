@@ -316,6 +316,10 @@ export async function run({ root, args = [] }) {
       `  ${label}: /route/ alone p50 ${m.routeOnly.p50Ms} ms (${m.routeOnly.throughputPerS}/s), worker call alone p50 ` +
         `${m.workerOnly.p50Ms} ms (${m.workerOnly.throughputPerS}/s), workers serving at the end: ${m.workers ?? '?'}`,
     );
+    console.log(
+      `  ${label}: both hops with a bare request() caller (no VastClient) p50 ${m.twoHopsBare.p50Ms} ms, ` +
+        `p95 ${m.twoHopsBare.p95Ms} ms (${m.twoHopsBare.throughputPerS}/s)`,
+    );
   }
 
   return {
@@ -370,6 +374,13 @@ async function measureCalls(lib, local, endpointId, payload, post, echoOnce, cal
   const workerBody = { auth_data: authData, session_id: null, payload };
   const workerOnce = () => post(`${authData.url}/remote/square?api_key=${endpoint.api_key}`, workerBody);
   const workerOnly = await hammer(workerOnce, calls, concurrency);
+  // Both hops with the bare request() caller and no client logic: the protocol's floor on this machine, so the
+  // gap to callRemote is what VastClient itself adds.
+  const bareTwoHops = async () => {
+    const routed = await routeOnce();
+    return post(`${routed.url}/remote/square?api_key=${endpoint.api_key}`, { auth_data: routed, session_id: null, payload });
+  };
+  const twoHopsBare = await hammer(bareTwoHops, calls, concurrency);
   const workers = (await local.client.getEndpointWorkers(endpointId)).workers?.length;
-  return { ours, baseline, oneCaller, oneCallerBaseline, routeOnly, workerOnly, workers };
+  return { ours, baseline, oneCaller, oneCallerBaseline, routeOnly, workerOnly, twoHopsBare, workers };
 }
