@@ -4,4 +4,4 @@ export { loadDeployment } from '../server/src/deploy/loadDeployment';
 export { deploy } from '../server/src/deploy/deployFlow';
 export { VastClient, localTarget } from '../server/src/api/index';
 export { encodeCall, unwrapResult } from '../server/src/wire/index';
-export { fetch as undiciFetch } from 'undici';
+export { fetch as undiciFetch, request as undiciRequest } from 'undici';

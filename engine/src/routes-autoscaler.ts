@@ -65,11 +65,18 @@ export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
       sendJson(ctx.res, 200, response);
       return;
     }
+    // Each worker's load once (it walks the worker's outstanding requests), not twice per comparison.
     const loadOf = (w: LocalWorker) => {
-      const inFlight = [...w.outstanding.values()].reduce((s, o) => s + o.cost, 0);
+      let inFlight = 0;
+      for (const o of w.outstanding.values()) inFlight += o.cost;
       return (Math.max(Number(w.report?.cur_load) || 0, inFlight) + cost) / Math.max(Number(w.report?.max_perf) || 1, 1e-9);
     };
-    const chosen = ready.reduce((best, w) => (loadOf(w) < loadOf(best) ? w : best));
+    let chosen = ready[0]!;
+    let chosenLoad = ready.length > 1 ? loadOf(chosen) : 0;
+    for (let i = 1; i < ready.length; i++) {
+      const load = loadOf(ready[i]!);
+      if (load < chosenLoad) [chosen, chosenLoad] = [ready[i]!, load];
+    }
     engine.waiting.get(endpoint.id)?.delete(requestIdx);
     chosen.outstanding.set(requestIdx, { cost, since: Date.now() });
     let routed = engine.routed.get(endpoint.id);

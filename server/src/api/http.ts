@@ -4,6 +4,7 @@ import { fetch as undiciFetch, type Dispatcher, type FormData } from 'undici';
 import { abortError, isRetryableStatus, serverMessage, VastApiError, type VastApiErrorCode } from './errors';
 import type { Redactor } from './redact';
 import { deadlineSignal, parseRetryAfter, retryBackoffMs, type NowFn, type RandomFn, type SleepFn } from './timing';
+import { fetchTransport, requestTransport, type Transport } from './transport';
 import { USER_AGENT } from './version';
 
 export type FetchLike = typeof undiciFetch;
@@ -71,7 +72,12 @@ export const DEFAULT_USER_AGENT = USER_AGENT;
 const BODY_LIMIT = 4096;
 
 export class HttpLayer {
-  constructor(readonly settings: HttpSettings) {}
+  /** undici's own fetch goes through `request()` (same dispatchers, less machinery); an injected fetch is used as is. */
+  private readonly transport: Transport;
+
+  constructor(readonly settings: HttpSettings) {
+    this.transport = settings.fetch === undiciFetch ? requestTransport : fetchTransport(settings.fetch);
+  }
 
   redact(text: string): string {
     return this.settings.redactor.redact(text);
@@ -122,7 +128,8 @@ export class HttpLayer {
       let text: string;
       let retryAfter: string | null;
       try {
-        const res = await s.fetch(url, {
+        const res = await this.transport({
+          url,
           method: spec.method,
           headers: buildHeaders(spec, s.userAgent),
           body: buildBody(spec),
@@ -130,8 +137,8 @@ export class HttpLayer {
           dispatcher: spec.dispatcher ?? s.dispatcher,
         });
         status = res.status;
-        retryAfter = res.headers.get('retry-after');
-        text = await res.text();
+        retryAfter = res.retryAfter;
+        text = res.text;
       } catch (err) {
         if (spec.signal?.aborted) throw abortError(spec.signal);
         if (deadline.timedOut()) {
