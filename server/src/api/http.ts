@@ -1,6 +1,7 @@
 // The generic request layer every call goes through: auth, timeouts, cancellation, retries with backoff, and the
 // translation of every failure into a redacted VastApiError.
-import { fetch as undiciFetch, type Dispatcher, type FormData } from 'undici';
+import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { MultipartBody } from './upload';
 import { abortError, isRetryableStatus, serverMessage, VastApiError, type VastApiErrorCode } from './errors';
 import type { Redactor } from './redact';
 import { deadlineSignal, parseRetryAfter, retryBackoffMs, type NowFn, type RandomFn, type SleepFn } from './timing';
@@ -32,7 +33,7 @@ export interface RequestSpec {
   /** JSON body; sent only when the method is not GET and the body is non-empty (as the SDK does). */
   json?: unknown;
   /** Multipart body, built fresh for each attempt. */
-  form?: () => FormData;
+  form?: () => MultipartBody;
   timeoutMs?: number;
   /** Retries after the first attempt on 408/429/5xx. */
   retries?: number;
@@ -128,11 +129,12 @@ export class HttpLayer {
       let text: string;
       let retryAfter: string | null;
       try {
+        const form = spec.form?.();
         const res = await this.transport({
           url,
           method: spec.method,
-          headers: buildHeaders(spec, s.userAgent),
-          body: buildBody(spec),
+          headers: buildHeaders(spec, s.userAgent, form),
+          body: form ? form.body : buildBody(spec),
           signal: deadline.signal,
           dispatcher: spec.dispatcher ?? s.dispatcher,
         });
@@ -222,15 +224,15 @@ function hasJsonBody(spec: RequestSpec): boolean {
   return true;
 }
 
-function buildHeaders(spec: RequestSpec, userAgent: string): Record<string, string> {
+function buildHeaders(spec: RequestSpec, userAgent: string, form: MultipartBody | undefined): Record<string, string> {
   const headers: Record<string, string> = { 'User-Agent': userAgent, Accept: 'application/json' };
   if (spec.auth) headers.Authorization = `Bearer ${spec.auth.key}`;
-  if (!spec.form && hasJsonBody(spec)) headers['Content-Type'] = 'application/json';
+  if (form) headers['Content-Type'] = form.contentType;
+  else if (hasJsonBody(spec)) headers['Content-Type'] = 'application/json';
   return headers;
 }
 
-function buildBody(spec: RequestSpec): string | FormData | undefined {
-  if (spec.form) return spec.form();
+function buildBody(spec: RequestSpec): string | undefined {
   return hasJsonBody(spec) ? JSON.stringify(spec.json) : undefined;
 }
 

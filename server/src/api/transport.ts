@@ -1,14 +1,14 @@
 // How HttpLayer puts one request on the wire. undici's `request()` skips the WHATWG fetch machinery (Request and
 // Response objects, header guards, body streams) that dominated the client's per-call cost on the remote-call hot
 // path; an injected `fetch` (tests, proxies) is still honoured through the fetch transport.
-import { fetch as undiciFetch, getGlobalDispatcher, request as undiciRequest, type Dispatcher, type FormData } from 'undici';
+import { fetch as undiciFetch, getGlobalDispatcher, request as undiciRequest, type Dispatcher } from 'undici';
 import type { FetchLike } from './http';
 
 export interface WireRequest {
   url: string;
   method: string;
   headers: Record<string, string>;
-  body: string | FormData | undefined;
+  body: string | Buffer | undefined;
   signal: AbortSignal;
   dispatcher: Dispatcher | undefined;
 }
