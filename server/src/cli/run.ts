@@ -42,6 +42,9 @@ export async function runRun(args: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 2) throw new UsageError('run: expected a deployment file and a function: vast-deploy run <deploy.py> <function>');
   const [file, functionName] = positionals;
   const kwargs = readArguments(values, io.cwd);
+  const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutS !== undefined && !(timeoutS > 0)) throw new UsageError(`run: --timeout must be a number of seconds, not "${values.timeout}"`);
+  const timeoutMs = timeoutS === undefined ? undefined : timeoutS * 1000;
   const target = await resolveTarget('run', targetKind('run', values.target), io);
   const loaded = await loadDeployment(path.resolve(io.cwd, file), { target, select: values.deployment as string | undefined, force: true });
   const names = loaded.deployment.remotes.map((r) => r.fn.name);
@@ -52,7 +55,6 @@ export async function runRun(args: string[], io: CliIO): Promise<number> {
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSigint);
-  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
   try {
     const result = await runRemote(clientFor(target), loaded.bundle.identity, functionName, kwargs, { signal: controller.signal, timeoutMs });
     io.stdout(displayJsonText(result.value) + '\n');
