@@ -1,5 +1,6 @@
 // The local serverless engine: Vast's console and autoscaler on one loopback port, running deployments as local
 // Python worker processes. This file composes the pieces and owns the periodic work (autoscaling, TTL teardown).
+import { reapOrphanWorkers, WorkerPidRecord } from './orphans';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -105,6 +106,7 @@ export class Engine {
       backoffBaseMs: options.backoffBaseMs ?? 1000,
       backoffMaxMs: options.backoffMaxMs ?? 60_000,
       changed: (w) => this.workerChanged(w),
+      pids: new WorkerPidRecord(options.stateDir),
     });
     if (this.store.loadWarning) this.say(this.store.loadWarning);
     // No worker runs before the engine does: folders left by a previous run are stale.
@@ -112,7 +114,10 @@ export class Engine {
   }
 
   static async start(options: EngineOptions): Promise<Engine> {
+    // Before anything is spawned: workers a SIGKILLed engine left running would otherwise serve stale code forever.
+    const reaped = reapOrphanWorkers(options.stateDir);
     const engine = new Engine(options);
+    if (reaped.length) engine.say(`stopped ${reaped.length} worker process(es) left by a previous engine: ${reaped.join(', ')}`);
     // Probed in the background: python() would otherwise block the loop on a Python start at the first spawn.
     engine.pythonProbe = findPythonAsync(options.python).then((verdict) => {
       engine.pythonVerdict ??= verdict;

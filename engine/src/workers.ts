@@ -1,6 +1,7 @@
 // Local workers: one Python process each (engine/CONTRACT.md), with statuses derived the way Vast's autoscaler
 // derives them from the numbers workers report. A worker that dies or reports an error goes
 // error → (backoff) → rebooting → model_loading → idle; soft updates go update_ready → update_starting → idle.
+import type { WorkerPidRecord } from './orphans';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -60,6 +61,8 @@ export interface WorkerManagerHooks {
   backoffMaxMs: number;
   /** Called after any status change (the autoscaler may act on it). */
   changed(w: LocalWorker): void;
+  /** Live worker process groups, recorded so a restarted engine can reap what a killed one left. */
+  pids?: WorkerPidRecord;
 }
 
 export class WorkerManager {
@@ -134,6 +137,7 @@ export class WorkerManager {
     proc.on('error', (err) => this.lifecycle(w, `process error: ${err.message}`));
     if (proc.pid !== undefined) {
       w.pid = proc.pid;
+      this.hooks.pids?.add(proc.pid);
       this.lifecycle(w, `process ${proc.pid} started: ${plan.command} ${plan.args.join(' ')}`);
     }
     for (const [stream, name] of [
@@ -147,6 +151,7 @@ export class WorkerManager {
   }
 
   private exited(w: LocalWorker, proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (proc.pid !== undefined) this.hooks.pids?.remove(proc.pid);
     if (w.proc !== proc) return;
     w.proc = undefined;
     w.pid = undefined;

@@ -1,0 +1,48 @@
+// Workers left running by an engine that was SIGKILLed are reaped by the next engine on the same state folder, and
+// nothing else is: a recorded pid that now belongs to another program is left alone.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { reapOrphanWorkers, WorkerPidRecord } from '../../engine/src/orphans';
+
+function sleeper(marker: string): ChildProcess {
+  // argv carries the marker, as `python -m vast_worker` does for real workers.
+  return spawn('python3', ['-c', 'import time; time.sleep(60)', marker], { detached: true, stdio: 'ignore' });
+}
+
+function exited(proc: ChildProcess): Promise<void> {
+  return proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((resolve) => proc.once('exit', () => resolve()));
+}
+
+test('a restarted engine kills the worker groups the previous one recorded, and only those', async () => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-orphans-'));
+  const worker = sleeper('vast_worker');
+  const stranger = sleeper('something_else');
+  try {
+    const record = new WorkerPidRecord(stateDir);
+    record.add(worker.pid!);
+    record.add(stranger.pid!);
+    // 'spawn' fires after exec, so /proc shows the final command line.
+    await Promise.all([worker, stranger].map((p) => new Promise((resolve) => (p.pid ? resolve(undefined) : p.once('spawn', resolve)))));
+    assert.deepEqual(reapOrphanWorkers(stateDir), [worker.pid]);
+    await exited(worker);
+    assert.equal(worker.signalCode, 'SIGKILL');
+    assert.equal(stranger.exitCode, null, 'a process that is not a worker is left alone');
+    assert.deepEqual(reapOrphanWorkers(stateDir), [], 'the record is consumed');
+  } finally {
+    for (const p of [worker, stranger]) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  }
+});
+
+test('a worker that exits is dropped from the record', () => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-orphans-'));
+  const record = new WorkerPidRecord(stateDir);
+  record.add(4242);
+  record.remove(4242);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(stateDir, 'worker-pids.json'), 'utf8')), []);
+  fs.rmSync(stateDir, { recursive: true, force: true });
+});
