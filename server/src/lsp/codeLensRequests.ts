@@ -4,7 +4,8 @@ import type { Connection } from 'vscode-languageserver/node';
 import { buildModel } from '../model/extract';
 import type { DeploymentModel } from '../model/types';
 import { ParsedDocument } from '../parse/pythonParser';
-import { benchmarkSampleEdit, positionAt } from '../payloads/benchmarkEdit';
+import { benchmarkSampleEdit } from '../payloads/benchmarkEdit';
+import { positionAt } from '../util/textPosition';
 import { deploymentOutline } from '../payloads/outline';
 import {
   BENCHMARK_SAMPLE_EDIT_REQUEST,

@@ -1,6 +1,7 @@
 // Reading the text around the cursor. Hover and completion run on half-typed code, where the syntax tree (and so
 // the model) may have lost the very statement being edited; these helpers look at the raw text instead: positions,
 // the identifier under the cursor, the brackets that enclose it, and the dotted expression in front of a `.` or `(`.
+import { positionAt } from '../util/textPosition';
 import type { Position } from '../model/types';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -24,18 +25,7 @@ export function offsetAt(text: string, position: Position): number {
   return Math.min(start + Math.max(0, position.character), end);
 }
 
-export function positionAt(text: string, offset: number): Position {
-  const clamped = Math.max(0, Math.min(offset, text.length));
-  let line = 0;
-  let lineStart = 0;
-  for (let i = 0; i < clamped; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, character: clamped - lineStart };
-}
+export { positionAt };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Identifiers

@@ -1,6 +1,7 @@
 // "Save as benchmark sample": appends a payload to the remote function's `benchmark_dataset` list, or adds the
 // argument when the function has no benchmark yet. The edit is computed from the model's spans, so it lands in the
 // list literal even when the list is a module-level constant (its span is the constant's definition).
+import { positionAt } from '../util/textPosition';
 import type { DeploymentModel, RemoteFunction } from '../model/types';
 import { pythonLiteral } from './pythonLiteral';
 import { SCHEMA_KEY } from './schema';
@@ -77,13 +78,3 @@ function appendToList(text: string, list: { startOffset: number; endOffset: numb
   return { startOffset: last.endOffset, endOffset: last.endOffset, newText: `,\n${indent}${literal}` };
 }
 
-/** LSP position of a UTF-16 offset in `text`. */
-export function positionAt(text: string, offset: number): { line: number; character: number } {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, character: offset - lineStart };
-}

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { initPythonParser } from '../../../server/src/analysis/document';
 import { codeLenses } from '../../../server/src/lsp/codeLens';
-import { benchmarkSampleEdit, positionAt } from '../../../server/src/payloads/benchmarkEdit';
+import { benchmarkSampleEdit } from '../../../server/src/payloads/benchmarkEdit';
+import { positionAt } from '../../../server/src/util/textPosition';
 import { deploymentOutline } from '../../../server/src/payloads/outline';
 import {
   parsePayloadPath,

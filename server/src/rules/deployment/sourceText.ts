@@ -1,6 +1,7 @@
-// Text helpers shared by the deployment, autoscaling and context rules: offsets to LSP positions, line indentation,
+// Text helpers shared by the rules: offsets to LSP positions, line indentation,
 // statement boundaries (a small Python-aware bracket scanner) and the edits quick fixes are made of.
-import type { Position, Range, Span, StaticValue } from '../../model/types';
+import type { Span, StaticValue } from '../../model/types';
+import { positionAt, rangeAt } from '../../util/textPosition';
 import type { TextEdit } from '../rule';
 
 /** The document's line ending, so inserted lines match the file. */
@@ -8,20 +9,7 @@ export function eolOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
-/** LSP position of a UTF-16 offset (JS strings are UTF-16, so columns are code units already). */
-export function positionAt(text: string, offset: number): Position {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, character: offset - lineStart };
-}
-
-export function rangeAt(text: string, start: number, end = start): Range {
-  return { start: positionAt(text, start), end: positionAt(text, end) };
-}
+export { positionAt, rangeAt };
 
 export function lineStartOf(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;

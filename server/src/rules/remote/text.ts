@@ -1,37 +1,14 @@
 // Text helpers for the remote rules' ranges and quick fixes: offsets to LSP ranges, the content of a string literal,
 // the expression of a decorator and the edit that removes one call argument.
-import type { Argument, Call, Decorator, Position, Range, Span, StaticValue, StrValue } from '../../model/types';
+import type { Argument, Call, Decorator, Range, StaticValue, StrValue } from '../../model/types';
+import { insertAt, positionAt, rangeAt, useSpan } from '../deployment/sourceText';
 import type { TextEdit } from '../rule';
 
-/** LSP position of a UTF-16 offset (JS strings are UTF-16, so columns are code units already). */
-export function positionAt(text: string, offset: number): Position {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, character: offset - lineStart };
-}
+export { insertAt, positionAt, rangeAt, useSpan };
 
-export function rangeAt(text: string, start: number, end = start): Range {
-  return { start: positionAt(text, start), end: positionAt(text, end) };
-}
-
-export function insertAt(text: string, offset: number, newText: string): TextEdit {
-  return { range: rangeAt(text, offset), newText };
-}
 
 export function deleteBetween(text: string, start: number, end: number): TextEdit {
   return { range: rangeAt(text, start, end), newText: '' };
-}
-
-/**
- * Where a value is shown to the user: the place it is used when it came from a module-level constant (the value's own
- * span is then the constant's definition), otherwise the value itself.
- */
-export function useSpan(value: StaticValue): Span {
-  return value.via?.use ?? value;
 }
 
 /** Offsets of the characters between the quotes of a plain, single-part string literal whose text is its value. */
