@@ -1,6 +1,7 @@
 // `vast-deploy logs <deployment> [--target ...] [--follow] [--tail N]`: a deployment's worker logs, by name,
 // name:tag or id. --follow polls and prints only the new lines.
 import type { VastClient } from '../api/client';
+import { sleep } from '../api/timing';
 import { NotDeployedError } from '../deploy/runRemote';
 import type { DeploymentRecord } from '../protocol/vast';
 import { parseCommandArgs } from './args';
@@ -32,13 +33,6 @@ export function newLogLines(printed: string[], next: string[]): string[] {
   return next;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
-}
-
 export async function runLogs(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('logs', args, {
     target: { type: 'string' },
@@ -62,7 +56,8 @@ export async function runLogs(args: string[], io: CliIO): Promise<number> {
       const fresh = newLogLines(printed, lines);
       if (fresh.length) io.stdout(fresh.join('\n') + '\n');
       printed = lines;
-      if (values.follow) await sleep(kind === 'local' ? 1000 : 5000, controller.signal);
+      // Ctrl-C ends the wait early; the loop condition then ends --follow.
+      if (values.follow) await sleep(kind === 'local' ? 1000 : 5000, controller.signal).catch(() => undefined);
     } while (values.follow && !controller.signal.aborted);
     return 0;
   } finally {

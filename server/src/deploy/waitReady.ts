@@ -1,6 +1,7 @@
 // Polls an endpoint's workers until one is ready. A worker that reports an error message fails the wait at once with
 // that message (a pip failure or an import error will not fix itself by waiting), unless another worker is ready.
 import type { VastClient } from '../api/client';
+import { sleep } from '../api/timing';
 import type { WorkerRecord } from '../protocol/vast';
 
 export interface WorkerWaitUpdate {
@@ -39,21 +40,6 @@ function summarize(workers: WorkerRecord[]): string {
   const counts = new Map<string, number>();
   for (const w of workers) counts.set(status(w), (counts.get(status(w)) ?? 0) + 1);
   return [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export async function waitForReadyWorker(client: VastClient, endpointId: number, options: WaitOptions): Promise<WorkerRecord> {
