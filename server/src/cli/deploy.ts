@@ -7,6 +7,7 @@ import { formatPlanText, planSummary } from '../deploy/planFormat';
 import type { Plan } from '../deploy/types';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
+import { untilInterrupted } from './interrupt';
 import { clientFor, resolveTarget, targetKind } from './target';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -46,10 +47,7 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
   const { name, tag } = loaded.bundle.identity;
   const started = Date.now();
   let lastWorkers = '';
-  const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
-  try {
+  return untilInterrupted(async (signal) => {
     const outcome = await deploy(
       loaded,
       client,
@@ -65,7 +63,7 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
         },
         confirm: (plan) => confirmPlan(plan, io, Boolean(values.yes)),
       },
-      { signal: controller.signal, wait: !values['no-wait'], readyTimeoutMs: timeoutS && timeoutS * 1000 },
+      { signal, wait: !values['no-wait'], readyTimeoutMs: timeoutS && timeoutS * 1000 },
     );
     if (!outcome.deployed) {
       io.stderr('deploy: cancelled, nothing changed\n');
@@ -80,15 +78,12 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
     if (ttl !== undefined && outcome.deploymentId !== undefined) {
       if (values['keep-alive']) {
         io.stderr(`ttl ${ttl} s: sending heartbeats until interrupted (Ctrl-C)\n`);
-        client.startHeartbeat(outcome.deploymentId, ttl, controller.signal);
-        await new Promise((resolve) => controller.signal.addEventListener('abort', resolve, { once: true }));
+        await client.startHeartbeat(outcome.deploymentId, ttl, signal); // returns once interrupted
       } else {
         await client.heartbeat(outcome.deploymentId);
         io.stderr(`ttl ${ttl} s: the deployment is torn down ${ttl} s after its last heartbeat (use --keep-alive to keep it up)\n`);
       }
     }
     return 0;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
+  });
 }

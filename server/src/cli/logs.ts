@@ -6,6 +6,7 @@ import { NotDeployedError } from '../deploy/runRemote';
 import type { DeploymentRecord } from '../protocol/vast';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
+import { untilInterrupted } from './interrupt';
 import { clientFor, resolveTarget, targetKind } from './target';
 
 export async function findDeploymentBySpec(client: VastClient, spec: string): Promise<DeploymentRecord> {
@@ -45,11 +46,8 @@ export async function runLogs(args: string[], io: CliIO): Promise<number> {
   const kind = targetKind('logs', values.target);
   const client = clientFor(await resolveTarget('logs', kind, io));
   const deployment = await findDeploymentBySpec(client, positionals[0]);
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
   let printed: string[] = [];
-  try {
+  return untilInterrupted(async (signal) => {
     do {
       const logs = await client.getEndpointLogs(deployment.endpoint_id, tail);
       const lines = logText(logs).split('\n').filter((l) => l.length > 0);
@@ -57,12 +55,10 @@ export async function runLogs(args: string[], io: CliIO): Promise<number> {
       if (fresh.length) io.stdout(fresh.join('\n') + '\n');
       printed = lines;
       // Ctrl-C ends the wait early; the loop condition then ends --follow.
-      if (values.follow) await sleep(kind === 'local' ? 1000 : 5000, controller.signal).catch(() => undefined);
-    } while (values.follow && !controller.signal.aborted);
+      if (values.follow) await sleep(kind === 'local' ? 1000 : 5000, signal).catch(() => undefined);
+    } while (values.follow && !signal.aborted);
     return 0;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import { didYouMean } from '../util/didYouMean';
 import { displayJsonText, parseArgsJson, RemoteError } from '../wire';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
+import { untilInterrupted } from './interrupt';
 import { clientFor, resolveTarget, targetKind } from './target';
 
 function readArguments(values: Record<string, unknown>, cwd: string): Record<string, unknown> {
@@ -52,11 +53,10 @@ export async function runRun(args: string[], io: CliIO): Promise<number> {
     const suggestion = didYouMean(functionName, names);
     throw new UsageError(`run: ${path.basename(file)} has no remote function "${functionName}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (remote functions: ${names.join(', ')})`);
   }
-  const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
   try {
-    const result = await runRemote(clientFor(target), loaded.bundle.identity, functionName, kwargs, { signal: controller.signal, timeoutMs });
+    const result = await untilInterrupted((signal) =>
+      runRemote(clientFor(target), loaded.bundle.identity, functionName, kwargs, { signal, timeoutMs }),
+    );
     io.stdout(displayJsonText(result.value) + '\n');
     io.stderr(`${functionName} on ${result.workerUrl}: route ${result.routeMs.toFixed(0)} ms, call ${result.callMs.toFixed(0)} ms\n`);
     return 0;
@@ -66,7 +66,5 @@ export async function runRun(args: string[], io: CliIO): Promise<number> {
       return 1;
     }
     throw err;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
   }
 }
