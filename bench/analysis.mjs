@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { stats } from './support.mjs';
 import { pathToFileURL } from 'node:url';
 import { generateDeployment } from './generate.mjs';
 import { LspServer, processMemory } from './lsp.mjs';
@@ -29,18 +30,6 @@ const ROUNDS = 2;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Statistics
-
-function percentile(sorted, p) {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
-
-function stats(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mean = sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1);
-  const r = (v) => Math.round(v * 1000) / 1000;
-  return { n: sorted.length, p50: r(percentile(sorted, 0.5)), p95: r(percentile(sorted, 0.95)), max: r(sorted[sorted.length - 1]), mean: r(mean) };
-}
 
 const ms = (v) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 2 : 1)} ms` : '-');
 const mb = (v) => (Number.isFinite(v) ? `${v.toFixed(1)} MB` : '-');

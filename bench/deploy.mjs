@@ -4,32 +4,18 @@
 //
 // Target: p95 <= 20 ms for each (bundle+hash, and tarball) per example. Missing one prints MISSED; never fails.
 //   node bench/run.mjs deploy [--iterations=N]
-import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loadBundledTs, stats } from './support.mjs';
 
 export const name = 'deploy';
 
 const TARGET_P95_MS = 20;
 const WARMUP = 20;
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
-
-function stats(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const r = (v) => Math.round(v * 1000) / 1000;
-  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-  return { n: sorted.length, p50: r(percentile(sorted, 0.5)), p95: r(percentile(sorted, 0.95)), max: r(sorted[sorted.length - 1]), mean: r(mean) };
-}
-
 async function loadDeployLib(root) {
-  const outfile = join(root, '.bench', 'deploy-lib.cjs');
-  mkdirSync(join(root, '.bench'), { recursive: true });
-  await esbuild.build({
+  return loadBundledTs(root, 'deploy-lib', {
     stdin: {
       contents: [
         "export { buildBundle } from './server/src/deploy/bundle';",
@@ -40,16 +26,7 @@ async function loadDeployLib(root) {
       resolveDir: root,
       loader: 'ts',
     },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile,
-    alias: { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') },
-    logLevel: 'warning',
   });
-  process.env.VAST_WASM_DIR ??= join(root, 'dist');
-  return createRequire(import.meta.url)(outfile);
 }
 
 export async function run({ root, args = [] }) {

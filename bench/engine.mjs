@@ -7,13 +7,13 @@
 //     injected; an Agent like the client's worker Agent; JSON bodies). Target: ours <= 2x the baseline for p50, p95, and throughput (baseline / ours).
 // Benchmarks report, they never fail: a missed target prints MISSED.
 //   node bench/run.mjs engine [--deploys=N] [--calls=N] [--concurrency=N]
-import * as esbuild from 'esbuild';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loadBundledTs, percentile } from './support.mjs';
 
 export const name = 'engine';
 
@@ -53,10 +53,6 @@ async def main():
 asyncio.run(main())
 `;
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
-
 const round = (v, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 
 function latencyStats(samples, wallMs) {
@@ -71,21 +67,7 @@ function latencyStats(samples, wallMs) {
 }
 
 async function loadEngineLib(root) {
-  const outfile = join(root, '.bench', 'engine-lib.cjs');
-  mkdirSync(join(root, '.bench'), { recursive: true });
-  await esbuild.build({
-    entryPoints: [join(root, 'bench', 'engine-lib.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile,
-    alias: { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') },
-    logLevel: 'warning',
-  });
-  // The bundle lives in .bench/, not dist/: point it at dist/ for the tree-sitter wasm and the Python runtime.
-  process.env.VAST_WASM_DIR ??= join(root, 'dist');
-  return createRequire(import.meta.url)(outfile);
+  return loadBundledTs(root, 'engine-lib', { entryPoints: [join(root, 'bench', 'engine-lib.ts')] });
 }
 
 /** `total` calls of `once`, `concurrency` at a time; per-call latencies and the wall time of the whole batch. */
