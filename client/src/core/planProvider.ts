@@ -7,7 +7,7 @@ import { computePlan } from '../../../server/src/deploy/plan';
 import { planSummary } from '../../../server/src/deploy/planFormat';
 import { fetchRemoteState } from '../../../server/src/deploy/remoteState';
 import { writeTarball } from '../../../server/src/deploy/tarball';
-import type { Plan } from '../../../server/src/deploy/types';
+import type { Plan, RemoteState, Target } from '../../../server/src/deploy/types';
 import type { PlanProvider, PlanRequest } from '../contracts';
 import { localTarget } from '../../../server/src/api';
 import { errorText, type Connections } from './connections';
@@ -21,6 +21,17 @@ function cacheKey(r: PlanRequest): string {
 /** First line of an error, for a lens title. */
 function reason(err: unknown): string {
   return errorText(err).split('\n')[0].replace(/^.*?\.py: /, '');
+}
+
+/** The plan of the saved file against `remote`: what the deploy would send (tarball size included) vs what is there. */
+async function planFile(
+  request: PlanRequest,
+  target: Target,
+  remote: (identity: { name: string; tag: string }) => Promise<RemoteState>,
+): Promise<Plan> {
+  const loaded = await loadDeployment(request.uri.fsPath, { target, select: request.deployment || undefined, force: true });
+  const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
+  return computePlan(loaded.bundle, tarball.length, await remote(loaded.bundle.identity));
 }
 
 export class CorePlanProvider implements PlanProvider, vscode.Disposable {
@@ -65,10 +76,8 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
    */
   private async lensSummary(request: PlanRequest, token: vscode.CancellationToken): Promise<string> {
     if (request.target === 'local' && !this.connections.engine.current()) {
-      const target = localTarget('http://127.0.0.1:0', '');
-      const loaded = await loadDeployment(request.uri.fsPath, { target, select: request.deployment || undefined, force: true });
-      const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
-      return `${planSummary(computePlan(loaded.bundle, tarball.length, {}))} (engine stopped)`;
+      const plan = await planFile(request, localTarget('http://127.0.0.1:0', ''), async () => ({}));
+      return `${planSummary(plan)} (engine stopped)`;
     }
     return planSummary(await this.plan(request, token));
   }
@@ -79,10 +88,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
       const { target, client } = await this.connections.clientFor(request.target);
-      const loaded = await loadDeployment(request.uri.fsPath, { target, select: request.deployment || undefined, force: true });
-      const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
-      const remote = await fetchRemoteState(client, loaded.bundle.identity, { signal: abort.signal });
-      return computePlan(loaded.bundle, tarball.length, remote);
+      return await planFile(request, target, (identity) => fetchRemoteState(client, identity, { signal: abort.signal }));
     } finally {
       sub.dispose();
     }
