@@ -4,8 +4,8 @@ import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { MultipartBody } from './upload';
 import { abortError, isRetryableStatus, serverMessage, VastApiError, type VastApiErrorCode } from './errors';
 import type { Redactor } from './redact';
-import { deadlineSignal, parseRetryAfter, retryBackoffMs, type NowFn, type RandomFn, type SleepFn } from './timing';
-import { fetchTransport, requestTransport, type Transport } from './transport';
+import { parseRetryAfter, retryBackoffMs, type NowFn, type RandomFn, type SleepFn } from './timing';
+import { fetchTransport, requestTransport, TransportTimeoutError, type Transport } from './transport';
 import { USER_AGENT } from './version';
 
 export type FetchLike = typeof undiciFetch;
@@ -123,7 +123,6 @@ export class HttpLayer {
     for (let attempt = 0; ; attempt++) {
       const attempts = attempt + 1;
       if (spec.signal?.aborted) throw abortError(spec.signal);
-      const deadline = deadlineSignal(spec.signal, timeoutMs);
       const started = s.now();
       let status: number;
       let text: string;
@@ -135,7 +134,8 @@ export class HttpLayer {
           method: spec.method,
           headers: buildHeaders(spec, s.userAgent, form),
           body: form ? form.body : buildBody(spec),
-          signal: deadline.signal,
+          signal: spec.signal,
+          timeoutMs,
           dispatcher: spec.dispatcher ?? s.dispatcher,
         });
         status = res.status;
@@ -143,12 +143,10 @@ export class HttpLayer {
         text = res.text;
       } catch (err) {
         if (spec.signal?.aborted) throw abortError(spec.signal);
-        if (deadline.timedOut()) {
-          throw fail('timeout', `${spec.method} ${shownUrl()} timed out after ${seconds(timeoutMs)}`, { attempts, cause: err });
+        if (err instanceof TransportTimeoutError) {
+          throw fail('timeout', `${spec.method} ${shownUrl()} timed out after ${seconds(timeoutMs)}`, { attempts, cause: err.cause });
         }
         throw fail('network', `cannot reach ${spec.method} ${shownUrl()}: ${describeNetworkError(err)}`, { attempts, cause: err });
-      } finally {
-        deadline.dispose();
       }
       const elapsedMs = s.now() - started;
       this.debug(() => `${spec.call}: ${spec.method} ${url} → ${status} in ${Math.round(elapsedMs)} ms`);

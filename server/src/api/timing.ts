@@ -46,29 +46,27 @@ export function parseRetryAfter(header: string | null, now: number): number | un
 
 /**
  * A signal that fires when `parent` aborts or `timeoutMs` passes, whichever comes first, and can tell which one it
- * was. `dispose()` clears the timer.
+ * was. `dispose()` clears the timer. With no finite timeout it is `parent` itself (no controller, no listener).
  */
 export function deadlineSignal(
   parent: AbortSignal | undefined,
   timeoutMs: number | undefined,
-): { signal: AbortSignal; timedOut: () => boolean; dispose: () => void } {
+): { signal: AbortSignal | undefined; timedOut: () => boolean; dispose: () => void } {
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) return { signal: parent, timedOut: () => false, dispose: () => {} };
   const controller = new AbortController();
   let timedOut = false;
   const onParent = () => controller.abort(parent!.reason);
   if (parent?.aborted) controller.abort(parent.reason);
   else parent?.addEventListener('abort', onParent, { once: true });
-  const timer =
-    timeoutMs !== undefined && Number.isFinite(timeoutMs)
-      ? setTimeout(() => {
-          timedOut = true;
-          controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
-        }, Math.max(0, timeoutMs))
-      : undefined;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+  }, Math.max(0, timeoutMs));
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
     dispose: () => {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
       parent?.removeEventListener('abort', onParent);
     },
   };
