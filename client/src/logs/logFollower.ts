@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { TargetKind } from '../../../server/src/deploy/types';
 import type { DeploymentRecord, EndpointLogsResponse } from '../../../server/src/protocol/vast';
 import { appendedLines, splitLogLines } from '../../../server/src/ui/logTail';
-import { redactSecrets } from '../../../server/src/ui/redact';
+import { redact } from '../../../server/src/api/redact';
 import type { DeploymentsSource } from '../contracts';
 import { deploymentKey } from '../views/treeNodes';
 
@@ -79,7 +79,7 @@ export class LogFollower implements vscode.Disposable {
         const lines = splitLogLines(logs[stream] ?? '');
         const fresh = appendedLines(entry.last.get(stream) ?? [], lines);
         entry.last.set(stream, lines);
-        for (const line of fresh) entry.channel.appendLine(redactSecrets(line, this.secrets()));
+        for (const line of fresh) entry.channel.appendLine(redact(line, this.secrets()));
       }
     } catch (err) {
       // Say it once per failure streak, not every 5 s.

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redactSecrets } from '../../../server/src/ui/redact';
+import { redact } from '../../../server/src/api/redact';
 
 /**
  * The extension's log with secrets masked on the way in: the API key (whatever its source) and any key-shaped
@@ -16,7 +16,7 @@ export class RedactingLog implements vscode.LogOutputChannel {
   }
 
   private clean(text: string): string {
-    return redactSecrets(text, this.secrets);
+    return redact(text, this.secrets);
   }
 
   private cleanArgs(args: unknown[]): unknown[] {

@@ -1,13 +1,18 @@
-// One redaction routine for everything the client writes out (logs, error messages, error URLs and bodies): the
-// user's API key and every endpoint key the client learns must never leave the process in clear text.
+// One redaction routine for everything the client, the CLI and the extension write out (logs, worker log lines,
+// error messages, error URLs and bodies): the user's API key and every endpoint key learnt must never leave the
+// process in clear text.
 
 const MASK = '***';
 
-// `?api_key=…` / `&api_key=…` in URLs, `Bearer …` in headers or echoed text, `"api_key": "…"` in JSON bodies.
+// `api_key=…` in URLs and query strings, `Bearer …` in headers or echoed text, and the JSON fields of Vast's protocol
+// that carry a key or token (`"api_key": "…"`, the worker's `mtoken`, a registry password). A route's `signature`
+// lets anyone call that worker, so it is masked too, but only when it is one (base64, 32+ characters): a worker's
+// 422 says `"signature": "missing parameter"`, and that must stay readable.
 const PATTERNS: [RegExp, string][] = [
-  [/([?&]api_key=)[^&\s"'#<>:,;()]*/gi, `$1${MASK}`],
+  [/(api_key=)[^&\s"'#<>:,;()]+/gi, `$1${MASK}`],
   [/(Bearer\s+)[^\s"',;]+/gi, `$1${MASK}`],
-  [/("api_key"\s*:\s*")(?:[^"\\]|\\.)*"/gi, `$1${MASK}"`],
+  [/("(?:api_key|apiKey|mtoken|docker_login_pass)"\s*:\s*")(?:[^"\\]|\\.)*"/gi, `$1${MASK}"`],
+  [/("signature"\s*:\s*")[A-Za-z0-9+/=]{32,}"/g, `$1${MASK}"`],
 ];
 
 // Shorter values are not treated as secrets: replacing "1" or "ab" everywhere would mangle every message.

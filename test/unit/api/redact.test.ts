@@ -1,4 +1,4 @@
-// redact(): the single masking routine behind logs and errors.
+// redact(): the single masking routine behind logs, worker log lines and errors (client, CLI and extension).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { redact, Redactor } from '../../../server/src/api/redact';
@@ -12,6 +12,15 @@ describe('redact', () => {
   test('masks Bearer values and "api_key" JSON fields', () => {
     assert.equal(redact('Authorization: Bearer sk-live-123.456'), 'Authorization: Bearer ***');
     assert.equal(redact('{"workergroup_id": 9, "api_key": "abc\\"def", "x": 1}'), '{"workergroup_id": 9, "api_key": "***", "x": 1}');
+  });
+
+  test("masks the protocol's other key-carrying JSON fields and a bare api_key= in log lines", () => {
+    const signature = 'c2lnbmF0dXJlIG9mIHRoZSB3b3JrZXIgVVJMIGJ5IHRoZSBhdXRvc2NhbGVy';
+    const line = `route {"mtoken": "m-123456", "signature": "${signature}", "docker_login_pass": "pw"} api_key=zzz&y=1`;
+    assert.equal(redact(line), 'route {"mtoken": "***", "signature": "***", "docker_login_pass": "***"} api_key=***&y=1');
+    // A worker's 422 names the missing field in the signature's place: that text is not a secret.
+    assert.equal(redact('{"auth_data": {"signature": "missing parameter"}}'), '{"auth_data": {"signature": "missing parameter"}}');
+    assert.equal(redact('{"apiKey": "abc"}'), '{"apiKey": "***"}');
   });
 
   test('masks literal secrets anywhere, raw and URL-encoded', () => {
