@@ -23,6 +23,12 @@ const EXCLUDE = '{**/node_modules/**,**/.venv/**,**/venv/**,**/.git/**,**/site-p
 const MAX_FILES = 2000;
 
 export class Outlines {
+  /**
+   * Where each name was last found (per workspace folder): checked first, so a payload's schema and Run lenses do
+   * not scan the workspace each time. A remembered file is re-read and must still define the name.
+   */
+  private readonly lastFound = new Map<string, vscode.Uri>();
+
   constructor(private readonly client: () => Promise<LanguageClient>) {}
 
   /** The outline of a document (opened in the language server if it is not yet). */
@@ -50,16 +56,38 @@ export class Outlines {
       if (hit) return { uri: doc.uri, deployment: hit };
     }
     const folder = near ? vscode.workspace.getWorkspaceFolder(near) : undefined;
+    const cacheKey = `${folder?.uri.toString() ?? ''}\n${name}`;
+    const remembered = this.lastFound.get(cacheKey);
+    if (remembered) {
+      const hit = await this.definedIn(remembered, matches);
+      if (hit) return hit;
+      this.lastFound.delete(cacheKey);
+    }
     const pattern = folder ? new vscode.RelativePattern(folder, '**/*.py') : '**/*.py';
-    const client = await this.client();
     for (const uri of await vscode.workspace.findFiles(pattern, EXCLUDE, MAX_FILES)) {
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      if (!/Deployment\s*\(/.test(text)) continue;
-      const outline = await client.sendRequest<DeploymentOutline>(OUTLINE_REQUEST, { textDocument: { uri: uri.toString() }, text } satisfies OutlineParams);
-      const hit = outline.deployments.find(matches);
-      if (hit) return { uri, deployment: hit };
+      if (remembered && uri.toString() === remembered.toString()) continue;
+      const hit = await this.definedIn(uri, matches);
+      if (hit) {
+        this.lastFound.set(cacheKey, uri);
+        return hit;
+      }
     }
     return undefined;
+  }
+
+  /** The matching deployment in the file on disk at `uri`, if it (still) defines one. */
+  private async definedIn(uri: vscode.Uri, matches: (d: DeploymentOutlineEntry) => boolean): Promise<LocatedDeployment | undefined> {
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      return undefined; // deleted or unreadable since it was listed or remembered
+    }
+    if (!/Deployment\s*\(/.test(text)) return undefined;
+    const client = await this.client();
+    const outline = await client.sendRequest<DeploymentOutline>(OUTLINE_REQUEST, { textDocument: { uri: uri.toString() }, text } satisfies OutlineParams);
+    const hit = outline.deployments.find(matches);
+    return hit ? { uri, deployment: hit } : undefined;
   }
 
   async findRemote(deployment: string, fn: string, near?: vscode.Uri): Promise<LocatedRemote | undefined> {
