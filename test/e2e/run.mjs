@@ -6,10 +6,11 @@
 //       Extension-host tests (@vscode/test-electron style): loads <extensionPath> as the development extension and
 //       runs <testsModule>'s run() in the extension host. Prints `exthost: N passed, N failed`.
 //   node test/e2e/run.mjs ui <vsix> <workspace> <outDir>
-//       Installs <vsix> into a fresh profile, opens <workspace>, opens bad_deploy.py from the explorer and checks
-//       what the user sees (VD001 squiggle, Problems entry, marker highlighting), then the lenses on
+//       Installs <vsix> into a fresh profile, opens a copy of <workspace>, opens bad_deploy.py from the explorer and
+//       checks what the user sees (VD001 squiggle, Problems entry, marker highlighting), then the lenses on
 //       good_deploy.py and the Vast sidebar, then Deploy from the lens to the real local engine until the tree shows
-//       a ready worker; screenshots (diagnostics, codelens, sidebar, deployed) go to <outDir>.
+//       a ready worker, Show logs on the result toast, and a tier 3 change: the modal, Deploy in it, Show workers;
+//       screenshots (diagnostics, codelens, sidebar, deployed, logs, tier3-modal, tier3-deployed) go to <outDir>.
 //       Prints `ui: N passed, N failed`.
 //
 // Environment: CODE_SERVER (launcher; default: scripts/code-server.mjs's cache, installed on demand),
@@ -17,7 +18,7 @@
 // log and the browser console), VAST_E2E_KEEP=1 (keep the temporary profile).
 // Exit code: 0 when every test passed and at least one ran; 1 otherwise; 2 on bad usage.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -157,7 +158,8 @@ async function startCodeServer(bin, profile) {
   throw new Error('code-server did not answer /healthz within 30 s');
 }
 
-async function openBrowser() {
+/** `testDriver`: the extension-host mode needs it to run tests; it also makes the workbench refuse modal dialogs. */
+async function openBrowser({ testDriver }) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} not found: install Debian's chromium (sudo apt-get install -y chromium) or set CHROMIUM`);
   }
@@ -168,7 +170,7 @@ async function openBrowser() {
     page.on('console', (m) => process.stderr.write(`[browser ${m.type()}] ${m.text()}\n`));
     page.on('pageerror', (e) => process.stderr.write(`[browser pageerror] ${e.message}\n`));
   }
-  await page.addInitScript(enableSmokeTestDriver);
+  if (testDriver) await page.addInitScript(enableSmokeTestDriver);
   return page;
 }
 
@@ -242,7 +244,7 @@ async function runExthost([extensionPath, testsModule, workspace]) {
   const { port, base } = await startCodeServer(bin, profile);
   say(`code-server up on port ${port}`);
 
-  const page = await openBrowser();
+  const page = await openBrowser({ testDriver: true });
   let result; // { passed, failed } from the EXTHOST-RESULT line
   let begun = VERBOSE; // workbench chatter before the test module's EXTHOST-BEGIN is held back unless it fails
   const early = [];
@@ -299,11 +301,15 @@ async function runUi([vsix, workspace, outDir]) {
 
   const bin = await ensureCodeServer();
   const profile = makeProfile();
+  // A copy: the steps below edit and save files (a tier 3 change), which must not touch the fixtures.
+  const fixture = workspace;
+  workspace = join(profile.dir, 'ws');
+  cpSync(fixture, workspace, { recursive: true });
   await runToEnd(bin, [...profileArgs(profile), '--install-extension', vsix]);
   say(`installed ${vsix}`);
   const { port, base } = await startCodeServer(bin, profile);
   say(`code-server up on port ${port}`);
-  const page = await openBrowser();
+  const page = await openBrowser({ testDriver: false });
   await page.goto(`${base}/?folder=${workspace}`);
 
   let passed = 0;
@@ -378,6 +384,8 @@ async function runUi([vsix, workspace, outDir]) {
   const good = page.locator('.monaco-editor').filter({ hasText: 'good-app' }).first();
   const lens = (text) => good.locator('.codelens-decoration a', { hasText: text }).first();
   const deploymentsPane = () => page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Deployments' }) }).first();
+  const toastButton = (toastText, button) =>
+    page.locator('.notification-toast', { hasText: toastText }).last().locator('.monaco-button', { hasText: button }).first();
   const uiSteps = [
     [
       'good_deploy.py shows the Deploy, Show plan, target and Run remotely lenses',
@@ -415,6 +423,36 @@ async function runUi([vsix, workspace, outDir]) {
         await shot('deployed.png');
       },
       120_000,
+    ],
+    [
+      "Show logs on the deploy's result toast opens the deployment's log channel with the worker's lines",
+      async () => {
+        await toastButton('ready in', 'Show logs').click();
+        const output = page.locator('.part.panel');
+        // The engine's lifecycle lines ("status model_loading → idle") are in no other channel.
+        await output.locator('.monaco-editor .view-lines', { hasText: /status\s\w+\s→\s\w+/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
+        await shot('logs.png');
+      },
+      45_000,
+    ],
+    [
+      'a tier 3 change asks in a modal dialog; Deploy there recreates the worker and Show workers reveals it',
+      async () => {
+        const file = join(workspace, 'good_deploy.py');
+        writeFileSync(file, readFileSync(file, 'utf8').replace('@vastai-automatic-tag", 16)', '@vastai-automatic-tag", 20)'));
+        await lens('tier 3').waitFor({ state: 'visible', timeout: 30_000 });
+        await lens('Deploy').click();
+        const dialog = page.locator('.monaco-dialog-box');
+        await dialog.filter({ hasText: 'recreates every worker' }).waitFor({ state: 'visible' });
+        await shot('tier3-modal.png');
+        await dialog.locator('.monaco-button', { hasText: /^Deploy$/ }).click();
+        await toastButton('hard update', 'Show workers').click({ timeout: 90_000 });
+        const pane = deploymentsPane();
+        await pane.locator('.monaco-list-row', { hasText: /Worker \d+.*Ready/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        await lens('tier 0').waitFor({ state: 'visible', timeout: 30_000 });
+        await shot('tier3-deployed.png');
+      },
+      150_000,
     ],
   ];
   for (const [name, body, timeoutMs] of uiSteps) await check(name, body, timeoutMs);
