@@ -9,8 +9,8 @@
 //       Installs <vsix> into a fresh profile, opens a copy of <workspace>, opens bad_deploy.py from the explorer and
 //       checks what the user sees (VD001 squiggle, Problems entry, marker highlighting), then the lenses on
 //       good_deploy.py and the Vast sidebar, then Deploy from the lens to the real local engine until the tree shows
-//       a ready worker, Show logs on the result toast, and a tier 3 change: the modal, Deploy in it, Show workers;
-//       screenshots (diagnostics, codelens, sidebar, deployed, logs, tier3-modal, tier3-deployed) go to <outDir>.
+//       a ready worker, Show logs on the result toast, and a tier 3 change: the modal, Deploy in it, Show workers; a tier 2 change deployed from the plan view's button;
+//       screenshots (diagnostics, codelens, sidebar, deployed, logs, tier3-modal, tier3-deployed, plan-view) go to <outDir>.
 //       Prints `ui: N passed, N failed`.
 //
 // Environment: CODE_SERVER (launcher; default: scripts/code-server.mjs's cache, installed on demand),
@@ -451,6 +451,29 @@ async function runUi([vsix, workspace, outDir]) {
         await pane.locator('.monaco-list-row', { hasText: /Worker \d+.*Ready/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
         await lens('tier 0').waitFor({ state: 'visible', timeout: 30_000 });
         await shot('tier3-deployed.png');
+      },
+      150_000,
+    ],
+    [
+      "the plan view lists a code change as tier 2, and its Deploy button deploys it",
+      async () => {
+        const file = join(workspace, 'good_deploy.py');
+        writeFileSync(file, readFileSync(file, 'utf8').replace('return x * x', 'return x * x  # plan view'));
+        await lens('tier 2').waitFor({ state: 'visible', timeout: 30_000 });
+        await lens('Show plan').click();
+        // The webview's page sits in an iframe inside the webview host iframe.
+        const plan = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+        await plan.locator('table tr', { hasText: 'file_hash' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        // Long values (64-character hashes) wrap: the Reason column stays inside the panel.
+        const panel = await page.locator('iframe.webview.ready').boundingBox();
+        const reason = await plan.locator('th', { hasText: 'Reason' }).boundingBox();
+        if (!panel || !reason || reason.x + reason.width > panel.x + panel.width + 1) {
+          throw new Error(`the Reason column is cut off: ${JSON.stringify({ panel, reason })}`);
+        }
+        await shot('plan-view.png');
+        await plan.locator('button#deploy').click();
+        await page.locator('.notification-toast', { hasText: 'soft update' }).filter({ hasText: 'ready in' }).first().waitFor({ state: 'visible', timeout: 90_000 });
+        await lens('tier 0').waitFor({ state: 'visible', timeout: 30_000 });
       },
       150_000,
     ],

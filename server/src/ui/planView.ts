@@ -84,6 +84,7 @@ export function renderPlanHtml(plan: Plan, options: PlanPageOptions): string {
 body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1em; }
 table { border-collapse: collapse; width: 100%; margin: 1em 0; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border); vertical-align: top; }
+td code { overflow-wrap: anywhere; } /* a 64-character hash must wrap, not push Tier and Reason out of view */
 tr.tier3 td, tr.tier4 td { color: var(--vscode-errorForeground); }
 pre { background: var(--vscode-textCodeBlock-background); padding: 8px; overflow-x: auto; }
 .add { color: var(--vscode-gitDecoration-addedResourceForeground); } .del { color: var(--vscode-gitDecoration-deletedResourceForeground); }
