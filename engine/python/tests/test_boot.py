@@ -27,7 +27,8 @@ CONTEXT_DEPLOYMENT = textwrap.dedent('''
 
         async def __aenter__(self):
             self.greeting = os.environ["GREETING"]
-            with open("app/data.txt") as f:  # shipped by image.copy("data.txt", "/app/data.txt")
+            # Shipped by image.copy("data.txt", "/app/data.txt"): the local worker redirects the absolute path.
+            with open("/app/data.txt") as f:
                 self.data = f.read()
             return self
 
@@ -73,7 +74,7 @@ CONTEXT_DEPLOYMENT = textwrap.dedent('''
 def context_tarball(version: str = "v1") -> bytes:
     source = CONTEXT_DEPLOYMENT.replace('VERSION = "v1"', f'VERSION = "{version}"')
     return make_tarball({
-        "./config.json": config_json("ctx-demo", envs=[["GREETING", "hello"]], runs=["echo ran > ran.txt"]).encode(),
+        "./config.json": config_json("ctx-demo", envs=[["GREETING", "hello"]], runs=["test -f /app/data.txt && echo ran > ran.txt"]).encode(),
         "./deployment.py": source.encode(),
         "/app/data.txt": b"DATA",
     })

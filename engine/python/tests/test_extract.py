@@ -34,18 +34,21 @@ class SafeExtraction(unittest.TestCase):
     def tearDown(self) -> None:
         self.sandbox.close()
 
-    def extract(self, data: bytes):
+    def extract(self, data: bytes, absolute=None):
         path = os.path.join(self.sandbox.root, "t.tar.gz")
         with open(path, "wb") as f:
             f.write(data)
-        return safe_extract(path, self.dest)
+        return safe_extract(path, self.dest, absolute)
 
     def test_normal_and_absolute_members(self) -> None:
+        absolute = []
         written = self.extract(make_tarball({
             "./config.json": b"{}", "./deployment.py": b"x = 1\n", "/app/weights/model.pt": b"W",
-            "rel/a.txt": b"z",
-        }))
-        self.assertEqual(sorted(written), ["app/weights/model.pt", "config.json", "deployment.py", "rel/a.txt"])
+            "rel/a.txt": b"z", "//app/./labels.json": b"L",
+        }), absolute)
+        self.assertEqual(sorted(written), ["app/labels.json", "app/weights/model.pt", "config.json", "deployment.py",
+                                           "rel/a.txt"])
+        self.assertEqual(sorted(absolute), ["/app/labels.json", "/app/weights/model.pt"])
         # the absolute copy() destination lands under the worker folder, not at /app
         with open(os.path.join(self.dest, "app", "weights", "model.pt"), "rb") as f:
             self.assertEqual(f.read(), b"W")

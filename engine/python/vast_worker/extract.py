@@ -12,7 +12,7 @@ import os
 import posixpath
 import shutil
 import tarfile
-from typing import List
+from typing import List, Optional
 
 
 class UnsafeTarball(ValueError):
@@ -44,8 +44,15 @@ def _inside(root: str, path: str) -> bool:
     return real == root_real or real.startswith(root_real + os.sep)
 
 
-def safe_extract(tar_path: str, dest: str) -> List[str]:
-    """Extracts `tar_path` into `dest`; returns the relative paths written. Raises UnsafeTarball on any escape."""
+def _is_absolute(name: str) -> bool:
+    cleaned = name.replace("\\", "/")
+    return cleaned.startswith("/") or (len(cleaned) >= 2 and cleaned[1] == ":")
+
+
+def safe_extract(tar_path: str, dest: str, absolute: Optional[List[str]] = None) -> List[str]:
+    """Extracts `tar_path` into `dest`; returns the relative paths written. Raises UnsafeTarball on any escape.
+
+    `absolute`, when given, receives the absolute member names ("/app/x", normalized) that were remapped."""
     os.makedirs(dest, exist_ok=True)
     written: List[str] = []
     with tarfile.open(tar_path, "r:*") as tar:
@@ -67,6 +74,8 @@ def safe_extract(tar_path: str, dest: str) -> List[str]:
                 _relative_member_path(m.linkname)
             if rel:
                 plan.append((m, rel))
+                if absolute is not None and _is_absolute(m.name):
+                    absolute.append("/" + rel)
         for m, rel in plan:
             target = os.path.join(dest, *rel.split("/"))
             parent = os.path.dirname(target)

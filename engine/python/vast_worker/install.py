@@ -11,6 +11,7 @@ import time
 from typing import Any, Dict, List, Optional
 
 from .log import log
+from .remap import PathRemap
 
 PIP_LOG_TAIL_LINES = 40
 RUN_LOG_TAIL_LINES = 30
@@ -197,16 +198,24 @@ def ensure_venv(config: DeploymentConfig, cache_dir: str) -> Optional[Venv]:
         os.rmdir(lock)
 
 
-def run_steps(config: DeploymentConfig, cwd: str, venv: Optional[Venv]) -> None:
-    """Runs each `runs` entry (string → sh -c, list → exec) in order; any failure stops the boot."""
+def run_steps(config: DeploymentConfig, cwd: str, venv: Optional[Venv], remap: Optional[PathRemap] = None) -> None:
+    """Runs each `runs` entry (string → sh -c, list → exec) in order; any failure stops the boot.
+
+    With a `remap`, absolute image.copy() destinations named in a step point at their local place (remap.py)."""
     env = dict(os.environ)
     if venv is not None:
         env["VIRTUAL_ENV"] = venv.path
         env["PATH"] = venv.bin_dir() + os.pathsep + env.get("PATH", "")
     for i, step in enumerate(config.runs, 1):
-        cmd = ["sh", "-c", step] if isinstance(step, str) else list(step)
+        if remap:
+            local = remap.shell(step) if isinstance(step, str) else [remap.path(a) or a for a in step]
+        else:
+            local = step
+        cmd = ["sh", "-c", local] if isinstance(local, str) else list(local)
         shown = step if isinstance(step, str) else " ".join(step)
         log(f"run {i}/{len(config.runs)}: {shown.strip()[:200]}")
+        if local != step:
+            log(f"run {i}: absolute copy destinations redirected under {cwd}")
         code, out = _run_logged(cmd, RUN_LOG_TAIL_LINES, cwd=cwd, env=env)
         if code != 0:
             raise InstallError(f"run step {i} failed (exit {code}): {shown.strip()[:500]}\n{out}")

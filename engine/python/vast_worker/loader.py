@@ -4,6 +4,8 @@ Blocking functions; the worker runs them in a thread so its event loop keeps rep
 """
 
 import importlib
+import importlib.machinery
+import importlib.util
 import json
 import os
 import shutil
@@ -18,6 +20,7 @@ from . import http_client, install
 from .extract import UnsafeTarball, safe_extract
 from .install import DeploymentConfig, InstallError, Venv
 from .log import log
+from .remap import PathRemap
 
 ROOT_MODULE = "deployment"
 # The runtime's own folder (dist/python): holds the serve-mode `vastai` package that must shadow any other.
@@ -91,13 +94,19 @@ def download_and_extract(api_url: str, deployment_id: str, api_key: str, cwd: st
 
 
 def _extract(tar_path: str, cwd: str) -> None:
+    absolute: List[str] = []
     try:
-        names = safe_extract(tar_path, cwd)
+        names = safe_extract(tar_path, cwd, absolute)
     except UnsafeTarball as e:
         raise WorkerFailure(f"refused the deployment tarball: {e}") from None
     except Exception as e:  # tarfile.ReadError, OSError, EOFError: a broken or truncated tarball
         raise WorkerFailure(f"cannot extract the deployment tarball: {type(e).__name__}: {e}") from None
     log(f"extracted {len(names)} file(s) into {cwd}")
+    remap = PathRemap(cwd, absolute)
+    remap.save()  # also when empty: a soft update may drop the absolute copies of the previous code
+    if remap:
+        log(f"image.copy() destinations {', '.join(remap.roots())} live under {cwd} on this machine; string "
+            "literals in deployment.py and run steps that name them are redirected there")
 
 
 def install_steps(cwd: str, venv_cache: str) -> "tuple[DeploymentConfig, Optional[Venv]]":
@@ -106,7 +115,7 @@ def install_steps(cwd: str, venv_cache: str) -> "tuple[DeploymentConfig, Optiona
         install.export_envs(config)
         install.check_apt_gets(config)
         venv = install.ensure_venv(config, venv_cache)
-        install.run_steps(config, cwd, venv)
+        install.run_steps(config, cwd, venv, PathRemap.load(cwd))
     except InstallError as e:
         raise WorkerFailure(str(e)) from None
     return config, venv
@@ -152,7 +161,7 @@ def import_deployment(cwd: str, config: DeploymentConfig, venv: Optional[Venv]) 
     importlib.invalidate_caches()
     os.environ.setdefault("IS_DEPLOYMENT", "true")
     try:
-        module = importlib.import_module(ROOT_MODULE)
+        module = _import_root(cwd, PathRemap.load(cwd))
     except BaseException as e:  # SyntaxError, ImportError, SystemExit from the file... all end the boot
         raise WorkerFailure(f"importing deployment.py failed:\n{short_traceback(e)}") from None
     app = Deployment.lookup(config.name) if config.name else None
@@ -167,6 +176,34 @@ def import_deployment(cwd: str, config: DeploymentConfig, venv: Optional[Venv]) 
             raise WorkerFailure(f"deployment.py creates several Deployment objects ({names}) and none is named "
                                 f"{config.name!r} as config.json says")
     return LoadedDeployment(module, app, config, venv)
+
+
+class _RemappingLoader(importlib.machinery.SourceFileLoader):
+    """deployment.py compiled with its absolute copy destinations redirected (remap.py); never cached as bytecode."""
+
+    def __init__(self, fullname: str, path: str, remap: PathRemap):
+        super().__init__(fullname, path)
+        self.remap = remap
+
+    def get_code(self, fullname: str) -> Any:
+        return self.remap.source_to_code(self.get_data(self.path), self.path)
+
+
+def _import_root(cwd: str, remap: PathRemap) -> Any:
+    if not remap:
+        return importlib.import_module(ROOT_MODULE)
+    path = os.path.join(cwd, ROOT_MODULE + ".py")
+    loader = _RemappingLoader(ROOT_MODULE, path, remap)
+    spec = importlib.util.spec_from_file_location(ROOT_MODULE, path, loader=loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[ROOT_MODULE] = module
+    try:
+        loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(ROOT_MODULE, None)
+        raise
+    return module
 
 
 def disk_usage_gb(path: str) -> float:
