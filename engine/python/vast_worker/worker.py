@@ -304,7 +304,7 @@ class Worker:
         times: Dict[str, Optional[float]] = {"started": None}
 
         def finish(status: int, answer: Any, success: bool) -> Response:
-            self.spawn(self._delete_request(request_idx, success, status, received_at, times["started"], time.time()))
+            self._request_finished(request_idx, success, status, received_at, times["started"], time.time())
             return status, answer
 
         if self.phase != "ready" or self.deployment is None:
@@ -372,16 +372,19 @@ class Worker:
         elif request_idx in self.stats.working_request_idxs:
             self.stats.working_request_idxs.remove(request_idx)
 
-    async def _delete_request(self, request_idx: Any, success: bool, status: int, entered: float,
-                              started: Optional[float], completed: float) -> None:
+    def _request_finished(self, request_idx: Any, success: bool, status: int, entered: float,
+                          started: Optional[float], completed: float) -> None:
         self.finished_requests.append({
             "request_idx": request_idx, "success": success, "status": status, "entered_queue_at": entered,
             "work_started_at": started if started is not None else entered, "work_completed_at": completed})
-        if self.deleting:
-            return  # the POST in flight sends this one too when it comes back
         # Under load a POST per call (urllib: a new connection and a thread hop each) cost more than the call
         # itself; batching what finished while the previous POST was in flight keeps one POST in flight at most.
-        self.deleting = True
+        # While one is in flight, appending is all there is to do: no task per call.
+        if not self.deleting:
+            self.deleting = True
+            self.spawn(self._delete_finished_requests())
+
+    async def _delete_finished_requests(self) -> None:
         try:
             while self.finished_requests:
                 batch, self.finished_requests = self.finished_requests, []
