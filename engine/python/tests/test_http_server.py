@@ -10,12 +10,19 @@ from typing import List, Tuple
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import support  # noqa: E402,F401
 
-from vast_worker.http_server import Request, start_server  # noqa: E402
+from vast_worker.http_server import Request, _encode, start_server  # noqa: E402
+
+
+BIG = "x" * (8 * 1024 * 1024)  # more than the socket buffers hold: write() leaves bytes buffered
 
 
 async def echo_handler(req: Request):
     if req.path == "/boom":
         raise RuntimeError("kaboom")
+    if req.path == "/big":
+        return 200, {"big": BIG}
+    if req.path == "/teapot":
+        return 418, {"short": "and stout"}
     return 200, {"method": req.method, "path": req.path, "target": req.target, "version": req.version,
                  "headers": req.headers, "body": req.body.decode("latin-1")}
 
@@ -93,6 +100,29 @@ class Framing(unittest.TestCase):
         answers, _ = exchange(raw, 2)
         self.assertEqual(answers[0][2]["body"], "hello world")
         self.assertEqual(answers[1][2]["path"], "/after")
+
+    def test_a_reader_slower_than_the_answer_still_gets_every_byte(self) -> None:
+        async def scenario():
+            server, port = await start_server("127.0.0.1", 0, echo_handler)
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(b"GET /big HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n")
+                await writer.drain()
+                await asyncio.sleep(0.3)  # the server's write buffer fills up meanwhile
+                first = await asyncio.wait_for(read_response(reader), 20)
+                second = await asyncio.wait_for(read_response(reader), 20)
+                writer.close()
+                return first, second
+            finally:
+                server.close()
+        (s1, _, b1), (s2, _, b2) = asyncio.run(scenario())
+        self.assertEqual((s1, len(b1["big"])), (200, len(BIG)))
+        self.assertEqual((s2, b2["path"]), (200, "/after"))
+
+    def test_status_without_a_known_reason_still_gets_a_head(self) -> None:
+        [(status, headers, body)], _ = exchange(b"GET /teapot HTTP/1.1\r\n\r\n", 1)
+        self.assertEqual((status, headers["connection"], body), (418, "keep-alive", {"short": "and stout"}))
+        self.assertTrue(_encode(418, {}, False).startswith(b"HTTP/1.1 418 Status\r\n"))
 
     def test_stray_crlf_between_requests_is_tolerated(self) -> None:
         raw = b"GET /one HTTP/1.1\r\n\r\n\r\n\r\nGET /two HTTP/1.1\r\n\r\n"
