@@ -86,5 +86,58 @@ class KeepAlive(unittest.TestCase):
         asyncio.run(scenario())
 
 
+async def start_raw(answer: bytes, delay: float = 0.0):
+    """A server that reads one request, waits `delay`, writes `answer` verbatim and closes; counts connections."""
+    connections = []
+
+    async def serve(reader, writer):
+        connections.append(writer)
+        try:
+            await reader.readuntil(b"\r\n\r\n")
+            await asyncio.sleep(delay)
+            writer.write(answer)
+            await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    return server, server.sockets[0].getsockname()[1], connections
+
+
+class Answers(unittest.TestCase):
+    def post_once(self, answer: bytes, delay: float = 0.0, timeout: float = 5.0, posts: int = 1):
+        async def scenario():
+            server, port, connections = await start_raw(answer, delay)
+            client = KeepAliveClient()
+            try:
+                results = [await client.post_json(f"http://127.0.0.1:{port}/r", {}, timeout=timeout)
+                           for _ in range(posts)]
+                return results, len(connections)
+            finally:
+                client.close()
+                server.close()
+        return asyncio.run(scenario())
+
+    def test_body_without_content_length_runs_to_the_end_of_the_connection(self) -> None:
+        [(status, body)], _ = self.post_once(b"HTTP/1.1 202 Accepted\r\nX-A: b\r\n\r\nuntil the end")
+        self.assertEqual((status, body), (202, b"until the end"))
+
+    def test_connection_close_answer_is_not_reused(self) -> None:
+        answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+        results, connections = self.post_once(answer, posts=2)
+        self.assertEqual(results, [(200, b"ok"), (200, b"ok")])
+        self.assertEqual(connections, 2)
+
+    def test_malformed_status_line_is_an_os_error(self) -> None:
+        with self.assertRaisesRegex(OSError, "malformed status line"):
+            self.post_once(b"NOT-HTTP\r\n\r\n")
+
+    def test_no_answer_within_the_timeout_is_an_os_error(self) -> None:
+        with self.assertRaisesRegex(OSError, "within 0.2 s"):
+            self.post_once(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", delay=2.0, timeout=0.2)
+
+
 if __name__ == "__main__":
     unittest.main()

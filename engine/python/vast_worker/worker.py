@@ -15,6 +15,8 @@ from .queue import FunctionQueue, QueueFull, WorkerLoad
 from .reporter import StatusReporter, WorkerStats
 
 AUTH_FIELDS = ("cost", "endpoint", "reqnum", "request_idx", "signature", "url")
+_AUTH_FIELD_SET = frozenset(AUTH_FIELDS)
+_PAYLOAD_KEYS = frozenset(("args", "kwargs"))
 PUBKEY_RETRY_DELAYS_S = (1, 2, 4, 8)
 CONTEXT_EXIT_TIMEOUT_S = 30.0
 
@@ -287,9 +289,8 @@ class Worker:
         auth = body.get("auth_data")
         if not isinstance(auth, dict):
             return 422, {"auth_data": {f: "missing parameter" for f in AUTH_FIELDS}}
-        missing = {f: "missing parameter" for f in AUTH_FIELDS if f not in auth}
-        if missing:
-            return 422, {"auth_data": missing}
+        if not auth.keys() >= _AUTH_FIELD_SET:  # one C-level check on the common path; the dict only on failure
+            return 422, {"auth_data": {f: "missing parameter" for f in AUTH_FIELDS if f not in auth}}
         if not self.env.unsecured:
             if self.pubkey is None:
                 return 503, {"error": "worker has no public key yet"}
@@ -304,7 +305,7 @@ class Worker:
         times: Dict[str, Optional[float]] = {"started": None}
 
         def finish(status: int, answer: Any, success: bool) -> Response:
-            self.spawn(self._delete_request(request_idx, success, status, received_at, times["started"], time.time()))
+            self._request_finished(request_idx, success, status, received_at, times["started"], time.time())
             return status, answer
 
         if self.phase != "ready" or self.deployment is None:
@@ -315,7 +316,7 @@ class Worker:
             return finish(404, {"error": f"no @app.remote function {fname!r}; this worker serves "
                                          f"{', '.join(dep.functions)}"}, False)
         payload = body.get("payload", {})
-        if not isinstance(payload, dict) or set(payload) - {"args", "kwargs"}:
+        if not isinstance(payload, dict) or not payload.keys() <= _PAYLOAD_KEYS:
             return finish(422, {"error": "payload must be an object with only 'args' (list) and/or 'kwargs' "
                                          "(object)"}, False)
         wire_args = payload.get("args", [])
@@ -342,6 +343,7 @@ class Worker:
         self._track(request_idx, +1)
 
         async def job() -> Dict[str, Any]:
+            times["started"] = time.time()
             try:
                 value = await fn.func(*args, **kwargs)
             except (Exception, SystemExit) as e:
@@ -353,11 +355,8 @@ class Worker:
                 log(f"{fname}() result cannot be sent: {e}")
                 return {"err": codec.serialize(TypeError(str(e)), "exception", loader.ROOT_MODULE)}
 
-        def on_start() -> None:
-            times["started"] = time.time()
-
         try:
-            result = await queue.run(WORKLOAD_PER_REQUEST, job, on_start)
+            result = await queue.run(WORKLOAD_PER_REQUEST, job)
         finally:
             self._track(request_idx, -1)
         self.stats.cur_perf += WORKLOAD_PER_REQUEST
@@ -372,16 +371,19 @@ class Worker:
         elif request_idx in self.stats.working_request_idxs:
             self.stats.working_request_idxs.remove(request_idx)
 
-    async def _delete_request(self, request_idx: Any, success: bool, status: int, entered: float,
-                              started: Optional[float], completed: float) -> None:
+    def _request_finished(self, request_idx: Any, success: bool, status: int, entered: float,
+                          started: Optional[float], completed: float) -> None:
         self.finished_requests.append({
             "request_idx": request_idx, "success": success, "status": status, "entered_queue_at": entered,
             "work_started_at": started if started is not None else entered, "work_completed_at": completed})
-        if self.deleting:
-            return  # the POST in flight sends this one too when it comes back
         # Under load a POST per call (urllib: a new connection and a thread hop each) cost more than the call
         # itself; batching what finished while the previous POST was in flight keeps one POST in flight at most.
-        self.deleting = True
+        # While one is in flight, appending is all there is to do: no task per call.
+        if not self.deleting:
+            self.deleting = True
+            self.spawn(self._delete_finished_requests())
+
+    async def _delete_finished_requests(self) -> None:
         try:
             while self.finished_requests:
                 batch, self.finished_requests = self.finished_requests, []
