@@ -32,6 +32,11 @@ export interface PlanProvider {
    * the computation and fire onDidChange when it is ready.
    */
   peekSummary(request: PlanRequest): string | undefined;
+  /**
+   * The summary once it is known, waiting at most `waitMs` for one being computed (undefined after that; onDidChange
+   * still fires when it lands). Lets a lens request carry a fast plan's title instead of re-rendering for it.
+   */
+  summaryWithin?(request: PlanRequest, waitMs: number): Promise<string | undefined>;
   plan(request: PlanRequest, token: vscode.CancellationToken): Promise<Plan>;
 }
 

@@ -4,9 +4,13 @@
 import * as vscode from 'vscode';
 import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
 import { CodeLensRequest } from 'vscode-languageclient/node';
+import type { PlanRequest } from '../contracts';
 import { LENS_COMMANDS, type DeploymentLensArgs } from '../../../server/src/payloads/protocol';
 import type { CoreRegistry } from '../registry';
 import { TARGET_ICONS, TARGET_LABELS, type TargetState } from '../targets/targetState';
+
+/** How long a lens request waits for a plan being computed before it shows a bare "Deploy" (and refreshes later). */
+const SUMMARY_WAIT_MS = 1500;
 
 export function codeLensEnabled(): boolean {
   return vscode.workspace.getConfiguration('vast').get<boolean>('codeLens.enable', true);
@@ -41,7 +45,18 @@ export class LensTitles implements vscode.Disposable {
     provideCodeLenses: async (document, token, next) => {
       if (!codeLensEnabled()) return [];
       const lenses = await next(document, token);
-      return lenses?.map((lens) => this.retitle(document, lens)) ?? lenses;
+      if (!lenses) return lenses;
+      // A plan that is quick (the local engine: tens of ms) is waited for, so the lens arrives with its tier
+      // instead of a bare "Deploy" re-rendered a moment later (a refresh that could also be lost in between).
+      const summaries = new Map<vscode.CodeLens, string | undefined>();
+      await Promise.all(
+        lenses.map(async (lens) => {
+          const request = this.deployRequest(document, lens);
+          const provider = this.registry.planProvider;
+          if (request && provider?.summaryWithin) summaries.set(lens, await provider.summaryWithin(request, SUMMARY_WAIT_MS).catch(() => undefined));
+        }),
+      );
+      return lenses.map((lens) => this.retitle(document, lens, summaries));
     },
   };
 
@@ -54,7 +69,7 @@ export class LensTitles implements vscode.Disposable {
     provider?.onDidChangeCodeLensEmitter.fire();
   }
 
-  private retitle(document: vscode.TextDocument, lens: vscode.CodeLens): vscode.CodeLens {
+  private retitle(document: vscode.TextDocument, lens: vscode.CodeLens, summaries: Map<vscode.CodeLens, string | undefined>): vscode.CodeLens {
     const command = lens.command;
     if (!command) return lens;
     const target = this.targets.selected;
@@ -64,7 +79,7 @@ export class LensTitles implements vscode.Disposable {
         command.tooltip = `Deploys go to the ${TARGET_LABELS[target]}. Click to switch.`;
         break;
       case LENS_COMMANDS.deploy:
-        command.title = this.deployTitle(document, command.arguments?.[0] as DeploymentLensArgs | undefined);
+        command.title = this.deployTitle(document, lens, summaries);
         command.tooltip = `Deploy to the ${TARGET_LABELS[target]}`;
         break;
       case LENS_COMMANDS.runRemotely:
@@ -77,20 +92,28 @@ export class LensTitles implements vscode.Disposable {
     return lens;
   }
 
-  private deployTitle(document: vscode.TextDocument, args: DeploymentLensArgs | undefined): string {
+  /** What the plan provider is asked for a Deploy lens (none for other lenses, or while the file is unsaved). */
+  private deployRequest(document: vscode.TextDocument, lens: vscode.CodeLens): PlanRequest | undefined {
+    const args = lens.command?.command === LENS_COMMANDS.deploy ? (lens.command.arguments?.[0] as DeploymentLensArgs | undefined) : undefined;
+    if (!args || document.isUntitled || document.isDirty) return undefined;
+    return {
+      uri: document.uri,
+      text: document.getText(),
+      version: document.version,
+      deploymentIndex: args.deploymentIndex,
+      deployment: args.deployment,
+      target: this.targets.selected,
+    };
+  }
+
+  private deployTitle(document: vscode.TextDocument, lens: vscode.CodeLens, summaries: Map<vscode.CodeLens, string | undefined>): string {
     if (document.isUntitled || document.isDirty) return '$(rocket) Deploy (save first)';
     const provider = this.registry.planProvider;
-    if (!provider || !args) return '$(rocket) Deploy';
+    const request = this.deployRequest(document, lens);
+    if (!provider || !request) return '$(rocket) Deploy';
     let summary: string | undefined;
     try {
-      summary = provider.peekSummary({
-        uri: document.uri,
-        text: document.getText(),
-        version: document.version,
-        deploymentIndex: args.deploymentIndex,
-        deployment: args.deployment,
-        target: this.targets.selected,
-      });
+      summary = summaries.get(lens) ?? provider.peekSummary(request);
     } catch {
       summary = undefined; // a failing plan must not take the lenses down; Show plan reports the error
     }

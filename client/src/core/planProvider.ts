@@ -12,7 +12,7 @@ import type { PlanProvider, PlanRequest } from '../contracts';
 import { localTarget } from '../../../server/src/api';
 import { errorText, type Connections } from './connections';
 
-type Entry = { state: 'pending' } | { state: 'done'; summary: string };
+type Entry = { state: 'pending'; settled: Promise<void> } | { state: 'done'; summary: string };
 
 function cacheKey(r: PlanRequest): string {
   return `${r.uri.toString()}#${r.version}#${r.target}#${r.deployment}`;
@@ -57,17 +57,31 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
     const entry = this.cache.get(key);
     if (entry) return entry.state === 'done' ? entry.summary : undefined;
     if (request.target === 'local' && !vscode.workspace.isTrusted) return 'plan unavailable: the local engine needs a trusted workspace';
-    this.cache.set(key, { state: 'pending' });
     const source = new vscode.CancellationTokenSource();
-    void this.lensSummary(request, source.token)
-      .then((summary) => summary, (err: unknown) => `plan unavailable: ${reason(err)}`)
-      .then((summary) => {
-        source.dispose();
-        if (this.cache.get(key)?.state !== 'pending') return; // forgotten meanwhile: a newer one is coming
-        this.cache.set(key, { state: 'done', summary });
-        this.changed.fire();
-      });
+    const pending: Entry = {
+      state: 'pending',
+      settled: this.lensSummary(request, source.token)
+        .then((summary) => summary, (err: unknown) => `plan unavailable: ${reason(err)}`)
+        .then((summary) => {
+          source.dispose();
+          // Only the computation this entry started may fill it: after a forget, a newer one owns the key.
+          if (this.cache.get(key) !== pending) return;
+          this.cache.set(key, { state: 'done', summary });
+          this.changed.fire();
+        }),
+    };
+    this.cache.set(key, pending);
     return undefined;
+  }
+
+  async summaryWithin(request: PlanRequest, waitMs: number): Promise<string | undefined> {
+    const known = this.peekSummary(request);
+    const entry = this.cache.get(cacheKey(request));
+    if (known !== undefined || entry?.state !== 'pending') return known;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([entry.settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
+    return this.peekSummary(request);
   }
 
   /**
