@@ -11,6 +11,7 @@ import { TARGET_ICONS, TARGET_LABELS, type TargetState } from '../targets/target
 
 /** How long a lens request waits for a plan being computed before it shows a bare "Deploy" (and refreshes later). */
 const SUMMARY_WAIT_MS = 1500;
+const LOST_REFRESH_RETRY_MS = 1000;
 
 export function codeLensEnabled(): boolean {
   return vscode.workspace.getConfiguration('vast').get<boolean>('codeLens.enable', true);
@@ -41,8 +42,13 @@ export class LensTitles implements vscode.Disposable {
     this.client = client;
   }
 
+  /** When VS Code last asked for lenses; a refresh it did not act on is fired once more. */
+  private lastProvidedAt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+
   readonly middleware: Middleware = {
     provideCodeLenses: async (document, token, next) => {
+      this.lastProvidedAt = Date.now();
       if (!codeLensEnabled()) return [];
       const lenses = await next(document, token);
       if (!lenses) return lenses;
@@ -60,13 +66,24 @@ export class LensTitles implements vscode.Disposable {
     },
   };
 
-  /** Asks VS Code to fetch lenses again. */
-  refresh(): void {
+  /**
+   * Asks VS Code to fetch lenses again. A change event that lands while VS Code is still taking in the previous lenses
+   * can go unanswered (seen in the UI tests: a plan finished 14 ms after a lens request and its title never showed), so
+   * when no lens request follows within a second, the event is fired once more.
+   */
+  refresh(retry = true): void {
     if (!this.client?.isRunning()) return;
     const feature = this.client.getFeature(CodeLensRequest.method);
     const doc = vscode.workspace.textDocuments.find((d) => d.languageId === 'python');
     const provider = doc ? feature.getProvider(doc) : undefined;
-    provider?.onDidChangeCodeLensEmitter.fire();
+    if (!provider) return;
+    const firedAt = Date.now();
+    provider.onDidChangeCodeLensEmitter.fire();
+    if (!retry) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (this.lastProvidedAt < firedAt && vscode.window.visibleTextEditors.some((e) => e.document.languageId === 'python')) this.refresh(false);
+    }, LOST_REFRESH_RETRY_MS);
   }
 
   private retitle(document: vscode.TextDocument, lens: vscode.CodeLens, summaries: Map<vscode.CodeLens, string | undefined>): vscode.CodeLens {
@@ -121,6 +138,7 @@ export class LensTitles implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.retryTimer);
     for (const d of this.disposables) d.dispose();
   }
 }
