@@ -13,6 +13,18 @@ function sleeper(marker: string): ChildProcess {
   return spawn('python3', ['-c', 'import time; time.sleep(60)', marker], { detached: true, stdio: 'ignore' });
 }
 
+async function commandLineShows(proc: ChildProcess, marker: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if (fs.readFileSync(`/proc/${proc.pid}/cmdline`, 'utf8').includes(marker)) return;
+    } catch {
+      // not there yet
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`pid ${proc.pid} never showed "${marker}" in its command line`);
+}
+
 function exited(proc: ChildProcess): Promise<void> {
   return proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((resolve) => proc.once('exit', () => resolve()));
 }
@@ -25,8 +37,11 @@ test('a restarted engine kills the worker groups the previous one recorded, and 
     const record = new WorkerPidRecord(stateDir);
     record.add(worker.pid!);
     record.add(stranger.pid!);
-    // 'spawn' fires after exec, so /proc shows the final command line.
-    await Promise.all([worker, stranger].map((p) => new Promise((resolve) => (p.pid ? resolve(undefined) : p.once('spawn', resolve)))));
+    // Until exec is done (and a pyenv shim has handed over), /proc shows another command line: wait for the markers.
+    await Promise.all([
+      commandLineShows(worker, 'vast_worker'),
+      commandLineShows(stranger, 'something_else'),
+    ]);
     assert.deepEqual(reapOrphanWorkers(stateDir), [worker.pid]);
     await exited(worker);
     assert.equal(worker.signalCode, 'SIGKILL');
