@@ -10,7 +10,7 @@ import type { CoreRegistry } from '../registry';
 import { TARGET_ICONS, TARGET_LABELS, type TargetState } from '../targets/targetState';
 
 /** How long a lens request waits for a plan being computed before it shows a bare "Deploy" (and refreshes later). */
-const SUMMARY_WAIT_MS = 1500;
+const SUMMARY_WAIT_MS = 750;
 const LOST_REFRESH_RETRY_MS = 1000;
 
 export function codeLensEnabled(): boolean {
