@@ -7,25 +7,16 @@ import { after, before, describe, test } from 'node:test';
 import type { Engine } from '../../engine/src/engine';
 import { initPythonParser } from '../../server/src/analysis/document';
 import type { CliIO } from '../../server/src/cli/io';
-import type * as CliMain from '../../server/src/cli/main';
+import { main } from '../../server/src/cli/main';
 import { fixturePath, repoRoot } from '../support/paths';
 import { publishEngineInfo, startRealEngine } from './realWorkers.support';
 
-let main: (argv: string[], io: CliIO) => Promise<number>;
 let engine: Engine;
 const savedState = process.env.VAST_DEPLOY_STATE;
 const savedTarget = process.env.VAST_DEPLOY_TARGET;
 
 before(async () => {
   await initPythonParser();
-  // cli/main.ts runs itself when it is the main module, which this bundle is: hide require.main while importing it.
-  const realMain = require.main;
-  require.main = undefined;
-  try {
-    ({ main } = require('../../server/src/cli/main') as typeof CliMain);
-  } finally {
-    require.main = realMain;
-  }
   engine = await startRealEngine();
   publishEngineInfo(engine);
   process.env.VAST_DEPLOY_STATE = engine.options.stateDir;

@@ -2,23 +2,11 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { engineClientInfo, engineTarget, isProcessAlive } from '../../engine/src/client-info';
 import type { CliIO } from '../../server/src/cli/io';
-import type * as CliMain from '../../server/src/cli/main';
+import { main } from '../../server/src/cli/main';
 import { tempStateDir, waitFor } from './helpers';
-
-let main: (argv: string[], io: CliIO) => Promise<number>;
-before(() => {
-  // cli/main.ts runs itself when it is the main module, which a bundled test also is: hide require.main meanwhile.
-  const realMain = require.main;
-  require.main = undefined;
-  try {
-    ({ main } = require('../../server/src/cli/main') as typeof CliMain);
-  } finally {
-    require.main = realMain;
-  }
-});
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';

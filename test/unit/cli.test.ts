@@ -8,22 +8,11 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { initPythonParser } from '../../server/src/analysis/document';
 import type { CliIO } from '../../server/src/cli/io';
-import type * as CliMain from '../../server/src/cli/main';
+import { main } from '../../server/src/cli/main';
 import { fixturePath, repoRoot } from '../support/paths';
-
-let main: (argv: string[], io: CliIO) => Promise<number>;
 
 before(async () => {
   await initPythonParser();
-  // cli/main.ts runs itself when `require.main === module`, which is also true inside this bundled test file (the
-  // bundle is the main module): hide require.main while the module initializes, so importing it runs nothing.
-  const realMain = require.main;
-  require.main = undefined;
-  try {
-    ({ main } = require('../../server/src/cli/main') as typeof CliMain);
-  } finally {
-    require.main = realMain;
-  }
 });
 
 const CLI_FIXTURES = fixturePath('cli');
