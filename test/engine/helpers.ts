@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { after } from 'node:test';
 import * as tar from 'tar';
 import { Engine, type EngineOptions } from '../../engine/src/engine';
 import type { MachineFacts } from '../../engine/src/machine';
@@ -28,6 +29,19 @@ export async function startEngine(overrides: Partial<EngineOptions> = {}): Promi
     backoffMaxMs: 2000,
     ...overrides,
   });
+}
+
+/** startEngine for a test file: every engine it starts is closed once the file's tests are done. */
+export function enginesClosedAfterTests(): (overrides?: Partial<EngineOptions>) => Promise<Engine> {
+  const engines: Engine[] = [];
+  after(async () => {
+    await Promise.all(engines.map((e) => e.close()));
+  });
+  return async (overrides = {}) => {
+    const e = await startEngine(overrides);
+    engines.push(e);
+    return e;
+  };
 }
 
 export interface ApiResult<T = any> {

@@ -2,21 +2,12 @@
 // (signed) → call; then every update tier, restart persistence, crash recovery, TTL teardown and logs.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { after, describe, test } from 'node:test';
-import type { Engine } from '../../engine/src/engine';
+import { describe, test } from 'node:test';
 import { verifyRouteSignature } from '../../engine/src/signing';
 import type { DeploymentPutResponse, EndpointLogsResponse } from '../../server/src/protocol/vast';
-import { api, callEcho, deploy, endpointOf, makeTarball, putBody, routeReady, startEngine, upload, waitFor, workersOf } from './helpers';
+import { api, callEcho, deploy, endpointOf, enginesClosedAfterTests, makeTarball, putBody, routeReady, upload, waitFor, workersOf } from './helpers';
 
-const engines: Engine[] = [];
-async function engineFor(overrides: Parameters<typeof startEngine>[0] = {}): Promise<Engine> {
-  const e = await startEngine(overrides);
-  engines.push(e);
-  return e;
-}
-after(async () => {
-  await Promise.all(engines.map((e) => e.close()));
-});
+const engineFor = enginesClosedAfterTests();
 
 describe('engine: create, upload, route, call', () => {
   test('a new deployment is created, its worker gets ready, the route is signed and the call goes through', async () => {

@@ -3,21 +3,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, describe, test } from 'node:test';
-import type { Engine } from '../../engine/src/engine';
+import { describe, test } from 'node:test';
 import type { DeploymentPutResponse } from '../../server/src/protocol/vast';
-import { api, deploy, makeTarball, putBody, startEngine, tempStateDir, upload, waitFor } from './helpers';
+import { api, deploy, enginesClosedAfterTests, makeTarball, putBody, tempStateDir, upload, waitFor } from './helpers';
 
-const engines: Engine[] = [];
-async function engineFor(overrides: Parameters<typeof startEngine>[0] = {}): Promise<Engine> {
-  // cold_workers 0 in these tests' deployments keeps workers out unless a test wants one.
-  const e = await startEngine(overrides);
-  engines.push(e);
-  return e;
-}
-after(async () => {
-  await Promise.all(engines.map((e) => e.close()));
-});
+// cold_workers 0 in these tests' deployments keeps workers out unless a test wants one.
+const engineFor = enginesClosedAfterTests();
 
 describe('engine routes: authentication', () => {
   test('console, autoscaler and local routes refuse a missing or wrong key, saying which', async () => {
