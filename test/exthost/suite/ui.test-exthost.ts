@@ -11,6 +11,7 @@ import type { VastExtensionApi } from '../../../client/src/extension';
 import type { TreeNode } from '../../../client/src/views/treeNodes';
 import type { Plan } from '../../../server/src/deploy/types';
 import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../../../server/src/protocol/vast';
+import { workerRecord } from '../../support/records';
 
 const EXTENSION_ID = 'vast-deployments.vast-deployments';
 
@@ -243,24 +244,7 @@ const deployment: DeploymentRecord = {
 };
 const endpoint: EndpointRecord = { id: 7, endpoint_name: 'good-app-default', api_key: 'endpoint-key', endpoint_state: 'active', cold_workers: 1, max_workers: 3 };
 const workergroup: WorkergroupRecord = { id: 9, endpoint_id: 7, search_query: 'gpu_name in [RTX_4090]' };
-const worker = (id: number, status: string, extra: Partial<WorkerRecord> = {}): WorkerRecord => ({
-  id,
-  status,
-  cur_load: 0,
-  new_load: 0,
-  cur_load_rolling_avg: 0,
-  cur_perf: 0,
-  perf: 0,
-  measured_perf: 0,
-  dlperf: 0,
-  reliability: 1,
-  reqs_working: 0,
-  disk_usage: 0,
-  loaded_at: null,
-  started_at: null,
-  gpu_name: 'RTX 4090',
-  ...extra,
-});
+const worker = (id: number, status: string, extra: Partial<WorkerRecord> = {}): WorkerRecord => workerRecord({ id, status, ...extra });
 
 function fakeSource(log: string[]): DeploymentsSource {
   return {

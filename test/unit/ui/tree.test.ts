@@ -1,29 +1,11 @@
 // Tree texts and worker states for the Vast sidebar.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { DeploymentRecord, EndpointRecord, WorkerRecord } from '../../../server/src/protocol/vast';
+import type { DeploymentRecord, EndpointRecord } from '../../../server/src/protocol/vast';
 import { WORKER_STATUSES } from '../../../server/src/protocol/vast';
 import { deploymentText, endpointText, formatDuration, workergroupText, workerText } from '../../../server/src/ui/treeLabels';
 import { workerStatusInfo } from '../../../server/src/ui/workerStatus';
-
-const worker = (over: Partial<WorkerRecord>): WorkerRecord => ({
-  id: 7,
-  status: 'idle',
-  cur_load: 0,
-  new_load: 0,
-  cur_load_rolling_avg: 0,
-  cur_perf: 0,
-  perf: 0,
-  measured_perf: 0,
-  dlperf: 0,
-  reliability: 1,
-  reqs_working: 0,
-  disk_usage: 0,
-  loaded_at: null,
-  started_at: null,
-  gpu_name: 'RTX 4090',
-  ...over,
-});
+import { workerRecord } from '../../support/records';
 
 describe('worker states', () => {
   test('Vast UI labels, case-insensitive', () => {
@@ -45,14 +27,14 @@ describe('worker states', () => {
 
 describe('tree texts', () => {
   test('a ready worker shows GPU, measured perf, load and uptime', () => {
-    const t = workerText(worker({ measured_perf: 123.456, cur_load: 0.5, started_at: 1000 }), 1000 + 3725);
+    const t = workerText(workerRecord({ measured_perf: 123.456, cur_load: 0.5, started_at: 1000 }), 1000 + 3725);
     assert.equal(t.label, 'Worker 7');
     assert.equal(t.description, 'Ready · RTX 4090 · perf 123.46 · load 0.50 · up 1h 2m');
   });
 
   test('a loading worker hides the placeholder perf; an error shows its message', () => {
-    assert.equal(workerText(worker({ status: 'loading', measured_perf: 99 }), 0).description, 'Loading · RTX 4090');
-    const t = workerText(worker({ status: 'error', error_msg: 'CUDA out of memory' }), 0);
+    assert.equal(workerText(workerRecord({ status: 'loading', measured_perf: 99 }), 0).description, 'Loading · RTX 4090');
+    const t = workerText(workerRecord({ status: 'error', error_msg: 'CUDA out of memory' }), 0);
     assert.match(t.description!, /^Error · RTX 4090 · CUDA out of memory$/);
     assert.match(t.tooltip!, /error: CUDA out of memory/);
   });

@@ -1,17 +1,8 @@
 // encode/encodeCall: the JS conveniences (Map, plain objects, ArrayBuffer) and every refusal, each naming the path.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encode, encodeCall, PyDict, PyObject, PyTuple, WireEncodeError } from '../../../server/src/wire';
-
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof WireEncodeError, `expected a WireEncodeError, got ${String(e)}`);
-    return e.message;
-  }
-  assert.fail('expected a refusal');
-}
+import { encode, encodeCall, PyDict, PyObject, PyTuple } from '../../../server/src/wire';
+import { refusal } from './refusal';
 
 describe('encode', () => {
   test('encodeCall sends every argument by name', () => {

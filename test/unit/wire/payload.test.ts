@@ -9,18 +9,8 @@ import {
   PyDict,
   PyObject,
   PyTuple,
-  WireEncodeError,
 } from '../../../server/src/wire';
-
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof WireEncodeError, `expected a WireEncodeError, got ${String(e)}`);
-    return e.message;
-  }
-  assert.fail('expected a refusal');
-}
+import { refusal } from './refusal';
 
 describe('jsonToPython', () => {
   test('top level = kwargs; nested objects = dicts; arrays = lists', () => {
