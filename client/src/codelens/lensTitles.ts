@@ -55,13 +55,7 @@ export class LensTitles implements vscode.Disposable {
       // A plan that is quick (the local engine: tens of ms) is waited for, so the lens arrives with its tier
       // instead of a bare "Deploy" re-rendered a moment later (a refresh that could also be lost in between).
       const summaries = new Map<vscode.CodeLens, string | undefined>();
-      await Promise.all(
-        lenses.map(async (lens) => {
-          const request = this.deployRequest(document, lens);
-          const provider = this.registry.planProvider;
-          if (request && provider?.summaryWithin) summaries.set(lens, await provider.summaryWithin(request, SUMMARY_WAIT_MS).catch(() => undefined));
-        }),
-      );
+      await Promise.all(lenses.map(async (lens) => summaries.set(lens, await this.summaryFor(document, lens))));
       return lenses.map((lens) => this.retitle(document, lens, summaries));
     },
   };
@@ -96,7 +90,7 @@ export class LensTitles implements vscode.Disposable {
         command.tooltip = `Deploys go to the ${TARGET_LABELS[target]}. Click to switch.`;
         break;
       case LENS_COMMANDS.deploy:
-        command.title = this.deployTitle(document, lens, summaries);
+        command.title = this.deployTitle(document, summaries.get(lens));
         command.tooltip = `Deploy to the ${TARGET_LABELS[target]}`;
         break;
       case LENS_COMMANDS.runRemotely:
@@ -123,17 +117,20 @@ export class LensTitles implements vscode.Disposable {
     };
   }
 
-  private deployTitle(document: vscode.TextDocument, lens: vscode.CodeLens, summaries: Map<vscode.CodeLens, string | undefined>): string {
-    if (document.isUntitled || document.isDirty) return '$(rocket) Deploy (save first)';
-    const provider = this.registry.planProvider;
+  /** A Deploy lens's plan summary: waited for briefly when the provider can, else whatever it knows now. */
+  private async summaryFor(document: vscode.TextDocument, lens: vscode.CodeLens): Promise<string | undefined> {
     const request = this.deployRequest(document, lens);
-    if (!provider || !request) return '$(rocket) Deploy';
-    let summary: string | undefined;
+    const provider = this.registry.planProvider;
+    if (!request || !provider) return undefined;
     try {
-      summary = summaries.get(lens) ?? provider.peekSummary(request);
+      return provider.summaryWithin ? await provider.summaryWithin(request, SUMMARY_WAIT_MS) : provider.peekSummary(request);
     } catch {
-      summary = undefined; // a failing plan must not take the lenses down; Show plan reports the error
+      return undefined; // a failing plan must not take the lenses down; Show plan reports the error
     }
+  }
+
+  private deployTitle(document: vscode.TextDocument, summary: string | undefined): string {
+    if (document.isUntitled || document.isDirty) return '$(rocket) Deploy (save first)';
     return summary ? `$(rocket) Deploy · ${summary}` : '$(rocket) Deploy';
   }
 
