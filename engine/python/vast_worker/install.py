@@ -198,19 +198,16 @@ def ensure_venv(config: DeploymentConfig, cache_dir: str) -> Optional[Venv]:
         os.rmdir(lock)
 
 
-def run_steps(config: DeploymentConfig, cwd: str, venv: Optional[Venv], remap: Optional[PathRemap] = None) -> None:
+def run_steps(config: DeploymentConfig, cwd: str, venv: Optional[Venv], remap: PathRemap) -> None:
     """Runs each `runs` entry (string → sh -c, list → exec) in order; any failure stops the boot.
 
-    With a `remap`, absolute image.copy() destinations named in a step point at their local place (remap.py)."""
+    Absolute image.copy() destinations named in a step point at their local place (`remap`, remap.py)."""
     env = dict(os.environ)
     if venv is not None:
         env["VIRTUAL_ENV"] = venv.path
         env["PATH"] = venv.bin_dir() + os.pathsep + env.get("PATH", "")
     for i, step in enumerate(config.runs, 1):
-        if remap:
-            local = remap.shell(step) if isinstance(step, str) else [remap.path(a) or a for a in step]
-        else:
-            local = step
+        local = remap.shell(step) if isinstance(step, str) else [remap.path(a) or a for a in step]
         cmd = ["sh", "-c", local] if isinstance(local, str) else list(local)
         shown = step if isinstance(step, str) else " ".join(step)
         log(f"run {i}/{len(config.runs)}: {shown.strip()[:200]}")

@@ -56,12 +56,12 @@ def short_traceback(exc: BaseException) -> str:
     return text if len(text) <= TRACEBACK_LIMIT_CHARS else "…" + text[-TRACEBACK_LIMIT_CHARS:]
 
 
-def download_and_extract(api_url: str, deployment_id: str, api_key: str, cwd: str) -> None:
+def download_and_extract(api_url: str, deployment_id: str, api_key: str, cwd: str) -> PathRemap:
+    """Fetches and extracts the deployment; returns where its absolute copy() destinations went (remap.py)."""
     local = os.environ.get("DEBUG_DEPLOYMENT_TAR")
     if local:
         log(f"using the local tarball DEBUG_DEPLOYMENT_TAR={local}")
-        _extract(local, cwd)
-        return
+        return _extract(local, cwd)
     url = f"{api_url.rstrip('/')}/api/v0/deployment/{deployment_id}/download_url/"
     try:
         status, raw = http_client.request_sync("GET", url, bearer=api_key)
@@ -88,12 +88,12 @@ def download_and_extract(api_url: str, deployment_id: str, api_key: str, cwd: st
         except (OSError, http_client.HttpError) as e:
             raise WorkerFailure(f"downloading the deployment tarball failed: {e}") from None
         log(f"downloaded the deployment ({size} bytes)")
-        _extract(tar_path, cwd)
+        return _extract(tar_path, cwd)
     finally:
         os.remove(tar_path)
 
 
-def _extract(tar_path: str, cwd: str) -> None:
+def _extract(tar_path: str, cwd: str) -> PathRemap:
     absolute: List[str] = []
     try:
         names = safe_extract(tar_path, cwd, absolute)
@@ -103,19 +103,19 @@ def _extract(tar_path: str, cwd: str) -> None:
         raise WorkerFailure(f"cannot extract the deployment tarball: {type(e).__name__}: {e}") from None
     log(f"extracted {len(names)} file(s) into {cwd}")
     remap = PathRemap(cwd, absolute)
-    remap.save()  # also when empty: a soft update may drop the absolute copies of the previous code
     if remap:
         log(f"image.copy() destinations {', '.join(remap.roots())} live under {cwd} on this machine; string "
             "literals in deployment.py and run steps that name them are redirected there")
+    return remap
 
 
-def install_steps(cwd: str, venv_cache: str) -> "tuple[DeploymentConfig, Optional[Venv]]":
+def install_steps(cwd: str, venv_cache: str, remap: PathRemap) -> "tuple[DeploymentConfig, Optional[Venv]]":
     try:
         config = install.read_config(os.path.join(cwd, "config.json"))
         install.export_envs(config)
         install.check_apt_gets(config)
         venv = install.ensure_venv(config, venv_cache)
-        install.run_steps(config, cwd, venv, PathRemap.load(cwd))
+        install.run_steps(config, cwd, venv, remap)
     except InstallError as e:
         raise WorkerFailure(str(e)) from None
     return config, venv
@@ -149,7 +149,7 @@ def _set_sys_path(cwd: str, venv: Optional[Venv]) -> None:
     sys.path[:] = front + rest
 
 
-def import_deployment(cwd: str, config: DeploymentConfig, venv: Optional[Venv]) -> LoadedDeployment:
+def import_deployment(cwd: str, config: DeploymentConfig, venv: Optional[Venv], remap: PathRemap) -> LoadedDeployment:
     _set_sys_path(cwd, venv)
     Deployment = _use_bundled_vastai()
     Deployment._reset_registry()
@@ -161,7 +161,7 @@ def import_deployment(cwd: str, config: DeploymentConfig, venv: Optional[Venv]) 
     importlib.invalidate_caches()
     os.environ.setdefault("IS_DEPLOYMENT", "true")
     try:
-        module = _import_root(cwd, PathRemap.load(cwd))
+        module = _import_root(cwd, remap)
     except BaseException as e:  # SyntaxError, ImportError, SystemExit from the file... all end the boot
         raise WorkerFailure(f"importing deployment.py failed:\n{short_traceback(e)}") from None
     app = Deployment.lookup(config.name) if config.name else None

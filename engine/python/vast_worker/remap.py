@@ -9,12 +9,9 @@ here ("/usr/local/bin") are left alone: redirecting them would break everything 
 """
 
 import ast
-import json
 import os
 import re
 from typing import Iterable, List, Optional, Set
-
-MANIFEST = ".vast-absolute-members.json"
 
 # An absolute path in shell text: starts at "/" not preceded by a character that would make it part of another word
 # (a relative path, a URL, `$DIR/…`, `${DIR}/…`, `$(pwd)/…`), and runs to whitespace, a quote or a shell operator.
@@ -67,19 +64,6 @@ class PathRemap:
         tree = ast.parse(source, filename)
         tree = _LiteralRewriter(self).visit(tree)
         return compile(tree, filename, "exec", dont_inherit=True)
-
-    def save(self) -> None:
-        with open(os.path.join(self.root, MANIFEST), "w", encoding="utf-8") as f:
-            json.dump(sorted(self.exact), f)
-
-    @classmethod
-    def load(cls, root: str) -> "PathRemap":
-        try:
-            with open(os.path.join(root, MANIFEST), encoding="utf-8") as f:
-                names = json.load(f)
-        except (OSError, ValueError):
-            names = []
-        return cls(root, [n for n in names if isinstance(n, str)] if isinstance(names, list) else [])
 
 
 class _LiteralRewriter(ast.NodeTransformer):

@@ -99,10 +99,11 @@ class Worker:
     async def _load_code(self) -> LoadedDeployment:
         env = self.env
         log(f"downloading deployment {env.deployment_id} from {env.api_url}")
-        await asyncio.to_thread(loader.download_and_extract, env.api_url, env.deployment_id, env.api_key, self.cwd)
+        remap = await asyncio.to_thread(loader.download_and_extract, env.api_url, env.deployment_id, env.api_key,
+                                        self.cwd)
         self.stats.additional_disk_usage = await asyncio.to_thread(loader.disk_usage_gb, self.cwd)
-        config, venv = await asyncio.to_thread(loader.install_steps, self.cwd, env.venv_cache)
-        dep = await asyncio.to_thread(loader.import_deployment, self.cwd, config, venv)
+        config, venv = await asyncio.to_thread(loader.install_steps, self.cwd, env.venv_cache, remap)
+        dep = await asyncio.to_thread(loader.import_deployment, self.cwd, config, venv, remap)
         names = ", ".join(dep.functions)
         log(f"imported deployment {dep.app.name!r}: remote functions {names}; benchmark on {dep.benchmarked.name}")
         return dep
