@@ -39,13 +39,25 @@ const builds = [
 if (existsSync(join(root, 'engine/src/main.ts'))) {
   builds.push({ ...common, entryPoints: { engine: join(root, 'engine/src/main.ts') }, outdir: join(root, 'dist') });
 }
+// Unit, LSP and engine tests go to out/test; the conformance tests (the real vastai SDK) are their own layer in
+// out/conformance, so `npm test` can count and report them apart.
 const testDir = join(root, 'test');
-const tests = findTests(testDir);
-if (tests.length) {
+const conformanceDir = join(testDir, 'conformance');
+const allTests = findTests(testDir);
+const layers = [
+  { tests: allTests.filter((t) => !t.startsWith(conformanceDir)), from: testDir, outdir: join(root, 'out/test') },
+  {
+    tests: [...allTests.filter((t) => t.startsWith(conformanceDir)), join(conformanceDir, 'probe.ts')],
+    from: conformanceDir,
+    outdir: join(root, 'out/conformance'),
+  },
+];
+for (const { tests, from, outdir } of layers) {
+  if (!tests.length) continue;
   builds.push({
     ...common,
-    entryPoints: Object.fromEntries(tests.map((t) => [relative(testDir, t).replace(/\.ts$/, ''), t])),
-    outdir: join(root, 'out/test'),
+    entryPoints: Object.fromEntries(tests.map((t) => [relative(from, t).replace(/\.ts$/, ''), t])),
+    outdir,
     external: ['vscode'],
   });
 }

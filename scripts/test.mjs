@@ -5,6 +5,8 @@
 //   3. unit + LSP node --test out/test/                                     (its own pass/fail counts)
 //   3b. Python    python3 -m unittest discover -s tests in engine/python    (the worker runtime; its own counts;
 //                 runs even when the build failed; $VAST_TEST_PYTHON picks the interpreter)
+//   3c. conformance  node --test out/conformance/: against the real vastai SDK (skipped, saying why, without its source;
+//                 failed, naming the apt-get command, without its Python packages)
 //   4. VS Code    extension-host tests and UI tests in a real VS Code (code-server + headless Chromium), when
 //                 code-server is available: $CODE_SERVER, the cache of scripts/code-server.mjs, or
 //                 VAST_TEST_VSCODE=1 (installs it). `npm test -- --no-vscode` skips this layer.
@@ -62,8 +64,8 @@ async function gate(title, cmd, cmdArgs) {
   return code === 0;
 }
 
-async function nodeTests() {
-  header('unit + LSP tests: node --test out/test/');
+async function nodeTests(title = 'unit + LSP tests', dir = 'out/test/') {
+  header(`${title}: node --test ${dir}`);
   const start = Date.now();
   const tapDir = mkdtempSync(join(tmpdir(), 'vast-tap-'));
   const tapFile = join(tapDir, 'report.tap');
@@ -74,7 +76,7 @@ async function nodeTests() {
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',
       `--test-reporter-destination=${tapFile}`,
-      'out/test/',
+      dir,
     ]);
     let tap = '';
     try {
@@ -88,7 +90,7 @@ async function nodeTests() {
     if (code !== 0 && f === 0) f = 1; // crashed or failed outside any test
     passed += p;
     failed += f;
-    console.log(`--- node --test: ${p} passed, ${f} failed in ${secs(start)}`);
+    console.log(`--- ${title}: ${p} passed, ${f} failed in ${secs(start)}`);
   } finally {
     rmSync(tapDir, { recursive: true, force: true });
   }
@@ -135,6 +137,21 @@ async function e2e(title, mode, modeArgs) {
   console.log(`--- ${mode}: ${p} passed, ${f} failed in ${secs(start)}`);
 }
 
+/**
+ * The conformance layer: our engine, CLI and cloud client against the real vastai SDK (test/conformance). Without the
+ * SDK's source it is skipped with the reason; with the source but not its Python packages it fails naming the command.
+ */
+async function conformanceTests() {
+  const probe = await run('node', ['out/conformance/probe.js'], { capture: true });
+  if (probe.code === 3) return console.log(`\n=== conformance tests: skipped: ${probe.output.trim()}`);
+  if (probe.code !== 0) {
+    console.log(`\n=== conformance tests: FAILED: ${probe.output.trim()}`);
+    failed++;
+    return;
+  }
+  await nodeTests('conformance tests with the real vastai SDK', 'out/conformance/');
+}
+
 async function vscodeLayers() {
   const available = process.env.CODE_SERVER || installedCodeServer() || process.env.VAST_TEST_VSCODE === '1';
   if (noVscode) return console.log('\n=== real VS Code tests: skipped (--no-vscode)');
@@ -152,6 +169,7 @@ await gate('typecheck', 'npx', ['tsc', '-p', '.', '--noEmit']);
 await pythonTests();
 if (built) {
   await nodeTests();
+  await conformanceTests();
   await vscodeLayers();
 } else {
   console.log('\n=== tests: skipped because the build failed');
