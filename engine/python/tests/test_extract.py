@@ -89,6 +89,26 @@ class SafeExtraction(unittest.TestCase):
             self.extract(make_tarball({"/app/x.txt": b"x"}))
         self.assertEqual(os.listdir(outside), [])
 
+    def test_folders_are_never_created_through_links_of_the_tarball(self) -> None:
+        # a -> . makes a/a/a resolve to the worker folder itself; l -> ../../.. from there leaves it; creating the
+        # parents of l/x/y/f.txt would then make folders outside before any inside-check could refuse the file.
+        outside_marker = os.path.join(self.sandbox.root, "x")
+        members = [("a", "symlink", "."), ("a/a/a/l", "symlink", "../../.."), ("l/x/y/f.txt", "file", b"F")]
+        with self.assertRaises(UnsafeTarball) as cm:
+            self.extract(tarball_with(members))
+        self.assertIn("through the link", str(cm.exception))
+        self.assertFalse(os.path.exists(outside_marker))
+        self.assertEqual(os.listdir(self.dest), [])
+        # the order of the members does not matter
+        with self.assertRaises(UnsafeTarball):
+            self.extract(tarball_with([("d/f.txt", "file", b"F"), ("d", "symlink", "elsewhere")]))
+        self.assertEqual(os.listdir(self.dest), [])
+
+    def test_an_inside_link_to_a_folder_is_kept_when_nothing_is_written_through_it(self) -> None:
+        self.extract(tarball_with([("data/a.txt", "file", b"A"), ("alias", "symlink", "data")]))
+        with open(os.path.join(self.dest, "alias", "a.txt")) as f:
+            self.assertEqual(f.read(), "A")
+
 
 if __name__ == "__main__":
     unittest.main()

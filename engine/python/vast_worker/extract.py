@@ -4,7 +4,11 @@ The real worker extracts with filter="fully_trusted" into /workspace and so writ
 destinations anywhere on the machine. Locally that would let a tarball overwrite the user's files, so:
   * absolute member names ("/app/x") are remapped under the worker folder ("<dir>/app/x");
   * names that escape with ".." are refused, as are links pointing outside and device/fifo members;
-  * no member is written through a symlink that leads outside.
+  * no member is written through a symlink at all: neither one the tarball itself creates (in any order) nor one
+    already in the folder. Every path component is checked before anything is created, because creating a parent
+    folder through a link (`a -> .`, `a/a/a/l -> ../../..`, then `l/x/y/f.txt`) would already write outside.
+    A tarball the SDK makes never needs this: it stores a copied link as a link, and the files under the link's
+    target under their own names.
 Implemented by hand (not tarfile's filters) so it behaves the same on Python 3.9 to 3.13.
 """
 
@@ -12,7 +16,7 @@ import os
 import posixpath
 import shutil
 import tarfile
-from typing import List, Optional
+from typing import List, Optional, Set
 
 
 class UnsafeTarball(ValueError):
@@ -49,6 +53,15 @@ def _is_absolute(name: str) -> bool:
     return cleaned.startswith("/") or (len(cleaned) >= 2 and cleaned[1] == ":")
 
 
+def _check_not_through_links(dest: str, rel: str, links: Set[str], name: str) -> None:
+    """Refuses `rel` when one of its parent folders is a link: a member of the tarball or a link already on disk."""
+    parts = rel.split("/")
+    for i in range(1, len(parts)):
+        prefix = "/".join(parts[:i])
+        if prefix in links or os.path.islink(os.path.join(dest, *parts[:i])):
+            raise UnsafeTarball(f"member {name!r} would be written through the link {prefix!r}")
+
+
 def safe_extract(tar_path: str, dest: str, absolute: Optional[List[str]] = None) -> List[str]:
     """Extracts `tar_path` into `dest`; returns the relative paths written. Raises UnsafeTarball on any escape.
 
@@ -59,6 +72,7 @@ def safe_extract(tar_path: str, dest: str, absolute: Optional[List[str]] = None)
         members = tar.getmembers()
         # Check every member before writing anything, so a refused tarball leaves the folder untouched.
         plan = []
+        links = {_relative_member_path(m.name) for m in members if m.issym() or m.islnk()}
         for m in members:
             rel = _relative_member_path(m.name)
             if m.isdev() or m.isfifo():
@@ -71,7 +85,8 @@ def safe_extract(tar_path: str, dest: str, absolute: Optional[List[str]] = None)
                 if resolved == ".." or resolved.startswith("../"):
                     raise UnsafeTarball(f"symlink {m.name!r} points outside the worker folder ({m.linkname!r})")
             if m.islnk():
-                _relative_member_path(m.linkname)
+                _check_not_through_links(dest, _relative_member_path(m.linkname), links, m.name)
+            _check_not_through_links(dest, rel, links, m.name)
             if rel:
                 plan.append((m, rel))
                 if absolute is not None and _is_absolute(m.name):
