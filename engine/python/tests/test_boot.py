@@ -184,6 +184,10 @@ class ContextDeployment(BootCase):
         forged = self.keys.auth_data(url)
         forged["url"] = "http://127.0.0.1:1"
         self.assertEqual(post_json(f"{url}/remote/greet", {"auth_data": forged, "payload": {}})[0], 401)
+        # validly signed, but for another worker's URL (another endpoint's route data): refused
+        other = self.keys.auth_data("http://127.0.0.1:1")
+        status, body = post_json(f"{url}/remote/greet", {"auth_data": other, "payload": {"kwargs": {"name": "x"}}})
+        self.assertEqual((status, body), (401, {"error": "the route data was signed for another worker"}))
         status, body = post_json(f"{url}/remote/greet", {"auth_data": self.keys.auth_data(url),
                                                          "payload": {"kwargs": {}, "extra": 1}})
         self.assertEqual(status, 422)

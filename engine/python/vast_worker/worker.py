@@ -293,6 +293,11 @@ class Worker:
         if not auth.keys() >= _AUTH_FIELD_SET:  # one C-level check on the common path; the dict only on failure
             return 422, {"auth_data": {f: "missing parameter" for f in AUTH_FIELDS if f not in auth}}
         if not self.env.unsecured:
+            # The signature covers only the URL. The real worker checks the signature but not that the URL is its
+            # own, so route data signed for one endpoint's worker would open every worker sharing the key (locally:
+            # every deployment on the engine). A worker accepts only data signed for itself.
+            if auth["url"] != self.url:
+                return 401, {"error": "the route data was signed for another worker"}
             if self.pubkey is None:
                 return 503, {"error": "worker has no public key yet"}
             if not isinstance(auth["signature"], str) or not isinstance(auth["url"], str) or not signature.verify_url(
