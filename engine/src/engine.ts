@@ -11,6 +11,7 @@ import { desiredWorkers } from './autoscaler';
 import { generateKey } from './auth';
 import { deleteDeployment } from './deployments';
 import { Router } from './http';
+import { redact } from '../../server/src/api/redact';
 import { LogBook } from './logs';
 import { detectMachineFacts, type MachineFacts } from './machine';
 import { findPython, findPythonAsync, type PythonVerdict } from './python';
@@ -94,7 +95,7 @@ export class Engine {
     this.store = new Store(stateDir);
     this.signer = new RouteSigner(stateDir);
     this.apiKey = loadOrCreateApiKey(stateDir);
-    this.logs = new LogBook(path.join(stateDir, 'logs'), options.log);
+    this.logs = new LogBook(path.join(stateDir, 'logs'), (line) => this.say(line));
     this.machine = options.machineFacts ?? detectMachineFacts(stateDir);
     this.workerLimit = options.workerLimit ?? Math.max(1, os.cpus().length);
     this.strictFilters = options.strictFilters ?? false;
@@ -132,8 +133,9 @@ export class Engine {
     return this.options.stateDir;
   }
 
+  /** An engine line for the daemon's log; the engine's key and any key-shaped text in it are masked. */
   say(line: string): void {
-    this.options.log?.(line);
+    this.options.log?.(redact(line, [this.apiKey]));
   }
 
   private async listen(port: number): Promise<void> {

@@ -59,7 +59,7 @@ export class Router {
         pathMatched = true;
         if (route.method !== req.method) continue;
         const params: Record<string, string> = {};
-        route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+        route.names.forEach((name, i) => (params[name] = decodePathSegment(m[i + 1]!)));
         await route.handler({ req, res, url, params });
         return;
       }
@@ -72,9 +72,20 @@ export class Router {
         return;
       }
       const message = err instanceof Error ? err.message : String(err);
-      log(`internal error on ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? message) : message}`);
+      // The path only: a query string can carry `api_key=` (the SDK and the CLI send keys that way).
+      const where = (req.url ?? '/').split('?')[0];
+      log(`internal error on ${req.method} ${where}: ${err instanceof Error ? (err.stack ?? message) : message}`);
       sendJson(res, 500, { success: false, error: `internal engine error: ${message}`, msg: `internal engine error: ${message}` });
     }
+  }
+}
+
+/** A path parameter, percent-decoded; a malformed escape (`%E0%A4%A`) is the client's error, not a 500. */
+function decodePathSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, `malformed percent-escape in the path segment "${raw}"`);
   }
 }
 

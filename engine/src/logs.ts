@@ -2,6 +2,7 @@
 // for `/get_endpoint_logs/` and the streaming route, and appended to one file per worker in the state folder.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { redact } from '../../server/src/api/redact';
 
 export type LogStream = 'stdout' | 'stderr' | 'lifecycle';
 
@@ -30,7 +31,9 @@ export class LogBook {
     return path.join(this.logDir, `worker-${workerId}.log`);
   }
 
-  add(endpointId: number, workerId: number | null, stream: LogStream, text: string): void {
+  add(endpointId: number, workerId: number | null, stream: LogStream, raw: string): void {
+    // Worker output is the user's, but a URL with `api_key=` or a Bearer header it prints must not be kept.
+    const text = redact(raw);
     const line: LogLine = { time: Date.now() / 1000, endpoint_id: endpointId, worker_id: workerId, stream, text };
     let ring = this.rings.get(endpointId);
     if (!ring) this.rings.set(endpointId, (ring = []));
