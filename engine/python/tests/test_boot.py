@@ -1,10 +1,13 @@
 """Full boots of `python -m vast_worker` against a fake engine: the CONTRACT's lifecycle end to end."""
 
 import io
+import json
 import os
 import sys
 import textwrap
 import unittest
+import unittest.mock
+import urllib.request
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -156,6 +159,16 @@ class ContextDeployment(BootCase):
         self.assertIn("raise ValueError(message, 42)", err["contents"]["__traceback__"])
         deleted = self.engine.wait_for(lambda e: e.deletes, "a delete_requests call")[0]
         self.assertFalse(deleted["requests"][0]["success"])
+
+    def test_health_details_only_with_the_master_token(self) -> None:
+        def health(headers):
+            req = urllib.request.Request(f"{self.url}/health", headers=headers)
+            with urllib.request.urlopen(req, timeout=WAIT_S) as resp:
+                return json.loads(resp.read())
+        self.assertEqual(health({}), {"alive": True})
+        self.assertEqual(health({"Authorization": "Bearer wrong"}), {"alive": True})
+        self.assertEqual(health({"Authorization": "Bearer mtoken-3"}), {"phase": "ready", "max_perf": unittest.mock.ANY,
+                                                                         "error_msg": ""})
 
     def test_bool_result_and_bool_argument_are_explained(self) -> None:
         status, body = self.call(self.url, "flag", {})

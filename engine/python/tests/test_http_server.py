@@ -63,8 +63,8 @@ def exchange(raw: bytes, responses: int) -> Tuple[List[Tuple[int, dict, dict]], 
 
 class Framing(unittest.TestCase):
     def test_keep_alive_serves_several_requests_on_one_connection(self) -> None:
-        raw = (b"POST /remote/f?api_key=k HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
-               b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        raw = (b"POST /remote/f?api_key=k HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nContent-Length: 5\r\n\r\nhello"
+               b"GET /health HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n")
         answers, closed = exchange(raw, 2)
         (s1, h1, b1), (s2, h2, b2) = answers
         self.assertEqual((s1, b1["method"], b1["path"], b1["target"], b1["body"]),
@@ -156,6 +156,36 @@ class ErrorAnswers(unittest.TestCase):
         self.assertEqual(answers[0][2]["error"], "RuntimeError: kaboom")
         self.assertEqual((answers[1][0], answers[1][2]["path"]), (200, "/fine"))
         self.assertFalse(closed)
+
+
+class Refusals(unittest.TestCase):
+    """What a browser or a hostile local client sends is refused before the body is read."""
+
+    def test_a_host_that_is_not_loopback_is_refused(self) -> None:
+        # DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1
+        raw = b"POST /remote/f HTTP/1.1\r\nHost: evil.example:8000\r\nContent-Length: 2\r\n\r\n{}"
+        [(status, _, body)], closed = exchange(raw, 1)
+        self.assertEqual((status, body["error"]), (403, "Host 'evil.example:8000' is not a loopback address"))
+        self.assertTrue(closed)
+        for host in (b"127.0.0.1", b"localhost:1234", b"[::1]:80", b"LOCALHOST"):
+            [(status, _, _)], _ = exchange(b"GET /a HTTP/1.1\r\nHost: " + host + b"\r\n\r\n", 1)
+            self.assertEqual(status, 200, host)
+
+    def test_a_browser_origin_is_refused(self) -> None:
+        raw = b"POST /remote/f HTTP/1.1\r\nHost: 127.0.0.1:9\r\nOrigin: https://evil.example\r\n\r\n"
+        [(status, _, body)], _ = exchange(raw, 1)
+        self.assertEqual((status, body["error"]), (403, "requests from a browser origin are refused"))
+
+    def test_a_body_over_the_limit_is_refused_before_it_is_read(self) -> None:
+        os.environ["VAST_WORKER_MAX_BODY_BYTES"] = "1000"
+        self.addCleanup(os.environ.pop, "VAST_WORKER_MAX_BODY_BYTES")
+        # Content-Length says 10 MB but only the head is sent: the answer comes without waiting for the body
+        [(status, _, body)], closed = exchange(b"POST /x HTTP/1.1\r\nContent-Length: 10000000\r\n\r\n", 1)
+        self.assertEqual((status, body["error"]), (413, "request body of 10000000 bytes exceeds the worker's limit of 1000 bytes"))
+        self.assertTrue(closed)
+        chunked = b"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + b"3e8\r\n" + b"a" * 1000 + b"\r\n1\r\n"
+        [(status, _, body)], _ = exchange(chunked, 1)
+        self.assertEqual((status, body["error"]), (413, "request body exceeds the worker's limit of 1000 bytes"))
 
 
 if __name__ == "__main__":

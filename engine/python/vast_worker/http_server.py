@@ -5,12 +5,17 @@ Enough for the engine's calls to /remote/<fname> and /pyworker/update; no third-
 
 import asyncio
 import json
+import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
 from .log import log
 
 MAX_HEADER_BYTES = 64 * 1024
-REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
+# A request body is read whole before the handler can check its signature (the signature is inside it), so its size
+# is the only thing to check first. Remote calls carry their arguments here; 64 MiB is far above a typical payload
+# and keeps one hostile request from costing more than that. VAST_WORKER_MAX_BODY_BYTES changes it.
+DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
+REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 410: "Gone", 411: "Length Required", 413: "Payload Too Large",
            422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error",
            503: "Service Unavailable"}
@@ -39,9 +44,37 @@ class BadRequest(Exception):
         self.status = status
 
 
+def max_body_bytes() -> int:
+    try:
+        return max(1, int(os.environ.get("VAST_WORKER_MAX_BODY_BYTES", "")))
+    except ValueError:
+        return DEFAULT_MAX_BODY_BYTES
+
+
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def refusal(headers: Dict[str, str]) -> Optional[str]:
+    """Why a request must be refused before its body is read, or None.
+
+    The worker listens on loopback only, yet a web page in the user's browser can still reach it: through DNS
+    rebinding (its own host name resolving to 127.0.0.1, so the Host header names that host) or a cross-origin
+    request (an Origin header). No legitimate client of a local worker is a browser, so both are refused."""
+    host = headers.get("host")
+    if host is not None:
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if name.lower() not in _LOOPBACK_HOSTS:
+            return f"Host {host!r} is not a loopback address"
+    if "origin" in headers:
+        return "requests from a browser origin are refused"
+    return None
+
+
 async def _read_body(reader: asyncio.StreamReader, headers: Dict[str, str]) -> bytes:
+    limit = max_body_bytes()
     if headers.get("transfer-encoding", "").lower() == "chunked":
         chunks = []
+        total = 0
         while True:
             size_line = await reader.readline()
             try:
@@ -52,6 +85,9 @@ async def _read_body(reader: asyncio.StreamReader, headers: Dict[str, str]) -> b
                 while (await reader.readline()) not in (b"\r\n", b"\n", b""):
                     pass  # trailers
                 return b"".join(chunks)
+            total += size
+            if total > limit:
+                raise BadRequest(413, f"request body exceeds the worker's limit of {limit} bytes")
             chunks.append(await reader.readexactly(size))
             await reader.readline()
     length = headers.get("content-length")
@@ -61,6 +97,8 @@ async def _read_body(reader: asyncio.StreamReader, headers: Dict[str, str]) -> b
         n = int(length)
     except ValueError:
         raise BadRequest(400, "bad Content-Length") from None
+    if n > limit:
+        raise BadRequest(413, f"request body of {n} bytes exceeds the worker's limit of {limit} bytes")
     return await reader.readexactly(n) if n > 0 else b""
 
 
@@ -88,6 +126,9 @@ async def _read_request(reader: asyncio.StreamReader) -> Optional[Request]:
     for h in lines[1:]:
         name, _, value = h.partition(":")
         headers[name.strip().lower()] = value.strip()
+    refused = refusal(headers)
+    if refused:
+        raise BadRequest(403, refused)
     body = await _read_body(reader, headers)
     return Request(method.upper(), target, version, headers, body)
 

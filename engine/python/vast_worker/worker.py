@@ -263,6 +263,10 @@ class Worker:
         if req.path.startswith("/session/"):
             return 404, {"error": "sessions are not supported by the local worker"}
         if req.path == "/health":
+            # Liveness for anyone; the phase and the error (which can hold a traceback of the user's code) only for
+            # the engine, which holds the worker's MASTER_TOKEN.
+            if not self.env.master_token or req.headers.get("authorization", "") != f"Bearer {self.env.master_token}":
+                return 200, {"alive": True}
             return 200, {"phase": self.phase, "max_perf": self.stats.max_perf, "error_msg": self.stats.error_msg}
         return 404, {"error": f"no route {req.method} {req.path}"}
 
