@@ -51,6 +51,8 @@ export class Router {
 
   async dispatch(req: http.IncomingMessage, res: http.ServerResponse, log: (line: string) => void): Promise<void> {
     try {
+      const refused = browserRefusal(req.headers);
+      if (refused) throw new HttpError(403, refused);
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       let pathMatched = false;
       for (const route of this.routes) {
@@ -78,6 +80,32 @@ export class Router {
       sendJson(res, 500, { success: false, error: `internal engine error: ${message}`, msg: `internal engine error: ${message}` });
     }
   }
+}
+
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?$/i;
+
+/**
+ * Why a request that a web page made must be refused, or undefined. The engine listens on loopback only, but a page
+ * in the user's browser can reach it through DNS rebinding (its host name now resolving to 127.0.0.1: the Host
+ * header still names the page's host) or a cross-origin request (an Origin header naming another site). Every real
+ * client (the CLI, the extension, the SDK, workers) sends a loopback Host and no Origin; the engine's own page, if a
+ * browser shows it, is same-origin.
+ */
+export function browserRefusal(headers: http.IncomingHttpHeaders): string | undefined {
+  const host = headers.host;
+  if (host !== undefined && !LOOPBACK_HOST.test(host)) return `Host "${host}" is not a loopback address`;
+  const origin = headers.origin;
+  if (origin !== undefined) {
+    let sameOrigin = false;
+    try {
+      const o = new URL(origin);
+      sameOrigin = o.protocol === 'http:' && o.host === host;
+    } catch {
+      // "null" and other opaque origins are refused
+    }
+    if (!sameOrigin) return `requests from the browser origin "${origin}" are refused`;
+  }
+  return undefined;
 }
 
 /** A path parameter, percent-decoded; a malformed escape (`%E0%A4%A`) is the client's error, not a 500. */
