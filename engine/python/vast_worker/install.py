@@ -148,11 +148,65 @@ class Venv:
         return os.path.dirname(self.python)
 
 
+class InstallLock:
+    """An exclusive lock on a file that the operating system releases when its holder dies (flock on POSIX, msvcrt
+    on Windows). A lock folder or pid file would outlive a worker or engine killed mid-install and make every later
+    worker wait for nothing."""
+
+    def __init__(self, path: str, wait_s: float):
+        self.path = path
+        self.wait_s = wait_s
+        self.file = None
+
+    def _try_lock(self) -> bool:
+        try:
+            if os.name == "nt":
+                import msvcrt
+                self.file.seek(0)
+                msvcrt.locking(self.file.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+                fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError:
+            return False
+
+    def _holder(self) -> str:
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                return f.read().strip() or "unknown"
+        except OSError:
+            return "unknown"
+
+    def __enter__(self) -> "InstallLock":
+        self.file = open(self.path, "a+", encoding="utf-8")
+        deadline = time.monotonic() + self.wait_s
+        said = False
+        while not self._try_lock():
+            if not said:
+                log(f"pip: waiting for another worker's install (pid {self._holder()}) to finish")
+                said = True
+            if time.monotonic() > deadline:
+                holder = self._holder()
+                self.file.close()
+                raise InstallError(f"timed out after {self.wait_s:.0f} s waiting for another worker's pip install "
+                                   f"(pid {holder}, lock {self.path})")
+            time.sleep(0.2)
+        self.file.seek(0)
+        self.file.truncate()
+        self.file.write(str(os.getpid()))
+        self.file.flush()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.file.close()  # closing releases the lock
+
+
 def ensure_venv(config: DeploymentConfig, cache_dir: str) -> Optional[Venv]:
     """The deployment's venv with pip_installs installed (None when there is nothing to install).
 
     Cached under cache_dir/<requirements hash>; a `.complete` marker means a finished install. Concurrent workers
-    of one deployment serialise on a lock directory (mkdir is atomic everywhere, unlike flock).
+    of one deployment serialise on an InstallLock, which dies with its holder.
     """
     if not config.pip_installs:
         return None
@@ -160,23 +214,12 @@ def ensure_venv(config: DeploymentConfig, cache_dir: str) -> Optional[Venv]:
     key = requirements_key(config.pip_installs)
     venv_dir = os.path.join(cache_dir, key)
     marker = os.path.join(venv_dir, ".complete")
-    lock = venv_dir + ".lock"
-    deadline = time.monotonic() + VENV_LOCK_WAIT_S
-    while True:
-        if os.path.exists(marker):
-            python = _venv_python(venv_dir)
-            log(f"pip: reusing cached venv {venv_dir} for {len(config.pip_installs)} requirement(s)")
-            return Venv(venv_dir, python, _site_packages(python))
-        try:
-            os.mkdir(lock)
-            break
-        except FileExistsError:
-            if time.monotonic() > deadline:
-                raise InstallError(f"timed out waiting for another worker's pip install ({lock}); delete the lock "
-                                   "folder if no worker is installing") from None
-            time.sleep(0.5)
-    try:
-        if os.path.exists(marker):
+    if os.path.exists(marker):
+        python = _venv_python(venv_dir)
+        log(f"pip: reusing cached venv {venv_dir} for {len(config.pip_installs)} requirement(s)")
+        return Venv(venv_dir, python, _site_packages(python))
+    with InstallLock(venv_dir + ".install-lock", VENV_LOCK_WAIT_S):
+        if os.path.exists(marker):  # another worker finished it while this one waited
             return ensure_venv(config, cache_dir)
         shutil.rmtree(venv_dir, ignore_errors=True)
         log(f"pip: creating venv {venv_dir}")
@@ -194,8 +237,6 @@ def ensure_venv(config: DeploymentConfig, cache_dir: str) -> Optional[Venv]:
         with open(marker, "w") as f:
             f.write(json.dumps(config.pip_installs))
         return Venv(venv_dir, python, _site_packages(python))
-    finally:
-        os.rmdir(lock)
 
 
 def run_steps(config: DeploymentConfig, cwd: str, venv: Optional[Venv], remap: PathRemap) -> None:
