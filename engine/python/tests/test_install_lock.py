@@ -29,6 +29,7 @@ class InstallLockLifetime(unittest.TestCase):
 
     def hold_in_another_process(self) -> subprocess.Popen:
         proc = subprocess.Popen([sys.executable, "-c", HOLDER, self.lock, PYTHON_DIR], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(proc.stdout.close)
         self.addCleanup(lambda: proc.poll() is None and proc.kill())
         self.assertEqual(proc.stdout.readline().strip(), "locked")
         return proc
