@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Target } from '../../server/src/deploy/types';
+import { commandLine, isZombie } from './proc';
 import { STATE_FILES } from './state-dir';
 
 export interface EngineInfoFile {
@@ -60,11 +61,33 @@ export function engineTarget(info: EngineClientInfo): Target {
   return { kind: 'local', consoleUrl: info.url, autoscalerUrl: info.url, apiKey: info.apiKey };
 }
 
+/** A live process (a zombie — exited, not yet reaped by its parent — is not). */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return !isZombie(pid);
+}
+
+/**
+ * Whether the pid in engine.json is really the engine of `info.stateDir`, before anyone signals it or refuses to
+ * start because of it: 'answering' (it answers its URL with this key and this pid), 'hung' (it does not answer, but
+ * its command line is the engine's with this state folder), 'stale' (gone, or some other program that got the pid).
+ */
+export async function engineProcessState(info: EngineClientInfo): Promise<'answering' | 'hung' | 'stale'> {
+  if (!isProcessAlive(info.pid)) return 'stale';
+  try {
+    const res = await fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.apiKey}` }, signal: AbortSignal.timeout(3000) });
+    const body = (await res.json().catch(() => undefined)) as { pid?: unknown } | undefined;
+    if (res.ok && body?.pid === info.pid) return 'answering';
+  } catch {
+    // not answering: look at the process itself
+  }
+  const args = commandLine(info.pid);
+  if (!args) return 'stale';
+  const state = args.indexOf('--state');
+  const isEngine = args.some((a) => /(?:^|[\\/])engine\.js$/.test(a));
+  return isEngine && state >= 0 && path.resolve(args[state + 1] ?? '') === path.resolve(info.stateDir) ? 'hung' : 'stale';
 }

@@ -3,7 +3,7 @@
 // and writes engine.json (url, port, pid, API key; mode 0600) to the state folder once it answers, removing it on exit.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { engineClientInfo, isProcessAlive, type EngineInfoFile } from './client-info';
+import { engineClientInfo, engineProcessState, type EngineInfoFile } from './client-info';
 import { Engine, ENGINE_VERSION } from './engine';
 import { ensurePrivateDir, resolveStateDir, STATE_FILES, writeFileAtomic } from './state-dir';
 
@@ -70,7 +70,9 @@ export async function runDaemon(argv: string[]): Promise<void> {
   ensurePrivateDir(stateDir);
   const infoFile = path.join(stateDir, STATE_FILES.engineInfo);
   const previous = safeInfo(stateDir);
-  if (previous && previous.pid !== process.pid && isProcessAlive(previous.pid)) {
+  // A stale engine.json (kill -9, power loss) may name a pid that is another program by now: only a proven engine
+  // of this state folder blocks the start.
+  if (previous && previous.pid !== process.pid && (await engineProcessState(previous)) !== 'stale') {
     process.stderr.write(`vast-deploy engine: already running at ${previous.url} (pid ${previous.pid})\n`);
     process.exitCode = 3;
     return;

@@ -3,57 +3,64 @@
 // starts again, kills the ones the previous engine left behind before it spawns new workers.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { processStartTicks } from './proc';
 import { writeFileAtomic } from './state-dir';
 
 const FILE = 'worker-pids.json';
 
+/** A worker's process group leader, with its start time: the pair proves later that the pid was not recycled. */
+interface RecordedWorker {
+  pid: number;
+  start: string;
+}
+
 export class WorkerPidRecord {
-  private readonly pids = new Set<number>();
+  private readonly workers = new Map<number, string>();
 
   constructor(private readonly stateDir: string) {}
 
   add(pid: number): void {
-    this.pids.add(pid);
+    // Read right after spawn: the pid is ours now, and exec keeps the start time.
+    const start = processStartTicks(pid);
+    if (start === undefined) return; // no /proc: a pid could never be proven ours later, so it is not recorded
+    this.workers.set(pid, start);
     this.save();
   }
 
   remove(pid: number): void {
-    if (this.pids.delete(pid)) this.save();
+    if (this.workers.delete(pid)) this.save();
   }
 
   private save(): void {
+    const list: RecordedWorker[] = [...this.workers].map(([pid, start]) => ({ pid, start }));
     try {
-      writeFileAtomic(path.join(this.stateDir, FILE), JSON.stringify([...this.pids]));
+      writeFileAtomic(path.join(this.stateDir, FILE), JSON.stringify(list));
     } catch {
       // Best effort: losing the record only means a SIGKILLed engine's workers are not reaped.
     }
   }
 }
 
-/** Is `pid` still one of our workers (not a recycled pid of some other program)? Linux: its command line says so. */
-function isOurWorker(pid: number): boolean {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('vast_worker');
-  } catch {
-    return false;
-  }
-}
-
-/** Kills the worker groups a previous engine recorded and left running; returns the pids it killed. */
+/**
+ * Kills the worker groups a previous engine recorded and left running; returns the pids it killed. A pid is
+ * signalled only while it still has the start time recorded with it: otherwise it is some other program now.
+ */
 export function reapOrphanWorkers(stateDir: string): number[] {
   const file = path.join(stateDir, FILE);
-  let pids: unknown;
+  let recorded: unknown;
   try {
-    pids = JSON.parse(fs.readFileSync(file, 'utf8'));
+    recorded = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
     return [];
   }
   const killed: number[] = [];
-  for (const pid of Array.isArray(pids) ? pids : []) {
-    if (!Number.isInteger(pid) || pid <= 1 || !isOurWorker(pid)) continue;
+  for (const entry of Array.isArray(recorded) ? recorded : []) {
+    const { pid, start } = (entry ?? {}) as Partial<RecordedWorker>;
+    if (!Number.isInteger(pid) || pid! <= 1 || typeof start !== 'string') continue;
+    if (processStartTicks(pid!) !== start) continue;
     try {
-      process.kill(-pid, 'SIGKILL');
-      killed.push(pid);
+      process.kill(-pid!, 'SIGKILL');
+      killed.push(pid!);
     } catch {
       // already gone
     }

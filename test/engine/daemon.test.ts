@@ -1,5 +1,6 @@
 // `vast-deploy engine start|status|stop` against the real bundle (dist/engine.js), in a temp state folder.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -78,6 +79,43 @@ describe('vast-deploy engine', () => {
     assert.match(started.stdout, /engine started/);
     await waitFor('the daemon', () => engineClientInfo(stateDir)?.port !== 9);
     assert.equal((await cli('engine', 'stop', '--state', stateDir)).code, 0);
+  });
+
+  test('a stale engine.json naming a live unrelated process: stop leaves it alone, start starts', async () => {
+    const stranger = spawn('python3', ['-c', 'import time; time.sleep(60)'], { stdio: 'ignore' });
+    try {
+      fs.writeFileSync(path.join(stateDir, 'engine.json'), JSON.stringify({ url: 'http://127.0.0.1:9', port: 9, pid: stranger.pid, api_key: 'k' }), { mode: 0o600 });
+      const stopped = await cli('engine', 'stop', '--state', stateDir);
+      assert.equal(stopped.code, 0, stopped.stderr);
+      assert.match(stopped.stdout, new RegExp(`removed a stale engine.json: pid ${stranger.pid} is not this engine`));
+      assert.equal(engineClientInfo(stateDir), undefined);
+      fs.writeFileSync(path.join(stateDir, 'engine.json'), JSON.stringify({ url: 'http://127.0.0.1:9', port: 9, pid: stranger.pid, api_key: 'k' }), { mode: 0o600 });
+      const started = await cli('engine', 'start', '--state', stateDir);
+      assert.equal(started.code, 0, started.stderr);
+      assert.match(started.stdout, /engine started/);
+      assert.equal((await cli('engine', 'stop', '--state', stateDir)).code, 0);
+      assert.equal(stranger.exitCode, null, 'never signalled');
+      assert.equal(stranger.signalCode, null, 'never signalled');
+    } finally {
+      stranger.kill('SIGKILL');
+    }
+  });
+
+  test('a just-killed engine whose pid is a zombie does not count as running', async () => {
+    // A parent that never reaps its exited child: the child's pid stays a zombie while the parent lives.
+    const parent = spawn('python3', ['-c', 'import os, sys, time\npid = os.fork()\nif pid == 0: os._exit(0)\nprint(pid, flush=True)\ntime.sleep(60)'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (d) => resolve(String(d).trim()))));
+      await waitFor('the zombie', () => fs.readFileSync(`/proc/${zombie}/stat`, 'utf8').includes(') Z '));
+      assert.equal(isProcessAlive(zombie), false);
+      fs.writeFileSync(path.join(stateDir, 'engine.json'), JSON.stringify({ url: 'http://127.0.0.1:9', port: 9, pid: zombie, api_key: 'k' }), { mode: 0o600 });
+      const started = await cli('engine', 'start', '--state', stateDir);
+      assert.equal(started.code, 0, started.stderr);
+      assert.match(started.stdout, /engine started/);
+      assert.equal((await cli('engine', 'stop', '--state', stateDir)).code, 0);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   test('bad usage exits 2 with a message', async () => {

@@ -32,20 +32,21 @@ function exited(proc: ChildProcess): Promise<void> {
 test('a restarted engine kills the worker groups the previous one recorded, and only those', async () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-orphans-'));
   const worker = sleeper('vast_worker');
-  const stranger = sleeper('something_else');
+  // Another engine's worker (its command line looks the same) whose pid an old record names after a reboot.
+  const stranger = sleeper('vast_worker');
   try {
+    // Until exec is done (and a pyenv shim has handed over), /proc shows another command line: wait for the markers.
+    await Promise.all([commandLineShows(worker, 'vast_worker'), commandLineShows(stranger, 'vast_worker')]);
     const record = new WorkerPidRecord(stateDir);
     record.add(worker.pid!);
-    record.add(stranger.pid!);
-    // Until exec is done (and a pyenv shim has handed over), /proc shows another command line: wait for the markers.
-    await Promise.all([
-      commandLineShows(worker, 'vast_worker'),
-      commandLineShows(stranger, 'something_else'),
-    ]);
+    // The stranger's pid as a record from before a reboot would name it: the same number, another start time.
+    const file = path.join(stateDir, 'worker-pids.json');
+    const entries = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number; start: string }[];
+    fs.writeFileSync(file, JSON.stringify([...entries, { pid: stranger.pid, start: '1' }, stranger.pid]));
     assert.deepEqual(reapOrphanWorkers(stateDir), [worker.pid]);
     await exited(worker);
     assert.equal(worker.signalCode, 'SIGKILL');
-    assert.equal(stranger.exitCode, null, 'a process that is not a worker is left alone');
+    assert.equal(stranger.exitCode, null, 'a recycled pid (another start time, or none recorded) is left alone');
     assert.deepEqual(reapOrphanWorkers(stateDir), [], 'the record is consumed');
   } finally {
     for (const p of [worker, stranger]) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
@@ -56,8 +57,9 @@ test('a restarted engine kills the worker groups the previous one recorded, and 
 test('a worker that exits is dropped from the record', () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-orphans-'));
   const record = new WorkerPidRecord(stateDir);
-  record.add(4242);
-  record.remove(4242);
+  record.add(process.pid);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(stateDir, 'worker-pids.json'), 'utf8')).length, 1);
+  record.remove(process.pid);
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(stateDir, 'worker-pids.json'), 'utf8')), []);
   fs.rmSync(stateDir, { recursive: true, force: true });
 });

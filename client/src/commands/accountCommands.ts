@@ -54,9 +54,12 @@ export class AccountCommands {
   }
 
   async stopEngine(): Promise<number | undefined> {
-    const pid = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Stopping the local engine' }, () => this.engine.stop());
-    this.log.info(pid === undefined ? 'local engine: not running' : `local engine stopped (was pid ${pid})`);
+    const { stopped, staleRemoved } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Stopping the local engine' }, () => this.engine.stop());
+    if (stopped !== undefined) this.log.info(`local engine stopped (was pid ${stopped})`);
+    else if (staleRemoved !== undefined) {
+      this.log.info(`local engine: not running; removed a stale engine.json naming pid ${staleRemoved}, which is another program now (left alone)`);
+    } else this.log.info('local engine: not running');
     this.targets.refreshEngine();
-    return pid;
+    return stopped;
   }
 }

@@ -1,7 +1,7 @@
 // The local engine as the extension sees it: the daemon of one state folder, started on demand (workspace trust is
 // checked by callers) with the extension's settings passed as the daemon's VAST_* variables, and stopped on request.
 import * as vscode from 'vscode';
-import { ensureEngineRunning, runningEngine, stopEngine } from '../../../server/src/cli/engine';
+import { ensureEngineRunning, runningEngine, stopEngine, type StopOutcome } from '../../../server/src/cli/engine';
 import { engineClientInfo, engineTarget, isProcessAlive, resolveStateDir, type EngineClientInfo } from '../../../engine/src/index';
 import type { Target } from '../../../server/src/deploy/types';
 
@@ -63,11 +63,11 @@ export class LocalEngine implements vscode.Disposable {
     return engineTarget((await this.ensure()).info);
   }
 
-  /** The pid it stopped, or undefined when none ran. */
-  async stop(): Promise<number | undefined> {
-    const pid = await stopEngine(this.stateDir);
+  /** What stopping did: the pid it stopped, or the pid of a stale engine.json it removed (left alone). */
+  async stop(): Promise<StopOutcome> {
+    const outcome = await stopEngine(this.stateDir);
     this.changed.fire();
-    return pid;
+    return outcome;
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { engineClientInfo, isProcessAlive, type EngineClientInfo } from '../../../engine/src/client-info';
+import { engineClientInfo, engineProcessState, isProcessAlive, type EngineClientInfo } from '../../../engine/src/client-info';
 import { resolveStateDir, STATE_FILES } from '../../../engine/src/state-dir';
 import { UsageError, type CliIO } from './io';
 
@@ -85,14 +85,7 @@ export function findEngineBundle(): string {
 /** The running engine, checked by asking it (a stale engine.json from a crash does not count). */
 export async function runningEngine(stateDir: string): Promise<EngineClientInfo | undefined> {
   const info = engineClientInfo(stateDir);
-  if (!info || !isProcessAlive(info.pid)) return undefined;
-  try {
-    const res = await fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.apiKey}` }, signal: AbortSignal.timeout(5000) });
-    await res.arrayBuffer();
-    return res.ok ? info : undefined;
-  } catch {
-    return undefined;
-  }
+  return info && (await engineProcessState(info)) === 'answering' ? info : undefined;
 }
 
 function describe(io: CliIO, opts: EngineCliOptions, info: EngineClientInfo | undefined, note: string): void {
@@ -165,26 +158,44 @@ function tail(file: string, lines = 15): string {
   }
 }
 
-/** Stops the daemon of `stateDir` (SIGTERM, SIGKILL after 20 s). Returns the pid it stopped, or undefined. */
-export async function stopEngine(stateDir: string): Promise<number | undefined> {
+export interface StopOutcome {
+  /** The engine's pid, when it was running and has been stopped. */
+  stopped?: number;
+  /** engine.json named this pid, which is not this engine (gone, or another program now): the file was removed. */
+  staleRemoved?: number;
+}
+
+/**
+ * Stops the daemon of `stateDir` (SIGTERM, SIGKILL after 20 s) — only once its pid is proven to be this engine
+ * (engineProcessState): a stale engine.json can name any program by now, and that one must never be signalled.
+ */
+export async function stopEngine(stateDir: string): Promise<StopOutcome> {
   const info = engineClientInfo(stateDir);
-  if (!info || !isProcessAlive(info.pid)) {
-    if (info) fs.rmSync(path.join(stateDir, STATE_FILES.engineInfo), { force: true });
-    return undefined;
+  if (!info) return {};
+  const infoFile = path.join(stateDir, STATE_FILES.engineInfo);
+  if ((await engineProcessState(info)) === 'stale') {
+    fs.rmSync(infoFile, { force: true });
+    return { staleRemoved: info.pid };
   }
   process.kill(info.pid, 'SIGTERM');
   const deadline = Date.now() + 20_000;
   while (isProcessAlive(info.pid) && Date.now() < deadline) await sleep(100);
   if (isProcessAlive(info.pid)) {
     process.kill(info.pid, 'SIGKILL');
-    fs.rmSync(path.join(stateDir, STATE_FILES.engineInfo), { force: true });
+    fs.rmSync(infoFile, { force: true });
   }
-  return info.pid;
+  return { stopped: info.pid };
 }
 
 async function stop(opts: EngineCliOptions, io: CliIO): Promise<number> {
-  const pid = await stopEngine(opts.stateDir);
-  describe(io, opts, undefined, pid === undefined ? 'engine not running' : `engine stopped (was pid ${pid})`);
+  const { stopped, staleRemoved } = await stopEngine(opts.stateDir);
+  const note =
+    stopped !== undefined
+      ? `engine stopped (was pid ${stopped})`
+      : staleRemoved !== undefined
+        ? `engine not running (removed a stale engine.json: pid ${staleRemoved} is not this engine, and was left alone)`
+        : 'engine not running';
+  describe(io, opts, undefined, note);
   return 0;
 }
 
