@@ -28,7 +28,17 @@ function looksLikeDeployment(text: string): boolean {
   return text.includes('vastai') || text.includes('Deployment(');
 }
 
-export async function checkPaths(inputs: string[], io: CliIO): Promise<CheckedFile[]> {
+/** One file's analysis; a parameter of checkPaths so a test can make it fail. */
+export type FileAnalyzer = (text: string, file: string, cwd: string) => { isDeploymentFile: boolean; diagnostics: VastDiagnostic[] };
+
+const analyzeFile: FileAnalyzer = (text, file, cwd) => {
+  const { model, diagnostics } = analyzeText(text, { filePath: file, workspaceRoots: [cwd] });
+  return { isDeploymentFile: model.isDeploymentFile, diagnostics };
+};
+
+const ORIGIN = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export async function checkPaths(inputs: string[], io: CliIO, analyze: FileAnalyzer = analyzeFile): Promise<CheckedFile[]> {
   const files: { file: string; explicit: boolean }[] = [];
   for (const input of inputs) {
     const full = path.resolve(io.cwd, input);
@@ -54,9 +64,17 @@ export async function checkPaths(inputs: string[], io: CliIO): Promise<CheckedFi
       throw new UsageError(`${file}: cannot read: ${(err as Error).message}`);
     }
     if (!explicit && !looksLikeDeployment(text)) continue;
-    const { model, diagnostics } = analyzeText(text, { filePath: file, workspaceRoots: [io.cwd] });
-    if (!model.isDeploymentFile && !explicit) continue;
-    results.push({ file, diagnostics });
+    let analysis: ReturnType<FileAnalyzer>;
+    try {
+      analysis = analyze(text, file, io.cwd);
+    } catch (err) {
+      // One file the analyzer cannot handle must not cost the results of every other file (nor print a stack).
+      const message = `The Vast analyzer failed on this file and its checks are missing: ${err instanceof Error ? err.message : String(err)}`;
+      results.push({ file, diagnostics: [{ range: ORIGIN, severity: 'warning', code: 'VD000', message, fixes: [] }] });
+      continue;
+    }
+    if (!analysis.isDeploymentFile && !explicit) continue;
+    results.push({ file, diagnostics: analysis.diagnostics });
   }
   return results;
 }

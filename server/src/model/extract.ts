@@ -7,6 +7,7 @@ import type { ParsedDocument } from '../parse/pythonParser';
 import { findCallsNaming } from './callSearch';
 import { DefinitionMemo, type MemoizedDefinition, type MemoizedGetContext } from './definitionMemo';
 import { findIgnoredLines } from './ignoreLines';
+import { exceededLimit } from './limits';
 import { namedChildrenNoComments, spanOf, SourceText, unparenthesize } from './nodes';
 import { QueryReader } from './query';
 import { SyntaxReader } from './syntax';
@@ -17,6 +18,7 @@ import {
   type ContextClass,
   type Deployment,
   type DeploymentField,
+  type AnalysisLimit,
   type DeploymentModel,
   type FunctionDef,
   type Image,
@@ -580,10 +582,33 @@ const memos = new WeakMap<ParsedDocument, DefinitionMemo>();
 
 /** Builds the model of the document's current text; definitions unchanged since the last build are reused. */
 export function buildModel(doc: ParsedDocument): DeploymentModel {
+  const limit = exceededLimit(doc.text);
+  if (limit) return emptyModel(doc.text, limit);
   let memo = memos.get(doc);
   if (!memo) memos.set(doc, (memo = new DefinitionMemo()));
   memo.startBuild();
   return new ModelBuilder(doc, memo).build();
+}
+
+/** The model of a file past an analysis limit: nothing in it, so no rule, hover or lens does work on it. */
+function emptyModel(text: string, limit: AnalysisLimit): DeploymentModel {
+  return {
+    text,
+    vastImports: [],
+    imports: [],
+    isDeploymentFile: limit.reason === 'size' ? /\bvastai\b|\bDeployment\(/.test(text) : true,
+    deployments: [],
+    remotes: [],
+    contexts: [],
+    functions: new Map(),
+    classes: new Map(),
+    constants: new Map(),
+    remoteCalls: [],
+    ignoredLines: [],
+    syntaxErrors: [],
+    resynced: false,
+    notAnalyzed: limit,
+  };
 }
 
 function callKey(call: Node): string {

@@ -314,6 +314,14 @@ export interface RemoteCallSite {
   call: Call;
 }
 
+/** Why a file was not modelled (model/limits.ts); rule VD039 reports it. */
+export interface AnalysisLimit {
+  reason: 'nesting' | 'nul' | 'size';
+  /** Where it shows: the first bracket past Python's nesting limit, the first NUL, or the file's start. */
+  span: Span;
+  message: string;
+}
+
 export interface DeploymentModel {
   /** Document text the model was built from. */
   text: string;
@@ -341,4 +349,6 @@ export interface DeploymentModel {
   syntaxErrors: Span[];
   /** True when the resync fallback had to re-parse chunks after a damaged statement. */
   resynced: boolean;
+  /** Set when the text exceeds an analysis limit (limits.ts): the model is then empty apart from `text`. */
+  notAnalyzed?: AnalysisLimit;
 }

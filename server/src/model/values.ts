@@ -93,13 +93,32 @@ function numeric(v: StaticValue): number | undefined {
   return undefined;
 }
 
+/**
+ * How deep evaluate() recurses before it gives up with `unknown`. Bracket nesting past Python's own limit (200) never
+ * gets here (model/limits.ts refuses the file), but an operator chain (`1 + 1 + ...`) nests one level per operator;
+ * without a bound a few thousand terms overflow the stack.
+ */
+export const MAX_EVALUATION_DEPTH = 200;
+
 export class ValueEvaluator {
+  private depth = 0;
+
   constructor(
     private readonly src: SourceText,
     private readonly scope: ValueScope,
   ) {}
 
   evaluate(input: Node): StaticValue {
+    if (this.depth >= MAX_EVALUATION_DEPTH) return { ...spanOf(input), text: this.src.of(input), kind: 'unknown' };
+    this.depth++;
+    try {
+      return this.evaluateNode(input);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private evaluateNode(input: Node): StaticValue {
     const node = unparenthesize(input);
     const base = { ...spanOf(input), text: this.src.of(input) };
     switch (node.type) {

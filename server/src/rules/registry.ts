@@ -2,6 +2,7 @@
 import { AUTOSCALING_RULES } from './autoscaling';
 import { CONTEXT_RULES } from './context';
 import { DEPLOYMENT_RULES } from './deployment';
+import { FILE_RULES } from './file';
 import { IMAGE_RULES } from './image';
 import { QUERY_RULES } from './query';
 import { REMOTE_RULES } from './remote';
@@ -14,6 +15,7 @@ export const RULES: readonly Rule[] = [
   ...DEPLOYMENT_RULES,
   ...IMAGE_RULES,
   ...QUERY_RULES,
+  ...FILE_RULES,
 ].sort((a, b) => a.id.localeCompare(b.id));
 
 export function ruleById(id: string): Rule | undefined {
