@@ -349,12 +349,12 @@ class Worker:
                 value = await fn.func(*args, **kwargs)
             except (Exception, SystemExit) as e:
                 log(f"{fname}() raised {type(e).__name__}: {e}")
-                return {"err": codec.serialize(e, "exception", loader.ROOT_MODULE)}
+                return codec.error_answer(e, loader.ROOT_MODULE)
             try:
                 return {"ok": codec.serialize(value, f"return value of {fname}()", loader.ROOT_MODULE)}
             except codec.CodecError as e:
                 log(f"{fname}() result cannot be sent: {e}")
-                return {"err": codec.serialize(TypeError(str(e)), "exception", loader.ROOT_MODULE)}
+                return codec.error_answer(TypeError(str(e)), loader.ROOT_MODULE)
 
         try:
             result = await queue.run(WORKLOAD_PER_REQUEST, job)

@@ -49,9 +49,9 @@ export class RemoteError extends Error {
     readonly moduleName: string,
     /** `str(exc)` when the worker sent the exception's args (`''` for none); undefined when it did not (the real SDK never does). */
     readonly remoteMessage: string | undefined,
-    /** Python traceback text when the worker sent it (our local worker does; the real SDK does not). */
+    /** Python traceback text, sent beside "err" (our local worker does; the real SDK does not). */
     readonly traceback: string | undefined,
-    /** Instance attributes other than `args` and `__traceback__`, decoded. */
+    /** Instance attributes other than `args`, decoded. */
     readonly attrs: Record<string, unknown>,
     /** The decoded `err` value itself. */
     readonly value: unknown,
