@@ -84,6 +84,9 @@ function parseRun(stdout: string, stderr: string): Run {
       calls[r.call] = r;
     }
   }
+  // a retry, a re-route or a failed rolling update shows here first
+  const complaints = stderr.split('\n').filter((line) => /^(WARNING|ERROR|CRITICAL) - /.test(line));
+  assert.deepEqual(complaints, [], stderr);
   const put = /INFO - Deployment (\d+) \((\w+)\), endpoint (\d+)/.exec(stderr);
   assert.ok(put, `the SDK printed no "Deployment <id> (<action>)" line:\n${stderr}`);
   return {
