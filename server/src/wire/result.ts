@@ -36,14 +36,22 @@ export function remoteErrorOf(err: unknown, traceback?: string): RemoteError {
     return new RemoteError(undefined, '', `the worker sent a non-exception error value: ${pythonRepr(err)}`, traceback, {}, err);
   }
   const { args, ...attrs } = err.attrs;
-  return new RemoteError(err.className, err.moduleName, messageOf(args), traceback, attrs, err);
+  return new RemoteError(err.className, err.moduleName, messageOf(args, isKeyError(err)), traceback, attrs, err);
 }
 
-/** Python's str(exc): no args → '', one arg → str(arg), several → repr of the args tuple; undefined = not sent. */
-function messageOf(args: unknown): string | undefined {
+/** Python's KeyError shows its one arg as a repr (`KeyError: 'missing'`), unlike other exceptions. */
+function isKeyError(err: PyObject): boolean {
+  return err.className === 'KeyError' && err.moduleName === 'builtins';
+}
+
+/**
+ * Python's str(exc): no args → '', one arg → str(arg) (its repr for a KeyError), several → repr of the args tuple;
+ * undefined = not sent.
+ */
+function messageOf(args: unknown, reprOfOne: boolean): string | undefined {
   const items = args instanceof PyTuple ? args.items : Array.isArray(args) ? args : undefined;
   if (!items) return undefined;
   if (items.length === 0) return '';
-  if (items.length === 1) return typeof items[0] === 'string' ? items[0] : pythonRepr(items[0]);
+  if (items.length === 1) return typeof items[0] === 'string' && !reprOfOne ? items[0] : pythonRepr(items[0]);
   return pythonRepr(new PyTuple(items));
 }
