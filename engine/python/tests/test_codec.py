@@ -244,6 +244,22 @@ class AgainstTheRealSdk(unittest.TestCase):
                 for attr, wire in v["attrs"].items():
                     self.assertEqual(getattr(cm.exception, attr), codec.deserialize(wire))
 
+    def test_the_sdk_client_shows_builtin_errors_that_keep_their_message_outside_args(self) -> None:
+        def failing(make):
+            try:
+                make()
+            except Exception as e:
+                return e, json.loads(json.dumps(codec.error_answer(e)))
+            self.fail("did not raise")
+
+        missing = os.path.join(os.path.dirname(VECTORS), "no-such-file")
+        for make in (lambda: open(missing), lambda: b"\xff".decode(), lambda: "\udc80".encode("ascii")):
+            raised, answer = failing(make)
+            with self.subTest(type(raised).__name__):
+                with self.assertRaises(type(raised)) as cm:
+                    SDK.deserialize_unwrap_error(answer, "__main__", {})
+                self.assertEqual(str(cm.exception), str(raised))
+
     def test_our_worker_reads_the_real_workers_exceptions(self) -> None:
         wire = SDK.serialize_err(self.worker.QuotaError("lost"), "deployment")["err"]
         self.assertEqual(wire["module"], {"type": "relative", "path": []})

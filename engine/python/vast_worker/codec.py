@@ -6,11 +6,14 @@ what this module writes, so an answer must decode there to the same value, class
 
 Deliberate differences from the SDK's serializer, each so that the caller learns what went wrong:
   * bool is refused with an error naming where it sits (the SDK has no encoding for it and fails without saying
-    where); subclasses of int/float/str/bytes/list/tuple/dict travel as their base type (the SDK sends them as objects without
-    their value, or not at all);
+    where); subclasses of int/float/str/bytes/list/tuple/dict travel as their base type (the SDK sends them as
+    objects without their value, or not at all), and so does a bytearray;
+  * SystemExit (which the SDK's client would not raise, failing with an unrelated TypeError) is answered as a
+    RuntimeError naming it (error_answer);
   * an exception also carries "args" in its contents: the SDK sends only the instance __dict__, which loses the
     message, and its client rebuilds the exception by setting each content as an attribute, so "args" restores
-    the message there too. Args that are objects travel as their repr, so the caller never needs the class;
+    the message there too (OSError and the Unicode errors also carry the fields their message is built from).
+    Args that are objects travel as their repr, so the caller never needs the class;
   * a module whose name merely starts with the deployment module's ("deployment_utils") is absolute, not relative
     (the SDK's bare prefix test would send the unresolvable relative path ["_utils"]).
 
@@ -73,10 +76,23 @@ def serialize(value: Any, where: str = "value", root: str = "deployment") -> Any
                      "bytes, list, tuple, dict, objects with __dict__)")
 
 
+# Builtin exceptions that keep their message in fields of their own instead of args: without them the SDK's client
+# would show FileNotFoundError "(2, 'No such file or directory')" with no file name, a UnicodeDecodeError as "".
+# Each is a settable attribute, so the receiver (which never runs __init__) gets them back by setattr.
+_MESSAGE_FIELDS = (
+    (OSError, ("errno", "strerror", "filename", "filename2")),
+    ((UnicodeDecodeError, UnicodeEncodeError, UnicodeTranslateError), ("encoding", "object", "start", "end", "reason")),
+)
+
+
 def _serialize_exception(exc: BaseException, where: str, root: str) -> Dict[str, Any]:
     cls = type(exc)
     contents: Dict[str, Any] = {}
-    for k, v in vars(exc).items():
+    fields = dict(vars(exc))
+    for classes, names in _MESSAGE_FIELDS:
+        if isinstance(exc, classes):
+            fields.update((n, getattr(exc, n)) for n in names if getattr(exc, n, None) is not None)
+    for k, v in fields.items():
         try:
             contents[k] = serialize(v, f"{where}.{k}", root)
         except CodecError:

@@ -36,7 +36,21 @@ export function remoteErrorOf(err: unknown, traceback?: string): RemoteError {
     return new RemoteError(undefined, '', `the worker sent a non-exception error value: ${pythonRepr(err)}`, traceback, {}, err);
   }
   const { args, ...attrs } = err.attrs;
-  return new RemoteError(err.className, err.moduleName, messageOf(args, isKeyError(err)), traceback, attrs, err);
+  const message = osErrorMessage(attrs) ?? messageOf(args, isKeyError(err));
+  return new RemoteError(err.className, err.moduleName, message, traceback, attrs, err);
+}
+
+/**
+ * Python's str() of an OSError (FileNotFoundError, PermissionError, ...) whose worker sent its errno and strerror
+ * (ours does): `[Errno 2] No such file or directory: 'x.txt'`.
+ */
+function osErrorMessage(attrs: Record<string, unknown>): string | undefined {
+  const { errno, strerror, filename, filename2 } = attrs;
+  if (typeof errno !== 'number' || typeof strerror !== 'string') return undefined;
+  const head = `[Errno ${errno}] ${strerror}`;
+  if (filename === undefined || filename === null) return head;
+  const first = `${head}: ${pythonRepr(filename)}`;
+  return filename2 === undefined || filename2 === null ? first : `${first} -> ${pythonRepr(filename2)}`;
 }
 
 /** Python's KeyError shows its one arg as a repr (`KeyError: 'missing'`), unlike other exceptions. */
