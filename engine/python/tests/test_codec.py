@@ -96,8 +96,8 @@ class CodecExceptions(unittest.TestCase):
             answer = codec.error_answer(e)
         self.assertEqual(set(answer), {"err", "traceback"})
         wire = answer["err"]
-        self.assertEqual(wire, {"type": "obj", "module": {"type": "absolute", "path": ["builtins"]},
-                                "class": "ValueError", "contents": {"args": {"type": "tuple", "contents": ["boom", 3]}}})
+        self.assertEqual(wire, {"type": "obj", "module": {"type": "absolute", "path": ["builtins"]}, "class": "ValueError",
+                                "contents": {"args": {"type": "tuple", "contents": ["boom", 3]}}})
         self.assertIn("Traceback (most recent call last)", answer["traceback"])
         self.assertIn("ValueError: ('boom', 3)", answer["traceback"])
         back = codec.deserialize(wire)
