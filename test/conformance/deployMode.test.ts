@@ -175,6 +175,10 @@ async def fails(kind):
         raise RuntimeError()
     if kind == "custom":
         raise Custom("custom message")
+    if kind == "file":
+        open("/nonexistent-dir/x.txt")
+    if kind == "exit":
+        sys.exit(3)
     raise WithCode("with code", 42)
 
 @app.remote()
@@ -206,7 +210,7 @@ if scenario == "values":
             return type_name
         await report(label, call)
 elif scenario == "exceptions":
-    for kind in ["value", "key", "bare", "custom", "code"]:
+    for kind in ["value", "key", "bare", "custom", "code", "file", "exit"]:
         await report(kind, lambda kind=kind: fails(kind))
 elif scenario == "context":
     await report("first", lambda: predict(2))
@@ -251,6 +255,11 @@ elif scenario == "concurrent":
     // __main__: the client's own class from the deployment file, not a stand-in.
     assert.deepEqual(raised('custom'), { err: 'Custom', module: '__main__', msg: 'custom message', attrs: {} });
     assert.deepEqual(raised('code'), { err: 'WithCode', module: '__main__', msg: 'with code', attrs: { code: '42' } });
+    const noFile = "[Errno 2] No such file or directory: '/nonexistent-dir/x.txt'";
+    assert.deepEqual(raised('file'), { err: 'FileNotFoundError', module: 'builtins', msg: noFile, attrs: {} });
+    // the SDK's client raises only Exception instances: SystemExit comes back as a RuntimeError naming it
+    const exit = 'the remote function raised SystemExit(3)';
+    assert.deepEqual(raised('exit'), { err: 'RuntimeError', module: 'builtins', msg: exit, attrs: {} });
   });
 
   it('gives remote functions the context entered once on the worker (app.context, app.get_context)', async () => {
