@@ -370,7 +370,8 @@ async def greet(who):
   });
 
   it('keeps a deployment with a ttl alive while its heartbeat runs, and deletes it once it stops', async () => {
-    const ttl = 2;
+    // the SDK beats every ttl/2 s: ttl/2 of slack for a slow beat on a busy machine
+    const ttl = 3;
     const r = await run(
       'ttl.py',
       script({
@@ -382,7 +383,7 @@ async def inc(x):
     return x + 1
 `,
         // longer than the ttl: only the SDK's heartbeat thread keeps the deployment
-        main: `await report("before", lambda: inc(1))\nawait asyncio.sleep(${ttl * 1.5})\nawait report("after", lambda: inc(2))`,
+        main: `await report("before", lambda: inc(1))\nawait asyncio.sleep(${ttl + 1})\nawait report("after", lambda: inc(2))`,
       }),
     );
     assert.equal(r.calls.before?.repr, '2');
@@ -396,5 +397,7 @@ async def inc(x):
     assert.equal(engine.deployment(deployment), undefined, 'the deployment outlived its ttl');
     assert.equal(engine.endpoint(endpoint), undefined);
     assert.deepEqual(workerPids(endpoint), []);
+    // while the deployments without a ttl, whose scripts exited long ago, stay
+    assert.ok(engine.deployment(appRun.put.deployment), 'a deployment without a ttl was deleted');
   });
 });
