@@ -1,9 +1,24 @@
-"""The SDK's tagged-JSON argument/result format (spec §4 "Serialization").
+"""The SDK's tagged-JSON argument/result format, as the real serve-mode worker writes and reads it.
 
-Raw JSON for int/float/str/None; {"type": "bytes"|"list"|"tuple"|"dict"|"obj", ...} for the rest. Two deliberate
-differences from the SDK, both so that the caller learns what went wrong instead of retrying forever:
-  * bool is refused with an error naming where it sits (the SDK has no encoding for it and crashes);
-  * exceptions carry "args" and "__traceback__" in their contents (the SDK drops the message).
+Raw JSON for int/float/str/None; {"type": "bytes"|"list"|"tuple"|"dict"|"obj", ...} for the rest; an object is its
+class (module relative to the deployment module, or absolute) plus its instance __dict__. The SDK's own client reads
+what this module writes, so an answer must decode there to the same value, class and message.
+
+Deliberate differences from the SDK's serializer, each so that the caller learns what went wrong:
+  * bool is refused with an error naming where it sits (the SDK has no encoding for it and fails without saying
+    where); subclasses of int/float/str/bytes/list/tuple/dict travel as their base type (the SDK sends them as
+    objects without their value, or not at all), and so does a bytearray;
+  * SystemExit (which the SDK's client would not raise, failing with an unrelated TypeError) is answered as a
+    RuntimeError naming it (error_answer);
+  * an exception also carries "args" in its contents: the SDK sends only the instance __dict__, which loses the
+    message, and its client rebuilds the exception by setting each content as an attribute, so "args" restores
+    the message there too (OSError and the Unicode errors also carry the fields their message is built from).
+    Args that are objects travel as their repr, so the caller never needs the class;
+  * a module whose name merely starts with the deployment module's ("deployment_utils") is absolute, not relative
+    (the SDK's bare prefix test would send the unresolvable relative path ["_utils"]).
+
+The traceback never travels inside the exception: the SDK's client would set it as `__traceback__` and fail with
+TypeError. error_answer() puts it beside "err" in the call's result, a key the SDK's client never reads.
 """
 
 import base64
@@ -61,20 +76,65 @@ def serialize(value: Any, where: str = "value", root: str = "deployment") -> Any
                      "bytes, list, tuple, dict, objects with __dict__)")
 
 
+# Builtin exceptions that keep their message in fields of their own instead of args: without them the SDK's client
+# would show FileNotFoundError "(2, 'No such file or directory')" with no file name, a UnicodeDecodeError as "".
+# Each is a settable attribute, so the receiver (which never runs __init__) gets them back by setattr.
+_MESSAGE_FIELDS = (
+    (OSError, ("errno", "strerror", "filename", "filename2")),
+    ((UnicodeDecodeError, UnicodeEncodeError, UnicodeTranslateError), ("encoding", "object", "start", "end", "reason")),
+)
+
+
 def _serialize_exception(exc: BaseException, where: str, root: str) -> Dict[str, Any]:
     cls = type(exc)
     contents: Dict[str, Any] = {}
-    for k, v in vars(exc).items():
+    fields = dict(vars(exc))
+    for classes, names in _MESSAGE_FIELDS:
+        if isinstance(exc, classes):
+            fields.update((n, getattr(exc, n)) for n in names if getattr(exc, n, None) is not None)
+    for k, v in fields.items():
         try:
             contents[k] = serialize(v, f"{where}.{k}", root)
         except CodecError:
             contents[k] = repr(v)
-    try:
-        contents["args"] = serialize(tuple(exc.args), f"{where}.args", root)
-    except CodecError:
-        contents["args"] = serialize(tuple(repr(a) for a in exc.args), f"{where}.args", root)
-    contents["__traceback__"] = "".join(traceback.format_exception(cls, exc, exc.__traceback__))
+    contents["args"] = {"type": "tuple", "contents": [_plain_or_repr(a, f"{where}.args[{i}]", root)
+                                                      for i, a in enumerate(exc.args)]}
     return {"type": "obj", "module": _module_ref(cls.__module__, root), "class": cls.__qualname__, "contents": contents}
+
+
+def _plain_or_repr(value: Any, where: str, root: str) -> Any:
+    """An exception arg as wire JSON when it holds no object (whose class the caller may lack), else its repr."""
+    try:
+        wire = serialize(value, where, root)
+    except CodecError:
+        return repr(value)
+    return repr(value) if _holds_object(wire) else wire
+
+
+def _holds_object(wire: Any) -> bool:
+    if not isinstance(wire, dict):
+        return False
+    if wire["type"] == "obj":
+        return True
+    if wire["type"] == "dict":
+        return any(_holds_object(k) or _holds_object(v) for k, v in wire["contents"])
+    return wire["type"] != "bytes" and any(_holds_object(v) for v in wire["contents"])
+
+
+def error_answer(exc: BaseException, root: str = "deployment") -> Dict[str, Any]:
+    """The result of a call that raised: {"err": exception, "traceback": text}.
+
+    The SDK's client raises what "err" decodes to only when it is an Exception, so anything else (SystemExit) is
+    sent as a RuntimeError naming it. "traceback" (absent when `exc` was never raised) is for our own client.
+    """
+    if isinstance(exc, Exception):
+        sent = exc
+    else:
+        sent = RuntimeError(f"the remote function raised {type(exc).__name__}({', '.join(map(repr, exc.args))})")
+    answer: Dict[str, Any] = {"err": serialize(sent, "exception", root)}
+    if exc.__traceback__ is not None:
+        answer["traceback"] = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return answer
 
 
 def _resolve_class(module: Any, qualname: str, root_globals: Optional[Dict[str, Any]], root: str) -> type:
@@ -149,14 +209,11 @@ def deserialize(wire: Any, root_globals: Optional[Dict[str, Any]] = None, root: 
         cls = _resolve_class(wire.get("module"), wire["class"], root_globals, root)
         fields = {k: deserialize(v, root_globals, root, f"{where}.{k}") for k, v in contents.items()}
         obj = cls.__new__(cls)
-        if isinstance(obj, BaseException):
-            args = fields.pop("args", ())
-            remote_tb = fields.pop("__traceback__", None)
-            obj.args = tuple(args) if isinstance(args, (list, tuple)) else (args,)
-            if remote_tb is not None:
-                fields["remote_traceback"] = remote_tb
         for k, v in fields.items():
-            setattr(obj, k, v)
+            try:
+                setattr(obj, k, v)
+            except (AttributeError, TypeError) as e:
+                raise CodecError(f"{where}: cannot set attribute {k!r} of {wire['class']}: {e}") from None
         return obj
     raise CodecError(f"{where}: unknown type tag {tag!r} (known: bytes, list, tuple, dict, obj)")
 

@@ -1,4 +1,4 @@
-// JS value → the SDK's tagged wire JSON (spec §4). The mapping is in values.ts. Refusals name the argument path and
+// JS value → the SDK's tagged wire JSON. The mapping is in values.ts. Refusals name the argument path and
 // happen here, before anything is sent: the real worker answers an unserializable argument with a 500 that the SDK
 // retries forever.
 import type { WireValue } from '../protocol/vast';

@@ -1,6 +1,6 @@
 // Errors of the wire codec. Every message names where the problem is (an argument path such as `flags[1]` or
 // `opts["mode"]`, or a result path such as `result[2]`), because a bad value deep in a payload is otherwise hard to
-// find, and the real worker's failure for it (a 500 retried forever, spec §4) explains nothing.
+// find, and the real worker's failure for it (a 500 that the SDK retries forever) explains nothing.
 
 /** `flags` + 1 → `flags[1]`; `opts` + "mode" → `opts["mode"]`; `p` + attr x → `p.x`. */
 export function itemPath(parent: string, index: number): string {
@@ -49,9 +49,9 @@ export class RemoteError extends Error {
     readonly moduleName: string,
     /** `str(exc)` when the worker sent the exception's args (`''` for none); undefined when it did not (the real SDK never does). */
     readonly remoteMessage: string | undefined,
-    /** Python traceback text when the worker sent it (our local worker does; the real SDK does not). */
+    /** Python traceback text, sent beside "err" (our local worker does; the real SDK does not). */
     readonly traceback: string | undefined,
-    /** Instance attributes other than `args` and `__traceback__`, decoded. */
+    /** Instance attributes other than `args`, decoded. */
     readonly attrs: Record<string, unknown>,
     /** The decoded `err` value itself. */
     readonly value: unknown,

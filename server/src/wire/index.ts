@@ -1,4 +1,4 @@
-// The SDK's argument/result serialization (spec §4), for the API client, the CLI, the local engine and the extension.
+// The SDK's argument/result serialization (tagged JSON), for the API client, the CLI, the local engine and the extension.
 export { PyDict, PyObject, PyTuple, pythonKeyOf, UnhashableKeyError } from './values';
 export { encode, encodeCall, type CallPayload } from './encode';
 export { decode } from './decode';

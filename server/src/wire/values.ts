@@ -1,4 +1,4 @@
-// JavaScript stand-ins for the Python values the Vast SDK can carry (spec §4 "Serialization").
+// JavaScript stand-ins for the Python values the Vast SDK can carry.
 //
 //   Python          JavaScript (what decode returns; encode accepts these and a few conveniences)
 //   int, float      number (a safe integer travels as a JSON integer, i.e. a Python int); bigint for ints

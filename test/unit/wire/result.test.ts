@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PyObject, RemoteError, unwrapResult, WireDecodeError } from '../../../server/src/wire';
 
-function remoteError(err: unknown): RemoteError {
+function remoteError(err: unknown, traceback?: unknown): RemoteError {
   try {
-    unwrapResult({ result: { err } });
+    unwrapResult({ result: traceback === undefined ? { err } : { err, traceback } });
   } catch (e) {
     assert.ok(e instanceof RemoteError, `expected a RemoteError, got ${String(e)}`);
     return e;
@@ -31,19 +31,31 @@ describe('unwrapResult', () => {
     assert.equal(e.describe(), e.message);
   });
 
-  test('our worker: args give the message, __traceback__ the traceback, other contents the attributes', () => {
+  test('our worker: args give the message, the traceback beside err the traceback, other contents the attributes', () => {
     const tb = 'Traceback (most recent call last):\n  File "deployment.py", line 3, in f\nQuotaError: over\n';
-    const e = remoteError({
-      type: 'obj',
-      module: { type: 'relative', path: [] },
-      class: 'QuotaError',
-      contents: { args: { type: 'tuple', contents: ['over'] }, __traceback__: tb, limit: 3, used: { type: 'list', contents: [1] } },
-    });
+    const e = remoteError(
+      {
+        type: 'obj',
+        module: { type: 'relative', path: [] },
+        class: 'QuotaError',
+        contents: { args: { type: 'tuple', contents: ['over'] }, limit: 3, used: { type: 'list', contents: [1] } },
+      },
+      tb,
+    );
     assert.equal(e.message, 'QuotaError: over');
     assert.equal(e.traceback, tb);
     assert.equal(e.describe(), tb.trimEnd());
     assert.deepEqual(e.attrs, { limit: 3, used: [1] });
     assert.ok(e.value instanceof PyObject);
+  });
+
+  test('a traceback that is not a non-empty string is ignored; __traceback__ in contents is just an attribute', () => {
+    const err = { type: 'obj', module: builtins, class: 'ValueError', contents: { args: { type: 'tuple', contents: ['m'] } } };
+    assert.equal(remoteError(err, 5).traceback, undefined);
+    assert.equal(remoteError(err, '').traceback, undefined);
+    const old = remoteError({ ...err, contents: { ...err.contents, __traceback__: 'Traceback ...' } });
+    assert.equal(old.traceback, undefined);
+    assert.deepEqual(old.attrs, { __traceback__: 'Traceback ...' });
   });
 
   test('args that are not strings are shown as Python would', () => {

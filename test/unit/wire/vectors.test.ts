@@ -15,7 +15,7 @@ interface Vectors {
   refuse_wire: { name: string; wire: unknown; error_contains: string }[];
   remote_errors: {
     name: string;
-    wire: WireValue;
+    result: { err: WireValue; traceback?: string };
     class: string;
     module: string;
     message: string | null;
@@ -61,7 +61,7 @@ describe('codec vectors', () => {
   for (const v of vectors.remote_errors) {
     test(`remote error: ${v.name}`, () => {
       assert.throws(
-        () => unwrapResult({ result: { err: v.wire } }),
+        () => unwrapResult({ result: v.result }),
         (e: unknown) => {
           assert.ok(e instanceof RemoteError);
           assert.equal(e.className, v.class);
