@@ -10,6 +10,7 @@ import type {
   WorkerCallBody,
   WorkerCallResponse,
 } from '../protocol/vast';
+import { PyFloat } from '../deploy/pyJson';
 import { VastApiError } from './errors';
 import { joinUrl, type HttpLayer } from './http';
 import { deadlineSignal, retryBackoffMs, routeWaitMs } from './timing';
@@ -27,7 +28,7 @@ export interface RoutingContext {
   workerTimeoutMs: number;
   remoteMaxRetries: number;
   learnSecret(secret: string): void;
-  workerDispatcher(signal?: AbortSignal): Promise<Dispatcher | undefined>;
+  workerDispatcher(workerUrl: string, signal?: AbortSignal): Promise<Dispatcher | undefined>;
   /** The endpoint's name and key, cached; `fresh` re-fetches (after the key was refused). */
   endpoint(endpointId: number, signal?: AbortSignal, fresh?: boolean): Promise<EndpointRecord>;
 }
@@ -72,7 +73,8 @@ export async function route(ctx: RoutingContext, request: RouteRequest, signal?:
     method: 'POST',
     url,
     auth: { key: request.api_key, query: true },
-    json: request,
+    // The SDK passes replay_timeout as a Python float (60.0) and json.dumps keeps it one.
+    json: typeof request.replay_timeout === 'number' ? { ...request, replay_timeout: new PyFloat(request.replay_timeout) } : request,
     retries: 0,
     timeoutMs: timeoutMs ?? ctx.routeTimeoutMs,
     signal,
@@ -140,7 +142,7 @@ export async function callWorker(
     retries: 0,
     timeoutMs: ctx.workerTimeoutMs,
     signal,
-    dispatcher: await ctx.workerDispatcher(signal),
+    dispatcher: await ctx.workerDispatcher(url, signal),
     expect: 'json',
   });
   const data = res.data as WorkerCallResponse | null;

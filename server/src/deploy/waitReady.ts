@@ -14,7 +14,9 @@ export interface WorkerWaitUpdate {
 export interface WaitOptions {
   signal?: AbortSignal;
   timeoutMs: number;
+  /** The first wait between polls; each later wait is 1.5 times longer, up to maxIntervalMs (default: intervalMs). */
   intervalMs: number;
+  maxIntervalMs?: number;
   /** After a rolling update, workers still on the old code are not "ready" until they leave the update states. */
   afterUpdate?: boolean;
   onUpdate?(update: WorkerWaitUpdate): void;
@@ -45,6 +47,7 @@ function summarize(workers: WorkerRecord[]): string {
 export async function waitForReadyWorker(client: VastClient, endpointId: number, options: WaitOptions): Promise<WorkerRecord> {
   const start = Date.now();
   let last: WorkerRecord[] = [];
+  let intervalMs = options.intervalMs;
   for (;;) {
     const { workers, pending } = await client.getEndpointWorkers(endpointId, options.signal);
     last = workers;
@@ -58,6 +61,7 @@ export async function waitForReadyWorker(client: VastClient, endpointId: number,
     if (elapsedMs >= options.timeoutMs) {
       throw new ReadyTimeoutError(`no worker became ready within ${Math.round(options.timeoutMs / 1000)} s (${summarize(last)})`);
     }
-    await sleep(options.intervalMs, options.signal);
+    await sleep(intervalMs, options.signal);
+    intervalMs = Math.min(intervalMs * 1.5, Math.max(options.maxIntervalMs ?? options.intervalMs, options.intervalMs));
   }
 }

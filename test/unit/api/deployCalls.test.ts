@@ -80,6 +80,9 @@ describe('uploadBundle', () => {
       [...Object.keys(fields), 'file'],
     );
     for (const [name, value] of Object.entries(fields)) assert.equal(parts.find((p) => p.name === name)!.content.toString(), value);
+    // Text fields carry aiohttp FormData's part header, as the SDK's upload sends them.
+    for (const part of parts.slice(0, -1)) assert.equal(part.contentType, 'text/plain; charset=utf-8', part.name);
+    assert.match(req.body.toString('latin1'), /\r\nContent-Type: application\/gzip\r\nContent-Disposition: form-data; name="file"; filename="deployment-41\.tar\.gz"\r\n\r\n/);
     const file = parts.at(-1)!;
     assert.equal(file.filename, 'deployment-41.tar.gz');
     assert.equal(file.contentType, 'application/gzip');

@@ -29,7 +29,7 @@ describe('resolveApiKey', () => {
     const legacy = write(path.join(home, '.vast_api_key'), 'key-from-legacy\n');
     assert.deepEqual(resolveApiKey({ VAST_API_KEY: ' key-from-env \n', XDG_CONFIG_HOME: xdg }, home), { apiKey: 'key-from-env', source: 'VAST_API_KEY' });
     assert.deepEqual(resolveApiKey({ XDG_CONFIG_HOME: xdg }, home), { apiKey: 'key-from-xdg', source: xdgFile });
-    assert.deepEqual(resolveApiKey({ VAST_API_KEY: '   ' }, home), { apiKey: 'key-from-legacy', source: legacy });
+    assert.deepEqual(resolveApiKey({ VAST_API_KEY: '' }, home), { apiKey: 'key-from-legacy', source: legacy });
     const dotConfig = write(path.join(home, '.config', 'vastai', 'vast_api_key'), 'key-from-dot-config');
     assert.deepEqual(resolveApiKey({}, home), { apiKey: 'key-from-dot-config', source: dotConfig });
     fs.rmSync(dotConfig);
@@ -37,12 +37,19 @@ describe('resolveApiKey', () => {
     fs.rmSync(xdgFile);
   });
 
-  test('an empty key file is skipped', () => {
-    write(path.join(home, '.config', 'vastai', 'vast_api_key'), '\n');
+  test('the first source present wins even when blank, as in the SDK: an empty key file or a blank VAST_API_KEY stops', () => {
+    const empty = write(path.join(home, '.config', 'vastai', 'vast_api_key'), '\n');
     const legacy = write(path.join(home, '.vast_api_key'), 'legacy');
+    assert.throws(() => resolveApiKey({}, home), (err: unknown) => {
+      assert.ok(err instanceof ApiKeyNotFoundError);
+      assert.match(err.message, new RegExp(`the key file ${empty.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is empty`));
+      assert.ok(!err.message.includes('\n'), 'one line');
+      return true;
+    });
+    fs.rmSync(path.join(home, '.config'), { recursive: true });
+    assert.throws(() => resolveApiKey({ VAST_API_KEY: '  ' }, home), /VAST_API_KEY is set but blank/);
     assert.equal(resolveApiKey({}, home).source, legacy);
     fs.rmSync(legacy);
-    fs.rmSync(path.join(home, '.config'), { recursive: true });
   });
 
   test('no key anywhere: an error that says where to put it', () => {

@@ -24,7 +24,7 @@ describe('route and routeUntilReady', () => {
     const [req] = server.requests;
     assert.equal(req.headers.authorization, `Bearer ${ENDPOINT_KEY}`);
     assert.equal(req.query.api_key, ENDPOINT_KEY);
-    assert.equal(req.body.toString(), '{"endpoint":"square","api_key":"endpoint-key-7001-secret","cost":100,"request_idx":0,"replay_timeout":60}');
+    assert.equal(req.body.toString(), '{"endpoint":"square","api_key":"endpoint-key-7001-secret","cost":100,"request_idx":0,"replay_timeout":60.0}');
   });
 
   test('route is not retried on 5xx', async () => {
