@@ -86,6 +86,8 @@ export class VastClient {
   readonly http: HttpLayer;
   private readonly redactor: Redactor;
   private readonly endpointCache = new Map<number, { endpoint: EndpointRecord; at: number }>();
+  /** (name, tag) → endpoint id, from this client's own PUT answers: a call after a deploy needs no lookup. */
+  private readonly deployedEndpoints = new Map<string, number>();
   private ownedWorkerAgent: Promise<Agent> | undefined;
   private plainWorkerAgent: Agent | undefined;
   private readonly routingContext: routing.RoutingContext;
@@ -152,7 +154,17 @@ export class VastClient {
     if (!data || typeof data.action !== 'string' || typeof data.deployment_id !== 'number') {
       throw this.invalid('putDeployment', 'PUT', '/api/v0/deployments/', 'the answer has no action/deployment_id', data);
     }
+    if (typeof data.endpoint_id === 'number') this.deployedEndpoints.set(identityKey(body.name, body.tag ?? 'default'), data.endpoint_id);
     return data;
+  }
+
+  /** The endpoint this client's own PUT of (name, tag) answered with, as the SDK keeps it after ensure_ready(). */
+  deployedEndpoint(name: string, tag: string): number | undefined {
+    return this.deployedEndpoints.get(identityKey(name, tag));
+  }
+
+  forgetDeployedEndpoint(name: string, tag: string): void {
+    this.deployedEndpoints.delete(identityKey(name, tag));
   }
 
   uploadBundle(uploadUrl: string, fields: Record<string, string>, tarball: Buffer, filename: string, signal?: AbortSignal): Promise<void> {
@@ -387,6 +399,10 @@ export class VastClient {
       body,
     });
   }
+}
+
+function identityKey(name: string, tag: string): string {
+  return `${name}\u0000${tag}`;
 }
 
 function normalizeWorker(raw: unknown): WorkerRecord {
