@@ -139,6 +139,8 @@ describe('callRemote', () => {
     const result = await client.callRemote(7001, 'square', payload, { onRetry: (_e, n) => retries.push(n) });
     assert.equal(result.attempts, 3);
     assert.equal(server.requestsTo('POST', '/route/').length, 3, 'each retry routes again');
+    // With the request index the last answer gave (12), as the SDK's retry loop re-routes.
+    assert.deepEqual(server.requestsTo('POST', '/route/').map((r) => (r.json as { request_idx: number }).request_idx), [0, 12, 12]);
     assert.deepEqual(retries, [1, 2]);
     assert.deepEqual(waits, [1500, 2500]);
   });
