@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { ApiKeyNotFoundError, resolveApiKey } from '../../../server/src/api/apiKey';
 import { VastClient } from '../../../server/src/api/client';
 import { heartbeatIntervalMs } from '../../../server/src/api/heartbeat';
-import { autoscalerUrlFor, cloudTarget, localTarget } from '../../../server/src/api/targets';
+import { autoscalerUrlFor, cloudDefaults, CloudUrlError, cloudTarget, firstOverride, localTarget, targetForBundle } from '../../../server/src/api/targets';
 import { parseRetryAfter, retryBackoffMs, routeWaitMs } from '../../../server/src/api/timing';
 import { CLIENT_VERSION, USER_AGENT } from '../../../server/src/api/version';
 import { repoRoot } from '../../support/paths';
@@ -86,6 +86,32 @@ describe('targets', () => {
       apiKey: 'k',
     });
     assert.throws(() => cloudTarget('  '), /API key is empty/);
+  });
+
+  test('targetForBundle: the bundle\'s URLs (the file\'s alpha instance too) and its own key first, else the key lookup', () => {
+    const base = cloudDefaults();
+    let asked = 0;
+    const otherKey = () => (asked++, 'env-key');
+    const alpha = targetForBundle(base, { consoleUrl: 'https://console.vast.ai', autoscalerUrl: 'https://run-alpha.vast.ai' }, otherKey);
+    assert.deepEqual(alpha, { kind: 'vast', consoleUrl: 'https://console.vast.ai', autoscalerUrl: 'https://run-alpha.vast.ai', apiKey: 'env-key' });
+    const own = targetForBundle(base, { consoleUrl: 'http://c.example/', autoscalerUrl: 'http://a.example', apiKey: 'file-key' }, otherKey);
+    assert.deepEqual([own.consoleUrl, own.apiKey], ['http://c.example', 'file-key']);
+    assert.equal(asked, 1, 'the lookup is not even asked when the file passes a key');
+    const local = localTarget('http://127.0.0.1:9', 'engine-key');
+    assert.equal(targetForBundle(local, { consoleUrl: 'http://elsewhere', autoscalerUrl: 'http://elsewhere', apiKey: 'file-key' }, otherKey), local);
+  });
+
+  test('cloudDefaults: overrides replace the public URLs; the first given source wins; a bad one is named', () => {
+    assert.deepEqual(cloudDefaults(), { kind: 'vast', consoleUrl: 'https://console.vast.ai', autoscalerUrl: 'https://run.vast.ai' });
+    const console = firstOverride([undefined, '--console-url'], ['http://127.0.0.1:5/', 'VAST_CONSOLE_URL']);
+    assert.deepEqual(console, { url: 'http://127.0.0.1:5/', from: 'VAST_CONSOLE_URL' });
+    assert.deepEqual(cloudDefaults({ consoleUrl: console }), { kind: 'vast', consoleUrl: 'http://127.0.0.1:5', autoscalerUrl: 'https://run.vast.ai' });
+    assert.equal(firstOverride(['  ', 'a'], [undefined, 'b']), undefined);
+    assert.throws(() => cloudDefaults({ autoscalerUrl: { url: 'run.example', from: 'the setting vast.cloud.autoscalerUrl' } }), (err: unknown) => {
+      assert.ok(err instanceof CloudUrlError);
+      assert.equal(err.message, 'the setting vast.cloud.autoscalerUrl must be an http(s) URL, got "run.example"');
+      return true;
+    });
   });
 
   test('localTarget: the engine plays console and autoscaler on one URL', () => {
