@@ -246,6 +246,22 @@ describe('vast-deploy on the cloud target: keys and URLs', () => {
       assert.equal(a.requests.length, 0);
     });
 
+    test('a soft update whose workergroup cannot be found warns and finishes, as the SDK does (no update_workers)', async () => {
+      const c = await FixtureServer.start();
+      try {
+        c.on('PUT', '/api/v0/deployments/', { json: { ...shape<object>('putSoftUpdate'), workergroup_id: null, upload_url: null, upload_fields: null } });
+        c.on('GET', '/api/v0/workergroups/', { json: { success: true, results: [] } });
+        const r = await withEnv({ VAST_API_KEY: 'env-key-123456', VAST_CONSOLE_URL: c.url, VAST_AUTOSCALER_URL: c.url }, () =>
+          run(['deploy', 'clean/deploy.py', '--target', 'vast', '--yes', '--no-wait']),
+        );
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, /^warning: soft update: findWorkergroupId: endpoint \d+ has no workergroup .*not asked to update/m);
+        assert.deepEqual(c.requests.map((q) => `${q.method} ${q.path}`), ['PUT /api/v0/deployments/', 'GET /api/v0/workergroups/']);
+      } finally {
+        await c.close();
+      }
+    });
+
     test('the file\'s own webserver_url, autoscaler_url and api_key win over the override and VAST_API_KEY (deploy and run)', async () => {
       const file = path.join(dir, 'deploy.py');
       fs.writeFileSync(

@@ -64,6 +64,7 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
             lastWorkers = line;
             progress.report(`${phaseTitle}: ${line}`);
           },
+          onWarning: (message) => progress.report(`Warning: ${message}`),
           // The command confirmed the plan it showed; ask again only if the target changed meanwhile into a 3/4.
           confirm: async (plan) => {
             if (planNeedsConfirmation(confirmed)) return true;

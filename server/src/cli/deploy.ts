@@ -64,6 +64,7 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
           lastWorkers = line;
         },
         confirm: (plan) => confirmPlan(plan, io, yes),
+        onWarning: (message) => io.stderr(`warning: ${message}\n`),
       },
       // With --yes nobody is asked, so the deployed state is not read before the PUT: one request less per deploy.
       { signal, readState: !yes, wait: !values['no-wait'], readyTimeoutMs: timeoutS && timeoutS * 1000 },

@@ -27,6 +27,8 @@ export interface DeployHooks {
   onWorkers?(update: WorkerWaitUpdate): void;
   /** Asked before a tier 3 (hard update) or tier 4 (new endpoint) deploy; false cancels. */
   confirm?(plan: Plan): Promise<boolean>;
+  /** Something went wrong that does not stop the deploy (as the SDK only logs it). */
+  onWarning?(message: string): void;
 }
 
 export interface DeployOptions {
@@ -116,9 +118,21 @@ export async function deploy(
     }
     if (put.action === 'soft_update') {
       enter('update-workers');
-      const workergroupId = put.workergroup_id ?? (await client.findWorkergroupId(put.endpoint_id, signal));
-      outcome.workergroupId = workergroupId;
-      await client.updateWorkers(workergroupId, { signal });
+      // As the SDK: look the workergroup up when the PUT answer has none, and when that fails too, warn and go on
+      // (the code is uploaded; the workers pick it up when they restart) rather than fail the deploy.
+      let workergroupId = put.workergroup_id || undefined;
+      if (!workergroupId) {
+        try {
+          workergroupId = await client.findWorkergroupId(put.endpoint_id, signal);
+        } catch (err) {
+          if (signal?.aborted) throw err;
+          hooks.onWarning?.(`soft update: ${(err as Error).message}; the workers were not asked to update (they get the new code when they restart)`);
+        }
+      }
+      if (workergroupId) {
+        outcome.workergroupId = workergroupId;
+        await client.updateWorkers(workergroupId, { signal });
+      }
     }
     // Waiting for a ready worker is ours too: the SDK returns once the code is uploaded and finds out on the first
     // call (its /route/ polling) whether a worker ever came up. Polling /get_endpoint_workers/ tells the user as soon
