@@ -7,8 +7,9 @@
 //
 // The file passes webserver_url/autoscaler_url/api_key (that is the only way to point the SDK elsewhere), so this
 // also checks that those arguments decide where our CLI goes: VAST_CONSOLE_URL / VAST_AUTOSCALER_URL are set to a
-// decoy recorder, which must receive nothing (the file's own URLs win, as in the SDK). A second run deploys a copy of
-// the file without those arguments through the override, and must send what the SDK sent, env flags included.
+// decoy recorder, which must receive nothing (the file's own URLs win, as in the SDK). The same again with a PUT that
+// answers `soft_update` (the SDK then sends /update_workers/). Last, a copy of the file without those arguments,
+// deployed through the override, must send what the SDK sent, env flags included.
 //
 // Every remaining difference is an explicit, commented allowance below.
 import assert from 'node:assert/strict';
@@ -185,13 +186,16 @@ class Recorder {
   }
 }
 
+/** What the PUT answers: a first deploy, or a code change (the SDK then asks the autoscaler to roll the workers). */
+let putAction: 'created' | 'soft_update' = 'created';
+
 /** Answers shaped like Vast's own, enough for the SDK's parsers (DeploymentPutResponse, EndpointData, RouteResponse). */
 function cloudRoutes(self: () => string, worker: () => string): Record<string, Handler> {
   return {
     'PUT /api/v0/deployments/': () => ({
       json: {
         success: true,
-        action: 'created',
+        action: putAction,
         deployment_id: DEPLOYMENT_ID,
         endpoint_id: ENDPOINT_ID,
         workergroup_id: 9001,
@@ -224,6 +228,7 @@ function cloudRoutes(self: () => string, worker: () => string): Record<string, H
       json: { url: worker(), reqnum: 77, signature: 'c2lnbmF0dXJlLW9mLXRoZS1yb3V0ZQ==', endpoint: NAME, cost: 100, request_idx: 12, __request_id: 'req-77' },
     }),
     'POST /get_endpoint_workers/': () => ({ json: [{ id: 301, status: 'idle', cur_load: 0, measured_perf: 812.5, url: worker() }] }),
+    'POST /update_workers/': () => ({ json: { success: true, workers_to_update: 1 } }),
   };
 }
 
@@ -405,6 +410,29 @@ describe('our cloud client sends what the real SDK sends (recording stand-ins)',
     const ours = log.splice(0);
     assert.equal(ours.filter((r) => r.server === 'decoy').length, 0, 'the file names its own URLs: the override is not used');
     compareLogs(sdkLog, ours);
+  });
+
+  test('a soft update: the SDK\'s update_workers request, and ours the same', async () => {
+    putAction = 'soft_update';
+    try {
+      const sdk = await runSdk(['deploy.py'], { cwd: dir, env: { REC_URL: cloud.url, REC_KEY: USER_KEY }, timeoutMs: 60_000 });
+      assert.equal(sdk.code, 0, `the SDK failed:\n${sdk.stdout}\n${sdk.stderr}`);
+      const sdkSoft = log.splice(0);
+      assert.deepEqual(
+        sdkSoft.slice(0, 3).map((r) => `${r.method} ${r.path}`),
+        ['PUT /api/v0/deployments/', 'POST /s3-upload', 'POST /update_workers/'],
+      );
+      const env = { REC_URL: cloud.url, REC_KEY: USER_KEY };
+      const deployed = await runCli(['deploy', 'deploy.py', '--target', 'vast', '--yes'], dir, env);
+      assert.equal(deployed.code, 0, deployed.stderr);
+      const called = await runCli(['run', 'deploy.py', 'square', '--target', 'vast', '--args', '{"x": 7}'], dir, env);
+      assert.equal(called.code, 0, called.stderr);
+      const ours = log.splice(0);
+      compareLogs(sdkSoft, ours);
+      assert.deepEqual(byRequest(ours, 'POST /update_workers/').json, byRequest(sdkSoft, 'POST /update_workers/').json);
+    } finally {
+      putAction = 'created';
+    }
   });
 
   test('deploy + run of a file without URLs, through VAST_CONSOLE_URL/VAST_AUTOSCALER_URL: the same requests and env flags', async () => {
