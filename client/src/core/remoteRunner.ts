@@ -32,7 +32,7 @@ export class CoreRemoteRunner implements RemoteRunner {
   private async clientFor(request: RemoteRunRequest) {
     if (request.target === 'local' || !request.file) return (await this.connections.clientFor(request.target)).client;
     const base = await this.connections.base(request.target);
-    const loaded = await loadDeployment(request.file, { target: base, select: request.deployment, force: true });
+    const loaded = await loadDeployment(request.file, { target: base, select: request.deployment || undefined, force: true });
     return this.connections.client(this.connections.targetFor(base, loaded.bundle));
   }
 }
