@@ -13,9 +13,9 @@ import { planSummary } from '../../../server/src/deploy/planFormat';
 import { fetchRemoteState, remoteStateFromListing } from '../../../server/src/deploy/remoteState';
 import { writeTarball } from '../../../server/src/deploy/tarball';
 import type { Bundle, Plan, RemoteState, Target } from '../../../server/src/deploy/types';
-import type { DeploymentRecord } from '../../../server/src/protocol/vast';
 import type { PlanProvider, PlanRequest } from '../contracts';
-import { localTarget, type VastClient } from '../../../server/src/api';
+import { localTarget } from '../../../server/src/api';
+import { DeploymentListings } from '../../../server/src/deploy/deploymentListings';
 import { errorText, type Connections } from './connections';
 
 type Entry = { state: 'pending'; settled: Promise<void> } | { state: 'done'; summary: string };
@@ -28,9 +28,6 @@ function cacheKey(r: PlanRequest): string {
 function reason(err: unknown): string {
   return errorText(err).split('\n')[0].replace(/^.*?\.py: /, '');
 }
-
-/** How long one deployments listing answers the lenses. */
-const LISTING_TTL_MS = 60_000;
 
 /**
  * The plan of the saved file against `remote`: what the deploy would send (tarball size included) vs what is there.
@@ -50,7 +47,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly cache = new Map<string, Entry>();
-  private listings = new WeakMap<VastClient, { at: number; deployments: Promise<DeploymentRecord[]> }>();
+  private readonly listings = new DeploymentListings();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -110,23 +107,10 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
     const base = await this.connections.base(request.target);
     const plan = await planFile(request, base, async (identity, bundle) => {
       const client = this.connections.client(this.connections.targetFor(base, bundle));
-      return remoteStateFromListing(await this.deployments(client), identity);
+      return remoteStateFromListing(await this.listings.get(client), identity);
     });
     const unseen = plan.tier === 0 && Object.keys(plan.autoscaling).length > 0;
     return unseen ? `${planSummary(plan)} (autoscaling not compared)` : planSummary(plan);
-  }
-
-  /** The deployments listing of a client, shared by every lens for LISTING_TTL_MS (failures are not kept). */
-  private deployments(client: VastClient): Promise<DeploymentRecord[]> {
-    const listings = this.listings;
-    const hit = listings.get(client);
-    if (hit && Date.now() - hit.at < LISTING_TTL_MS) return hit.deployments;
-    const entry = { at: Date.now(), deployments: client.listDeployments() };
-    listings.set(client, entry);
-    entry.deployments.catch(() => {
-      if (listings.get(client) === entry) listings.delete(client);
-    });
-    return entry.deployments;
   }
 
   async plan(request: PlanRequest, token: vscode.CancellationToken): Promise<Plan> {
@@ -150,8 +134,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
   forget(uri?: vscode.Uri, remoteChanged = uri === undefined): void {
     const prefix = uri ? `${uri.toString()}#` : '';
     for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
-    // A fresh map: a listing still in flight then answers only the lenses that already asked for it.
-    if (remoteChanged) this.listings = new WeakMap();
+    if (remoteChanged) this.listings.clear();
     this.changed.fire();
   }
 
