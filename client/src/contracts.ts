@@ -77,6 +77,8 @@ export type DeploymentsSourceFactory = (target: TargetKind, apiKey: string | und
 
 export interface RemoteRunRequest {
   target: TargetKind;
+  /** The deployment file on disk: on the cloud, its own URLs and api_key decide where the call goes. */
+  file?: string;
   deployment: string;
   /** The deployment's tag (default "default"). */
   tag?: string;

@@ -1,9 +1,37 @@
-// Target kind → Target and VastClient: the local engine (started on demand) or the cloud with the key in effect.
+// Target kind → Target and VastClient: the local engine (started on demand) or the cloud.
+//
+// The cloud is settled as the SDK's deploy mode settles it (see server/src/api/targets.ts): the settings
+// `vast.cloud.consoleUrl` / `vast.cloud.autoscalerUrl` (else VAST_CONSOLE_URL / VAST_AUTOSCALER_URL) replace Vast's
+// public URLs as defaults; a deployment file's own webserver_url / autoscaler_url / autoscaler_instance replace those,
+// and its own api_key wins over the stored key, VAST_API_KEY and the key files.
 // One client per target URL and key, so connections and the endpoint cache are reused between calls.
-import { cloudTarget, VastClient } from '../../../server/src/api';
+import * as vscode from 'vscode';
+import {
+  AUTOSCALER_URL_ENV,
+  cloudDefaults,
+  CONSOLE_URL_ENV,
+  firstOverride,
+  targetForBundle,
+  VastClient,
+  type CloudDefaults,
+} from '../../../server/src/api';
 import { engineTarget } from '../../../engine/src/index';
-import type { Target, TargetKind } from '../../../server/src/deploy/types';
+import type { Bundle, Target, TargetKind } from '../../../server/src/deploy/types';
 import type { LocalEngine } from './localEngine';
+
+/** A target before any deployment file is read: the local engine, or the cloud's default URLs (no key yet). */
+export type BaseTarget = Target | CloudDefaults;
+
+export const NO_API_KEY = 'No Vast API key: run "Vast: Set API Key" (or set VAST_API_KEY) to use the Vast cloud.';
+
+/** The cloud settings (resource-independent), then the environment; a bad URL names the setting. */
+export function cloudDefaultsFromSettings(env: NodeJS.ProcessEnv = process.env): CloudDefaults {
+  const config = vscode.workspace.getConfiguration('vast.cloud');
+  return cloudDefaults({
+    consoleUrl: firstOverride([config.get<string>('consoleUrl'), 'the setting vast.cloud.consoleUrl'], [env[CONSOLE_URL_ENV], CONSOLE_URL_ENV]),
+    autoscalerUrl: firstOverride([config.get<string>('autoscalerUrl'), 'the setting vast.cloud.autoscalerUrl'], [env[AUTOSCALER_URL_ENV], AUTOSCALER_URL_ENV]),
+  });
+}
 
 export class Connections {
   private readonly clients = new Map<string, VastClient>();
@@ -11,14 +39,23 @@ export class Connections {
   constructor(
     readonly engine: LocalEngine,
     private readonly apiKey: () => string | undefined,
+    private readonly defaults: () => CloudDefaults = () => cloudDefaultsFromSettings(),
   ) {}
 
-  /** The Target of a kind; 'local' starts the engine when it does not run (callers check workspace trust). */
+  /** The target of a kind before a file is read; 'local' starts the engine when it does not run (callers check trust). */
+  async base(kind: TargetKind): Promise<BaseTarget> {
+    return kind === 'local' ? this.engine.target() : this.defaults();
+  }
+
+  /** The target of a deployment file's bundle: its own cloud URLs and key where it passes them. */
+  targetFor(base: BaseTarget, bundle: Pick<Bundle, 'consoleUrl' | 'autoscalerUrl' | 'apiKey'>): Target {
+    return targetForBundle(base, bundle, () => this.requireKey());
+  }
+
+  /** The Target of a kind without a deployment file (the tree, logs): the default URLs and the key in effect. */
   async target(kind: TargetKind): Promise<Target> {
-    if (kind === 'local') return this.engine.target();
-    const key = this.apiKey();
-    if (!key) throw new Error('No Vast API key: run "Vast: Set API Key" (or set VAST_API_KEY) to use the Vast cloud.');
-    return cloudTarget(key);
+    const base = await this.base(kind);
+    return base.kind === 'local' ? (base as Target) : { ...base, apiKey: this.requireKey() };
   }
 
   client(target: Target): VastClient {
@@ -45,12 +82,18 @@ export class Connections {
     }
     const key = this.apiKey();
     if (!key) throw new Error('no Vast API key');
-    return this.client(cloudTarget(key));
+    return this.client({ ...this.defaults(), apiKey: key });
   }
 
   dispose(): void {
     for (const c of this.clients.values()) void c.close();
     this.clients.clear();
+  }
+
+  private requireKey(): string {
+    const key = this.apiKey();
+    if (!key) throw new Error(NO_API_KEY);
+    return key;
   }
 }
 

@@ -43,8 +43,10 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
     const timer = setInterval(tick, 500);
     try {
       if (request.target === 'local') progress.report(vscode.workspace.isTrusted ? 'Starting the local engine' : 'The local engine needs a trusted workspace');
-      const { target, client } = await this.connections.clientFor(request.target);
-      const loaded = await loadDeployment(request.uri.fsPath, { target, select: request.deployment || undefined });
+      const base = await this.connections.base(request.target);
+      const loaded = await loadDeployment(request.uri.fsPath, { target: base, select: request.deployment || undefined });
+      const target = this.connections.targetFor(base, loaded.bundle);
+      const client = this.connections.client(target);
       let lastWorkers = '';
       const outcome = await deploy(
         loaded,
@@ -62,13 +64,16 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
             lastWorkers = line;
             progress.report(`${phaseTitle}: ${line}`);
           },
+          onWarning: (message) => progress.report(`Warning: ${message}`),
           // The command confirmed the plan it showed; ask again only if the target changed meanwhile into a 3/4.
           confirm: async (plan) => {
             if (planNeedsConfirmation(confirmed)) return true;
             return (await vscode.window.showWarningMessage(confirmationText(plan), { modal: true }, 'Deploy')) === 'Deploy';
           },
         },
-        { signal: abort.signal },
+        // After the user accepted a hard update or a new endpoint, a fresh read could not change the answer: skip
+        // it. Otherwise the plan shown may be stale, and a deploy that became a tier 3 or 4 since is asked again.
+        { signal: abort.signal, readState: !planNeedsConfirmation(confirmed) },
       );
       const { name, tag } = loaded.bundle.identity;
       if (!outcome.deployed) return { summary: `${name}:${tag}: cancelled, nothing changed`, deployed: false };
@@ -76,7 +81,7 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
       const heartbeat = ttl !== undefined && outcome.deploymentId !== undefined ? this.keepAlive(client, outcome.deploymentId, ttl) : '';
       const ready = outcome.readyWorker ? `, worker ${outcome.readyWorker.id} ready` : '';
       return {
-        summary: `${name}:${tag} on the ${TARGET_LABELS[request.target]}: ${outcome.action} (${planSummary(outcome.plan)})${ready} in ${seconds(Date.now() - started)}${heartbeat}`,
+        summary: `${name}:${tag} on the ${TARGET_LABELS[request.target]}: ${outcome.action} (${planSummary(outcome.plan ?? confirmed)})${ready} in ${seconds(Date.now() - started)}${heartbeat}`,
         deployed: true,
         deploymentId: outcome.deploymentId,
         endpointId: outcome.endpointId,

@@ -11,7 +11,7 @@ import { clientSource } from './sources';
 export function registerCore(registry: CoreRegistry, connections: Connections, targets: TargetState): vscode.Disposable {
   const plans = new CorePlanProvider(connections, targets.onDidChange);
   const deployer = new CoreDeployer(connections, (uri) => {
-    plans.forget(uri);
+    plans.forget(uri, true);
     targets.refreshEngine();
   });
   return vscode.Disposable.from(

@@ -1,15 +1,21 @@
 // The tier the Deploy lens shows: the SAVED file (deploys only read the disk) bundled and compared with what the
 // target has. Summaries are computed in the background and cached per document version and target; saving,
 // switching target or deploying forgets them.
+//
+// On the cloud a lens costs at most one request, and usually none: the deployments listing, shared by every lens of
+// every file that talks to the same console with the same key, and kept for a minute (a deploy from here drops it).
+// The endpoint record is left out, so the lens cannot see an autoscaling-only change and says so on a "no changes"
+// title; the full plan (Show Plan, and the deploy's confirmation) reads the endpoint too.
 import * as vscode from 'vscode';
 import { loadDeployment } from '../../../server/src/deploy/loadDeployment';
 import { computePlan } from '../../../server/src/deploy/plan';
 import { planSummary } from '../../../server/src/deploy/planFormat';
-import { fetchRemoteState } from '../../../server/src/deploy/remoteState';
+import { fetchRemoteState, remoteStateFromListing } from '../../../server/src/deploy/remoteState';
 import { writeTarball } from '../../../server/src/deploy/tarball';
-import type { Plan, RemoteState, Target } from '../../../server/src/deploy/types';
+import type { Bundle, Plan, RemoteState, Target } from '../../../server/src/deploy/types';
 import type { PlanProvider, PlanRequest } from '../contracts';
 import { localTarget } from '../../../server/src/api';
+import { DeploymentListings } from '../../../server/src/deploy/deploymentListings';
 import { errorText, type Connections } from './connections';
 
 type Entry = { state: 'pending'; settled: Promise<void> } | { state: 'done'; summary: string };
@@ -23,21 +29,25 @@ function reason(err: unknown): string {
   return errorText(err).split('\n')[0].replace(/^.*?\.py: /, '');
 }
 
-/** The plan of the saved file against `remote`: what the deploy would send (tarball size included) vs what is there. */
+/**
+ * The plan of the saved file against `remote`: what the deploy would send (tarball size included) vs what is there.
+ * `remote` gets the target the file itself settles (its own cloud URLs and key, else the defaults).
+ */
 async function planFile(
   request: PlanRequest,
-  target: Target,
-  remote: (identity: { name: string; tag: string }) => Promise<RemoteState>,
+  base: Pick<Target, 'kind' | 'consoleUrl' | 'autoscalerUrl'>,
+  remote: (identity: { name: string; tag: string }, bundle: Bundle) => Promise<RemoteState>,
 ): Promise<Plan> {
-  const loaded = await loadDeployment(request.uri.fsPath, { target, select: request.deployment || undefined, force: true });
+  const loaded = await loadDeployment(request.uri.fsPath, { target: base, select: request.deployment || undefined, force: true });
   const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
-  return computePlan(loaded.bundle, tarball.length, await remote(loaded.bundle.identity));
+  return computePlan(loaded.bundle, tarball.length, await remote(loaded.bundle.identity, loaded.bundle));
 }
 
 export class CorePlanProvider implements PlanProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly cache = new Map<string, Entry>();
+  private readonly listings = new DeploymentListings();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -93,7 +103,14 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
       const plan = await planFile(request, localTarget('http://127.0.0.1:0', ''), async () => ({}));
       return `${planSummary(plan)} (engine stopped)`;
     }
-    return planSummary(await this.plan(request, token));
+    if (request.target === 'local') return planSummary(await this.plan(request, token));
+    const base = await this.connections.base(request.target);
+    const plan = await planFile(request, base, async (identity, bundle) => {
+      const client = this.connections.client(this.connections.targetFor(base, bundle));
+      return remoteStateFromListing(await this.listings.get(client), identity);
+    });
+    const unseen = plan.tier === 0 && Object.keys(plan.autoscaling).length > 0;
+    return unseen ? `${planSummary(plan)} (autoscaling not compared)` : planSummary(plan);
   }
 
   async plan(request: PlanRequest, token: vscode.CancellationToken): Promise<Plan> {
@@ -101,17 +118,23 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
-      const { target, client } = await this.connections.clientFor(request.target);
-      return await planFile(request, target, (identity) => fetchRemoteState(client, identity, { signal: abort.signal }));
+      const base = await this.connections.base(request.target);
+      return await planFile(request, base, (identity, bundle) =>
+        fetchRemoteState(this.connections.client(this.connections.targetFor(base, bundle)), identity, { signal: abort.signal }),
+      );
     } finally {
       sub.dispose();
     }
   }
 
-  /** Drops cached summaries (of one file, or all) and asks the lenses to re-render. */
-  forget(uri?: vscode.Uri): void {
+  /**
+   * Drops cached summaries (of one file, or all) and asks the lenses to re-render. `remoteChanged` (a deploy, a
+   * target or setting change: the default when no file is named) also drops the shared deployments listings.
+   */
+  forget(uri?: vscode.Uri, remoteChanged = uri === undefined): void {
     const prefix = uri ? `${uri.toString()}#` : '';
     for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
+    if (remoteChanged) this.listings.clear();
     this.changed.fire();
   }
 

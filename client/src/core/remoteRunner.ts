@@ -1,5 +1,6 @@
 // Run remotely through runRemote (route + worker call + unwrap); a remote exception becomes the error result with
 // its class, message and traceback, anything else (not deployed, no route, HTTP errors) is thrown to the command.
+import { loadDeployment } from '../../../server/src/deploy/loadDeployment';
 import { runRemote } from '../../../server/src/deploy/runRemote';
 import { RemoteError, toDisplayJson } from '../../../server/src/wire';
 import type { RemoteRunner, RemoteRunRequest } from '../contracts';
@@ -10,7 +11,7 @@ export class CoreRemoteRunner implements RemoteRunner {
   constructor(private readonly connections: Connections) {}
 
   async run(request: RemoteRunRequest): Promise<RemoteRunResult> {
-    const { client } = await this.connections.clientFor(request.target);
+    const client = await this.clientFor(request);
     const identity = { name: request.deployment, tag: request.tag ?? 'default' };
     try {
       const result = await runRemote(client, identity, request.function, request.kwargs, { signal: request.signal });
@@ -22,5 +23,16 @@ export class CoreRemoteRunner implements RemoteRunner {
         error: { className: err.className ?? 'RemoteError', message: err.remoteMessage ?? err.message, traceback: err.traceback },
       };
     }
+  }
+
+  /**
+   * On the cloud, the deployment file decides where the call goes and with which key (its webserver_url,
+   * autoscaler_url / autoscaler_instance and api_key), as for the SDK's own call; the local engine replaces them.
+   */
+  private async clientFor(request: RemoteRunRequest) {
+    if (request.target === 'local' || !request.file) return (await this.connections.clientFor(request.target)).client;
+    const base = await this.connections.base(request.target);
+    const loaded = await loadDeployment(request.file, { target: base, select: request.deployment || undefined, force: true });
+    return this.connections.client(this.connections.targetFor(base, loaded.bundle));
   }
 }

@@ -76,7 +76,8 @@ export class PayloadCommands {
         const abort = new AbortController();
         const sub = token.onCancellationRequested(() => abort.abort());
         try {
-          return await runner.run({ target, deployment, tag: remote.deployment.tag, function: location.function, kwargs, signal: abort.signal });
+          const file = remote.uri.scheme === 'file' ? remote.uri.fsPath : undefined;
+          return await runner.run({ target, file, deployment, tag: remote.deployment.tag, function: location.function, kwargs, signal: abort.signal });
         } finally {
           sub.dispose();
         }

@@ -40,7 +40,7 @@ export class TargetState implements vscode.Disposable {
       apiKeys.onDidChange(() => this.changed.fire()),
       localEngine.onDidChange(() => this.refreshEngine()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('vast.target')) this.changed.fire();
+        if (e.affectsConfiguration('vast.target') || e.affectsConfiguration('vast.cloud')) this.changed.fire();
       }),
     );
   }

@@ -1,4 +1,8 @@
-// Where the cloud API key comes from, in the SDK's order (spec §1.0): env, then the vastai CLI's key files.
+// Where the cloud API key comes from, in the SDK's order: `Deployment(api_key=...)` when the file passes one (read by
+// the bundle, see targetForBundle), then VAST_API_KEY, then the vastai CLI's key files. As in the SDK, the first
+// source that is present wins even when it holds no usable key: a blank VAST_API_KEY or an empty key file stops
+// with a message instead of silently falling back to another (perhaps another account's) key. We trim surrounding
+// whitespace (a key has none), where the SDK would send it along.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -10,35 +14,48 @@ export interface ResolvedApiKey {
 
 export class ApiKeyNotFoundError extends Error {
   override readonly name = 'ApiKeyNotFoundError';
-  constructor(readonly searched: string[]) {
+  constructor(
+    readonly searched: string[],
+    /** Why the search stopped early (a source that is present but holds no usable key), if it did. */
+    readonly stoppedAt?: string,
+  ) {
     super(
-      `No Vast API key found. Set the VAST_API_KEY environment variable, or write the key into ` +
-        `${searched[1]} (where \`vastai set api-key\` puts it). Looked in: ${searched.join(', ')}.`,
+      stoppedAt
+        ? `No Vast API key: ${stoppedAt}. It is the first key source present, so it is the one used (as in the SDK): ` +
+            `put the key there or remove it. Key sources, in order: ${searched.join(', ')}.`
+        : `No Vast API key found. Set the VAST_API_KEY environment variable, or write the key into ` +
+            `${searched[1]} (where \`vastai set api-key\` puts it). Looked in: ${searched.join(', ')}.`,
     );
   }
 }
 
-/** The places searched, in order: `VAST_API_KEY`, `$XDG_CONFIG_HOME/vastai/vast_api_key` (or ~/.config/…), `~/.vast_api_key`. */
+/** The key files, in order: `$XDG_CONFIG_HOME/vastai/vast_api_key` (or ~/.config/…), then `~/.vast_api_key`. */
 export function apiKeyLocations(env: NodeJS.ProcessEnv, homedir: string): string[] {
   const configHome = env.XDG_CONFIG_HOME?.trim() ? env.XDG_CONFIG_HOME : path.join(homedir, '.config');
   return [path.join(configHome, 'vastai', 'vast_api_key'), path.join(homedir, '.vast_api_key')];
 }
 
-/** The first non-empty key found (whitespace trimmed) and where it came from; ApiKeyNotFoundError when none. */
+/** The key of the first source present (whitespace trimmed) and where it came from; ApiKeyNotFoundError when none. */
 export function resolveApiKey(env: NodeJS.ProcessEnv, homedir: string): ResolvedApiKey {
-  const fromEnv = env.VAST_API_KEY?.trim();
-  if (fromEnv) return { apiKey: fromEnv, source: 'VAST_API_KEY' };
   const files = apiKeyLocations(env, homedir);
+  const searched = ['VAST_API_KEY', ...files];
+  // The SDK skips an empty VAST_API_KEY (an unset-looking variable) but uses any other value.
+  const fromEnv = env.VAST_API_KEY;
+  if (fromEnv) {
+    if (!fromEnv.trim()) throw new ApiKeyNotFoundError(searched, 'VAST_API_KEY is set but blank');
+    return { apiKey: fromEnv.trim(), source: 'VAST_API_KEY' };
+  }
   for (const file of files) {
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') continue;
-      throw new Error(`Cannot read the Vast API key file ${file}: ${(err as Error).message}`);
+      throw new ApiKeyNotFoundError(searched, `the key file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
     const key = text.trim();
-    if (key) return { apiKey: key, source: file };
+    if (!key) throw new ApiKeyNotFoundError(searched, `the key file ${file} is empty`);
+    return { apiKey: key, source: file };
   }
-  throw new ApiKeyNotFoundError(['VAST_API_KEY', ...files]);
+  throw new ApiKeyNotFoundError(searched);
 }

@@ -4,6 +4,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fetch as undiciFetch, Agent, type Dispatcher } from 'undici';
+import { PyFloat } from '../deploy/pyJson';
 import type { Target } from '../deploy/types';
 import type {
   DeploymentPutBody,
@@ -30,7 +31,7 @@ import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, HttpLayer, joinUrl, type ApiLogger
 import { Redactor } from './redact';
 import * as routing from './routing';
 import { sleep as realSleep, type NowFn, type RandomFn, type SleepFn } from './timing';
-import { agentTrusting, vastRootCa } from './tls';
+import { agentTrusting, VAST_ROOT_CA_URL, vastRootCa } from './tls';
 import { uploadBundle } from './upload';
 import { USER_AGENT } from './version';
 
@@ -52,8 +53,10 @@ export interface VastClientOptions {
   logger?: ApiLogger;
   /** Where Vast's root CA is cached (default `$XDG_CACHE_HOME/vast-deployments` or ~/.cache/vast-deployments). */
   caCacheDir?: string;
-  /** Trust Vast's root CA for worker calls; default true for `vast` targets, false for `local`. */
+  /** Trust Vast's root CA for HTTPS worker calls; default true for `vast` targets, false for `local`. */
   trustVastRoot?: boolean;
+  /** Where Vast's root CA is downloaded from (default VAST_ROOT_CA_URL, the SDK's fixed address). */
+  rootCaUrl?: string;
   fetch?: FetchLike;
   /** Dispatcher for console/autoscaler calls (default undici's global one). */
   dispatcher?: Dispatcher;
@@ -83,7 +86,10 @@ export class VastClient {
   readonly http: HttpLayer;
   private readonly redactor: Redactor;
   private readonly endpointCache = new Map<number, { endpoint: EndpointRecord; at: number }>();
+  /** (name, tag) → endpoint id, from this client's own PUT answers: a call after a deploy needs no lookup. */
+  private readonly deployedEndpoints = new Map<string, number>();
   private ownedWorkerAgent: Promise<Agent> | undefined;
+  private plainWorkerAgent: Agent | undefined;
   private readonly routingContext: routing.RoutingContext;
 
   constructor(
@@ -114,7 +120,7 @@ export class VastClient {
       workerTimeoutMs: options.workerTimeoutMs ?? 600_000,
       remoteMaxRetries: options.remoteMaxRetries ?? 5,
       learnSecret: (secret) => this.redactor.add(secret),
-      workerDispatcher: (signal) => this.workerDispatcher(signal),
+      workerDispatcher: (url, signal) => this.workerDispatcher(url, signal),
       endpoint: (id, signal, fresh) => (fresh ? this.getEndpoint(id, signal) : this.cachedEndpoint(id, signal)),
     };
   }
@@ -127,19 +133,38 @@ export class VastClient {
   /** Closes the worker Agent the client owns (injected dispatchers are the caller's to close). */
   async close(): Promise<void> {
     const agent = this.ownedWorkerAgent;
+    const plain = this.plainWorkerAgent;
     this.ownedWorkerAgent = undefined;
+    this.plainWorkerAgent = undefined;
     if (agent) await (await agent.catch(() => undefined))?.close();
+    if (plain) await plain.close();
   }
 
   // -------------------------------------------------------------------------------------------------------------
   // ensure_ready (spec §1.1)
 
-  async putDeployment(body: DeploymentPutBody, signal?: AbortSignal): Promise<DeploymentPutResponse> {
-    const data = await this.console<DeploymentPutResponse>('putDeployment', 'PUT', '/api/v0/deployments/', { json: body, signal });
+  /**
+   * PUT the deployment. `pythonFloats` names the body fields whose value was a Python float in the deployment file
+   * (`storage=16.0`, `ttl=600.0`, `min_load=0.5`): they go out as floats (`16.0`), as the SDK's json.dumps writes them.
+   */
+  async putDeployment(body: DeploymentPutBody, signal?: AbortSignal, pythonFloats: readonly string[] = []): Promise<DeploymentPutResponse> {
+    const json: Record<string, unknown> = { ...body };
+    for (const field of pythonFloats) if (typeof json[field] === 'number') json[field] = new PyFloat(json[field]);
+    const data = await this.console<DeploymentPutResponse>('putDeployment', 'PUT', '/api/v0/deployments/', { json, signal });
     if (!data || typeof data.action !== 'string' || typeof data.deployment_id !== 'number') {
       throw this.invalid('putDeployment', 'PUT', '/api/v0/deployments/', 'the answer has no action/deployment_id', data);
     }
+    if (typeof data.endpoint_id === 'number') this.deployedEndpoints.set(identityKey(body.name, body.tag ?? 'default'), data.endpoint_id);
     return data;
+  }
+
+  /** The endpoint this client's own PUT of (name, tag) answered with, as the SDK keeps it after ensure_ready(). */
+  deployedEndpoint(name: string, tag: string): number | undefined {
+    return this.deployedEndpoints.get(identityKey(name, tag));
+  }
+
+  forgetDeployedEndpoint(name: string, tag: string): void {
+    this.deployedEndpoints.delete(identityKey(name, tag));
   }
 
   uploadBundle(uploadUrl: string, fields: Record<string, string>, tarball: Buffer, filename: string, signal?: AbortSignal): Promise<void> {
@@ -301,16 +326,21 @@ export class VastClient {
     return this.options.trustVastRoot ?? this.target.kind === 'vast';
   }
 
-  private async workerDispatcher(signal?: AbortSignal): Promise<Dispatcher | undefined> {
+  /**
+   * The dispatcher for a worker call: Vast's root CA matters only over HTTPS, so a plain-HTTP worker (the local
+   * engine, a test stand-in) never triggers the CA download.
+   */
+  private async workerDispatcher(workerUrl: string, signal?: AbortSignal): Promise<Dispatcher | undefined> {
     if (this.options.workerDispatcher) return this.options.workerDispatcher;
+    if (!workerUrl.startsWith('https:') || !this.trustsVastRoot()) {
+      return (this.plainWorkerAgent ??= new Agent({ headersTimeout: 0, bodyTimeout: 0 }));
+    }
     if (!this.ownedWorkerAgent) {
-      const pending = this.trustsVastRoot()
-        ? vastRootCa(this.target.consoleUrl, this.options.caCacheDir ?? defaultCacheDir(), {
-            fetch: this.options.fetch,
-            dispatcher: this.options.dispatcher,
-            signal,
-          }).then((pem) => agentTrusting([pem]))
-        : Promise.resolve(new Agent({ headersTimeout: 0, bodyTimeout: 0 }));
+      const pending = vastRootCa(this.options.rootCaUrl ?? VAST_ROOT_CA_URL, this.options.caCacheDir ?? defaultCacheDir(), {
+        fetch: this.options.fetch,
+        dispatcher: this.options.dispatcher,
+        signal,
+      }).then((pem) => agentTrusting([pem]));
       // A failed CA download is not cached: the next worker call tries again.
       this.ownedWorkerAgent = pending;
       pending.catch(() => {
@@ -369,6 +399,10 @@ export class VastClient {
       body,
     });
   }
+}
+
+function identityKey(name: string, tag: string): string {
+  return `${name}\u0000${tag}`;
 }
 
 function normalizeWorker(raw: unknown): WorkerRecord {

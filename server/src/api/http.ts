@@ -1,6 +1,7 @@
 // The generic request layer every call goes through: auth, timeouts, cancellation, retries with backoff, and the
 // translation of every failure into a redacted VastApiError.
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import { PyFloat, pythonFloatRepr } from '../deploy/pyJson';
 import type { MultipartBody } from './upload';
 import { abortError, isRetryableStatus, serverMessage, VastApiError, type VastApiErrorCode } from './errors';
 import type { Redactor } from './redact';
@@ -231,7 +232,27 @@ function buildHeaders(spec: RequestSpec, userAgent: string, form: MultipartBody 
 }
 
 function buildBody(spec: RequestSpec): string | undefined {
-  return hasJsonBody(spec) ? JSON.stringify(spec.json) : undefined;
+  return hasJsonBody(spec) ? jsonText(spec.json) : undefined;
+}
+
+/**
+ * JSON.stringify's text, except that a `PyFloat` is written as Python's json.dumps writes a float: `16.0`, `60.0`.
+ * JavaScript has one number type, so a whole-number float would otherwise go out as an int (`16`); the SDK sends the
+ * Python value's own type, and a server that reads JSON into Python sees `float` vs `int` (the PUT body's storage,
+ * ttl and autoscaling values, and the route's replay_timeout, are floats when the SDK sends them as floats).
+ */
+export function jsonText(value: unknown): string {
+  if (value instanceof PyFloat) return pythonFloatRepr(value.value);
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined || typeof v === 'function' ? 'null' : jsonText(v))).join(',')}]`;
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+    const members: string[] = [];
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined || typeof v === 'function') continue;
+      members.push(`${JSON.stringify(k)}:${jsonText(v)}`);
+    }
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function seconds(ms: number): string {

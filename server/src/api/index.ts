@@ -4,8 +4,21 @@ export { VastApiError, isAbortError, isRetryableStatus, serverMessage, type Vast
 export type { ApiLogger, FetchLike } from './http';
 export { redact, Redactor } from './redact';
 export { ApiKeyNotFoundError, apiKeyLocations, resolveApiKey, type ResolvedApiKey } from './apiKey';
-export { autoscalerUrlFor, cloudTarget, localTarget, type CloudTargetOptions } from './targets';
-export { vastRootCa, rootCaCachePath, certificateToPem, VAST_ROOT_CA_PATH } from './tls';
+export {
+  AUTOSCALER_URL_ENV,
+  autoscalerUrlFor,
+  CloudUrlError,
+  cloudDefaults,
+  cloudTarget,
+  CONSOLE_URL_ENV,
+  firstOverride,
+  localTarget,
+  targetForBundle,
+  type CloudDefaults,
+  type CloudOverride,
+  type CloudTargetOptions,
+} from './targets';
+export { vastRootCa, rootCaCachePath, certificateToPem, VAST_ROOT_CA_URL } from './tls';
 export type { CallRemoteOptions, CallRemoteResult, RouteEndpoint, RouteUntilReadyOptions } from './routing';
 export { ROUTE_COST, ROUTE_REPLAY_TIMEOUT, isRouteReady } from './routing';
 export { heartbeatIntervalMs } from './heartbeat';

@@ -10,6 +10,7 @@ import type {
   WorkerCallBody,
   WorkerCallResponse,
 } from '../protocol/vast';
+import { PyFloat } from '../deploy/pyJson';
 import { VastApiError } from './errors';
 import { joinUrl, type HttpLayer } from './http';
 import { deadlineSignal, retryBackoffMs, routeWaitMs } from './timing';
@@ -27,7 +28,7 @@ export interface RoutingContext {
   workerTimeoutMs: number;
   remoteMaxRetries: number;
   learnSecret(secret: string): void;
-  workerDispatcher(signal?: AbortSignal): Promise<Dispatcher | undefined>;
+  workerDispatcher(workerUrl: string, signal?: AbortSignal): Promise<Dispatcher | undefined>;
   /** The endpoint's name and key, cached; `fresh` re-fetches (after the key was refused). */
   endpoint(endpointId: number, signal?: AbortSignal, fresh?: boolean): Promise<EndpointRecord>;
 }
@@ -38,6 +39,12 @@ export interface RouteUntilReadyOptions {
   timeoutMs?: number;
   /** Called with every WAITING answer (its `status` says why: "Stopped", "2 loading", …). */
   onWaiting?: (waiting: RouteWaiting) => void;
+  /**
+   * The request index to route with, updated from the answers as the SDK updates it (the first answer's, then any
+   * later non-zero one). callRemote passes the same one to every re-route after a failed worker call, as the SDK's
+   * retry loop does, so the autoscaler sees the same request again rather than a new one.
+   */
+  cursor?: { requestIdx: number };
 }
 
 export interface CallRemoteOptions extends RouteUntilReadyOptions {
@@ -72,7 +79,8 @@ export async function route(ctx: RoutingContext, request: RouteRequest, signal?:
     method: 'POST',
     url,
     auth: { key: request.api_key, query: true },
-    json: request,
+    // The SDK passes replay_timeout as a Python float (60.0) and json.dumps keeps it one.
+    json: typeof request.replay_timeout === 'number' ? { ...request, replay_timeout: new PyFloat(request.replay_timeout) } : request,
     retries: 0,
     timeoutMs: timeoutMs ?? ctx.routeTimeoutMs,
     signal,
@@ -90,7 +98,7 @@ export async function routeUntilReady(ctx: RoutingContext, endpoint: RouteEndpoi
   const { http } = ctx;
   const { now, sleep, random } = http.settings;
   const deadline = options.timeoutMs === undefined ? Infinity : now() + options.timeoutMs;
-  let requestIdx = 0;
+  const cursor = options.cursor ?? { requestIdx: 0 };
   let lastStatus: string | undefined;
   for (let n = 0; ; n++) {
     const remaining = deadline - now();
@@ -99,7 +107,7 @@ export async function routeUntilReady(ctx: RoutingContext, endpoint: RouteEndpoi
     try {
       answer = await route(
         ctx,
-        { endpoint: endpoint.endpoint_name, api_key: endpoint.api_key, cost: ROUTE_COST, request_idx: requestIdx, replay_timeout: ROUTE_REPLAY_TIMEOUT },
+        { endpoint: endpoint.endpoint_name, api_key: endpoint.api_key, cost: ROUTE_COST, request_idx: cursor.requestIdx, replay_timeout: ROUTE_REPLAY_TIMEOUT },
         options.signal,
         Math.min(ctx.routeTimeoutMs, remaining),
       );
@@ -109,9 +117,11 @@ export async function routeUntilReady(ctx: RoutingContext, endpoint: RouteEndpoi
       }
       throw err;
     }
+    const answered = typeof answer.request_idx === 'number' ? answer.request_idx : 0;
+    if (n === 0) cursor.requestIdx = answered;
+    else if (answered) cursor.requestIdx = answered;
     if (isRouteReady(answer)) return answer;
     lastStatus = typeof answer.status === 'string' ? answer.status : JSON.stringify(answer.status ?? null);
-    if (typeof answer.request_idx === 'number') requestIdx = answer.request_idx;
     options.onWaiting?.(answer);
     const wait = Math.min(routeWaitMs(n, random), Math.max(0, deadline - now()));
     await sleep(wait, options.signal);
@@ -140,7 +150,7 @@ export async function callWorker(
     retries: 0,
     timeoutMs: ctx.workerTimeoutMs,
     signal,
-    dispatcher: await ctx.workerDispatcher(signal),
+    dispatcher: await ctx.workerDispatcher(url, signal),
     expect: 'json',
   });
   const data = res.data as WorkerCallResponse | null;
@@ -174,11 +184,12 @@ export async function callRemote(
   try {
     let endpoint = await ctx.endpoint(endpointId, signal);
     let refreshedKey = false;
+    const cursor = { requestIdx: 0 };
     for (let attempt = 0; ; attempt++) {
       const routeStart = now();
       let routed = false;
       try {
-        const authData = await routeUntilReady(ctx, endpoint, { signal, onWaiting });
+        const authData = await routeUntilReady(ctx, endpoint, { signal, onWaiting, cursor });
         routed = true;
         routeMs += now() - routeStart;
         const callStart = now();

@@ -1,8 +1,18 @@
-// Target construction: the cloud (console + autoscaler picked by `autoscaler_instance`) or the local engine, which
-// plays both roles on one loopback URL.
-import { VAST_CONSOLE_URL, type Target } from '../deploy/types';
+// Target construction: the cloud (console + autoscaler) or the local engine, which plays both roles on one loopback
+// URL.
+//
+// Which cloud URLs a deploy uses, like the SDK's deploy mode: the deployment file's own `webserver_url`,
+// `autoscaler_url` and `autoscaler_instance` when it passes them; otherwise the defaults. The defaults are Vast's
+// public console and autoscaler, unless an override replaces them (`--console-url` / `--autoscaler-url`, the
+// VAST_CONSOLE_URL / VAST_AUTOSCALER_URL variables, or the extension's `vast.cloud.*` settings): an override only
+// stands in for the default, so it acts exactly as if the file had passed that URL (the PUT's env flags included),
+// and a file that names its own URL keeps it.
+import { VAST_AUTOSCALER_URL, VAST_CONSOLE_URL, type Bundle, type Target } from '../deploy/types';
 
-/** `autoscaler_instance` → autoscaler URL (spec §1.0); unknown or missing names mean prod, as in the SDK. */
+export const CONSOLE_URL_ENV = 'VAST_CONSOLE_URL';
+export const AUTOSCALER_URL_ENV = 'VAST_AUTOSCALER_URL';
+
+/** `autoscaler_instance` → autoscaler URL; unknown or missing names mean prod, as in the SDK. */
 export function autoscalerUrlFor(instance?: string | null): string {
   switch (instance) {
     case 'alpha':
@@ -12,8 +22,47 @@ export function autoscalerUrlFor(instance?: string | null): string {
     case 'local':
       return 'http://localhost:8080';
     default:
-      return 'https://run.vast.ai';
+      return VAST_AUTOSCALER_URL;
   }
+}
+
+/** A cloud URL given outside the deployment file, and where it was given (for messages). */
+export interface CloudOverride {
+  url: string;
+  from: string;
+}
+
+/** An override that is not an http(s) URL. */
+export class CloudUrlError extends Error {
+  override readonly name = 'CloudUrlError';
+}
+
+/** The cloud's URLs before any deployment file is read: the overrides, else Vast's public ones. */
+export interface CloudDefaults {
+  kind: 'vast';
+  consoleUrl: string;
+  autoscalerUrl: string;
+}
+
+function checked(override: CloudOverride | undefined): string | undefined {
+  if (!override) return undefined;
+  const url = override.url.trim();
+  if (!/^https?:\/\/[^/\s]+/.test(url)) throw new CloudUrlError(`${override.from} must be an http(s) URL, got "${override.url}"`);
+  return stripSlash(url);
+}
+
+export function cloudDefaults(overrides: { consoleUrl?: CloudOverride; autoscalerUrl?: CloudOverride } = {}): CloudDefaults {
+  return {
+    kind: 'vast',
+    consoleUrl: checked(overrides.consoleUrl) ?? VAST_CONSOLE_URL,
+    autoscalerUrl: checked(overrides.autoscalerUrl) ?? VAST_AUTOSCALER_URL,
+  };
+}
+
+/** The first non-empty value of each override, in the order given (e.g. a CLI flag, then the environment). */
+export function firstOverride(...candidates: [string | undefined, string][]): CloudOverride | undefined {
+  for (const [url, from] of candidates) if (url?.trim()) return { url, from };
+  return undefined;
 }
 
 export interface CloudTargetOptions {
@@ -33,6 +82,16 @@ export function cloudTarget(apiKey: string, options: CloudTargetOptions = {}): T
     autoscalerUrl: stripSlash(options.autoscalerUrl ?? autoscalerUrlFor(options.autoscalerInstance)),
     apiKey: apiKey.trim(),
   };
+}
+
+/**
+ * The target a deploy or a call of `bundle` talks to. On the cloud: the URLs the bundle settled (the file's own, else
+ * the defaults it was built with) and the file's own `api_key` when it passes one, else `otherKey()` (the SDK's
+ * order: the argument first, then VAST_API_KEY and the key files). The local engine replaces both, so `base` stays.
+ */
+export function targetForBundle(base: Target | CloudDefaults, bundle: Pick<Bundle, 'consoleUrl' | 'autoscalerUrl' | 'apiKey'>, otherKey: () => string): Target {
+  if (base.kind === 'local') return base as Target;
+  return cloudTarget(bundle.apiKey ?? otherKey(), { consoleUrl: bundle.consoleUrl, autoscalerUrl: bundle.autoscalerUrl });
 }
 
 /** The embedded engine: `http://127.0.0.1:<port>` serves both the console and the autoscaler protocol. */

@@ -1,13 +1,17 @@
-// Vast's own root CA (spec §1.0): workers serve HTTPS with certificates Vast signs, so worker calls must trust
-// `{console}/static/jvastai_root.cer` besides the system roots. Fetched once, cached on disk, reused until it expires.
+// Vast's own root CA: workers serve HTTPS with certificates Vast signs, so worker calls must trust it besides the
+// system roots. Fetched once, cached on disk, reused until it expires.
+//
+// It comes from one fixed address, https://console.vast.ai/static/jvastai_root.cer, whatever console a deployment
+// registers with: the SDK does the same (a test or staging console need not serve Vast's CA, and the workers it hands
+// out are signed by that CA all the same).
 import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
-import { describeNetworkError, joinUrl, type FetchLike } from './http';
+import { describeNetworkError, type FetchLike } from './http';
 
-export const VAST_ROOT_CA_PATH = '/static/jvastai_root.cer';
+export const VAST_ROOT_CA_URL = 'https://console.vast.ai/static/jvastai_root.cer';
 
 export interface RootCaOptions {
   fetch?: FetchLike;
@@ -18,27 +22,26 @@ export interface RootCaOptions {
 
 const inFlight = new Map<string, Promise<string>>();
 
-/** The cache file for one console: one file per host, so a test console never shadows the real one. */
-export function rootCaCachePath(consoleUrl: string, cacheDir: string): string {
-  const host = new URL(consoleUrl).host.replace(/[^A-Za-z0-9.-]/g, '_');
+/** The cache file for one CA address: one file per host, so a test CA never shadows the real one. */
+export function rootCaCachePath(caUrl: string, cacheDir: string): string {
+  const host = new URL(caUrl).host.replace(/[^A-Za-z0-9.-]/g, '_');
   return path.join(cacheDir, `vast-root-ca-${host}.pem`);
 }
 
-/** Vast's root CA as PEM: from the disk cache when present and unexpired, else downloaded and cached. */
-export function vastRootCa(consoleUrl: string, cacheDir: string, options: RootCaOptions = {}): Promise<string> {
-  const file = rootCaCachePath(consoleUrl, cacheDir);
+/** The CA at `caUrl` as PEM: from the disk cache when present and unexpired, else downloaded and cached. */
+export function vastRootCa(caUrl: string, cacheDir: string, options: RootCaOptions = {}): Promise<string> {
+  const file = rootCaCachePath(caUrl, cacheDir);
   const cached = readCachedPem(file);
   if (cached) return Promise.resolve(cached);
   let pending = inFlight.get(file);
   if (!pending) {
-    pending = downloadRootCa(consoleUrl, file, options).finally(() => inFlight.delete(file));
+    pending = downloadRootCa(caUrl, file, options).finally(() => inFlight.delete(file));
     inFlight.set(file, pending);
   }
   return pending;
 }
 
-async function downloadRootCa(consoleUrl: string, file: string, options: RootCaOptions): Promise<string> {
-  const url = joinUrl(consoleUrl, VAST_ROOT_CA_PATH);
+async function downloadRootCa(url: string, file: string, options: RootCaOptions): Promise<string> {
   const doFetch = options.fetch ?? undiciFetch;
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;

@@ -1,5 +1,7 @@
-// The presigned S3 POST of the bundle (spec §1.1 step 3): multipart/form-data, the server's fields in the server's
-// order, then `file` last as application/gzip; no Vast credentials travel with it.
+// The presigned S3 POST of the bundle: multipart/form-data, the server's fields in the server's order, then `file`
+// last as application/gzip; no Vast credentials travel with it. Each part is laid out as the SDK's aiohttp FormData
+// lays it out: a `Content-Type` header first (`text/plain; charset=utf-8` for the text fields), then
+// `Content-Disposition`.
 import { randomBytes } from 'crypto';
 import type { HttpLayer } from './http';
 
@@ -23,11 +25,16 @@ export function bundleForm(fields: Record<string, string>, tarball: Buffer, file
   // Object key order is the JSON order the server sent, except that integer-like keys sort first in JS objects;
   // S3 field names (key, policy, x-amz-*) are never integer-like.
   for (const [name, value] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${String(value)}\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n` +
+          `${String(value)}\r\n`,
+      ),
+    );
   }
   parts.push(
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(filename)}"\r\nContent-Type: application/gzip\r\n\r\n`,
+      `--${boundary}\r\nContent-Type: application/gzip\r\nContent-Disposition: form-data; name="file"; filename="${quoted(filename)}"\r\n\r\n`,
     ),
     tarball,
     Buffer.from(`\r\n--${boundary}--\r\n`),

@@ -8,7 +8,7 @@ import type { Plan } from '../deploy/types';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
 import { untilInterrupted } from './interrupt';
-import { clientFor, resolveTarget, targetKind } from './target';
+import { baseTarget, clientFor, TARGET_OPTIONS, targetForFile } from './target';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -25,7 +25,7 @@ async function confirmPlan(plan: Plan, io: CliIO, yes: boolean): Promise<boolean
 
 export async function runDeploy(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('deploy', args, {
-    target: { type: 'string' },
+    ...TARGET_OPTIONS,
     yes: { type: 'boolean', short: 'y' },
     'no-wait': { type: 'boolean' },
     'keep-alive': { type: 'boolean' },
@@ -36,14 +36,16 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('deploy: expected one deployment file: vast-deploy deploy <deploy.py>');
   const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutS !== undefined && !(timeoutS > 0)) throw new UsageError(`deploy: --timeout must be a number of seconds, not "${values.timeout}"`);
-  const kind = targetKind('deploy', values.target);
-  const target = await resolveTarget('deploy', kind, io);
+  const base = await baseTarget('deploy', values, io);
+  const kind = base.kind;
   const loaded = await loadDeployment(path.resolve(io.cwd, positionals[0]), {
-    target,
+    target: base,
     select: values.deployment as string | undefined,
     force: Boolean(values.force),
   });
+  const target = targetForFile('deploy', base, loaded.bundle);
   const client = clientFor(target);
+  const yes = Boolean(values.yes);
   const { name, tag } = loaded.bundle.identity;
   const started = Date.now();
   let lastWorkers = '';
@@ -61,9 +63,11 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
           if (line && line !== lastWorkers) io.stderr(`  ${line}\n`);
           lastWorkers = line;
         },
-        confirm: (plan) => confirmPlan(plan, io, Boolean(values.yes)),
+        confirm: (plan) => confirmPlan(plan, io, yes),
+        onWarning: (message) => io.stderr(`warning: ${message}\n`),
       },
-      { signal, wait: !values['no-wait'], readyTimeoutMs: timeoutS && timeoutS * 1000 },
+      // With --yes nobody is asked, so the deployed state is not read before the PUT: one request less per deploy.
+      { signal, readState: !yes, wait: !values['no-wait'], readyTimeoutMs: timeoutS && timeoutS * 1000 },
     );
     if (!outcome.deployed) {
       io.stderr('deploy: cancelled, nothing changed\n');
@@ -71,7 +75,7 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
     }
     const ready = outcome.readyWorker ? `, worker ${outcome.readyWorker.id} ready` : '';
     io.stdout(
-      `${name}:${tag} on ${kind === 'local' ? 'the local engine' : 'Vast'}: ${outcome.action} (${planSummary(outcome.plan)}), ` +
+      `${name}:${tag} on ${kind === 'local' ? 'the local engine' : 'Vast'}: ${outcome.action}${outcome.plan ? ` (${planSummary(outcome.plan)})` : ''}, ` +
         `deployment ${outcome.deploymentId}, endpoint ${outcome.endpointId}${ready} in ${seconds(Date.now() - started)}\n`,
     );
     const ttl = loaded.bundle.putBody.ttl;

@@ -7,7 +7,7 @@ import type { DeploymentRecord } from '../protocol/vast';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
 import { untilInterrupted } from './interrupt';
-import { clientFor, resolveTarget, targetKind } from './target';
+import { clientFor, resolveTarget, TARGET_OPTIONS } from './target';
 
 export async function findDeploymentBySpec(client: VastClient, spec: string): Promise<DeploymentRecord> {
   const all = await client.listDeployments();
@@ -36,15 +36,16 @@ export function newLogLines(printed: string[], next: string[]): string[] {
 
 export async function runLogs(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('logs', args, {
-    target: { type: 'string' },
+    ...TARGET_OPTIONS,
     follow: { type: 'boolean', short: 'f' },
     tail: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('logs: expected a deployment: vast-deploy logs <name[:tag] | id>');
   const tail = values.tail === undefined ? undefined : Number(values.tail);
   if (tail !== undefined && !(Number.isInteger(tail) && tail > 0)) throw new UsageError(`logs: --tail must be a positive integer, not "${values.tail}"`);
-  const kind = targetKind('logs', values.target);
-  const client = clientFor(await resolveTarget('logs', kind, io));
+  const target = await resolveTarget('logs', values, io);
+  const kind = target.kind;
+  const client = clientFor(target);
   const deployment = await findDeploymentBySpec(client, positionals[0]);
   let printed: string[] = [];
   return untilInterrupted(async (signal) => {

@@ -1,6 +1,6 @@
 // `vast-deploy`: the CLI shell over the same core as the language server.
 import * as readline from 'readline';
-import { isAbortError, VastApiError } from '../api';
+import { ApiKeyNotFoundError, CloudUrlError, isAbortError, VastApiError } from '../api';
 import { DeployCancelledError } from '../deploy/deployFlow';
 import { DeploymentFileError } from '../deploy/loadDeployment';
 import { NotDeployedError } from '../deploy/runRemote';
@@ -35,8 +35,11 @@ Commands:
                                           Worker logs of a deployment.
 
   plan, deploy, run, status and logs take --target local|vast (default local: the embedded engine,
-  started on demand; vast: the cloud, key from VAST_API_KEY, ~/.config/vastai/vast_api_key or
-  ~/.vast_api_key) and --deployment NAME when a file holds several deployments.
+  started on demand; vast: the cloud) and --deployment NAME when a file holds several deployments.
+  On the cloud, a file's Deployment(webserver_url=, autoscaler_url=, autoscaler_instance=, api_key=)
+  are used as the SDK uses them. Otherwise: the key from VAST_API_KEY, ~/.config/vastai/vast_api_key or
+  ~/.vast_api_key; the console https://console.vast.ai and autoscaler https://run.vast.ai, or
+  --console-url / --autoscaler-url (else VAST_CONSOLE_URL / VAST_AUTOSCALER_URL) in their place.
   Exit 0: done, 1: the operation failed (message on stderr), 2: usage error.
 
 Options:
@@ -94,6 +97,8 @@ function isOperationalError(err: Error): boolean {
   return OPERATIONAL_ERRORS.some((type) => err instanceof type) || isAbortError(err);
 }
 const OPERATIONAL_ERRORS = [
+  ApiKeyNotFoundError,
+  CloudUrlError,
   DeploymentFileError,
   VastApiError,
   WorkerFailedError,

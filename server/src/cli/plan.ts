@@ -7,11 +7,11 @@ import { fetchRemoteState } from '../deploy/remoteState';
 import { writeTarball } from '../deploy/tarball';
 import { oneOf, parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
-import { clientFor, offlineTarget, resolveTarget, targetKind } from './target';
+import { baseTarget, clientFor, TARGET_OPTIONS, targetForFile } from './target';
 
 export async function runPlan(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('plan', args, {
-    target: { type: 'string' },
+    ...TARGET_OPTIONS,
     offline: { type: 'boolean' },
     format: { type: 'string' },
     deployment: { type: 'string' },
@@ -19,16 +19,15 @@ export async function runPlan(args: string[], io: CliIO): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('plan: expected one deployment file: vast-deploy plan <deploy.py>');
   const format = oneOf('plan', 'format', values.format, ['text', 'json'], 'text');
-  const kind = targetKind('plan', values.target);
-  // Offline plans contact nothing, so they do not start the engine either.
-  const target = values.offline ? offlineTarget(kind) : await resolveTarget('plan', kind, io);
+  // Offline plans contact nothing, so they neither start the engine nor need an API key.
+  const base = await baseTarget('plan', values, io, { offline: Boolean(values.offline) });
   const loaded = await loadDeployment(path.resolve(io.cwd, positionals[0]), {
-    target,
+    target: base,
     select: values.deployment as string | undefined,
     force: Boolean(values.force),
   });
   const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
-  const remote = values.offline ? {} : await fetchRemoteState(clientFor(target), loaded.bundle.identity);
+  const remote = values.offline ? {} : await fetchRemoteState(clientFor(targetForFile('plan', base, loaded.bundle)), loaded.bundle.identity);
   const plan = computePlan(loaded.bundle, tarball.length, remote);
   io.stdout(format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : formatPlanText(plan).replace(/\n?$/, '\n'));
   return 0;

@@ -10,7 +10,7 @@ import { displayJsonText, parseArgsJson, RemoteError } from '../wire';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
 import { untilInterrupted } from './interrupt';
-import { clientFor, resolveTarget, targetKind } from './target';
+import { baseTarget, clientFor, TARGET_OPTIONS, targetForFile } from './target';
 
 function readArguments(values: Record<string, unknown>, cwd: string): Record<string, unknown> {
   if (values.args !== undefined && values.payload !== undefined) throw new UsageError('run: give --args or --payload, not both');
@@ -34,7 +34,7 @@ function readArguments(values: Record<string, unknown>, cwd: string): Record<str
 
 export async function runRun(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('run', args, {
-    target: { type: 'string' },
+    ...TARGET_OPTIONS,
     args: { type: 'string' },
     payload: { type: 'string' },
     deployment: { type: 'string' },
@@ -46,13 +46,14 @@ export async function runRun(args: string[], io: CliIO): Promise<number> {
   const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutS !== undefined && !(timeoutS > 0)) throw new UsageError(`run: --timeout must be a number of seconds, not "${values.timeout}"`);
   const timeoutMs = timeoutS === undefined ? undefined : timeoutS * 1000;
-  const target = await resolveTarget('run', targetKind('run', values.target), io);
-  const loaded = await loadDeployment(path.resolve(io.cwd, file), { target, select: values.deployment as string | undefined, force: true });
+  const base = await baseTarget('run', values, io);
+  const loaded = await loadDeployment(path.resolve(io.cwd, file), { target: base, select: values.deployment as string | undefined, force: true });
   const names = loaded.deployment.remotes.map((r) => r.fn.name);
   if (!names.includes(functionName)) {
     const suggestion = didYouMean(functionName, names);
     throw new UsageError(`run: ${path.basename(file)} has no remote function "${functionName}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (remote functions: ${names.join(', ')})`);
   }
+  const target = targetForFile('run', base, loaded.bundle);
   try {
     const result = await untilInterrupted((signal) =>
       runRemote(clientFor(target), loaded.bundle.identity, functionName, kwargs, { signal, timeoutMs }),

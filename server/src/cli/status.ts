@@ -4,7 +4,7 @@ import type { VastClient } from '../api/client';
 import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../protocol/vast';
 import { oneOf, parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
-import { clientFor, resolveTarget, targetKind } from './target';
+import { clientFor, resolveTarget, TARGET_OPTIONS } from './target';
 
 export interface DeploymentStatus {
   deployment: DeploymentRecord;
@@ -61,11 +61,11 @@ export function formatStatusText(rows: DeploymentStatus[], where: string): strin
 }
 
 export async function runStatus(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs('status', args, { target: { type: 'string' }, format: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs('status', args, { ...TARGET_OPTIONS, format: { type: 'string' } });
   if (positionals.length) throw new UsageError(`status: unexpected argument "${positionals[0]}"`);
   const format = oneOf('status', 'format', values.format, ['text', 'json'], 'text');
-  const kind = targetKind('status', values.target);
-  const target = await resolveTarget('status', kind, io);
+  const target = await resolveTarget('status', values, io);
+  const kind = target.kind;
   const rows = await collectStatus(clientFor(target));
   io.stdout(format === 'json' ? JSON.stringify({ target: kind, deployments: rows }, null, 2) + '\n' : formatStatusText(rows, kind === 'local' ? 'the local engine' : 'Vast'));
   return 0;

@@ -12,7 +12,7 @@ import { readImageSteps } from './imageSteps';
 import { PyFloat, PyTuple, pythonStr, type PyValue } from './pyJson';
 import { problem, pyTypeName, rangeOf, short, toPyValue, unknown, type ValueContext } from './pyValues';
 import { searchParams } from './searchParams';
-import { VAST_CONSOLE_URL, type Bundle, type BundleResult, type CopySpec, type Target, type UnknownValueReport } from './types';
+import { type Bundle, type BundleResult, type CopySpec, type Target, type UnknownValueReport } from './types';
 
 export interface BuildBundleOptions {
   /** The deployment file on disk: its folder resolves copy() sources, its name is the module name. */
@@ -45,7 +45,15 @@ function numberOf(v: PyValue): number | undefined {
 
 class Reader {
   readonly reports: UnknownValueReport[] = [];
+  /** Fields whose value is a Python float (`storage=16.0`): the PUT body sends them as floats, as the SDK does. */
+  readonly floats = new Set<string>();
   constructor(readonly ctx: ValueContext) {}
+
+  /** `v` as a number, noting `field` as a float when Python would send one. */
+  number(v: PyValue, field: string): number | undefined {
+    if (v instanceof PyFloat) this.floats.add(field);
+    return numberOf(v);
+  }
 
   value(v: StaticValue, field: string): PyValue | undefined {
     const r = toPyValue(v, field, this.ctx);
@@ -72,7 +80,7 @@ class Reader {
     const v = this.value(arg.value, field);
     if (v === undefined) return null;
     if (v === null) return undefined;
-    const n = numberOf(v);
+    const n = this.number(v, field);
     if (n !== undefined) return n;
     this.reports.push(problem(field, `\`${short(arg.value.text)}\` must be a number, not ${pyTypeName(v)}`, rangeOf(arg.value)));
     return null;
@@ -103,15 +111,55 @@ function readDeployment(deployment: Deployment, r: Reader, target: BuildBundleOp
   const ttl = r.optionalNumber(f.ttl, 'ttl');
   let autoscalerUrl: string | null = target.autoscalerUrl;
   let consoleUrl: string | null = target.consoleUrl;
+  let apiKey: string | null | undefined;
   if (target.kind === 'vast') {
-    // Only the cloud target reads these; the local engine replaces them.
-    const instance = r.optionalStr(f.autoscaler_instance, 'autoscaler_instance');
-    const override = r.optionalStr(f.autoscaler_url, 'autoscaler_url');
-    const webserver = r.optionalStr(f.webserver_url, 'webserver_url');
-    autoscalerUrl = instance === null || override === null ? null : autoscalerUrlFor(instance, override);
-    consoleUrl = webserver === null ? null : (webserver ?? VAST_CONSOLE_URL);
+    // Only the cloud target reads these; the local engine replaces them. The target's URLs are the defaults a file
+    // that names none gets (Vast's public ones, or an override of them).
+    ({ autoscalerUrl, consoleUrl } = cloudUrls(f, r, target));
+    apiKey = readApiKey(f.api_key, r);
   }
-  return { name, tag, versionLabel, ttl, autoscalerUrl, consoleUrl };
+  return { name, tag, versionLabel, ttl, autoscalerUrl, consoleUrl, apiKey };
+}
+
+/**
+ * The console and autoscaler a Deployment(...) talks to, as the SDK picks them: a non-empty `autoscaler_url` wins,
+ * else an `autoscaler_instance` passed at all (None or an unknown name mean prod), else the default; `webserver_url`
+ * when passed, else the default. `null` when a value cannot be read.
+ */
+function cloudUrls(f: Deployment['fields'], r: Reader, defaults: BuildBundleOptions['target']): { autoscalerUrl: string | null; consoleUrl: string | null } {
+  const instance = r.optionalStr(f.autoscaler_instance, 'autoscaler_instance');
+  const override = r.optionalStr(f.autoscaler_url, 'autoscaler_url');
+  const webserver = r.optionalStr(f.webserver_url, 'webserver_url');
+  let autoscalerUrl: string | null;
+  if (instance === null || override === null) autoscalerUrl = null;
+  else if (override) autoscalerUrl = httpUrl(override, 'autoscaler_url', f.autoscaler_url!, r);
+  else if (f.autoscaler_instance) autoscalerUrl = autoscalerUrlFor(instance, undefined);
+  else autoscalerUrl = defaults.autoscalerUrl;
+  let consoleUrl: string | null;
+  if (webserver === null) consoleUrl = null;
+  else if (f.webserver_url && webserver === undefined) {
+    r.reports.push(problem('webserver_url', 'webserver_url=None: the SDK needs a console URL here (it raises AttributeError)', f.webserver_url.range));
+    consoleUrl = null;
+  } else consoleUrl = webserver === undefined ? defaults.consoleUrl : httpUrl(webserver, 'webserver_url', f.webserver_url!, r);
+  return { autoscalerUrl, consoleUrl };
+}
+
+function httpUrl(url: string, field: string, arg: Argument, r: Reader): string | null {
+  if (/^https?:\/\/[^/\s]+/.test(url)) return url;
+  r.reports.push(problem(field, `\`${short(arg.value.text)}\` is not an http(s) URL: every request the SDK sends there fails`, rangeOf(arg.value)));
+  return null;
+}
+
+/** `Deployment(api_key=...)`: the key the SDK uses before any other. Absent → undefined; unreadable → null. */
+function readApiKey(arg: Argument | undefined, r: Reader): string | null | undefined {
+  if (!arg) return undefined;
+  const key = r.optionalStr(arg, 'api_key');
+  if (key === null) return null;
+  if (!key?.trim()) {
+    r.reports.push(problem('api_key', `api_key=${key === undefined ? 'None' : '""'} passes no key: the SDK stops with "API key missing" (leave it out to use VAST_API_KEY or the key file)`, arg.range));
+    return null;
+  }
+  return key;
 }
 
 function readAutoscaling(deployment: Deployment, r: Reader): AutoscalingSettings | undefined {
@@ -134,7 +182,7 @@ function readAutoscaling(deployment: Deployment, r: Reader): AutoscalingSettings
     if (!arg) continue;
     const v = r.value(arg.value, key);
     if (v === undefined || v === null) continue; // None is dropped from the body, like every None field
-    const n = numberOf(v);
+    const n = r.number(v, key);
     if (n !== undefined) out[key] = n;
     else if (typeof v === 'string') out[key] = v;
     else r.reports.push(problem(key, `\`${short(arg.value.text)}\` must be a number, not ${pyTypeName(v)}`, rangeOf(arg.value)));
@@ -218,7 +266,7 @@ export async function buildBundle(model: DeploymentModel, deployment: Deployment
   const autoscaling = readAutoscaling(deployment, r);
 
   if (r.reports.length || !image || !steps || !search?.ok || !autoscaling) return { ok: false, unknowns: r.reports };
-  if (d.name === null || d.tag === null || d.versionLabel === null || d.ttl === null) return { ok: false, unknowns: r.reports };
+  if (d.name === null || d.tag === null || d.versionLabel === null || d.ttl === null || d.apiKey === null) return { ok: false, unknowns: r.reports };
   if (d.autoscalerUrl === null || d.consoleUrl === null || typeof fromImage !== 'string' || typeof storage !== 'number') {
     return { ok: false, unknowns: r.reports };
   }
@@ -265,6 +313,8 @@ export async function buildBundle(model: DeploymentModel, deployment: Deployment
     identity: { name: putName, tag: d.tag },
     consoleUrl: d.consoleUrl,
     autoscalerUrl: d.autoscalerUrl,
+    pythonFloats: [...r.floats].filter((field) => field in putBody),
   };
+  if (d.apiKey !== undefined) bundle.apiKey = d.apiKey;
   return { ok: true, bundle };
 }

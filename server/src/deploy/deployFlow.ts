@@ -4,6 +4,7 @@
 import type { VastClient } from '../api/client';
 import type { DeploymentAction, WorkerRecord } from '../protocol/vast';
 import type { LoadedDeployment } from './loadDeployment';
+import { withFileSize } from './bundle';
 import { computePlan } from './plan';
 import { fetchRemoteState } from './remoteState';
 import { writeTarball } from './tarball';
@@ -26,18 +27,28 @@ export interface DeployHooks {
   onWorkers?(update: WorkerWaitUpdate): void;
   /** Asked before a tier 3 (hard update) or tier 4 (new endpoint) deploy; false cancels. */
   confirm?(plan: Plan): Promise<boolean>;
+  /** Something went wrong that does not stop the deploy (as the SDK only logs it). */
+  onWarning?(message: string): void;
 }
 
 export interface DeployOptions {
   signal?: AbortSignal;
+  /**
+   * Read the deployed state and plan before the PUT (default true). False when nobody is to be asked (`deploy
+   * --yes`): the PUT then goes out first, as the SDK sends it, and the outcome has no plan.
+   */
+  readState?: boolean;
   /** Wait for a worker to be ready (default true). */
   wait?: boolean;
   readyTimeoutMs?: number;
+  /** The first wait between worker polls; later waits grow up to maxPollIntervalMs. */
   pollIntervalMs?: number;
+  maxPollIntervalMs?: number;
 }
 
-export interface DeployOutcome {
-  plan: Plan;
+/** What a deploy did; `plan` is undefined only with `readState: false` (nothing was read). */
+export interface DeployResultBase {
+  plan?: Plan;
   /** False when the user declined the confirmation. */
   deployed: boolean;
   action?: DeploymentAction;
@@ -57,13 +68,18 @@ function needsConfirmation(plan: Plan): boolean {
   return plan.tier === 3 || plan.tier === 4;
 }
 
+/** A deploy that read the deployed state first: its outcome has the plan. */
+export type DeployOutcome = DeployResultBase & { plan: Plan };
+
+export function deploy(loaded: LoadedDeployment, client: VastClient, target: Target, hooks?: DeployHooks, options?: DeployOptions & { readState?: true }): Promise<DeployOutcome>;
+export function deploy(loaded: LoadedDeployment, client: VastClient, target: Target, hooks: DeployHooks, options: DeployOptions): Promise<DeployResultBase>;
 export async function deploy(
   loaded: LoadedDeployment,
   client: VastClient,
   target: Target,
   hooks: DeployHooks = {},
   options: DeployOptions = {},
-): Promise<DeployOutcome> {
+): Promise<DeployResultBase> {
   const { signal } = options;
   let phase: DeployPhase = 'package';
   const enter = (next: DeployPhase) => {
@@ -75,14 +91,19 @@ export async function deploy(
     enter('package');
     const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
 
-    enter('plan');
-    const remote = await fetchRemoteState(client, loaded.bundle.identity, { signal });
-    const plan = computePlan(loaded.bundle, tarball.length, remote);
-    if (needsConfirmation(plan) && hooks.confirm && !(await hooks.confirm(plan))) return { plan, deployed: false };
+    // The one read before the PUT that the SDK does not send: the deployed state, so that a hard update or a new
+    // endpoint is shown and confirmed before it happens. Skipped when nobody is asked (`deploy --yes`).
+    let plan: Plan | undefined;
+    if (options.readState !== false) {
+      enter('plan');
+      const remote = await fetchRemoteState(client, loaded.bundle.identity, { signal });
+      plan = computePlan(loaded.bundle, tarball.length, remote);
+      if (needsConfirmation(plan) && hooks.confirm && !(await hooks.confirm(plan))) return { plan, deployed: false };
+    }
 
     enter('register');
-    const put = await client.putDeployment({ ...loaded.bundle.putBody, file_size: tarball.length }, signal);
-    const outcome: DeployOutcome = {
+    const put = await client.putDeployment(withFileSize(loaded.bundle.putBody, tarball.length), signal, loaded.bundle.pythonFloats);
+    const outcome: DeployResultBase = {
       plan,
       deployed: true,
       action: put.action,
@@ -97,18 +118,36 @@ export async function deploy(
     }
     if (put.action === 'soft_update') {
       enter('update-workers');
-      const workergroupId = put.workergroup_id ?? (await client.findWorkergroupId(put.endpoint_id, signal));
-      outcome.workergroupId = workergroupId;
-      await client.updateWorkers(workergroupId, { signal });
+      // As the SDK: look the workergroup up when the PUT answer has none, and when that fails too, warn and go on
+      // (the code is uploaded; the workers pick it up when they restart) rather than fail the deploy.
+      let workergroupId = put.workergroup_id || undefined;
+      if (!workergroupId) {
+        try {
+          workergroupId = await client.findWorkergroupId(put.endpoint_id, signal);
+        } catch (err) {
+          if (signal?.aborted) throw err;
+          hooks.onWarning?.(`soft update: ${(err as Error).message}; the workers were not asked to update (they get the new code when they restart)`);
+        }
+      }
+      if (workergroupId) {
+        outcome.workergroupId = workergroupId;
+        await client.updateWorkers(workergroupId, { signal });
+      }
     }
+    // Waiting for a ready worker is ours too: the SDK returns once the code is uploaded and finds out on the first
+    // call (its /route/ polling) whether a worker ever came up. Polling /get_endpoint_workers/ tells the user as soon
+    // as a worker fails (a pip error, an import error) instead of a call that waits forever. `--no-wait` skips it.
     if (options.wait !== false) {
       enter('wait-ready');
+      const local = target.kind === 'local';
       outcome.readyWorker = await waitForReadyWorker(client, put.endpoint_id, {
         signal,
-        timeoutMs: options.readyTimeoutMs ?? (target.kind === 'local' ? 180_000 : 1_800_000),
-        // The cloud rate-limits listing calls per IP: poll it gently. A loopback poll costs ~1 ms, and at 300 ms the
-        // poll period alone was a third of the local deploy -> ready time.
-        intervalMs: options.pollIntervalMs ?? (target.kind === 'local' ? 100 : 5_000),
+        timeoutMs: options.readyTimeoutMs ?? (local ? 180_000 : 1_800_000),
+        // The cloud rate-limits per IP and a cold start takes minutes: poll it gently, every 5 s at first and then
+        // less often (up to every 30 s), so a 30-minute wait costs about 70 requests rather than 360. A loopback poll
+        // costs ~1 ms, and at 300 ms the poll period alone was a third of the local deploy -> ready time.
+        intervalMs: options.pollIntervalMs ?? (local ? 100 : 5_000),
+        maxIntervalMs: options.maxPollIntervalMs ?? (local ? 100 : 30_000),
         afterUpdate: put.action === 'soft_update' || put.action === 'hard_update',
         onUpdate: hooks.onWorkers,
       });

@@ -11,9 +11,9 @@ export const AUTOSCALER_INSTANCES: Readonly<Record<string, string>> = {
   local: 'http://localhost:8080',
 };
 
-/** The autoscaler a Deployment(...) talks to: `autoscaler_url` when given, else its instance's URL. */
+/** The autoscaler a Deployment(...) talks to: a non-empty `autoscaler_url`, else its instance's URL (as the SDK). */
 export function autoscalerUrlFor(instance: string | undefined, override: string | undefined): string {
-  if (override !== undefined) return override;
+  if (override) return override;
   return AUTOSCALER_INSTANCES[instance ?? 'prod'] ?? VAST_AUTOSCALER_URL;
 }
 

@@ -28,7 +28,8 @@ export interface LoadedDeployment {
 }
 
 export interface LoadOptions {
-  target: Target;
+  /** Decides the URLs the bundle settles (for the cloud: the defaults a file that names none gets). */
+  target: Pick<Target, 'kind' | 'consoleUrl' | 'autoscalerUrl'>;
   /** Which `Deployment(...)` when the file has several: its `name` value or variable. */
   select?: string;
   /** Deploy even when the checker reports errors. */

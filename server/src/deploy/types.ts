@@ -67,6 +67,10 @@ export interface Bundle {
   consoleUrl: string;
   /** Where its workers report (REPORT_ADDR): from the file's autoscaler_url/instance (vast) or the local engine. */
   autoscalerUrl: string;
+  /** `Deployment(api_key=...)` when the file passes one (vast target only): it wins over every other key source. */
+  apiKey?: string;
+  /** PUT body fields whose value is a Python float in the file: sent as floats (`16.0`), as the SDK sends them. */
+  pythonFloats: string[];
 }
 
 export type BundleResult = { ok: true; bundle: Bundle } | { ok: false; unknowns: UnknownValueReport[] };

@@ -1,7 +1,7 @@
 // Polls an endpoint's workers until one is ready. A worker that reports an error message fails the wait at once with
 // that message (a pip failure or an import error will not fix itself by waiting), unless another worker is ready.
 import type { VastClient } from '../api/client';
-import { sleep } from '../api/timing';
+import { sleep, type SleepFn } from '../api/timing';
 import type { WorkerRecord } from '../protocol/vast';
 
 export interface WorkerWaitUpdate {
@@ -14,7 +14,11 @@ export interface WorkerWaitUpdate {
 export interface WaitOptions {
   signal?: AbortSignal;
   timeoutMs: number;
+  /** The first wait between polls; each later wait is 1.5 times longer, up to maxIntervalMs (default: intervalMs). */
   intervalMs: number;
+  maxIntervalMs?: number;
+  /** The wait between polls (tests record it instead of waiting). */
+  sleep?: SleepFn;
   /** After a rolling update, workers still on the old code are not "ready" until they leave the update states. */
   afterUpdate?: boolean;
   onUpdate?(update: WorkerWaitUpdate): void;
@@ -42,9 +46,10 @@ function summarize(workers: WorkerRecord[]): string {
   return [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
 }
 
-export async function waitForReadyWorker(client: VastClient, endpointId: number, options: WaitOptions): Promise<WorkerRecord> {
+export async function waitForReadyWorker(client: Pick<VastClient, 'getEndpointWorkers'>, endpointId: number, options: WaitOptions): Promise<WorkerRecord> {
   const start = Date.now();
   let last: WorkerRecord[] = [];
+  let intervalMs = options.intervalMs;
   for (;;) {
     const { workers, pending } = await client.getEndpointWorkers(endpointId, options.signal);
     last = workers;
@@ -58,6 +63,7 @@ export async function waitForReadyWorker(client: VastClient, endpointId: number,
     if (elapsedMs >= options.timeoutMs) {
       throw new ReadyTimeoutError(`no worker became ready within ${Math.round(options.timeoutMs / 1000)} s (${summarize(last)})`);
     }
-    await sleep(options.intervalMs, options.signal);
+    await (options.sleep ?? sleep)(intervalMs, options.signal);
+    intervalMs = Math.min(intervalMs * 1.5, Math.max(options.maxIntervalMs ?? options.intervalMs, options.intervalMs));
   }
 }

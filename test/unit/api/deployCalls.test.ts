@@ -44,6 +44,17 @@ describe('putDeployment', () => {
     });
   }
 
+  test('pythonFloats: those fields go out as Python floats (16.0), in the SDK\'s key order, the rest unchanged', async () => {
+    server.on('PUT', '/api/v0/deployments/', { json: shape('putCreated') });
+    const { client } = harness(server);
+    await client.putDeployment({ ...BODY, storage: 16, ttl: 600, min_load: 0.5 }, undefined, ['storage', 'ttl', 'min_load']);
+    const [req] = server.requestsTo('PUT', '/api/v0/deployments/');
+    const text = req.body.toString('utf8');
+    assert.match(text, /"file_hash":"b+","file_size":1234,"env"/);
+    assert.match(text, /"storage":16\.0,"ttl":600\.0,/);
+    assert.match(text, /"cold_workers":1,"max_workers":4,"min_load":0\.5\}$/);
+  });
+
   test('an answer without action/deployment_id is an invalid_response error naming the call', async () => {
     server.on('PUT', '/api/v0/deployments/', { json: { success: true } });
     const err = await rejection(harness(server).client.putDeployment(BODY));
@@ -80,6 +91,9 @@ describe('uploadBundle', () => {
       [...Object.keys(fields), 'file'],
     );
     for (const [name, value] of Object.entries(fields)) assert.equal(parts.find((p) => p.name === name)!.content.toString(), value);
+    // Text fields carry aiohttp FormData's part header, as the SDK's upload sends them.
+    for (const part of parts.slice(0, -1)) assert.equal(part.contentType, 'text/plain; charset=utf-8', part.name);
+    assert.match(req.body.toString('latin1'), /\r\nContent-Type: application\/gzip\r\nContent-Disposition: form-data; name="file"; filename="deployment-41\.tar\.gz"\r\n\r\n/);
     const file = parts.at(-1)!;
     assert.equal(file.filename, 'deployment-41.tar.gz');
     assert.equal(file.contentType, 'application/gzip');

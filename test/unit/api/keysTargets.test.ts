@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { ApiKeyNotFoundError, resolveApiKey } from '../../../server/src/api/apiKey';
 import { VastClient } from '../../../server/src/api/client';
 import { heartbeatIntervalMs } from '../../../server/src/api/heartbeat';
-import { autoscalerUrlFor, cloudTarget, localTarget } from '../../../server/src/api/targets';
+import { autoscalerUrlFor, cloudDefaults, CloudUrlError, cloudTarget, firstOverride, localTarget, targetForBundle } from '../../../server/src/api/targets';
 import { parseRetryAfter, retryBackoffMs, routeWaitMs } from '../../../server/src/api/timing';
 import { CLIENT_VERSION, USER_AGENT } from '../../../server/src/api/version';
 import { repoRoot } from '../../support/paths';
@@ -29,7 +29,7 @@ describe('resolveApiKey', () => {
     const legacy = write(path.join(home, '.vast_api_key'), 'key-from-legacy\n');
     assert.deepEqual(resolveApiKey({ VAST_API_KEY: ' key-from-env \n', XDG_CONFIG_HOME: xdg }, home), { apiKey: 'key-from-env', source: 'VAST_API_KEY' });
     assert.deepEqual(resolveApiKey({ XDG_CONFIG_HOME: xdg }, home), { apiKey: 'key-from-xdg', source: xdgFile });
-    assert.deepEqual(resolveApiKey({ VAST_API_KEY: '   ' }, home), { apiKey: 'key-from-legacy', source: legacy });
+    assert.deepEqual(resolveApiKey({ VAST_API_KEY: '' }, home), { apiKey: 'key-from-legacy', source: legacy });
     const dotConfig = write(path.join(home, '.config', 'vastai', 'vast_api_key'), 'key-from-dot-config');
     assert.deepEqual(resolveApiKey({}, home), { apiKey: 'key-from-dot-config', source: dotConfig });
     fs.rmSync(dotConfig);
@@ -37,12 +37,19 @@ describe('resolveApiKey', () => {
     fs.rmSync(xdgFile);
   });
 
-  test('an empty key file is skipped', () => {
-    write(path.join(home, '.config', 'vastai', 'vast_api_key'), '\n');
+  test('the first source present wins even when blank, as in the SDK: an empty key file or a blank VAST_API_KEY stops', () => {
+    const empty = write(path.join(home, '.config', 'vastai', 'vast_api_key'), '\n');
     const legacy = write(path.join(home, '.vast_api_key'), 'legacy');
+    assert.throws(() => resolveApiKey({}, home), (err: unknown) => {
+      assert.ok(err instanceof ApiKeyNotFoundError);
+      assert.match(err.message, new RegExp(`the key file ${empty.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is empty`));
+      assert.ok(!err.message.includes('\n'), 'one line');
+      return true;
+    });
+    fs.rmSync(path.join(home, '.config'), { recursive: true });
+    assert.throws(() => resolveApiKey({ VAST_API_KEY: '  ' }, home), /VAST_API_KEY is set but blank/);
     assert.equal(resolveApiKey({}, home).source, legacy);
     fs.rmSync(legacy);
-    fs.rmSync(path.join(home, '.config'), { recursive: true });
   });
 
   test('no key anywhere: an error that says where to put it', () => {
@@ -79,6 +86,32 @@ describe('targets', () => {
       apiKey: 'k',
     });
     assert.throws(() => cloudTarget('  '), /API key is empty/);
+  });
+
+  test('targetForBundle: the bundle\'s URLs (the file\'s alpha instance too) and its own key first, else the key lookup', () => {
+    const base = cloudDefaults();
+    let asked = 0;
+    const otherKey = () => (asked++, 'env-key');
+    const alpha = targetForBundle(base, { consoleUrl: 'https://console.vast.ai', autoscalerUrl: 'https://run-alpha.vast.ai' }, otherKey);
+    assert.deepEqual(alpha, { kind: 'vast', consoleUrl: 'https://console.vast.ai', autoscalerUrl: 'https://run-alpha.vast.ai', apiKey: 'env-key' });
+    const own = targetForBundle(base, { consoleUrl: 'http://c.example/', autoscalerUrl: 'http://a.example', apiKey: 'file-key' }, otherKey);
+    assert.deepEqual([own.consoleUrl, own.apiKey], ['http://c.example', 'file-key']);
+    assert.equal(asked, 1, 'the lookup is not even asked when the file passes a key');
+    const local = localTarget('http://127.0.0.1:9', 'engine-key');
+    assert.equal(targetForBundle(local, { consoleUrl: 'http://elsewhere', autoscalerUrl: 'http://elsewhere', apiKey: 'file-key' }, otherKey), local);
+  });
+
+  test('cloudDefaults: overrides replace the public URLs; the first given source wins; a bad one is named', () => {
+    assert.deepEqual(cloudDefaults(), { kind: 'vast', consoleUrl: 'https://console.vast.ai', autoscalerUrl: 'https://run.vast.ai' });
+    const console = firstOverride([undefined, '--console-url'], ['http://127.0.0.1:5/', 'VAST_CONSOLE_URL']);
+    assert.deepEqual(console, { url: 'http://127.0.0.1:5/', from: 'VAST_CONSOLE_URL' });
+    assert.deepEqual(cloudDefaults({ consoleUrl: console }), { kind: 'vast', consoleUrl: 'http://127.0.0.1:5', autoscalerUrl: 'https://run.vast.ai' });
+    assert.equal(firstOverride(['  ', 'a'], [undefined, 'b']), undefined);
+    assert.throws(() => cloudDefaults({ autoscalerUrl: { url: 'run.example', from: 'the setting vast.cloud.autoscalerUrl' } }), (err: unknown) => {
+      assert.ok(err instanceof CloudUrlError);
+      assert.equal(err.message, 'the setting vast.cloud.autoscalerUrl must be an http(s) URL, got "run.example"');
+      return true;
+    });
   });
 
   test('localTarget: the engine plays console and autoscaler on one URL', () => {

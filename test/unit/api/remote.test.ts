@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { VastApiError } from '../../../server/src/api/errors';
+import { runRemote } from '../../../server/src/deploy/runRemote';
 import type { RouteReady, RouteWaiting } from '../../../server/src/protocol/vast';
 import { FixtureServer, shape } from './fixtureServer';
 import { ENDPOINT_KEY, harness, rejection } from './helpers';
@@ -24,7 +25,7 @@ describe('route and routeUntilReady', () => {
     const [req] = server.requests;
     assert.equal(req.headers.authorization, `Bearer ${ENDPOINT_KEY}`);
     assert.equal(req.query.api_key, ENDPOINT_KEY);
-    assert.equal(req.body.toString(), '{"endpoint":"square","api_key":"endpoint-key-7001-secret","cost":100,"request_idx":0,"replay_timeout":60}');
+    assert.equal(req.body.toString(), '{"endpoint":"square","api_key":"endpoint-key-7001-secret","cost":100,"request_idx":0,"replay_timeout":60.0}');
   });
 
   test('route is not retried on 5xx', async () => {
@@ -138,6 +139,8 @@ describe('callRemote', () => {
     const result = await client.callRemote(7001, 'square', payload, { onRetry: (_e, n) => retries.push(n) });
     assert.equal(result.attempts, 3);
     assert.equal(server.requestsTo('POST', '/route/').length, 3, 'each retry routes again');
+    // With the request index the last answer gave (12), as the SDK's retry loop re-routes.
+    assert.deepEqual(server.requestsTo('POST', '/route/').map((r) => (r.json as { request_idx: number }).request_idx), [0, 12, 12]);
     assert.deepEqual(retries, [1, 2]);
     assert.deepEqual(waits, [1500, 2500]);
   });
@@ -226,5 +229,47 @@ describe('callRemote', () => {
     setTimeout(() => controller.abort(), 50);
     const err = await rejection(pending);
     assert.ok(err instanceof Error && err.name === 'AbortError', String(err));
+  });
+});
+
+describe('runRemote: finding the endpoint', () => {
+  const identity = { name: 'square', tag: 'default' };
+  const calls = () => server.requests.map((r) => `${r.method} ${r.path}`);
+  const putBody = { name: 'square', image: 'img', file_hash: 'bb', file_size: 1, env: '', tag: 'default', search_params: '', storage: 16 };
+
+  beforeEach(() => {
+    server.on('GET', '/api/v0/deployments/', { json: shape('deployments') });
+    server.on('GET', '/api/v0/endptjobs/7001/', { json: shape('endpoint') });
+    server.on('POST', '/route/', { json: ready() });
+    server.on('POST', '/remote/square', { json: shape('workerOk') });
+    server.on('PUT', '/api/v0/deployments/', { json: shape('putCreated') });
+  });
+
+  test('a fresh client looks the endpoint up by (name, tag): one GET /api/v0/deployments/ first', async () => {
+    const result = await runRemote(harness(server).client, identity, 'square', { x: 7 });
+    assert.equal(result.value, 49);
+    assert.deepEqual(calls(), ['GET /api/v0/deployments/', 'GET /api/v0/endptjobs/7001/', 'POST /route/', 'POST /remote/square']);
+  });
+
+  test('after its own PUT, the client calls the endpoint the PUT answered with, as the SDK does: no lookup', async () => {
+    const { client } = harness(server);
+    await client.putDeployment(putBody);
+    await runRemote(client, identity, 'square', { x: 7 });
+    assert.deepEqual(calls(), ['PUT /api/v0/deployments/', 'GET /api/v0/endptjobs/7001/', 'POST /route/', 'POST /remote/square']);
+  });
+
+  test('an endpoint gone since the PUT (404) is looked up again, once', async () => {
+    const { client } = harness(server);
+    await client.putDeployment(putBody);
+    server.on('GET', '/api/v0/endptjobs/7001/', { status: 404, json: { success: false, error: 'no such endpoint' } }, { json: shape('endpoint') });
+    await runRemote(client, identity, 'square', { x: 7 });
+    assert.deepEqual(calls(), [
+      'PUT /api/v0/deployments/',
+      'GET /api/v0/endptjobs/7001/',
+      'GET /api/v0/deployments/',
+      'GET /api/v0/endptjobs/7001/',
+      'POST /route/',
+      'POST /remote/square',
+    ]);
   });
 });

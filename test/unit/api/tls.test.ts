@@ -1,5 +1,6 @@
 // Vast's root CA: a local CA and a server certificate made with the openssl CLI; the CA (DER, like a .cer) is served
-// by a fixture console at /static/jvastai_root.cer; a worker call over HTTPS succeeds only when the CA is trusted.
+// by a fixture at /static/jvastai_root.cer (the client's rootCaUrl; by default the SDK's fixed console address); a
+// worker call over HTTPS succeeds only when the CA is trusted.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -8,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { VastApiError } from '../../../server/src/api/errors';
 import { cloudTarget } from '../../../server/src/api/targets';
-import { certificateToPem, rootCaCachePath, vastRootCa } from '../../../server/src/api/tls';
+import { certificateToPem, rootCaCachePath, VAST_ROOT_CA_URL, vastRootCa } from '../../../server/src/api/tls';
 import type { RouteReady } from '../../../server/src/protocol/vast';
 import { FixtureServer, shape } from './fixtureServer';
 import { ENDPOINT_KEY, harness, rejection, USER_KEY } from './helpers';
@@ -50,12 +51,13 @@ after(async () => {
 });
 
 const authData = (): RouteReady => shape<RouteReady>('routeReady', { WORKER_URL: worker.url });
+const caUrl = () => `${console.url}/static/jvastai_root.cer`;
 
 describe('Vast root CA', () => {
-  test('a vast target trusts the CA from {console}/static/jvastai_root.cer: the HTTPS worker call succeeds', async () => {
+  test('a vast target trusts the CA from rootCaUrl: the HTTPS worker call succeeds', async () => {
     const cacheDir = path.join(dir, 'cache-ok');
     const target = cloudTarget(USER_KEY, { consoleUrl: console.url, autoscalerUrl: console.url });
-    const { client } = harness(console, { caCacheDir: cacheDir }, target);
+    const { client } = harness(console, { caCacheDir: cacheDir, rootCaUrl: caUrl() }, target);
     try {
       const response = await client.callWorker(authData(), 'square', { kwargs: { x: 7 } }, ENDPOINT_KEY);
       assert.deepEqual(response, { result: { ok: 49 } });
@@ -64,7 +66,7 @@ describe('Vast root CA', () => {
     }
     assert.equal(target.kind, 'vast');
     // The DER download was cached as PEM, once.
-    const cached = fs.readFileSync(rootCaCachePath(console.url, cacheDir), 'utf8');
+    const cached = fs.readFileSync(rootCaCachePath(caUrl(), cacheDir), 'utf8');
     assert.equal(certificateToPem(Buffer.from(cached), 'cache'), certificateToPem(Buffer.from(caPem), 'ca.pem'));
   });
 
@@ -91,11 +93,34 @@ describe('Vast root CA', () => {
     }
   });
 
+  test('the CA comes from the SDK\'s fixed address, not from the console the target names', () => {
+    assert.equal(VAST_ROOT_CA_URL, 'https://console.vast.ai/static/jvastai_root.cer');
+  });
+
+  test('a plain-HTTP worker needs no CA: nothing is downloaded for it, even on a vast target', async () => {
+    const plain = await FixtureServer.start();
+    try {
+      plain.on('POST', '/remote/square', { json: shape('workerOk') });
+      const before = console.requestsTo('GET', '/static/jvastai_root.cer').length;
+      const target = cloudTarget(USER_KEY, { consoleUrl: console.url, autoscalerUrl: console.url });
+      const { client } = harness(console, { caCacheDir: path.join(dir, 'cache-plain'), rootCaUrl: caUrl() }, target);
+      try {
+        const response = await client.callWorker(shape<RouteReady>('routeReady', { WORKER_URL: plain.url }), 'square', { kwargs: {} }, ENDPOINT_KEY);
+        assert.deepEqual(response, { result: { ok: 49 } });
+      } finally {
+        await client.close();
+      }
+      assert.equal(console.requestsTo('GET', '/static/jvastai_root.cer').length, before);
+    } finally {
+      await plain.close();
+    }
+  });
+
   test('vastRootCa downloads once and then reads the disk cache', async () => {
     const cacheDir = path.join(dir, 'cache-once');
     const before = console.requestsTo('GET', '/static/jvastai_root.cer').length;
-    const [a, b] = await Promise.all([vastRootCa(console.url, cacheDir), vastRootCa(console.url, cacheDir)]);
-    const c = await vastRootCa(console.url, cacheDir);
+    const [a, b] = await Promise.all([vastRootCa(caUrl(), cacheDir), vastRootCa(caUrl(), cacheDir)]);
+    const c = await vastRootCa(caUrl(), cacheDir);
     assert.equal(a, b);
     assert.equal(a, c);
     assert.match(a, /^-----BEGIN CERTIFICATE-----/);
@@ -106,9 +131,9 @@ describe('Vast root CA', () => {
     const bad = await FixtureServer.start();
     try {
       bad.on('GET', '/static/jvastai_root.cer', { text: '<html>not a cert</html>' });
-      await assert.rejects(vastRootCa(bad.url, path.join(dir, 'cache-bad')), /jvastai_root\.cer is not an X\.509 certificate/);
+      await assert.rejects(vastRootCa(`${bad.url}/static/jvastai_root.cer`, path.join(dir, 'cache-bad')), /jvastai_root\.cer is not an X\.509 certificate/);
       bad.on('GET', '/static/jvastai_root.cer', { status: 404, text: 'Not Found' });
-      await assert.rejects(vastRootCa(bad.url, path.join(dir, 'cache-bad')), /Cannot download Vast's root CA .*HTTP 404/);
+      await assert.rejects(vastRootCa(`${bad.url}/static/jvastai_root.cer`, path.join(dir, 'cache-bad')), /Cannot download Vast's root CA .*HTTP 404/);
     } finally {
       await bad.close();
     }

@@ -165,6 +165,57 @@ describe('buildBundle: the PUT body', () => {
     assert.equal(sys.putBody.env, '-p 3000:3000/tcp -e REPORT_ADDR=http://as:1 -e USE_SYSTEM_PYTHON=true -e UV_SYSTEM_PYTHON=1 -e UV_BREAK_SYSTEM_PACKAGES=1');
   });
 
+  test('cloud URLs as the SDK picks them: the file\'s own win, else the target\'s defaults (an override or Vast\'s)', async () => {
+    const defaults = { kind: 'vast' as const, consoleUrl: 'http://127.0.0.1:7001', autoscalerUrl: 'http://127.0.0.1:7002' };
+    const none = ok(await bundleText(deploymentWith([]), { target: defaults }));
+    assert.deepEqual([none.consoleUrl, none.autoscalerUrl], ['http://127.0.0.1:7001', 'http://127.0.0.1:7002']);
+    assert.equal(none.putBody.env, '-p 3000:3000/tcp -e REPORT_ADDR=http://127.0.0.1:7002 -e VAST_API_URL=http://127.0.0.1:7001');
+    // An explicit instance (even None, which means prod) beats the default; a non-empty autoscaler_url beats both.
+    const alpha = ok(await bundleText(deploymentWith([], { deployment: 'name="t", autoscaler_instance="alpha"' }), { target: defaults }));
+    assert.equal(alpha.autoscalerUrl, 'https://run-alpha.vast.ai');
+    assert.equal(alpha.consoleUrl, 'http://127.0.0.1:7001');
+    const noneInstance = ok(await bundleText(deploymentWith([], { deployment: 'name="t", autoscaler_instance=None' }), { target: defaults }));
+    assert.equal(noneInstance.autoscalerUrl, 'https://run.vast.ai');
+    const emptyUrl = ok(await bundleText(deploymentWith([], { deployment: 'name="t", autoscaler_url="", autoscaler_instance="candidate"' }), { target: defaults }));
+    assert.equal(emptyUrl.autoscalerUrl, 'https://run-candidate.vast.ai', 'the SDK treats an empty autoscaler_url as absent');
+    const own = ok(
+      await bundleText(deploymentWith([], { deployment: 'name="t", webserver_url="https://console.vast.ai", autoscaler_url="http://a:1", autoscaler_instance="alpha"' }), {
+        target: defaults,
+      }),
+    );
+    assert.deepEqual([own.consoleUrl, own.autoscalerUrl], ['https://console.vast.ai', 'http://a:1']);
+    assert.equal(own.putBody.env, '-p 3000:3000/tcp -e REPORT_ADDR=http://a:1');
+  });
+
+  test('webserver_url=None and URLs that are not http(s) are refused on the cloud', async () => {
+    const none = failures(await bundleText(deploymentWith([], { deployment: 'name="t", webserver_url=None' })));
+    assert.deepEqual(none.map((f) => [f.field, f.kind]), [['webserver_url', 'error']]);
+    const bare = failures(await bundleText(deploymentWith([], { deployment: 'name="t", autoscaler_url="run.example:8080"' })));
+    assert.match(bare[0].message, /not an http\(s\) URL/);
+  });
+
+  test('Deployment(api_key=...): kept for the cloud target (it wins there), ignored by the local one; None or "" refused', async () => {
+    const withKey = deploymentWith([], { deployment: 'name="t", api_key="file-key-123"' });
+    assert.equal(ok(await bundleText(withKey)).apiKey, 'file-key-123');
+    assert.equal(ok(await bundleText(deploymentWith([]))).apiKey, undefined);
+    assert.equal(ok(await bundleText(withKey, { target: LOCAL_TARGET })).apiKey, undefined);
+    for (const value of ['None', '""']) {
+      const refused = failures(await bundleText(deploymentWith([], { deployment: `name="t", api_key=${value}` })));
+      assert.match(refused[0].message, /API key missing/, value);
+    }
+    const unknown = failures(await bundleText(deploymentWith([], { deployment: 'name="t", api_key=get_key()' })));
+    assert.equal(unknown[0].field, 'api_key');
+  });
+
+  test('Python floats are named for the PUT body, so 16.0 is not sent as 16', async () => {
+    const text = deploymentWith([], { deployment: 'name="t", ttl=600.0', autoscaling: 'app.configure_autoscaling(max_workers=2, min_load=10.0, target_util=0.9)' });
+    const b = ok(await bundleText(text.replace('storage=16)', 'storage=16.0)')));
+    assert.deepEqual([...b.pythonFloats].sort(), ['min_load', 'storage', 'target_util', 'ttl']);
+    assert.equal(b.putBody.storage, 16);
+    const ints = ok(await bundleText(deploymentWith([], { autoscaling: 'app.configure_autoscaling(max_workers=2, min_load=10)' })));
+    assert.deepEqual(ints.pythonFloats, []);
+  });
+
   test('the local target decides the URLs; the file\'s own are ignored there', async () => {
     const text = deploymentWith([], { deployment: 'name="t", autoscaler_url=SOMEWHERE' });
     failures(await bundleText(text, { target: VAST_TARGET }));

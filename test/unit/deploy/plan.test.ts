@@ -23,6 +23,7 @@ function bundle(overrides: { tag?: string; hash?: string; config?: DeployConfig;
     filePath: '/proj/deploy.py',
     consoleUrl: 'https://console.vast.ai',
     autoscalerUrl: 'https://run.vast.ai',
+    pythonFloats: [],
     config: cfg,
     configJson: JSON.stringify(cfg),
     fileHash: overrides.hash ?? HASH_A,
