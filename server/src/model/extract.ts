@@ -596,7 +596,8 @@ function emptyModel(text: string, limit: AnalysisLimit): DeploymentModel {
     text,
     vastImports: [],
     imports: [],
-    isDeploymentFile: limit.reason === 'size' ? /\bvastai\b|\bDeployment\(/.test(text) : true,
+    // Without a model, the text says whether this is a deployment file; other files stay silent, as always.
+    isDeploymentFile: /\bvastai\b|\bDeployment\(/.test(text),
     deployments: [],
     remotes: [],
     contexts: [],
