@@ -318,7 +318,7 @@ class BootFailures(BootCase):
         msg = self.expect_failure(tarball, "pip install vast-no-such-package-xyz==1.0 failed", {"PIP_NO_INDEX": "1"})
         self.assertIn("vast-no-such-package-xyz", msg.split("failed", 1)[1])  # pip's own log tail
         venvs = os.path.join(self.sandbox.root, "venvs")
-        self.assertEqual([n for n in os.listdir(venvs) if not n.endswith(".lock")], [])  # no half-made venv kept
+        self.assertEqual([n for n in os.listdir(venvs) if not n.endswith(".install-lock")], [])  # no half-made venv kept
 
 
 def tiny_wheel() -> bytes:
@@ -359,7 +359,7 @@ class PipInstalls(BootCase):
         self.assertEqual(self.call(url, "hello", {}), (200, {"result": {"ok": "hi from the venv"}}))
         self.assertEqual(worker.terminate(), 0)
         venvs = os.path.join(self.sandbox.root, "venvs")
-        self.assertEqual(len([n for n in os.listdir(venvs) if not n.endswith(".lock")]), 1)
+        self.assertEqual(len([n for n in os.listdir(venvs) if not n.endswith(".install-lock")]), 1)
         # a second worker of the same deployment reuses the cached venv instead of running pip again
         self.engine.reports.clear()
         second = WorkerProcess(self.engine, self.sandbox.workdir, {"PIP_NO_INDEX": "1"})
