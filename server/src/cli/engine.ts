@@ -6,7 +6,7 @@ import { engineClientInfo, isProcessAlive, type EngineClientInfo } from '../../.
 import { resolveStateDir, STATE_FILES } from '../../../engine/src/state-dir';
 import { UsageError, type CliIO } from './io';
 
-export const ENGINE_USAGE = `Usage: vast-deploy engine start|stop|status [--port N] [--python P] [--state DIR] [--format text|json]
+export const ENGINE_USAGE = `Usage: vast-deploy engine start|stop|status [--port N] [--python P] [--worker-runtime bundled|sdk] [--state DIR] [--format text|json]
 
   start    Start the local engine in the background (does nothing when it already runs).
   stop     Stop it and its workers.
@@ -15,6 +15,10 @@ export const ENGINE_USAGE = `Usage: vast-deploy engine start|stop|status [--port
   --state DIR   State folder (default $VAST_DEPLOY_STATE, else $XDG_STATE_HOME/vast-deploy, else ~/.local/state/vast-deploy).
   --port N      Port on 127.0.0.1 (default: any free port).
   --python P    Python (>= 3.9) that runs workers (default $VAST_PYTHON, then python3, python).
+  --worker-runtime bundled|sdk
+                Which worker runs deployments: the bundled standard-library runtime (default, or
+                $VAST_ENGINE_WORKER_RUNTIME), or the vastai SDK's own serve-mode worker from that Python
+                (needs "pip install vastai" there).
 `;
 
 interface EngineCliOptions {
@@ -22,6 +26,7 @@ interface EngineCliOptions {
   stateDir: string;
   port?: string;
   python?: string;
+  workerRuntime?: string;
   format: 'text' | 'json';
 }
 
@@ -54,6 +59,12 @@ function parse(args: string[]): EngineCliOptions {
       case '--python':
         opts.python = value();
         break;
+      case '--worker-runtime': {
+        const v = value();
+        if (v !== 'bundled' && v !== 'sdk') throw new UsageError(`--worker-runtime must be bundled or sdk, got "${v}"`);
+        opts.workerRuntime = v;
+        break;
+      }
       case '--format': {
         const v = value();
         if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, got "${v}"`);
@@ -108,6 +119,8 @@ export interface DaemonStartOptions {
   stateDir: string;
   port?: number | string;
   python?: string;
+  /** `--worker-runtime` of the daemon; unset: its $VAST_ENGINE_WORKER_RUNTIME, else bundled. */
+  workerRuntime?: string;
   /** Environment of the daemon (default: this process's); the extension passes its settings as VAST_* variables. */
   env?: NodeJS.ProcessEnv;
 }
@@ -126,6 +139,7 @@ export async function ensureEngineRunning(opts: DaemonStartOptions): Promise<{ i
   const args = [findEngineBundle(), '--state', opts.stateDir];
   if (opts.port !== undefined) args.push('--port', String(opts.port));
   if (opts.python) args.push('--python', opts.python);
+  if (opts.workerRuntime) args.push('--worker-runtime', opts.workerRuntime);
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], env: opts.env ?? process.env });
   fs.closeSync(logFd);
   let exited: number | null = null;
