@@ -3,7 +3,8 @@
 // engine refuses a deployment that needs them (engine/CONTRACT.md "The SDK's worker"):
 // - config.json `envs`: it appends them to /etc/environment;
 // - `apt_gets`: it runs apt-get update / install;
-// - absolute (or `..`) names in the tarball, i.e. copy() destinations: it extracts them to those paths as they are;
+// - absolute (or `..`) names in the tarball, i.e. copy() destinations: it extracts them to those paths as they are
+//   (and links pointing there: later members would be written through them);
 // - `pip_installs`: it runs `uv pip install`, which is allowed only into the engine Python's own virtual environment.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,6 +18,8 @@ export interface TarballConfig {
 
 export interface TarballFacts {
   names: string[];
+  /** Symbolic and hard links: name → target. */
+  links: Record<string, string>;
   config?: TarballConfig;
 }
 
@@ -34,8 +37,10 @@ function list(value: unknown): unknown[] {
 export function readTarball(gz: Buffer): TarballFacts {
   const tar = zlib.gunzipSync(gz);
   const names: string[] = [];
+  const links: Record<string, string> = {};
   let config: TarballConfig | undefined;
   let longName: string | undefined;
+  let longLink: string | undefined;
   for (let offset = 0; offset + 512 <= tar.length; ) {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((b) => b === 0)) break;
@@ -44,18 +49,22 @@ export function readTarball(gz: Buffer): TarballFacts {
     const body = tar.subarray(offset + 512, offset + 512 + size);
     offset += 512 + Math.ceil(size / 512) * 512;
     if (type === 'x') {
-      const match = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString('utf8'));
-      if (match) longName = match[1];
+      const records = body.toString('utf8');
+      longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(records)?.[1] ?? longName;
+      longLink = /(?:^|\n)\d+ linkpath=([^\n]*)\n/.exec(records)?.[1] ?? longLink;
       continue;
     }
-    if (type === 'L') {
-      longName = text(body, 0, body.length);
+    if (type === 'L' || type === 'K') {
+      if (type === 'L') longName = text(body, 0, body.length);
+      else longLink = text(body, 0, body.length);
       continue;
     }
     if (type === 'g') continue;
     const prefix = text(header, 257, 6).startsWith('ustar') ? text(header, 345, 155) : '';
     const name = longName ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100));
+    if (type === '1' || type === '2') links[name] = longLink ?? text(header, 157, 100);
     longName = undefined;
+    longLink = undefined;
     names.push(name);
     if (name.replace(/^\.\//, '') === 'config.json' && (type === '0' || type === '\0')) {
       const raw = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -66,7 +75,7 @@ export function readTarball(gz: Buffer): TarballFacts {
       };
     }
   }
-  return { names, config };
+  return { names, links, config };
 }
 
 /** A name the SDK's extraction would write outside the worker folder. */
@@ -101,6 +110,10 @@ export function sdkPreflight(facts: TarballFacts, env: Record<string, string>): 
   const outside = facts.names.filter(outsideWorkerFolder);
   if (outside.length) {
     refusals.push(`it would extract ${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', …' : ''} to those paths on this machine (copy() destinations outside the worker folder)`);
+  }
+  const escapingLinks = Object.entries(facts.links).filter(([name, target]) => target.startsWith('/') || outsideWorkerFolder(path.posix.join(path.posix.dirname(name), target)));
+  if (escapingLinks.length) {
+    refusals.push(`it would create links pointing outside the worker folder (${escapingLinks.slice(0, 5).map(([name, target]) => `${name} -> ${target}`).join(', ')})`);
   }
   if (config?.envs.length) refusals.push(`it would append the deployment's ${config.envs.length} env variable(s) to /etc/environment`);
   if (config?.apt_gets.length) refusals.push(`it would run apt-get install ${config.apt_gets.join(' ')} on this machine`);

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import * as tar from 'tar';
 import { desiredWorkers, statusSummary } from '../../engine/src/autoscaler';
 import { parseSearchParams, unmetFilters, type MachineFacts } from '../../engine/src/machine';
 import { findPython } from '../../engine/src/python';
@@ -170,6 +171,23 @@ describe("the SDK worker's side effects, read from the tarball", () => {
     assert.match(refusals[0]!, /\/app\/labels\.json, data\/\.\.\/\.\.\/up\.txt to those paths/);
     assert.match(refusals[1]!, /append .* 1 env variable.* \/etc\/environment/);
     assert.match(refusals[2]!, /apt-get install ffmpeg/);
+  });
+
+  test('long names (PAX), and links: one pointing outside the worker folder is refused, one inside is not', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-tar-'));
+    const long = `${'d'.repeat(60)}/${'e'.repeat(60)}/${'f'.repeat(70)}.txt`;
+    fs.mkdirSync(path.join(dir, path.dirname(long)), { recursive: true });
+    fs.writeFileSync(path.join(dir, long), 'x');
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ name: 'x', pip_installs: [], apt_gets: [], envs: [], runs: [] }));
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.symlinkSync('../config.json', path.join(dir, 'sub', 'inside'));
+    fs.symlinkSync('/etc', path.join(dir, 'sub', 'system'));
+    const file = path.join(dir, 'bundle.tar.gz');
+    await tar.c({ gzip: true, cwd: dir, file, portable: true }, ['config.json', long, 'sub']);
+    const facts = readTarball(fs.readFileSync(file));
+    assert.ok(facts.names.includes(long), facts.names.join('\n'));
+    assert.deepEqual(facts.links, { 'sub/inside': '../config.json', 'sub/system': '/etc' });
+    assert.deepEqual(sdkPreflight(facts, {}).refusals, ['it would create links pointing outside the worker folder (sub/system -> /etc)']);
   });
 
   test('pip_installs need a virtual environment with uv; then they are only noted', () => {
