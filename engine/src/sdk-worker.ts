@@ -5,7 +5,8 @@
 // - `apt_gets`: it runs apt-get update / install;
 // - absolute (or `..`) names in the tarball, i.e. copy() destinations: it extracts them to those paths as they are
 //   (and links pointing there: later members would be written through them);
-// - `pip_installs`: it runs `uv pip install`, which is allowed only into the engine Python's own virtual environment.
+// - `pip_installs`: it runs `uv pip install`, which is allowed only into the engine Python's own virtual environment;
+// - a DEBUG_DEPLOYMENT_TAR flag: it extracts that file instead of the uploaded code, then deletes it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
@@ -115,6 +116,7 @@ export function sdkPreflight(facts: TarballFacts, env: Record<string, string>): 
   if (escapingLinks.length) {
     refusals.push(`it would create links pointing outside the worker folder (${escapingLinks.slice(0, 5).map(([name, target]) => `${name} -> ${target}`).join(', ')})`);
   }
+  if (env.DEBUG_DEPLOYMENT_TAR) refusals.push(`it would extract DEBUG_DEPLOYMENT_TAR=${env.DEBUG_DEPLOYMENT_TAR} instead of the uploaded code, then delete that file`);
   if (config?.envs.length) refusals.push(`it would append the deployment's ${config.envs.length} env variable(s) to /etc/environment`);
   if (config?.apt_gets.length) refusals.push(`it would run apt-get install ${config.apt_gets.join(' ')} on this machine`);
   if (config?.pip_installs.length) {

@@ -171,6 +171,7 @@ describe("the SDK worker's side effects, read from the tarball", () => {
     assert.match(refusals[0]!, /\/app\/labels\.json, data\/\.\.\/\.\.\/up\.txt to those paths/);
     assert.match(refusals[1]!, /append .* 1 env variable.* \/etc\/environment/);
     assert.match(refusals[2]!, /apt-get install ffmpeg/);
+    assert.match(sdkPreflight(tarball({}), { DEBUG_DEPLOYMENT_TAR: '/home/me/x.tar.gz' }).refusals[0]!, /extract DEBUG_DEPLOYMENT_TAR=\/home\/me\/x\.tar\.gz instead .* delete that file/);
   });
 
   test('long names (PAX), and links: one pointing outside the worker folder is refused, one inside is not', async () => {
