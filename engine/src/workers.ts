@@ -46,6 +46,11 @@ export interface LocalWorker {
   generation: number;
   /** Restarts on new ports since the worker was last ready (MAX_PORT_RETRIES). */
   portRetries: number;
+  /**
+   * The process's last stderr line: the reason when it dies without reporting one (the SDK's worker exits with a
+   * traceback when `import deployment` or a set-up step fails; the bundled runtime reports an error_msg first).
+   */
+  lastStderr?: string;
   /** Route assignments not yet released by `/delete_requests/`: request_idx → cost, time. */
   outstanding: Map<number, { cost: number; since: number }>;
   loadAvg: number;
@@ -144,6 +149,7 @@ export class WorkerManager {
     w.report = undefined;
     w.reportAt = undefined;
     w.url = undefined;
+    w.lastStderr = undefined;
     w.outstanding.clear();
     let proc: ChildProcess;
     try {
@@ -166,7 +172,10 @@ export class WorkerManager {
       [proc.stderr, 'stderr'],
     ] as const) {
       if (!stream) continue;
-      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.hooks.log.add(w.endpointId, w.id, name, line));
+      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+        this.hooks.log.add(w.endpointId, w.id, name, line);
+        if (name === 'stderr' && line.trim() && w.proc === proc) w.lastStderr = line.trim();
+      });
     }
     proc.on('exit', (code, signal) => this.exited(w, proc, code, signal));
   }
@@ -187,7 +196,14 @@ export class WorkerManager {
       return;
     }
     if (w.status === 'error') return; // already failed (error_msg); the restart is scheduled
-    this.fail(w, `worker process ${how}${w.errorMsg ? `; last error: ${w.errorMsg}` : ''}`);
+    // The last stderr lines can still be in the pipe when the exit arrives.
+    const generation = w.generation;
+    afterEnd(proc.stderr, 250, () => {
+      // Settled meanwhile: stopped, started again, or failed by a report.
+      if (w.generation !== generation || w.stopping || !this.workers.has(w.id) || w.status === 'error') return;
+      const why = w.errorMsg ? `; last error: ${w.errorMsg}` : w.lastStderr ? `; last output: ${w.lastStderr}` : '';
+      this.fail(w, `worker process ${how}${why}`);
+    });
   }
 
   /** error now, then after the backoff a fresh process (rebooting). */
@@ -386,6 +402,24 @@ export class WorkerManager {
   async stopAll(graceMs = 5_000): Promise<void> {
     await Promise.all([...this.workers.values()].map((w) => this.stop(w, graceMs)));
   }
+}
+
+/** Runs `then` once `stream` has ended (all its lines read), or after `limitMs` (a child may hold the pipe open). */
+function afterEnd(stream: NodeJS.ReadableStream | null, limitMs: number, then: () => void): void {
+  if (!stream || (stream as { readableEnded?: boolean }).readableEnded) {
+    then();
+    return;
+  }
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    then();
+  };
+  const timer = setTimeout(once, limitMs);
+  stream.once('end', once);
+  stream.once('close', once);
 }
 
 /** Signals the worker's whole process group (it was spawned detached), falling back to the process alone. */

@@ -125,6 +125,16 @@ describe("the SDK's own serve-mode worker, run by the engine", () => {
     assert.ok(lifecycle.some((t) => /reloads new code by restarting/.test(t)), lifecycle.join('\n'));
   });
 
+  it('a deployment that fails at import: the error record ends with the exception the SDK worker printed', async () => {
+    const broken = `${SQUARE}\nraise RuntimeError("broken at import")\n`;
+    const { outcome } = await deployFile(engine, deploymentFile('sdk-broken', broken), false);
+    const record = await waitFor('the error', () => {
+      const w = engine.workers.forEndpoint(outcome.endpointId!)[0];
+      return w?.status === 'error' && engine.workers.record(w);
+    });
+    assert.match(record.error_msg ?? '', /^worker process exited with code 1; last output: RuntimeError: broken at import$/);
+  });
+
   it('is refused, with the reason on the worker record, for a deployment whose envs and apt_gets it would apply to this machine', async () => {
     const { outcome } = await deployFile(engine, deploymentFile('sdk-system', SQUARE, 'image.env(MODE="fast").apt_get("ffmpeg")'), false);
     const record = await waitFor('the refusal', () => {
