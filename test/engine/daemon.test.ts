@@ -101,6 +101,10 @@ describe('vast-deploy engine', () => {
       const info = engineClientInfo(own)!;
       const res = await fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.apiKey}` } });
       assert.equal(((await res.json()) as { worker_runtime: string }).worker_runtime, 'sdk');
+      const other = await cli('engine', 'start', '--state', own, '--worker-runtime', 'bundled');
+      assert.equal(other.code, 0, other.stderr);
+      assert.match(other.stdout, /already running/);
+      assert.match(other.stderr, /the running engine uses the sdk worker runtime; stop it first/);
     } finally {
       await cli('engine', 'stop', '--state', own);
     }

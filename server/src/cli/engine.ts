@@ -164,10 +164,27 @@ async function start(opts: EngineCliOptions, io: CliIO): Promise<number> {
   try {
     const { info, alreadyRunning } = await ensureEngineRunning(opts);
     describe(io, opts, info, alreadyRunning ? 'engine already running' : 'engine started');
+    if (alreadyRunning && opts.workerRuntime) {
+      const running = await workerRuntimeOf(info);
+      if (running && running !== opts.workerRuntime) {
+        io.stderr(`vast-deploy: the running engine uses the ${running} worker runtime; stop it first to start it with --worker-runtime ${opts.workerRuntime}\n`);
+      }
+    }
     return 0;
   } catch (err) {
     io.stderr(`vast-deploy: ${(err as Error).message}\n`);
     return 1;
+  }
+}
+
+/** The running engine's worker runtime, from its /local/v0/info; undefined when it does not say. */
+async function workerRuntimeOf(info: EngineClientInfo): Promise<string | undefined> {
+  try {
+    const res = await fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.apiKey}` }, signal: AbortSignal.timeout(5000) });
+    const body = (await res.json()) as { worker_runtime?: unknown };
+    return typeof body.worker_runtime === 'string' ? body.worker_runtime : undefined;
+  } catch {
+    return undefined;
   }
 }
 
