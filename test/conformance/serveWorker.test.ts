@@ -148,23 +148,27 @@ describe("the SDK's own serve-mode worker, run by the engine", () => {
   });
 });
 
-describe('workerRuntime sdk with a Python that has no vastai', () => {
+describe("workerRuntime sdk with a Python whose vastai has no serve-mode worker", () => {
   let engine: Engine;
   before(async () => {
-    // The Debian python3 without the SDK on its path.
-    engine = await startRealEngine({ workerRuntime: 'sdk', python: sdkPython(), workerPath: '' });
+    // An unrelated or old `vastai` package first on the path (whatever this machine has installed after it).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-old-sdk-'));
+    fs.mkdirSync(path.join(dir, 'vastai'));
+    fs.writeFileSync(path.join(dir, 'vastai', '__init__.py'), '');
+    engine = await startRealEngine({ workerRuntime: 'sdk', python: sdkPython(), workerPath: [shimDir(), dir].join(path.delimiter) });
   });
   after(async () => {
     await engine?.close();
   });
 
-  it('puts an error naming pip install vastai on the worker record', async () => {
+  it('puts an error naming pip install vastai on the worker record, and starts no process', async () => {
     const { outcome } = await deployFile(engine, deploymentFile('sdk-missing', SQUARE), false);
     const record = await waitFor('the error', () => {
       const w = engine.workers.forEndpoint(outcome.endpointId!)[0];
       return w?.status === 'error' && engine.workers.record(w);
     });
-    assert.match(record.error_msg ?? '', /cannot run the vastai SDK's worker \(ModuleNotFoundError: No module named 'vastai'\)/);
+    assert.match(record.error_msg ?? '', /cannot run the vastai SDK's worker \(ModuleNotFoundError: No module named 'vastai\.serverless'\)/);
     assert.match(record.error_msg ?? '', /-m pip install vastai/);
+    assert.equal(engine.workers.forEndpoint(outcome.endpointId!)[0]!.pid, undefined);
   });
 });
