@@ -14,19 +14,28 @@ import { Router } from './http';
 import { redact } from '../../server/src/api/redact';
 import { LogBook } from './logs';
 import { detectMachineFacts, type MachineFacts } from './machine';
-import { findPython, findPythonAsync, type PythonVerdict } from './python';
+import { checkSdkWorker, checkSdkWorkerAsync, findPython, findPythonAsync, SDK_WORKER_MODULE, type PythonVerdict } from './python';
 import { registerAutoscalerRoutes } from './routes-autoscaler';
 import { registerConsoleRoutes } from './routes-console';
 import { registerLocalRoutes } from './routes-local';
 import { RouteSigner } from './signing';
 import { ensurePrivateDir, STATE_FILES, writeFileAtomic } from './state-dir';
 import { Store, type StoredDeployment, type StoredEndpoint, type StoredVersion } from './store';
+import { readTarball, refusalMessage, sdkPreflight } from './sdk-worker';
 import { WorkerManager, type LocalWorker, type SpawnPlan } from './workers';
-import { envFromFlags } from './worker-env';
+import { hostEnvironment, venvOf, workerEnvironment } from './worker-env';
+import { freeLoopbackPorts } from './worker-ports';
 
 export const ENGINE_VERSION = '0.1.0';
 /** Load = cost routed per second over this window. */
 const LOAD_WINDOW_MS = 10_000;
+
+/**
+ * Which worker runs deployments: our standard-library runtime (engine/python, the default), or the `vastai` SDK's
+ * own serve-mode worker (`python -m vastai.serverless.remote.serve_deployment`) from the user's Python.
+ */
+export type WorkerRuntime = 'bundled' | 'sdk';
+export const WORKER_RUNTIMES: readonly WorkerRuntime[] = ['bundled', 'sdk'];
 
 export interface EngineOptions {
   stateDir: string;
@@ -34,10 +43,17 @@ export interface EngineOptions {
   port?: number;
   /** The Python that runs workers; default `$VAST_PYTHON`, then python3, python. */
   python?: string;
-  /** Worker runtime module (`python -m <module>`); default `$VAST_WORKER_MODULE` or `vast_worker`. */
+  /** Default 'bundled'. */
+  workerRuntime?: WorkerRuntime;
+  /** Bundled runtime module (`python -m <module>`); default `$VAST_WORKER_MODULE` or `vast_worker`. */
   workerModule?: string;
-  /** Folder put on PYTHONPATH for the runtime; default `$VAST_WORKER_PATH` or `python/` beside the engine bundle. */
+  /**
+   * Put first on the workers' PYTHONPATH (path-delimited), before the engine's own PYTHONPATH. Bundled runtime:
+   * default `$VAST_WORKER_PATH` or `python/` beside the engine bundle; 'sdk': default `$VAST_WORKER_PATH` or nothing.
+   */
   workerPath?: string;
+  /** Picks the ports of one worker process (tests: a port another program holds); default free loopback ports. */
+  allocatePorts?: (count: number) => Promise<number[]>;
   /** Most workers per endpoint on this machine; default the number of CPU cores. */
   workerLimit?: number;
   /** Refuse deployments whose search_params this machine does not meet (default: run with a warning). */
@@ -66,6 +82,7 @@ export class Engine {
   readonly apiKey: string;
   readonly machine: MachineFacts;
   readonly workerLimit: number;
+  readonly workerRuntime: WorkerRuntime;
   readonly strictFilters: boolean;
   readonly maxUploadBytes: number;
   readonly uploads = new Map<string, PendingToken>();
@@ -98,6 +115,7 @@ export class Engine {
     this.logs = new LogBook(path.join(stateDir, 'logs'), (line) => this.say(line));
     this.machine = options.machineFacts ?? detectMachineFacts(stateDir);
     this.workerLimit = options.workerLimit ?? Math.max(1, os.cpus().length);
+    this.workerRuntime = options.workerRuntime ?? 'bundled';
     this.strictFilters = options.strictFilters ?? false;
     this.maxUploadBytes = options.maxUploadBytes ?? 1024 ** 3;
     this.workers = new WorkerManager({
@@ -107,6 +125,8 @@ export class Engine {
       backoffBaseMs: options.backoffBaseMs ?? 1000,
       backoffMaxMs: options.backoffMaxMs ?? 60_000,
       changed: (w) => this.workerChanged(w),
+      // The SDK's /pyworker/update only touches /.force_update for Vast's supervisor, which does not run here.
+      softUpdates: this.workerRuntime !== 'sdk',
       pids: new WorkerPidRecord(options.stateDir),
     });
     if (this.store.loadWarning) this.say(this.store.loadWarning);
@@ -120,8 +140,10 @@ export class Engine {
     const engine = new Engine(options);
     if (reaped.length) engine.say(`stopped ${reaped.length} worker process(es) left by a previous engine: ${reaped.join(', ')}`);
     // Probed in the background: python() would otherwise block the loop on a Python start at the first spawn.
-    engine.pythonProbe = findPythonAsync(options.python).then((verdict) => {
+    engine.pythonProbe = findPythonAsync(options.python).then(async (verdict) => {
+      if (engine.workerRuntime === 'sdk') verdict = await checkSdkWorkerAsync(verdict, engine.sdkProbeEnv(verdict));
       engine.pythonVerdict ??= verdict;
+      if (!engine.pythonVerdict.ok) engine.say(engine.pythonVerdict.error);
     });
     await engine.listen(options.port ?? 0);
     engine.timer = setInterval(() => void engine.tick(), options.tickMs ?? 1000);
@@ -167,9 +189,31 @@ export class Engine {
   }
 
   python(): PythonVerdict {
-    this.pythonVerdict ??= findPython(this.options.python);
-    if (!this.pythonVerdict.ok) this.say(this.pythonVerdict.error);
+    if (!this.pythonVerdict) {
+      let verdict = findPython(this.options.python);
+      if (this.workerRuntime === 'sdk') verdict = checkSdkWorker(verdict, this.sdkProbeEnv(verdict));
+      this.pythonVerdict = verdict;
+      if (!verdict.ok) this.say(verdict.error);
+    }
     return this.pythonVerdict;
+  }
+
+  /** PYTHONPATH entries for workers: the runtime's folder, then the engine's own PYTHONPATH. */
+  private workerPythonPath(): string[] {
+    const configured = this.options.workerPath ?? process.env.VAST_WORKER_PATH;
+    // Never our dist/python for the SDK runtime: its `vastai` stand-in would hide the real package.
+    const runtime = this.workerRuntime === 'sdk' ? configured : (configured ?? path.join(__dirname, 'python'));
+    return [runtime ?? '', process.env.PYTHONPATH ?? ''];
+  }
+
+  /** What the SDK import check runs with: the workers' PYTHONPATH and virtual environment. */
+  private sdkProbeEnv(verdict: PythonVerdict): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...hostEnvironment(process.env), IS_DEPLOYMENT: '1' };
+    const pythonPath = this.workerPythonPath().filter(Boolean).join(path.delimiter);
+    if (pythonPath) env.PYTHONPATH = pythonPath;
+    const venv = verdict.ok ? venvOf(verdict.command) : undefined;
+    if (venv) env.VIRTUAL_ENV = venv;
+    return env;
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -204,34 +248,35 @@ export class Engine {
   // -------------------------------------------------------------------------------------------------------------
   // Workers
 
-  private planSpawn(w: LocalWorker): SpawnPlan | { error: string } {
+  private async planSpawn(w: LocalWorker): Promise<SpawnPlan | { error: string }> {
+    if (!this.pythonVerdict && this.pythonProbe) await this.pythonProbe;
     const py = this.python();
     if (!py.ok) return { error: py.error };
     const dep = this.deployment(w.deploymentId);
     if (!dep) return { error: `deployment ${w.deploymentId} no longer exists` };
-    const workerPath = this.options.workerPath ?? process.env.VAST_WORKER_PATH ?? path.join(__dirname, 'python');
+    const [workerPort, httpPort] = await (this.options.allocatePorts ?? freeLoopbackPorts)(2);
+    const env = workerEnvironment({
+      base: process.env,
+      flags: dep.env ?? '',
+      pythonPath: this.workerPythonPath(),
+      venv: venvOf(py.command),
+      ports: { worker: workerPort!, http: httpPort! },
+      deploymentId: dep.id,
+      workerId: w.id,
+      token: w.token,
+      mtoken: w.mtoken,
+      engineUrl: this.url,
+      venvCache: path.join(this.stateDir, 'venv-cache'),
+    });
+    if (this.workerRuntime === 'sdk') {
+      const version = this.currentVersion(dep);
+      if (!version) return { error: `deployment ${dep.id} has no uploaded code` };
+      const { refusals, notes } = sdkPreflight(readTarball(fs.readFileSync(this.store.tarballPath(version))), env);
+      if (refusals.length) return { error: refusalMessage(refusals) };
+      for (const note of notes) this.logs.add(w.endpointId, w.id, 'lifecycle', note);
+      return { command: py.command, args: ['-u', '-m', SDK_WORKER_MODULE], env };
+    }
     const module = this.options.workerModule ?? process.env.VAST_WORKER_MODULE ?? 'vast_worker';
-    const inherited = { ...process.env };
-    // The engine's own settings are not the worker's business.
-    for (const k of ['VAST_WORKER_PATH', 'VAST_WORKER_MODULE', 'VAST_DEPLOY_STATE']) delete inherited[k];
-    const env: NodeJS.ProcessEnv = {
-      ...inherited,
-      ...envFromFlags(dep.env ?? ''),
-      PYTHONPATH: [workerPath, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
-      PYTHONUNBUFFERED: '1',
-      IS_DEPLOYMENT: 'true',
-      DEPLOYMENT_ID: String(dep.id),
-      CONTAINER_ID: String(w.id),
-      CONTAINER_API_KEY: w.token,
-      MASTER_TOKEN: w.mtoken,
-      VAST_API_URL: this.url,
-      REPORT_ADDR: this.url,
-      PUBLIC_IPADDR: '127.0.0.1',
-      WORKER_PORT: '0',
-      USE_SSL: 'false',
-      VAST_VENV_CACHE: path.join(this.stateDir, 'venv-cache'),
-      VAST_LOCAL_ENGINE: '1',
-    };
     return { command: py.command, args: ['-u', '-m', module], env };
   }
 

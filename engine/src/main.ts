@@ -1,10 +1,11 @@
-// `node dist/engine.js [--state DIR] [--port N] [--python P] [--worker-limit N] [--strict-filters]`: the engine
-// daemon. `vast-deploy engine start` runs it detached; it can also run in the foreground. It binds 127.0.0.1 only
-// and writes engine.json (url, port, pid, API key; mode 0600) to the state folder once it answers, removing it on exit.
+// `node dist/engine.js [--state DIR] [--port N] [--python P] [--worker-limit N] [--worker-runtime bundled|sdk]
+// [--strict-filters]`: the engine daemon. `vast-deploy engine start` runs it detached; it can also run in the
+// foreground. It binds 127.0.0.1 only and writes engine.json (url, port, pid, API key; mode 0600) to the state
+// folder once it answers, removing it on exit.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { engineClientInfo, engineProcessState, type EngineInfoFile } from './client-info';
-import { Engine, ENGINE_VERSION } from './engine';
+import { Engine, ENGINE_VERSION, WORKER_RUNTIMES, type WorkerRuntime } from './engine';
 import { ensurePrivateDir, resolveStateDir, STATE_FILES, writeFileAtomic } from './state-dir';
 
 export interface DaemonArgs {
@@ -12,7 +13,15 @@ export interface DaemonArgs {
   port?: number;
   python?: string;
   workerLimit?: number;
+  workerRuntime?: WorkerRuntime;
   strictFilters?: boolean;
+}
+
+function workerRuntime(source: string, v: string | undefined): WorkerRuntime {
+  if (!WORKER_RUNTIMES.includes(v as WorkerRuntime)) {
+    throw new Error(`${source} must be ${WORKER_RUNTIMES.join(' or ')}, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+  }
+  return v as WorkerRuntime;
 }
 
 export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): DaemonArgs {
@@ -41,6 +50,9 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
       case '--worker-limit':
         args.workerLimit = int('--worker-limit', value());
         break;
+      case '--worker-runtime':
+        args.workerRuntime = workerRuntime('--worker-runtime', value());
+        break;
       case '--strict-filters':
         args.strictFilters = true;
         break;
@@ -49,6 +61,7 @@ export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process
     }
   }
   if (args.strictFilters === undefined && /^(1|true|yes)$/i.test(env.VAST_ENGINE_STRICT_FILTERS ?? '')) args.strictFilters = true;
+  if (args.workerRuntime === undefined && env.VAST_ENGINE_WORKER_RUNTIME) args.workerRuntime = workerRuntime('VAST_ENGINE_WORKER_RUNTIME', env.VAST_ENGINE_WORKER_RUNTIME);
   if (args.workerLimit === undefined && env.VAST_ENGINE_WORKER_LIMIT) args.workerLimit = int('VAST_ENGINE_WORKER_LIMIT', env.VAST_ENGINE_WORKER_LIMIT);
   return args;
 }
@@ -84,7 +97,7 @@ export async function runDaemon(argv: string[]): Promise<void> {
 
   let engine: Engine;
   try {
-    engine = await Engine.start({ stateDir, port: args.port, python: args.python, workerLimit: args.workerLimit, strictFilters: args.strictFilters, log });
+    engine = await Engine.start({ stateDir, port: args.port, python: args.python, workerLimit: args.workerLimit, workerRuntime: args.workerRuntime, strictFilters: args.strictFilters, log });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'EADDRINUSE' ? `port ${args.port} is already in use; pick another with --port` : e.message;
@@ -102,7 +115,7 @@ export async function runDaemon(argv: string[]): Promise<void> {
     state_dir: stateDir,
   };
   writeFileAtomic(infoFile, `${JSON.stringify(info, null, 2)}\n`);
-  log(`engine ${ENGINE_VERSION} listening on ${engine.url} (pid ${process.pid}, state ${stateDir})`);
+  log(`engine ${ENGINE_VERSION} listening on ${engine.url} (pid ${process.pid}, state ${stateDir}, worker runtime ${engine.workerRuntime})`);
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -76,3 +76,46 @@ function verdictOf(candidates: string[], results: { version?: string; error?: st
     error: `no Python >= ${min} found to run local workers: tried ${tried.join(', ')}; set the Python with --python, the vast.engine.python setting or $VAST_PYTHON`,
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The SDK's own worker (workerRuntime 'sdk') needs the `vastai` package, and its serve-mode dependencies, in that
+// Python: checked once with the worker's PYTHONPATH, so a missing SDK is one clear error instead of a crash loop.
+
+/** What `python -m` runs for the SDK runtime (what a Vast container's start script runs). */
+export const SDK_WORKER_MODULE = 'vastai.serverless.remote.serve_deployment';
+
+/** serve_deployment itself only needs the standard library until it imports serve.py, which needs the rest. */
+const SDK_IMPORT_PROBE = `import ${SDK_WORKER_MODULE}, vastai.serverless.remote.serve`;
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop() ?? '';
+}
+
+function sdkVerdict(verdict: PythonVerdict, failure: string | undefined): PythonVerdict {
+  if (!verdict.ok || failure === undefined) return verdict;
+  return {
+    ok: false,
+    error: `${verdict.command} cannot run the vastai SDK's worker (${failure}): install the SDK into that Python with "${verdict.command} -m pip install vastai", or use the bundled worker runtime`,
+  };
+}
+
+/** `verdict`, or an error naming `pip install vastai` when its Python cannot import the SDK's worker. */
+export function checkSdkWorker(verdict: PythonVerdict, env: NodeJS.ProcessEnv): PythonVerdict {
+  if (!verdict.ok) return verdict;
+  try {
+    execFileSync(verdict.command, ['-c', SDK_IMPORT_PROBE], { env, timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    return verdict;
+  } catch (err) {
+    const e = err as { stderr?: Buffer; message: string };
+    return sdkVerdict(verdict, lastLine(e.stderr?.toString() || e.message));
+  }
+}
+
+export function checkSdkWorkerAsync(verdict: PythonVerdict, env: NodeJS.ProcessEnv): Promise<PythonVerdict> {
+  if (!verdict.ok) return Promise.resolve(verdict);
+  return new Promise((resolve) => {
+    execFile(verdict.command, ['-c', SDK_IMPORT_PROBE], { env, timeout: 60_000, encoding: 'utf8' }, (err, _stdout, stderr) => {
+      resolve(sdkVerdict(verdict, err ? lastLine(stderr || err.message) : undefined));
+    });
+  });
+}

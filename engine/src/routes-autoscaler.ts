@@ -219,9 +219,9 @@ export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
     sendJson(ctx.res, 200, { success: true, deleted: idxs.length });
   });
 
+  // No key: the SDK's worker fetches it with a plain GET (and any key presented is ignored), and a public key is
+  // public; it only lets a worker check that a call was routed by this engine.
   router.add('GET', '/pubkey/', (ctx) => {
-    const accepted = [engine.apiKey, ...engine.store.state.endpoints.map((e) => e.api_key), ...[...engine.workers.workers.values()].map((w) => w.token)];
-    requireKey(presentedKeys(ctx.req, ctx.url), accepted, 'a worker token, an endpoint key or the engine API key');
     sendText(ctx.res, 200, engine.signer.publicKeyPem, 'application/x-pem-file');
   });
 }

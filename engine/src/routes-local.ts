@@ -1,6 +1,6 @@
 // Local-only extensions (not part of Vast's API; the cloud has no equivalent), all under /local/v0/ and the engine
 // API key:
-//   GET /local/v0/info                                        engine facts: version, pid, Python, machine, limits
+//   GET /local/v0/info                                        engine facts: version, pid, Python, machine, limits, runtime
 //   GET /local/v0/logs/stream?endpoint_id=N[&worker_id=M][&tail=K]
 //       text/event-stream: the last K lines (default 100), then each new line, one `data: <LogLine JSON>` event each.
 import { presentedKeys, requireKey } from './auth';
@@ -22,6 +22,7 @@ export function registerLocalRoutes(router: Router, engine: Engine): void {
       python: py.ok ? { command: py.command, version: py.version } : { error: py.error },
       machine: engine.machine,
       worker_limit: engine.workerLimit,
+      worker_runtime: engine.workerRuntime,
       strict_filters: engine.strictFilters,
       max_upload_bytes: engine.maxUploadBytes,
       state_warning: engine.store.loadWarning ?? null,

@@ -1,6 +1,7 @@
 // Local workers: one Python process each (engine/CONTRACT.md), with statuses derived the way Vast's autoscaler
 // derives them from the numbers workers report. A worker that dies or reports an error goes
 // error → (backoff) → rebooting → model_loading → idle; soft updates go update_ready → update_starting → idle.
+// A worker whose port was taken before it could bind it starts again on new ports, in the same status.
 import type { WorkerPidRecord } from './orphans';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -8,6 +9,10 @@ import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import type { WorkerRecord, WorkerStatus, WorkerStatusReport } from '../../server/src/protocol/vast';
 import type { LogBook } from './logs';
+import { isPortTakenError } from './worker-ports';
+
+/** Fresh ports per start; after this many "address already in use" in a row the worker fails like any error. */
+export const MAX_PORT_RETRIES = 3;
 
 export interface LocalWorker {
   id: number;
@@ -35,8 +40,17 @@ export interface LocalWorker {
   downloadedHash?: string;
   downloadedAt?: number;
   update?: { kind: 'soft' | 'hard'; requestedAt: number };
-  /** The engine asked this process to exit so a fresh one can start (hard update): its exit is not a failure. */
-  replacing?: boolean;
+  /** The engine asked this process to exit so a fresh one starts in this status: its exit is not a failure. */
+  replacing?: WorkerStatus;
+  /** Counts starts and stops: a start still preparing its process gives up when another start or a stop came. */
+  generation: number;
+  /** Restarts on new ports since the worker was last ready (MAX_PORT_RETRIES). */
+  portRetries: number;
+  /**
+   * The process's last stderr line: the reason when it dies without reporting one (the SDK's worker exits with a
+   * traceback when `import deployment` or a set-up step fails; the bundled runtime reports an error_msg first).
+   */
+  lastStderr?: string;
   /** Route assignments not yet released by `/delete_requests/`: request_idx → cost, time. */
   outstanding: Map<number, { cost: number; since: number }>;
   loadAvg: number;
@@ -53,8 +67,10 @@ export interface SpawnPlan {
 }
 
 export interface WorkerManagerHooks {
-  /** How to start this worker's process, or an error message when it cannot run (no Python). */
-  planSpawn(w: LocalWorker): SpawnPlan | { error: string };
+  /** How to start this worker's process (fresh ports each time), or an error message when it cannot run (no Python). */
+  planSpawn(w: LocalWorker): Promise<SpawnPlan | { error: string }>;
+  /** false: the runtime cannot reload in place (`/pyworker/update`), so a soft update restarts the process. */
+  softUpdates?: boolean;
   log: LogBook;
   gpuName: string;
   backoffBaseMs: number;
@@ -92,11 +108,13 @@ export class WorkerManager {
       loadAvg: 0,
       lastWorkAt: Date.now(),
       warnings,
+      generation: 0,
+      portRetries: 0,
     };
     this.workers.set(id, w);
     this.lifecycle(w, `created (folder ${cwd})`);
     for (const warning of warnings) this.lifecycle(w, `warning: ${warning}`);
-    this.start(w, 'creating');
+    void this.start(w, 'creating');
     return w;
   }
 
@@ -111,18 +129,27 @@ export class WorkerManager {
     this.hooks.changed(w);
   }
 
-  private start(w: LocalWorker, status: WorkerStatus): void {
-    const plan = this.hooks.planSpawn(w);
+  private async start(w: LocalWorker, status: WorkerStatus): Promise<void> {
+    const generation = ++w.generation;
+    // At once, so the autoscaler does not count a stopped worker being restarted as stopped while ports are picked.
+    this.setStatus(w, status);
+    let plan: SpawnPlan | { error: string };
+    try {
+      plan = await this.hooks.planSpawn(w);
+    } catch (err) {
+      plan = { error: `cannot prepare the worker process: ${(err as Error).message}` };
+    }
+    if (generation !== w.generation || !this.workers.has(w.id)) return; // stopped or started again meanwhile
     if ('error' in plan) {
       w.errorMsg = plan.error;
       this.setStatus(w, 'error', plan.error);
       return;
     }
     fs.mkdirSync(w.cwd, { recursive: true, mode: 0o700 });
-    this.setStatus(w, status);
     w.report = undefined;
     w.reportAt = undefined;
     w.url = undefined;
+    w.lastStderr = undefined;
     w.outstanding.clear();
     let proc: ChildProcess;
     try {
@@ -145,7 +172,10 @@ export class WorkerManager {
       [proc.stderr, 'stderr'],
     ] as const) {
       if (!stream) continue;
-      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.hooks.log.add(w.endpointId, w.id, name, line));
+      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+        this.hooks.log.add(w.endpointId, w.id, name, line);
+        if (name === 'stderr' && line.trim() && w.proc === proc) w.lastStderr = line.trim();
+      });
     }
     proc.on('exit', (code, signal) => this.exited(w, proc, code, signal));
   }
@@ -160,12 +190,20 @@ export class WorkerManager {
     if (w.stopping) return; // stop() settles the status
     if (!this.workers.has(w.id)) return;
     if (w.replacing) {
-      w.replacing = false;
-      this.start(w, 'update_rebooting');
+      const next = w.replacing;
+      w.replacing = undefined;
+      void this.start(w, next);
       return;
     }
     if (w.status === 'error') return; // already failed (error_msg); the restart is scheduled
-    this.fail(w, `worker process ${how}${w.errorMsg ? `; last error: ${w.errorMsg}` : ''}`);
+    // The last stderr lines can still be in the pipe when the exit arrives.
+    const generation = w.generation;
+    afterEnd(proc.stderr, 250, () => {
+      // Settled meanwhile: stopped, started again, or failed by a report.
+      if (w.generation !== generation || w.stopping || !this.workers.has(w.id) || w.status === 'error') return;
+      const why = w.errorMsg ? `; last error: ${w.errorMsg}` : w.lastStderr ? `; last output: ${w.lastStderr}` : '';
+      this.fail(w, `worker process ${how}${why}`);
+    });
   }
 
   /** error now, then after the backoff a fresh process (rebooting). */
@@ -173,7 +211,7 @@ export class WorkerManager {
     w.errorMsg = message;
     w.failures += 1;
     w.update = undefined;
-    w.replacing = false;
+    w.replacing = undefined;
     this.setStatus(w, 'error', message);
     killGroup(w.proc, 'SIGTERM');
     clearTimeout(w.restartTimer);
@@ -183,7 +221,7 @@ export class WorkerManager {
       w.restartTimer = undefined;
       if (!this.workers.has(w.id) || w.stopping) return;
       const old = w.proc;
-      const go = () => this.start(w, 'rebooting');
+      const go = () => void this.start(w, 'rebooting');
       if (old && old.exitCode === null) {
         killGroup(old, 'SIGKILL');
         old.once('exit', go);
@@ -194,11 +232,18 @@ export class WorkerManager {
 
   /** A `/worker_status/` report from this worker (already authenticated). */
   report(w: LocalWorker, r: WorkerStatusReport): void {
+    if (w.replacing) return; // that process is on its way out; its successor reports for itself
     w.report = r;
     w.reportAt = Date.now();
     if (typeof r.url === 'string' && r.url) w.url = r.url.replace(/\/$/, '');
     if (['error', 'stopping', 'stopped'].includes(w.status)) return;
     if (r.error_msg) {
+      if (isPortTakenError(r.error_msg) && w.portRetries < MAX_PORT_RETRIES) {
+        w.portRetries += 1;
+        this.lifecycle(w, `${r.error_msg.split('\n')[0]}: another program took the port; starting again on new ports (${w.portRetries}/${MAX_PORT_RETRIES})`);
+        this.replace(w, w.status);
+        return;
+      }
       this.fail(w, r.error_msg);
       return;
     }
@@ -217,6 +262,7 @@ export class WorkerManager {
     }
     if (w.loadedAt === null || !['idle', 'running'].includes(w.status)) w.loadedAt = Date.now() / 1000;
     w.failures = 0;
+    w.portRetries = 0;
     w.errorMsg = '';
     this.setStatus(w, Number(r.num_requests_working) > 0 ? 'running' : 'idle');
   }
@@ -230,6 +276,10 @@ export class WorkerManager {
 
   /** Soft update: ask the process to re-download and reload; restart it when it cannot. */
   async softUpdate(w: LocalWorker): Promise<void> {
+    if (this.hooks.softUpdates === false) {
+      this.hardUpdate(w, 'this worker runtime reloads new code by restarting');
+      return;
+    }
     if (!w.url || !w.proc || !['idle', 'running', 'model_loading'].includes(w.status)) {
       this.hardUpdate(w, 'not ready for a soft update');
       return;
@@ -258,21 +308,28 @@ export class WorkerManager {
     w.update = { kind: 'hard', requestedAt: Date.now() };
     w.errorMsg = '';
     this.setStatus(w, 'update_rebooting', why);
+    this.replace(w, 'update_rebooting');
+  }
+
+  /** Ends the process (SIGTERM, SIGKILL after 10 s) and starts a fresh one in `status` once it is gone. */
+  private replace(w: LocalWorker, status: WorkerStatus): void {
     const proc = w.proc;
     if (proc && proc.exitCode === null && proc.signalCode === null) {
-      w.replacing = true;
+      w.replacing = status;
       killGroup(proc, 'SIGTERM');
       const force = setTimeout(() => killGroup(proc, 'SIGKILL'), 10_000);
       force.unref?.();
       proc.once('exit', () => clearTimeout(force));
-    } else this.start(w, 'update_rebooting');
+    } else void this.start(w, status);
   }
 
   /** Scale-down / stop / delete: SIGTERM, SIGKILL after `graceMs`, status stopped. */
   stop(w: LocalWorker, graceMs = 10_000): Promise<void> {
     if (w.stopping) return w.stopping;
     clearTimeout(w.restartTimer);
+    w.generation += 1; // a start still picking ports must not spawn after this
     w.update = undefined;
+    w.replacing = undefined;
     this.setStatus(w, 'stopping');
     const proc = w.proc;
     const stopped = new Promise<void>((resolve) => {
@@ -303,8 +360,9 @@ export class WorkerManager {
   restartStopped(w: LocalWorker): void {
     if (w.status !== 'stopped') return;
     w.failures = 0;
+    w.portRetries = 0;
     w.errorMsg = '';
-    this.start(w, 'starting');
+    void this.start(w, 'starting');
   }
 
   async remove(w: LocalWorker): Promise<void> {
@@ -344,6 +402,24 @@ export class WorkerManager {
   async stopAll(graceMs = 5_000): Promise<void> {
     await Promise.all([...this.workers.values()].map((w) => this.stop(w, graceMs)));
   }
+}
+
+/** Runs `then` once `stream` has ended (all its lines read), or after `limitMs` (a child may hold the pipe open). */
+function afterEnd(stream: NodeJS.ReadableStream | null, limitMs: number, then: () => void): void {
+  if (!stream || (stream as { readableEnded?: boolean }).readableEnded) {
+    then();
+    return;
+  }
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    then();
+  };
+  const timer = setTimeout(once, limitMs);
+  stream.once('end', once);
+  stream.once('close', once);
 }
 
 /** Signals the worker's whole process group (it was spawned detached), falling back to the process alone. */

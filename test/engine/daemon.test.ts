@@ -1,10 +1,11 @@
 // `vast-deploy engine start|status|stop` against the real bundle (dist/engine.js), in a temp state folder.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { engineClientInfo, engineTarget, isProcessAlive } from '../../engine/src/client-info';
+import { findEngineBundle } from '../../server/src/cli/engine';
 import type { CliIO } from '../../server/src/cli/io';
 import { main } from '../../server/src/cli/main';
 import { tempStateDir, waitFor } from './helpers';
@@ -124,5 +125,28 @@ describe('vast-deploy engine', () => {
     assert.match(r.stderr, /unknown engine action "launch"/);
     assert.equal((await cli('engine', 'start', '--port', 'abc')).code, 2);
     assert.equal((await cli('engine', '--help')).code, 0);
+    const runtime = await cli('engine', 'start', '--worker-runtime', 'docker');
+    assert.equal(runtime.code, 2);
+    assert.match(runtime.stderr, /--worker-runtime must be bundled or sdk, got "docker"/);
+  });
+
+  test('--worker-runtime reaches the daemon (its /local/v0/info says which); a bad $VAST_ENGINE_WORKER_RUNTIME stops it', async () => {
+    const own = tempStateDir();
+    try {
+      const r = await cli('engine', 'start', '--state', own, '--worker-runtime', 'sdk');
+      assert.equal(r.code, 0, r.stderr);
+      const info = engineClientInfo(own)!;
+      const res = await fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.apiKey}` } });
+      assert.equal(((await res.json()) as { worker_runtime: string }).worker_runtime, 'sdk');
+      const other = await cli('engine', 'start', '--state', own, '--worker-runtime', 'bundled');
+      assert.equal(other.code, 0, other.stderr);
+      assert.match(other.stdout, /already running/);
+      assert.match(other.stderr, /the running engine uses the sdk worker runtime; stop it first/);
+    } finally {
+      await cli('engine', 'stop', '--state', own);
+    }
+    const bad = spawnSync(process.execPath, [findEngineBundle(), '--state', tempStateDir()], { env: { ...process.env, VAST_ENGINE_WORKER_RUNTIME: 'podman' }, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, /VAST_ENGINE_WORKER_RUNTIME must be bundled or sdk, got "podman"/);
   });
 });

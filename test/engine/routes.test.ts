@@ -20,7 +20,6 @@ describe('engine routes: authentication', () => {
       ['GET', '/api/v0/endptjobs/'],
       ['GET', '/api/v0/workergroups/'],
       ['POST', '/update_workers/', { workergroup_id: 1 }],
-      ['GET', '/pubkey/'],
       ['GET', '/local/v0/info'],
     ];
     for (const [method, route, body] of calls) {
@@ -60,6 +59,16 @@ describe('engine routes: authentication', () => {
     assert.match(dl.json.download_url, /\/download\//);
     assert.equal((await fetch(`${engine.url}/download/not-a-token`)).status, 403);
     assert.equal((await api(engine, 'GET', '/pubkey/', undefined, w.token)).status, 200, 'a worker token reads the pubkey');
+  });
+
+  test('/pubkey/ answers a plain GET without any key, as the SDK worker fetches it: the PEM public key', async () => {
+    const engine = await engineFor();
+    for (const key of [null, 'not-a-key']) {
+      const res = await api(engine, 'GET', '/pubkey/', undefined, key);
+      assert.equal(res.status, 200, res.text);
+      assert.match(res.text, /^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----\n?$/);
+      assert.equal(res.text, engine.signer.publicKeyPem);
+    }
   });
 });
 

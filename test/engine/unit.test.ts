@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import * as tar from 'tar';
 import { desiredWorkers, statusSummary } from '../../engine/src/autoscaler';
 import { parseSearchParams, unmetFilters, type MachineFacts } from '../../engine/src/machine';
 import { findPython } from '../../engine/src/python';
@@ -13,7 +15,9 @@ import { pythonJsonString, RouteSigner, signedRouteMessage, verifyRouteSignature
 import { resolveStateDir } from '../../engine/src/state-dir';
 import type { StoredDeployment } from '../../engine/src/store';
 import { decideTier } from '../../engine/src/tiers';
-import { envFromFlags, shellSplit } from '../../engine/src/worker-env';
+import { readTarball, sdkPreflight } from '../../engine/src/sdk-worker';
+import { envFromFlags, hostEnvironment, shellSplit, venvOf, workerEnvironment } from '../../engine/src/worker-env';
+import { handMadeTarball } from './realWorkers.support';
 import { api, putBody, startEngine, tempStateDir, waitFor } from './helpers';
 
 describe('signing', () => {
@@ -106,7 +110,97 @@ describe('worker environment flags', () => {
       Z: '1',
     });
   });
+
+  test("a bare -e NAME is empty: the engine's own variables are never copied by name", () => {
+    process.env.VAST_TEST_HOST_SECRET = 'secret';
+    try {
+      assert.deepEqual(envFromFlags('-e VAST_TEST_HOST_SECRET -e VAST_API_KEY'), { VAST_TEST_HOST_SECRET: '', VAST_API_KEY: '' });
+    } finally {
+      delete process.env.VAST_TEST_HOST_SECRET;
+    }
+  });
+
+  test("from the engine's environment only the allow-list passes; loopback is exempt from proxies", () => {
+    const base = { PATH: '/bin', HOME: '/h', LC_ALL: 'C', LANG: 'C.UTF-8', VAST_API_KEY: 'k', AWS_SECRET_ACCESS_KEY: 's', HTTPS_PROXY: 'http://p:1', NO_PROXY: 'corp.example' };
+    assert.deepEqual(hostEnvironment(base), {
+      PATH: '/bin', HOME: '/h', LC_ALL: 'C', LANG: 'C.UTF-8', HTTPS_PROXY: 'http://p:1',
+      NO_PROXY: 'corp.example,127.0.0.1,localhost,::1', no_proxy: '127.0.0.1,localhost,::1',
+    });
+    assert.deepEqual(hostEnvironment({ PATH: '/bin' }), { PATH: '/bin' }, 'no proxy, no no_proxy');
+  });
+
+  test("the worker's environment: container variables with the picked ports win over flags; the venv goes first on PATH", () => {
+    const venv = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-venv-'));
+    fs.mkdirSync(path.join(venv, 'bin'));
+    fs.writeFileSync(path.join(venv, 'pyvenv.cfg'), 'home = /usr/bin\n');
+    fs.writeFileSync(path.join(venv, 'bin', 'python'), '', { mode: 0o755 });
+    assert.equal(venvOf(path.join(venv, 'bin', 'python')), venv);
+    assert.equal(venvOf('python', path.join(venv, 'bin')), venv, 'a bare name is looked up on PATH');
+    assert.equal(venvOf('/usr/bin/python3'), undefined);
+    const env = workerEnvironment({
+      base: { PATH: '/bin', VAST_API_KEY: 'k', PYTHONPATH: '/engine/path' },
+      flags: '-e WORKER_PORT=3000 -e MODE=fast -e PYTHONPATH=/mine',
+      pythonPath: ['/runtime', '/engine/path'],
+      venv,
+      ports: { worker: 41001, http: 41002 },
+      deploymentId: 7, workerId: 9, token: 't', mtoken: 'm', engineUrl: 'http://127.0.0.1:5', venvCache: '/cache',
+    });
+    assert.equal(env.VAST_API_KEY, undefined);
+    assert.equal(env.MODE, 'fast');
+    assert.equal(env.PYTHONPATH, ['/runtime', '/engine/path', '/mine'].join(path.delimiter));
+    assert.equal(env.VIRTUAL_ENV, venv);
+    assert.equal(env.PATH, [path.join(venv, 'bin'), '/bin'].join(path.delimiter));
+    assert.deepEqual(
+      [env.WORKER_PORT, env.WORKER_HTTP_PORT, env.VAST_TCP_PORT_41001, env.VAST_TCP_PORT_41002, env.PUBLIC_IPADDR, env.USE_SSL],
+      ['41001', '41002', '41001', '41002', '127.0.0.1', 'false'],
+    );
+    assert.deepEqual([env.IS_DEPLOYMENT, env.DEPLOYMENT_ID, env.CONTAINER_ID, env.CONTAINER_API_KEY, env.MASTER_TOKEN, env.REPORT_ADDR, env.VAST_API_URL], ['true', '7', '9', 't', 'm', 'http://127.0.0.1:5', 'http://127.0.0.1:5']);
+  });
 });
+
+describe("the SDK worker's side effects, read from the tarball", () => {
+  const tarball = (config: Record<string, unknown>, extra: Record<string, string> = {}) =>
+    readTarball(handMadeTarball({ './config.json': JSON.stringify({ name: 'x', pip_installs: [], apt_gets: [], envs: [], runs: [], ...config }), './deployment.py': '# x\n', ...extra }));
+
+  test('a plain deployment may run; envs, apt_gets and paths outside the worker folder are refused, naming each', () => {
+    assert.deepEqual(sdkPreflight(tarball({ runs: ['echo hi'] }), {}), { refusals: [], notes: [] });
+    const facts = tarball({ envs: [['A', '1']], apt_gets: ['ffmpeg'] }, { '/app/labels.json': '{}', 'data/../../up.txt': 'x' });
+    assert.deepEqual(facts.names, ['./config.json', './deployment.py', '/app/labels.json', 'data/../../up.txt']);
+    const { refusals } = sdkPreflight(facts, {});
+    assert.equal(refusals.length, 3, refusals.join('\n'));
+    assert.match(refusals[0]!, /\/app\/labels\.json, data\/\.\.\/\.\.\/up\.txt to those paths/);
+    assert.match(refusals[1]!, /append .* 1 env variable.* \/etc\/environment/);
+    assert.match(refusals[2]!, /apt-get install ffmpeg/);
+    assert.match(sdkPreflight(tarball({}), { DEBUG_DEPLOYMENT_TAR: '/home/me/x.tar.gz' }).refusals[0]!, /extract DEBUG_DEPLOYMENT_TAR=\/home\/me\/x\.tar\.gz instead .* delete that file/);
+  });
+
+  test('long names (PAX), and links: one pointing outside the worker folder is refused, one inside is not', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-tar-'));
+    const long = `${'d'.repeat(60)}/${'e'.repeat(60)}/${'f'.repeat(70)}.txt`;
+    fs.mkdirSync(path.join(dir, path.dirname(long)), { recursive: true });
+    fs.writeFileSync(path.join(dir, long), 'x');
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ name: 'x', pip_installs: [], apt_gets: [], envs: [], runs: [] }));
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.symlinkSync('../config.json', path.join(dir, 'sub', 'inside'));
+    fs.symlinkSync('/etc', path.join(dir, 'sub', 'system'));
+    const file = path.join(dir, 'bundle.tar.gz');
+    await tar.c({ gzip: true, cwd: dir, file, portable: true }, ['config.json', long, 'sub']);
+    const facts = readTarball(fs.readFileSync(file));
+    assert.ok(facts.names.includes(long), facts.names.join('\n'));
+    assert.deepEqual(facts.links, { 'sub/inside': '../config.json', 'sub/system': '/etc' });
+    assert.deepEqual(sdkPreflight(facts, {}).refusals, ['it would create links pointing outside the worker folder (sub/system -> /etc)']);
+  });
+
+  test('pip_installs need a virtual environment with uv; then they are only noted', () => {
+    const facts = tarball({ pip_installs: ['numpy==2.0'] });
+    assert.match(sdkPreflight(facts, { PATH: '/bin' }).refusals[0]!, /uv pip install numpy==2\.0.*virtual environment/);
+    const venv = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-venv-'));
+    assert.match(sdkPreflight(facts, { PATH: venv, VIRTUAL_ENV: venv }).refusals[0]!, /uv is not on PATH/);
+    fs.writeFileSync(path.join(venv, 'uv'), '#!/bin/sh\n', { mode: 0o755 });
+    assert.deepEqual(sdkPreflight(facts, { PATH: venv, VIRTUAL_ENV: venv }), { refusals: [], notes: [`the SDK worker runs "uv pip install numpy==2.0" into ${venv}`] });
+  });
+});
+
 
 describe('autoscaling arithmetic', () => {
   const base = { perfs: [100], load: 0, waiting: 0, idleMs: 0, localLimit: 4 };

@@ -4,18 +4,7 @@ import * as vscode from 'vscode';
 import { ensureEngineRunning, runningEngine, stopEngine, type StopOutcome } from '../../../server/src/cli/engine';
 import { engineClientInfo, engineTarget, isProcessAlive, resolveStateDir, type EngineClientInfo } from '../../../engine/src/index';
 import type { Target } from '../../../server/src/deploy/types';
-
-/** The daemon's environment from settings: vast.pythonPath, vast.engine.maxWorkers, vast.query.strictGpuFilters. */
-export function engineEnvironment(config: vscode.WorkspaceConfiguration, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  // In desktop VS Code the extension host's executable is Electron: the daemon must run it as Node.
-  const env: NodeJS.ProcessEnv = { ...base, ELECTRON_RUN_AS_NODE: '1' };
-  const python = config.get<string>('pythonPath')?.trim();
-  if (python) env.VAST_PYTHON = python;
-  const maxWorkers = config.get<number>('engine.maxWorkers');
-  if (typeof maxWorkers === 'number' && Number.isInteger(maxWorkers) && maxWorkers > 0) env.VAST_ENGINE_WORKER_LIMIT = String(maxWorkers);
-  if (config.get<boolean>('query.strictGpuFilters')) env.VAST_ENGINE_STRICT_FILTERS = '1';
-  return env;
-}
+import { engineEnvironment } from './engineSettings';
 
 export class LocalEngine implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();

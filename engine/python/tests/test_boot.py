@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import socket
 import sys
 import textwrap
 import unittest
@@ -135,6 +136,34 @@ class SquareExample(BootCase):
         self.assertEqual(self.engine.unauthorized, [])
         self.assertIn("[vast-worker] ready: benchmark score", worker.output())
         self.assertEqual(worker.terminate(), 0)
+
+
+def square_tarball() -> bytes:
+    with open(os.path.join(REPO_ROOT, "examples", "square", "deploy.py")) as f:
+        return deployment_tarball(f.read(), "square")
+
+
+class PortsFromTheEngine(BootCase):
+    """The engine hands out WORKER_PORT (and its VAST_TCP_PORT_ mapping) as Vast's machine does."""
+
+    def test_binds_worker_port_and_reports_the_mapped_url_like_the_sdk(self) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.start(square_tarball(), {"WORKER_PORT": str(port), f"VAST_TCP_PORT_{port}": "54321"})
+        report = self.engine.wait_ready()
+        self.assertEqual(report["url"], "http://127.0.0.1:54321")
+        self.assertEqual(self.call(f"http://127.0.0.1:{port}", "square", {"x": 3}), (200, {"result": {"ok": 9}}))
+
+    def test_a_taken_port_is_reported_as_the_sdk_worker_does(self) -> None:
+        with socket.socket() as holder:
+            holder.bind(("127.0.0.1", 0))
+            holder.listen()
+            port = holder.getsockname()[1]
+            message = self.expect_failure(square_tarball(), "Worker Server failed to launch",
+                                          {"WORKER_PORT": str(port), f"VAST_TCP_PORT_{port}": str(port)})
+        self.assertIn("address already in use", message.lower())
+        self.assertEqual(self.engine.reports[-1]["url"], f"http://127.0.0.1:{port}")
 
 
 class ContextDeployment(BootCase):

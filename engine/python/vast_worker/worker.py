@@ -32,10 +32,18 @@ class WorkerEnv:
         self.report_addrs = [a for a in environ.get("REPORT_ADDR", "").split(",") if a.strip()]
         self.public_ip = environ.get("PUBLIC_IPADDR") or "127.0.0.1"
         self.port = int(environ.get("WORKER_PORT") or "0")
+        # What clients reach the port as: a container's port is mapped, and Vast names the mapping
+        # VAST_TCP_PORT_<internal port> (the engine maps each port to itself).
+        self.mapped_port = environ.get(f"VAST_TCP_PORT_{self.port}", "") if self.port else ""
         self.use_ssl = environ.get("USE_SSL", "false").lower() == "true"
         self.unsecured = environ.get("UNSECURED", "").lower() == "true"
         self.venv_cache = environ.get("VAST_VENV_CACHE") or os.path.join(
             os.path.expanduser("~"), ".cache", "vast-worker", "venvs")
+
+    def public_url(self, bound_port: int) -> str:
+        """`http://$PUBLIC_IPADDR:$VAST_TCP_PORT_<WORKER_PORT>`, as the SDK's worker reports it; the bound port when
+        the engine gave no port (WORKER_PORT 0). Always http: this worker serves plain HTTP (USE_SSL is ignored)."""
+        return f"http://{self.public_ip}:{self.mapped_port or bound_port}"
 
 
 class Worker:
@@ -68,8 +76,17 @@ class Worker:
         """Binds the HTTP server first, so every report (even a boot error) carries the worker's url."""
         if self.env.use_ssl:
             log("USE_SSL=true is ignored: the local worker serves plain HTTP on loopback")
-        self.server, port = await start_server("127.0.0.1", self.env.port, self.handle)
-        self.url = f"http://{self.env.public_ip}:{port}"
+        try:
+            self.server, port = await start_server("127.0.0.1", self.env.port, self.handle)
+        except OSError as e:
+            # Reported the SDK worker's way, so the engine can tell a port taken since it picked it (and retry on
+            # new ports) from other failures.
+            self.url = self.env.public_url(self.env.port)
+            self.reporter = StatusReporter(self.env.report_addrs, self.env.worker_id, self.env.master_token,
+                                           self.url, self.stats, self.env.api_key)
+            await self.fail(f"Worker Server failed to launch: {e}")
+            return
+        self.url = self.env.public_url(port)
         log(f"listening on {self.url}")
         self.reporter = StatusReporter(self.env.report_addrs, self.env.worker_id, self.env.master_token, self.url,
                                        self.stats, self.env.api_key)

@@ -6,7 +6,7 @@ import { engineClientInfo, engineProcessState, isProcessAlive, type EngineClient
 import { resolveStateDir, STATE_FILES } from '../../../engine/src/state-dir';
 import { UsageError, type CliIO } from './io';
 
-export const ENGINE_USAGE = `Usage: vast-deploy engine start|stop|status [--port N] [--python P] [--state DIR] [--format text|json]
+export const ENGINE_USAGE = `Usage: vast-deploy engine start|stop|status [--port N] [--python P] [--worker-runtime bundled|sdk] [--state DIR] [--format text|json]
 
   start    Start the local engine in the background (does nothing when it already runs).
   stop     Stop it and its workers.
@@ -15,6 +15,10 @@ export const ENGINE_USAGE = `Usage: vast-deploy engine start|stop|status [--port
   --state DIR   State folder (default $VAST_DEPLOY_STATE, else $XDG_STATE_HOME/vast-deploy, else ~/.local/state/vast-deploy).
   --port N      Port on 127.0.0.1 (default: any free port).
   --python P    Python (>= 3.9) that runs workers (default $VAST_PYTHON, then python3, python).
+  --worker-runtime bundled|sdk
+                Which worker runs deployments: the bundled standard-library runtime (default, or
+                $VAST_ENGINE_WORKER_RUNTIME), or the vastai SDK's own serve-mode worker from that Python
+                (needs "pip install vastai" there).
 `;
 
 interface EngineCliOptions {
@@ -22,6 +26,7 @@ interface EngineCliOptions {
   stateDir: string;
   port?: string;
   python?: string;
+  workerRuntime?: string;
   format: 'text' | 'json';
 }
 
@@ -54,6 +59,12 @@ function parse(args: string[]): EngineCliOptions {
       case '--python':
         opts.python = value();
         break;
+      case '--worker-runtime': {
+        const v = value();
+        if (v !== 'bundled' && v !== 'sdk') throw new UsageError(`--worker-runtime must be bundled or sdk, got "${v}"`);
+        opts.workerRuntime = v;
+        break;
+      }
       case '--format': {
         const v = value();
         if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, got "${v}"`);
@@ -101,6 +112,8 @@ export interface DaemonStartOptions {
   stateDir: string;
   port?: number | string;
   python?: string;
+  /** `--worker-runtime` of the daemon; unset: its $VAST_ENGINE_WORKER_RUNTIME, else bundled. */
+  workerRuntime?: string;
   /** Environment of the daemon (default: this process's); the extension passes its settings as VAST_* variables. */
   env?: NodeJS.ProcessEnv;
 }
@@ -119,6 +132,7 @@ export async function ensureEngineRunning(opts: DaemonStartOptions): Promise<{ i
   const args = [findEngineBundle(), '--state', opts.stateDir];
   if (opts.port !== undefined) args.push('--port', String(opts.port));
   if (opts.python) args.push('--python', opts.python);
+  if (opts.workerRuntime) args.push('--worker-runtime', opts.workerRuntime);
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], env: opts.env ?? process.env });
   fs.closeSync(logFd);
   let exited: number | null = null;
@@ -143,10 +157,27 @@ async function start(opts: EngineCliOptions, io: CliIO): Promise<number> {
   try {
     const { info, alreadyRunning } = await ensureEngineRunning(opts);
     describe(io, opts, info, alreadyRunning ? 'engine already running' : 'engine started');
+    if (alreadyRunning && opts.workerRuntime) {
+      const running = await workerRuntimeOf(info);
+      if (running && running !== opts.workerRuntime) {
+        io.stderr(`vast-deploy: the running engine uses the ${running} worker runtime; stop it first to start it with --worker-runtime ${opts.workerRuntime}\n`);
+      }
+    }
     return 0;
   } catch (err) {
     io.stderr(`vast-deploy: ${(err as Error).message}\n`);
     return 1;
+  }
+}
+
+/** The running engine's worker runtime, from its /local/v0/info; undefined when it does not say. */
+async function workerRuntimeOf(info: EngineClientInfo): Promise<string | undefined> {
+  try {
+    const res = await fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.apiKey}` }, signal: AbortSignal.timeout(5000) });
+    const body = (await res.json()) as { worker_runtime?: unknown };
+    return typeof body.worker_runtime === 'string' ? body.worker_runtime : undefined;
+  } catch {
+    return undefined;
   }
 }
 
