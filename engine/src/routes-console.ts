@@ -152,7 +152,9 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
     userKey(ctx, body);
     const endpoint = endpointOf(ctx);
     await updateEndpoint(engine, endpoint, parseEndpointUpdate(engine, endpoint, body));
-    sendJson(ctx.res, 200, { success: true, result: endpointRecord(engine, endpoint) });
+    // Without the endpoint's key: `vastai update endpoint` prints this answer (only GET .../{id}/ hands the key out).
+    const { api_key: _key, ...result } = endpointRecord(engine, endpoint);
+    sendJson(ctx.res, 200, { success: true, result });
   });
 
   // Locally an endpoint and its workergroup exist only as part of a deployment (they run its code): creating one
