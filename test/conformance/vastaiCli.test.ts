@@ -41,7 +41,8 @@ async function refused(status: number, message: RegExp, ...args: string[]): Prom
 
 before(async () => {
   engine = await engineFor();
-  dep = await deploy(engine, '# cli', { cold_workers: 1, max_workers: 3, min_load: 10 });
+  const put = await deploy(engine, '# cli', { cold_workers: 1, max_workers: 3, min_load: 10 });
+  dep = { deployment_id: put.deployment_id, endpoint_id: put.endpoint_id, workergroup_id: put.workergroup_id! };
   await waitFor('an idle worker', () => engine.workers.forEndpoint(dep.endpoint_id).find((w) => w.status === 'idle'));
 });
 
