@@ -194,13 +194,19 @@ export class Engine {
     const { state } = this.store;
     const stale = state.deployments.filter((d) => d.env && this.withOwnUrl(d.env) !== d.env);
     if (!stale.length) return;
-    this.store.commit(() => {
-      for (const dep of stale) {
-        dep.env = this.withOwnUrl(dep.env);
-        const group = state.workergroups.find((g) => g.id === dep.workergroup_id);
-        if (group) group.launch_args = dep.env;
-      }
-    });
+    try {
+      this.store.commit(() => {
+        for (const dep of stale) {
+          dep.env = this.withOwnUrl(dep.env);
+          const group = state.workergroups.find((g) => g.id === dep.workergroup_id);
+          if (group) group.launch_args = dep.env;
+        }
+      });
+    } catch (err) {
+      // Not fatal: PUTs still compare these URLs as the engine's; only plans show the env flags as changed.
+      this.say(`could not save the engine's new address into its deployments' env flags: ${(err as Error).message}`);
+      return;
+    }
     this.say(`${stale.length} deployment(s) named this engine's previous address in their env flags; they now name ${this.url}`);
   }
 
