@@ -91,6 +91,17 @@ describe('PUT /api/v0/endptjobs/{id}/ as `vastai update endpoint` sends it', () 
     assert.deepEqual(stateOnDisk(engine), disk);
   });
 
+  test('negative autoscaling numbers in a deployment PUT are refused too, before anything is created', async () => {
+    const engine = await engineFor();
+    for (const k of ['cold_workers', 'max_workers', 'min_load', 'target_util', 'inactivity_timeout']) {
+      const r = await api(engine, 'PUT', '/api/v0/deployments/', putBody('# negative', { [k]: -1 }, 10));
+      assert.equal(r.status, 422, `${k}: ${r.text}`);
+      assert.match(r.json.msg, new RegExp(`"${k}" must be a non-negative number`));
+    }
+    assert.deepEqual(engine.store.state.deployments, []);
+    assert.deepEqual(engine.store.state.next_id.deployment, 1);
+  });
+
   test('a name another endpoint has is a 409', async () => {
     const engine = await engineFor();
     const a = await deploy(engine, '# a', { name: 'first', cold_workers: 0 });
