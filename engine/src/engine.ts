@@ -181,8 +181,11 @@ export class Engine {
    * current URL. Locally the engine gives workers its own URL in both anyway, so such a value is the engine's
    * address, not a setting: a restart on another port must not turn every deployment into a hard update.
    */
-  withOwnUrl(env: string): string {
-    return env.replace(/(-e\s+(?:REPORT_ADDR|VAST_API_URL)=)(\S+)/g, (whole, flag: string, url: string) => (this.namesThisEngine(url) ? `${flag}${this.url}` : whole));
+  withOwnUrl(env: string, { pastPortsOnly = false } = {}): string {
+    return env.replace(/(-e\s+(?:REPORT_ADDR|VAST_API_URL)=)(\S+)/g, (whole, flag: string, url: string) => {
+      if (!this.namesThisEngine(url) || (pastPortsOnly && new URL(url).port === String(this.port))) return whole;
+      return `${flag}${this.url}`;
+    });
   }
 
   sameEngineEnv(stored: string, sent: string): boolean {
@@ -192,12 +195,13 @@ export class Engine {
   /** After a start on a new port: the stored env flags name the engine's current URL, so records and plans agree. */
   private adoptOwnUrl(): void {
     const { state } = this.store;
-    const stale = state.deployments.filter((d) => d.env && this.withOwnUrl(d.env) !== d.env);
+    const moved = (env: string) => this.withOwnUrl(env, { pastPortsOnly: true });
+    const stale = state.deployments.filter((d) => d.env && moved(d.env) !== d.env);
     if (!stale.length) return;
     try {
       this.store.commit(() => {
         for (const dep of stale) {
-          dep.env = this.withOwnUrl(dep.env);
+          dep.env = moved(dep.env);
           const group = state.workergroups.find((g) => g.id === dep.workergroup_id);
           if (group) group.launch_args = dep.env;
         }
