@@ -16,7 +16,7 @@ import { computePlan } from '../../server/src/deploy/plan';
 import { fetchRemoteState } from '../../server/src/deploy/remoteState';
 import { writeTarball } from '../../server/src/deploy/tarball';
 import type { Plan } from '../../server/src/deploy/types';
-import { api, enginesClosedAfterTests, tempStateDir } from './helpers';
+import { api, enginesClosedAfterTests, tempStateDir, upload } from './helpers';
 import { targetOf } from './realWorkers.support';
 
 const engineFor = enginesClosedAfterTests();
@@ -117,6 +117,20 @@ describe('engine restart with the same state folder', () => {
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
     }
+  });
+
+  test('a deployment registered naming the engine as localhost (the SDK with autoscaler_url="http://localhost:<port>") is tier 0 too', async () => {
+    const file = deploymentFile();
+    const engine = await engineFor();
+    const loaded = await loadDeployment(file, { target: targetOf(engine) });
+    const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
+    const env = loaded.bundle.putBody.env.replaceAll(engine.url, `http://localhost:${engine.port}`);
+    assert.notEqual(env, loaded.bundle.putBody.env);
+    const put = await api(engine, 'PUT', '/api/v0/deployments/', { ...loaded.bundle.putBody, env, file_size: tarball.length });
+    assert.equal((await upload(put.json, tarball)).status, 204);
+    const plan = await planAgainst(engine, file);
+    assert.equal(plan.tier, 0, JSON.stringify(plan.changes));
+    assert.equal((await deployWithoutWaiting(engine, file)).action, 'exists');
   });
 
   test('an explicit port wins over the remembered one', async () => {
