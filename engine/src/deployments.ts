@@ -1,6 +1,6 @@
 // Deployment operations behind the console routes: PUT (with the server-side tier decision), upload completion,
 // stop/start, delete, and the wire records the list/show routes return.
-import { AUTOSCALING_KEYS, type DeploymentPutBody, type DeploymentPutResponse, type DeploymentRecord, type EndpointRecord, type WorkergroupRecord } from '../../server/src/protocol/vast';
+import { AUTOSCALING_KEYS, type AutoscalingKey, type DeploymentPutBody, type DeploymentPutResponse, type DeploymentRecord, type EndpointRecord, type WorkergroupRecord } from '../../server/src/protocol/vast';
 import { generateKey } from './auth';
 import type { Engine } from './engine';
 import { HttpError } from './http';
@@ -75,30 +75,43 @@ export function putDeployment(engine: Engine, body: DeploymentPutBody): Deployme
   const { state } = engine.store;
   const now = Date.now() / 1000;
   const existing = state.deployments.find((d) => d.name === body.name && d.tag === body.tag);
-  const decision = decideTier(existing, existing && engine.currentVersion(existing)?.file_hash, body);
-  const dep = existing ?? createDeployment(engine, body, now);
-  const endpoint = engine.endpoint(dep.endpoint_id)!;
+  const decision = decideTier(existing, existing && engine.currentVersion(existing)?.file_hash, body, {
+    endpoint: existing && engine.endpoint(existing.endpoint_id),
+    sameEnv: (a, b) => engine.sameEngineEnv(a, b),
+  });
 
-  // Record the new settings (every tier).
-  for (const f of HARD_UPDATE_FIELDS) {
-    if (body[f] === undefined) delete dep[f];
-    else (dep as unknown as Record<string, unknown>)[f] = body[f];
-  }
-  dep.autoscaling = autoscalingOf(body);
-  for (const k of AUTOSCALING_KEYS) {
-    if (k === 'autoscaler_instance') continue;
-    const v = dep.autoscaling[k];
-    (endpoint as unknown as Record<string, unknown>)[k] = typeof v === 'number' ? v : null;
-  }
-  dep.ttl = body.ttl ?? null;
-  dep.version_label = body.version_label ?? null;
-  dep.last_client_heartbeat = now;
-  dep.updated_at = now;
-  endpoint.local_warnings = warnings;
-  const workergroup = state.workergroups.find((g) => g.id === dep.workergroup_id);
-  if (workergroup) {
-    workergroup.search_query = dep.search_params;
-    workergroup.launch_args = dep.env;
+  // Every change to the state in one commit; files, workers, logs and tokens only once it is saved.
+  const { dep, version, evicted } = engine.store.commit(() => {
+    const dep = existing ?? createDeployment(engine, body, now);
+    const endpoint = engine.endpoint(dep.endpoint_id)!;
+    for (const f of HARD_UPDATE_FIELDS) {
+      if (body[f] === undefined) delete dep[f];
+      else (dep as unknown as Record<string, unknown>)[f] = body[f];
+    }
+    dep.autoscaling = autoscalingOf(body);
+    for (const k of AUTOSCALING_KEYS) {
+      if (k === 'autoscaler_instance') continue;
+      const v = dep.autoscaling[k];
+      (endpoint as unknown as Record<string, unknown>)[k] = typeof v === 'number' ? v : null;
+    }
+    dep.ttl = body.ttl ?? null;
+    dep.version_label = body.version_label ?? null;
+    dep.last_client_heartbeat = now;
+    dep.updated_at = now;
+    endpoint.local_warnings = warnings;
+    const workergroup = state.workergroups.find((g) => g.id === dep.workergroup_id);
+    if (workergroup) {
+      workergroup.search_query = dep.search_params;
+      workergroup.launch_args = dep.env;
+    }
+    const pending = decision.needsUpload ? pendingVersion(engine, dep, body, now) : undefined;
+    if (decision.action === 'hard_update' && decision.needsUpload) dep.pending_hard_update = true;
+    return { dep, version: pending?.version, evicted: pending?.evicted ?? [] };
+  });
+  for (const old of evicted) engine.store.removeTarball(old);
+  if (!existing) {
+    const endpointName = engine.endpoint(dep.endpoint_id)?.endpoint_name;
+    engine.logs.add(dep.endpoint_id, null, 'lifecycle', `created deployment ${dep.id} (${dep.name}:${dep.tag}), endpoint ${dep.endpoint_id} "${endpointName}"`);
   }
 
   const response: DeploymentPutResponse = {
@@ -108,26 +121,24 @@ export function putDeployment(engine: Engine, body: DeploymentPutBody): Deployme
     endpoint_id: dep.endpoint_id,
     workergroup_id: dep.workergroup_id,
   };
-  if (decision.needsUpload) {
-    const { version, evicted } = pendingVersion(engine, dep, body, now);
+  if (version) {
     const token = engine.newToken(engine.uploads, version.id, UPLOAD_TOKEN_TTL_MS);
     response.upload_url = `${engine.url}/upload/${token}`;
     response.upload_fields = { key: `deployments/${dep.id}/v${version.id}.tar.gz`, token };
-    if (evicted.length) response.evicted_versions = evicted;
-  }
-  if (decision.action === 'hard_update') {
-    if (decision.needsUpload) dep.pending_hard_update = true;
-    else restartForHardUpdate(engine, dep, `hard update: ${decision.hardFields.join(', ')} changed`);
+    if (evicted.length) response.evicted_versions = evicted.map((v) => v.id);
   }
   const lines = [`PUT ${dep.name}:${dep.tag} → ${decision.action}`];
   if (decision.hardFields.length) lines.push(`changed: ${decision.hardFields.join(', ')}`);
   engine.logs.add(dep.endpoint_id, null, 'lifecycle', lines.join('; '));
   for (const w of warnings) engine.logs.add(dep.endpoint_id, null, 'lifecycle', `warning: ${w}`);
   if (warnings.length) response.msg = `running anyway (strict filters are off): ${warnings.join('; ')}`;
-  engine.store.save();
+  if (decision.action === 'hard_update' && !decision.needsUpload) {
+    restartForHardUpdate(engine, dep, `hard update: ${decision.hardFields.join(', ')} changed`);
+  }
   return response;
 }
 
+/** The new records of a first PUT (inside the PUT's commit). */
 function createDeployment(engine: Engine, body: DeploymentPutBody, now: number): StoredDeployment {
   const { state } = engine.store;
   const id = engine.store.nextId('deployment');
@@ -172,12 +183,14 @@ function createDeployment(engine: Engine, body: DeploymentPutBody, now: number):
     autoscaling: {},
   };
   state.deployments.push(dep);
-  engine.logs.add(endpointId, null, 'lifecycle', `created deployment ${id} (${body.name}:${body.tag}), endpoint ${endpointId} "${endpointName}"`);
   return dep;
 }
 
-/** The version an upload will fill: reused when the same code is already pending; old tarballs are evicted. */
-function pendingVersion(engine: Engine, dep: StoredDeployment, body: DeploymentPutBody, now: number): { version: StoredVersion; evicted: number[] } {
+/**
+ * The version an upload will fill: reused when the same code is already pending. Old versions leave the state here
+ * (inside the PUT's commit); the caller removes their tarballs once the commit is saved.
+ */
+function pendingVersion(engine: Engine, dep: StoredDeployment, body: DeploymentPutBody, now: number): { version: StoredVersion; evicted: StoredVersion[] } {
   const { state } = engine.store;
   const pending = engine.version(dep.pending_version_id);
   if (pending && pending.uploaded_at === null && pending.file_hash === body.file_hash) {
@@ -197,12 +210,11 @@ function pendingVersion(engine: Engine, dep: StoredDeployment, body: DeploymentP
   state.versions.push(version);
   dep.pending_version_id = version.id;
   const uploaded = state.versions.filter((v) => v.deployment_id === dep.id && v.uploaded_at !== null && v.id !== dep.current_version_id);
-  const evicted: number[] = [];
+  const evicted: StoredVersion[] = [];
   while (uploaded.length > KEPT_VERSIONS - 1) {
     const old = uploaded.shift()!;
-    engine.store.removeTarball(old);
     state.versions = state.versions.filter((v) => v.id !== old.id);
-    evicted.push(old.id);
+    evicted.push(old);
   }
   return { version, evicted };
 }
@@ -212,18 +224,25 @@ export function completeUpload(engine: Engine, version: StoredVersion, bytes: Bu
   const dep = engine.deployment(version.deployment_id);
   if (!dep) throw new HttpError(410, `deployment ${version.deployment_id} was deleted before the upload arrived`);
   engine.store.writeTarball(version, bytes);
-  version.uploaded_at = Date.now() / 1000;
-  dep.current_version_id = version.id;
-  dep.file_hash = version.file_hash;
-  dep.s3_key = `deployments/${dep.id}/v${version.id}.tar.gz`;
-  if (dep.pending_version_id === version.id) dep.pending_version_id = null;
-  dep.updated_at = Date.now() / 1000;
-  engine.logs.add(dep.endpoint_id, null, 'lifecycle', `code uploaded: version ${version.id} (${bytes.length} bytes, hash ${version.file_hash.slice(0, 12)})`);
-  if (dep.pending_hard_update) {
-    dep.pending_hard_update = false;
-    restartForHardUpdate(engine, dep, 'hard update: new image/env/filters and code');
+  let hardUpdateWaiting = false;
+  try {
+    engine.store.commit(() => {
+      version.uploaded_at = Date.now() / 1000;
+      dep.current_version_id = version.id;
+      dep.file_hash = version.file_hash;
+      dep.s3_key = `deployments/${dep.id}/v${version.id}.tar.gz`;
+      if (dep.pending_version_id === version.id) dep.pending_version_id = null;
+      dep.updated_at = Date.now() / 1000;
+      hardUpdateWaiting = dep.pending_hard_update === true;
+      dep.pending_hard_update = false;
+    });
+  } catch (err) {
+    // The state still says "not uploaded": a tarball nobody refers to must not stay behind.
+    engine.store.removeTarball(version);
+    throw err;
   }
-  engine.store.save();
+  engine.logs.add(dep.endpoint_id, null, 'lifecycle', `code uploaded: version ${version.id} (${bytes.length} bytes, hash ${version.file_hash.slice(0, 12)})`);
+  if (hardUpdateWaiting) restartForHardUpdate(engine, dep, 'hard update: new image/env/filters and code');
   engine.scaleSoon();
 }
 
@@ -237,26 +256,107 @@ export function restartForHardUpdate(engine: Engine, dep: StoredDeployment, why:
 export async function setEndpointState(engine: Engine, dep: StoredDeployment, state: 'active' | 'stopped'): Promise<void> {
   const endpoint = engine.endpoint(dep.endpoint_id);
   if (!endpoint) throw new HttpError(404, `endpoint ${dep.endpoint_id} of deployment ${dep.id} is missing`);
-  endpoint.endpoint_state = state;
-  engine.logs.add(dep.endpoint_id, null, 'lifecycle', state === 'stopped' ? 'endpoint stopped' : 'endpoint started');
-  engine.store.save();
-  if (state === 'stopped') {
-    await Promise.all(engine.workers.forEndpoint(dep.endpoint_id).map((w) => engine.workers.stop(w)));
-  } else engine.lastActivity.set(dep.endpoint_id, Date.now());
+  engine.store.commit(() => {
+    endpoint.endpoint_state = state;
+  });
+  await endpointStateChanged(engine, endpoint);
+}
+
+/** After a saved endpoint_state change: stop the workers now (stopped, suspended) or count idle time from now. */
+async function endpointStateChanged(engine: Engine, endpoint: StoredEndpoint): Promise<void> {
+  engine.logs.add(endpoint.id, null, 'lifecycle', `endpoint ${endpoint.endpoint_state === 'active' ? 'started' : endpoint.endpoint_state}`);
+  if (endpoint.endpoint_state === 'active') engine.lastActivity.set(endpoint.id, Date.now());
+  else await Promise.all(engine.workers.forEndpoint(endpoint.id).map((w) => engine.workers.stop(w)));
+}
+
+export type EndpointState = 'active' | 'suspended' | 'stopped';
+const ENDPOINT_STATES: readonly EndpointState[] = ['active', 'suspended', 'stopped'];
+
+/** What a `PUT /api/v0/endptjobs/{id}/` changes, every field checked before anything is applied. */
+export interface EndpointUpdate {
+  settings: Partial<Record<Exclude<AutoscalingKey, 'autoscaler_instance'>, number>>;
+  endpointName?: string;
+  endpointState?: EndpointState;
+}
+
+/**
+ * Reads the body of `vastai update endpoint`. The CLI sends every key it knows, with null for each flag the user did
+ * not give: null (or a missing key) keeps the endpoint's current value. `client_id`, `autoscaler_instance` (the CLI
+ * always sends "prod"; locally the engine is the autoscaler) and keys it does not know are accepted and ignored.
+ */
+export function parseEndpointUpdate(engine: Engine, endpoint: StoredEndpoint, body: Record<string, unknown>): EndpointUpdate {
+  const given = (k: string) => body[k] !== undefined && body[k] !== null;
+  const update: EndpointUpdate = { settings: {} };
+  for (const k of AUTOSCALING_KEYS) {
+    if (!given(k)) continue;
+    const v = body[k];
+    if (k === 'autoscaler_instance') {
+      if (typeof v !== 'string') throw new HttpError(422, `field "${k}" must be a string, got ${JSON.stringify(v)}`);
+      continue;
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new HttpError(422, `field "${k}" must be a non-negative number, got ${JSON.stringify(v)}`);
+    update.settings[k] = v;
+  }
+  if (given('endptjob_id') && body.endptjob_id !== endpoint.id) {
+    throw new HttpError(422, `field "endptjob_id" (${JSON.stringify(body.endptjob_id)}) does not match the endpoint id in the URL (${endpoint.id})`);
+  }
+  if (given('endpoint_state')) {
+    if (!ENDPOINT_STATES.includes(body.endpoint_state as EndpointState)) {
+      throw new HttpError(422, `field "endpoint_state" must be active, suspended or stopped, got ${JSON.stringify(body.endpoint_state)}`);
+    }
+    update.endpointState = body.endpoint_state as EndpointState;
+  }
+  if (given('endpoint_name')) {
+    const name = body.endpoint_name;
+    if (typeof name !== 'string' || !name.trim()) throw new HttpError(422, `field "endpoint_name" must be a non-empty string, got ${JSON.stringify(name)}`);
+    const holder = engine.store.state.endpoints.find((e) => e.endpoint_name === name && e.id !== endpoint.id);
+    if (holder) throw new HttpError(409, `endpoint name "${name}" is taken by endpoint ${holder.id}`);
+    update.endpointName = name;
+  }
+  return update;
+}
+
+/** Applies a parsed endpoint update in one commit, then acts on a state change. */
+export async function updateEndpoint(engine: Engine, endpoint: StoredEndpoint, update: EndpointUpdate): Promise<void> {
+  const stateChanged = update.endpointState !== undefined && update.endpointState !== endpoint.endpoint_state;
+  engine.store.commit(() => {
+    Object.assign(endpoint, update.settings);
+    if (update.endpointState) endpoint.endpoint_state = update.endpointState;
+    if (update.endpointName !== undefined) {
+      endpoint.endpoint_name = update.endpointName;
+      for (const g of engine.store.state.workergroups) if (g.endpoint_id === endpoint.id) g.endpoint_name = update.endpointName;
+    }
+  });
+  const changed = [...Object.entries(update.settings).map(([k, v]) => `${k}=${v}`), ...(update.endpointName !== undefined ? [`endpoint_name=${update.endpointName}`] : [])];
+  if (changed.length) engine.logs.add(endpoint.id, null, 'lifecycle', `endpoint updated: ${changed.join(', ')}`);
+  if (stateChanged) await endpointStateChanged(engine, endpoint);
+  engine.scaleSoon();
 }
 
 export async function deleteDeployment(engine: Engine, dep: StoredDeployment): Promise<void> {
+  await deleteDeployments(engine, [dep]);
+}
+
+/** Deletes the deployments (with their endpoints, workergroups and versions) in one commit, then their files and workers. */
+export async function deleteDeployments(engine: Engine, deps: StoredDeployment[]): Promise<void> {
   const { state } = engine.store;
-  if (!state.deployments.includes(dep)) return;
-  state.deployments = state.deployments.filter((d) => d !== dep);
-  for (const v of state.versions.filter((x) => x.deployment_id === dep.id)) engine.store.removeTarball(v);
-  state.versions = state.versions.filter((v) => v.deployment_id !== dep.id);
-  state.endpoints = state.endpoints.filter((e) => e.id !== dep.endpoint_id);
-  state.workergroups = state.workergroups.filter((g) => g.id !== dep.workergroup_id);
-  engine.store.save();
-  engine.logs.add(dep.endpoint_id, null, 'lifecycle', `deployment ${dep.id} deleted`);
-  await Promise.all(engine.workers.forEndpoint(dep.endpoint_id).map((w) => engine.removeWorker(w)));
-  engine.waiting.delete(dep.endpoint_id);
+  const doomed = deps.filter((d) => state.deployments.includes(d));
+  if (!doomed.length) return;
+  const ids = new Set(doomed.map((d) => d.id));
+  const endpointIds = new Set(doomed.map((d) => d.endpoint_id));
+  const workergroupIds = new Set(doomed.map((d) => d.workergroup_id));
+  const versions = engine.store.commit(() => {
+    const gone = state.versions.filter((v) => ids.has(v.deployment_id));
+    state.deployments = state.deployments.filter((d) => !ids.has(d.id));
+    state.versions = state.versions.filter((v) => !ids.has(v.deployment_id));
+    state.endpoints = state.endpoints.filter((e) => !endpointIds.has(e.id));
+    state.workergroups = state.workergroups.filter((g) => !workergroupIds.has(g.id));
+    return gone;
+  });
+  for (const v of versions) engine.store.removeTarball(v);
+  for (const dep of doomed) engine.logs.add(dep.endpoint_id, null, 'lifecycle', `deployment ${dep.id} deleted`);
+  await Promise.all(doomed.flatMap((dep) => engine.workers.forEndpoint(dep.endpoint_id).map((w) => engine.removeWorker(w))));
+  for (const id of endpointIds) engine.waiting.delete(id);
 }
 
 export function deploymentRecord(engine: Engine, dep: StoredDeployment, detail: boolean): DeploymentRecord {

@@ -19,7 +19,7 @@ import { registerAutoscalerRoutes } from './routes-autoscaler';
 import { registerConsoleRoutes } from './routes-console';
 import { registerLocalRoutes } from './routes-local';
 import { RouteSigner } from './signing';
-import { ensurePrivateDir, STATE_FILES, writeFileAtomic } from './state-dir';
+import { ensurePrivateDir, rememberedPorts, rememberPort, STATE_FILES, writeFileAtomic } from './state-dir';
 import { Store, type StoredDeployment, type StoredEndpoint, type StoredVersion } from './store';
 import { readTarball, refusalMessage, sdkPreflight } from './sdk-worker';
 import { WorkerManager, type LocalWorker, type SpawnPlan } from './workers';
@@ -39,7 +39,11 @@ export const WORKER_RUNTIMES: readonly WorkerRuntime[] = ['bundled', 'sdk'];
 
 export interface EngineOptions {
   stateDir: string;
-  /** 0 (default) picks a free port. The engine binds 127.0.0.1 only. */
+  /**
+   * Unset (default): the port this state folder's engine had last, so the URL in deployments' env flags stays the
+   * same across restarts; any free port when it never ran or that port is taken. 0: any free port. N: exactly N.
+   * The engine binds 127.0.0.1 only.
+   */
   port?: number;
   /** The Python that runs workers; default `$VAST_PYTHON`, then python3, python. */
   python?: string;
@@ -96,6 +100,8 @@ export class Engine {
   counter = Math.floor(Date.now() / 1000) % 100_000;
   url = '';
   port = 0;
+  /** Ports this state folder's engine listened on, this one included: URLs naming them name this engine. */
+  private readonly ownPorts = new Set<number>();
   private server?: http.Server;
   private timer?: NodeJS.Timeout;
   private pythonVerdict?: PythonVerdict;
@@ -145,7 +151,8 @@ export class Engine {
       engine.pythonVerdict ??= verdict;
       if (!engine.pythonVerdict.ok) engine.say(engine.pythonVerdict.error);
     });
-    await engine.listen(options.port ?? 0);
+    await engine.listen(options.port);
+    engine.adoptOwnUrl();
     engine.timer = setInterval(() => void engine.tick(), options.tickMs ?? 1000);
     void engine.tick();
     return engine;
@@ -160,20 +167,75 @@ export class Engine {
     this.options.log?.(redact(line, [this.apiKey]));
   }
 
-  private async listen(port: number): Promise<void> {
+  private async listen(port: number | undefined): Promise<void> {
     const router = new Router();
     registerConsoleRoutes(router, this);
     registerAutoscalerRoutes(router, this);
     registerLocalRoutes(router, this);
-    const server = http.createServer((req, res) => void router.dispatch(req, res, (l) => this.say(l)));
-    server.on('clientError', (_err, socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
+    const handle = (req: http.IncomingMessage, res: http.ServerResponse) => void router.dispatch(req, res, (l) => this.say(l));
+    const previous = port === undefined ? rememberedPorts(this.stateDir)[0] : undefined;
+    let server: http.Server | undefined;
+    if (previous !== undefined) {
+      try {
+        server = await bindLoopback(previous, handle);
+      } catch (err) {
+        this.say(`port ${previous} (this engine's previous port) is not available (${(err as Error).message}); listening on a new port`);
+      }
+    }
+    server ??= await bindLoopback(port ?? 0, handle);
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
     this.url = `http://127.0.0.1:${this.port}`;
+    for (const p of rememberPort(this.stateDir, this.port)) this.ownPorts.add(p);
+  }
+
+  /** A loopback URL on one of this engine's ports, present or past. */
+  namesThisEngine(url: string): boolean {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return false;
+    }
+    return u.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(u.hostname) && this.ownPorts.has(Number(u.port)) && ['', '/'].includes(u.pathname) && !u.search;
+  }
+
+  /**
+   * Env flags with REPORT_ADDR / VAST_API_URL values that name this engine (under any of its ports) written as its
+   * current URL. Locally the engine gives workers its own URL in both anyway, so such a value is the engine's
+   * address, not a setting: a restart on another port must not turn every deployment into a hard update.
+   */
+  withOwnUrl(env: string, { pastPortsOnly = false } = {}): string {
+    return env.replace(/(-e\s+(?:REPORT_ADDR|VAST_API_URL)=)(\S+)/g, (whole, flag: string, url: string) => {
+      if (!this.namesThisEngine(url) || (pastPortsOnly && new URL(url).port === String(this.port))) return whole;
+      return `${flag}${this.url}`;
+    });
+  }
+
+  sameEngineEnv(stored: string, sent: string): boolean {
+    return stored === sent || this.withOwnUrl(stored) === this.withOwnUrl(sent);
+  }
+
+  /** After a start on a new port: the stored env flags name the engine's current URL, so records and plans agree. */
+  private adoptOwnUrl(): void {
+    const { state } = this.store;
+    const moved = (env: string) => this.withOwnUrl(env, { pastPortsOnly: true });
+    const stale = state.deployments.filter((d) => d.env && moved(d.env) !== d.env);
+    if (!stale.length) return;
+    try {
+      this.store.commit(() => {
+        for (const dep of stale) {
+          dep.env = moved(dep.env);
+          const group = state.workergroups.find((g) => g.id === dep.workergroup_id);
+          if (group) group.launch_args = dep.env;
+        }
+      });
+    } catch (err) {
+      // Not fatal: PUTs still compare these URLs as the engine's; only plans show the env flags as changed.
+      this.say(`could not save the engine's new address into its deployments' env flags: ${(err as Error).message}`);
+      return;
+    }
+    this.say(`${stale.length} deployment(s) named this engine's previous address in their env flags; they now name ${this.url}`);
   }
 
   async close(): Promise<void> {
@@ -186,6 +248,10 @@ export class Engine {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+    // Two turns of the event loop (the sockets' files close at the end of one, the peers read the end in the next):
+    // keep-alive sockets this process holds to the engine are dropped before a new engine, which takes the same port
+    // again, could be sent a request on one of them.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
   }
 
   python(): PythonVerdict {
@@ -396,6 +462,18 @@ export class Engine {
   }
 
   readonly startedAt = Date.now();
+}
+
+function bindLoopback(port: number, handle: http.RequestListener): Promise<http.Server> {
+  const server = http.createServer(handle);
+  server.on('clientError', (_err, socket) => socket.destroy());
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
 }
 
 function loadOrCreateApiKey(stateDir: string): string {

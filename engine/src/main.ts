@@ -1,7 +1,8 @@
 // `node dist/engine.js [--state DIR] [--port N] [--python P] [--worker-limit N] [--worker-runtime bundled|sdk]
 // [--strict-filters]`: the engine daemon. `vast-deploy engine start` runs it detached; it can also run in the
 // foreground. It binds 127.0.0.1 only and writes engine.json (url, port, pid, API key; mode 0600) to the state
-// folder once it answers, removing it on exit.
+// folder once it answers, removing it on exit. Without --port it listens on the port it had last (ports.json), else
+// on any free one.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { engineClientInfo, engineProcessState, type EngineInfoFile } from './client-info';

@@ -118,7 +118,8 @@ export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
     const current = engine.currentVersion(dep);
     if (!current || dep.pending_version_id) {
       const response: UpdateWorkersResponse = { success: false, error_msg: `deployment ${dep.id}'s new code has not been uploaded yet; upload it, then update the workers` };
-      sendJson(ctx.res, 409, response);
+      // `msg` too: on an error status the vastai CLI prints `msg` (`error_msg` is what the SDK reads on a 200).
+      sendJson(ctx.res, 409, { ...response, msg: response.error_msg });
       return;
     }
     const stale = workers.filter((w) => !['stopped', 'stopping'].includes(w.status) && !w.update && w.downloadedHash !== current.file_hash);

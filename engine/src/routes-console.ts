@@ -3,9 +3,8 @@
 // one-time upload/download URLs (the token in the URL is the credential).
 import * as fs from 'node:fs';
 import type { DeploymentListResponse, DeploymentShowResponse, DeploymentStateResponse, DeploymentVersionsResponse, DownloadUrlResponse, EndpointListResponse, EndpointShowResponse, WorkergroupListResponse } from '../../server/src/protocol/vast';
-import { AUTOSCALING_KEYS } from '../../server/src/protocol/vast';
 import { presentedKeys, requireKey } from './auth';
-import { completeUpload, deleteDeployment, deploymentRecord, endpointRecord, parsePutBody, putDeployment, setEndpointState, workergroupRecord } from './deployments';
+import { completeUpload, deleteDeployment, deleteDeployments, deploymentRecord, endpointRecord, parseEndpointUpdate, parsePutBody, putDeployment, setEndpointState, updateEndpoint, workergroupRecord } from './deployments';
 import type { Engine } from './engine';
 import { HttpError, pathId, readJsonObject, sendJson, type RequestContext, type Router } from './http';
 import { receiveUpload } from './upload';
@@ -20,6 +19,12 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
     const dep = engine.deployment(id);
     if (!dep) throw new HttpError(404, `no deployment with id ${id}`);
     return dep;
+  };
+  const endpointOf = (ctx: RequestContext) => {
+    const id = pathId(ctx.params);
+    const endpoint = engine.endpoint(id);
+    if (!endpoint) throw new HttpError(404, `no endpoint with id ${id}`);
+    return endpoint;
   };
 
   router.add('PUT', '/api/v0/deployments/', async (ctx) => {
@@ -40,7 +45,7 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
     if (typeof body.name !== 'string' || !body.name) throw new HttpError(422, 'field "name" is required (the deployment name to delete)');
     if (body.tag !== undefined && body.tag !== null && typeof body.tag !== 'string') throw new HttpError(422, 'field "tag" must be a string');
     const matches = engine.store.state.deployments.filter((d) => d.name === body.name && (body.tag == null || d.tag === body.tag));
-    for (const dep of matches) await deleteDeployment(engine, dep);
+    await deleteDeployments(engine, matches);
     sendJson(ctx.res, 200, { success: true, count: matches.length });
   });
 
@@ -82,8 +87,9 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
   router.add('POST', '/api/v0/deployment/:id/heartbeat/', (ctx) => {
     userKey(ctx);
     const dep = deploymentOf(ctx);
-    dep.last_client_heartbeat = Date.now() / 1000;
-    engine.store.save();
+    engine.store.commit(() => {
+      dep.last_client_heartbeat = Date.now() / 1000;
+    });
     sendJson(ctx.res, 200, { success: true, last_client_heartbeat: dep.last_client_heartbeat });
   });
 
@@ -136,9 +142,7 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
 
   router.add('GET', '/api/v0/endptjobs/:id/', (ctx) => {
     userKey(ctx);
-    const id = pathId(ctx.params);
-    const endpoint = engine.endpoint(id);
-    if (!endpoint) throw new HttpError(404, `no endpoint with id ${id}`);
+    const endpoint = endpointOf(ctx);
     const body: EndpointShowResponse = { success: true, result: endpointRecord(engine, endpoint) };
     sendJson(ctx.res, 200, body);
   });
@@ -146,23 +150,42 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
   router.add('PUT', '/api/v0/endptjobs/:id/', async (ctx) => {
     const body = await readJsonObject(ctx.req);
     userKey(ctx, body);
-    const id = pathId(ctx.params);
-    const endpoint = engine.endpoint(id);
-    if (!endpoint) throw new HttpError(404, `no endpoint with id ${id}`);
-    for (const k of AUTOSCALING_KEYS) {
-      if (k === 'autoscaler_instance' || body[k] === undefined) continue;
-      if (body[k] !== null && (typeof body[k] !== 'number' || !Number.isFinite(body[k]))) throw new HttpError(422, `field "${k}" must be a number`);
-      (endpoint as unknown as Record<string, unknown>)[k] = body[k];
-    }
-    if (body.endpoint_state !== undefined) {
-      if (!['active', 'suspended', 'stopped'].includes(body.endpoint_state as string)) {
-        throw new HttpError(422, `field "endpoint_state" must be active, suspended or stopped, got ${JSON.stringify(body.endpoint_state)}`);
-      }
-      endpoint.endpoint_state = body.endpoint_state as 'active' | 'suspended' | 'stopped';
-    }
-    engine.store.save();
-    sendJson(ctx.res, 200, { success: true, result: endpointRecord(engine, endpoint) });
+    const endpoint = endpointOf(ctx);
+    await updateEndpoint(engine, endpoint, parseEndpointUpdate(engine, endpoint, body));
+    // Without the endpoint's key: `vastai update endpoint` prints this answer (only GET .../{id}/ hands the key out).
+    const { api_key: _key, ...result } = endpointRecord(engine, endpoint);
+    sendJson(ctx.res, 200, { success: true, result });
   });
+
+  // Locally an endpoint and its workergroup exist only as part of a deployment (they run its code): creating one
+  // alone, or deleting one from under its deployment, is refused with what to do instead.
+  router.add('POST', '/api/v0/endptjobs/', async (ctx) => {
+    userKey(ctx, await readJsonObject(ctx.req));
+    throw new HttpError(501, 'the local engine creates endpoints only with their deployment (an endpoint runs its deployment\'s code): deploy a deployment file instead');
+  });
+
+  router.add('DELETE', '/api/v0/endptjobs/:id/', async (ctx) => {
+    userKey(ctx, await readJsonObject(ctx.req));
+    const endpoint = endpointOf(ctx);
+    throw new HttpError(409, `endpoint ${endpoint.id} belongs to deployment ${endpoint.deployment_id}: delete the deployment (vastai delete deployment ${endpoint.deployment_id}) to remove it`);
+  });
+
+  router.add('POST', '/api/v0/autojobs/', async (ctx) => {
+    userKey(ctx, await readJsonObject(ctx.req));
+    throw new HttpError(501, 'the local engine creates workergroups only with their deployment (templates do not exist locally): deploy a deployment file instead');
+  });
+
+  for (const method of ['PUT', 'DELETE']) {
+    router.add(method, '/api/v0/autojobs/:id/', async (ctx) => {
+      userKey(ctx, await readJsonObject(ctx.req));
+      const id = pathId(ctx.params);
+      const group = engine.store.state.workergroups.find((g) => g.id === id);
+      if (!group) throw new HttpError(404, `no workergroup with id ${id}`);
+      const dep = engine.store.state.deployments.find((d) => d.workergroup_id === id);
+      const what = method === 'PUT' ? 'its search_params and launch_args come from the deployment file: change them there and deploy' : `delete the deployment${dep ? ` (vastai delete deployment ${dep.id})` : ''} to remove it`;
+      throw new HttpError(409, `workergroup ${id} belongs to deployment ${dep?.id ?? '(none)'}: ${what}`);
+    });
+  }
 
   for (const route of ['/api/v0/workergroups/', '/api/v0/autojobs/']) {
     router.add('GET', route, (ctx) => {

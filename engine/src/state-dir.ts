@@ -30,8 +30,13 @@ export function writeFileAtomic(file: string, content: string | Buffer, mode = 0
   } finally {
     fs.closeSync(fd);
   }
-  fs.chmodSync(tmp, mode);
-  fs.renameSync(tmp, file);
+  try {
+    fs.chmodSync(tmp, mode);
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** Names of the files in the state folder that other processes (CLI, extension) read. */
@@ -42,4 +47,27 @@ export const STATE_FILES = {
   signingKey: 'signing-key.pem',
   state: 'state.json',
   daemonLog: 'engine.log',
+  /** `{ports}`: the ports the engine listened on, newest first; a restart asks for the newest again. */
+  ports: 'ports.json',
 } as const;
+
+/** How many past ports are remembered (their URLs still count as this engine's in stored env flags). */
+const REMEMBERED_PORTS = 32;
+
+/** The ports an engine of this state folder listened on, newest first; [] when none (or the file is unreadable). */
+export function rememberedPorts(stateDir: string): number[] {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(path.join(stateDir, STATE_FILES.ports), 'utf8')) as { ports?: unknown };
+    if (!Array.isArray(parsed.ports)) return [];
+    return parsed.ports.filter((p): p is number => Number.isInteger(p) && p > 0 && p <= 65535);
+  } catch {
+    return [];
+  }
+}
+
+/** Records `port` as the newest; returns every remembered port. */
+export function rememberPort(stateDir: string, port: number): number[] {
+  const ports = [port, ...rememberedPorts(stateDir).filter((p) => p !== port)].slice(0, REMEMBERED_PORTS);
+  writeFileAtomic(path.join(stateDir, STATE_FILES.ports), `${JSON.stringify({ ports })}\n`);
+  return ports;
+}

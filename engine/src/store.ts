@@ -86,6 +86,24 @@ export class Store {
     writeFileAtomic(this.file, `${JSON.stringify(this.state, null, 2)}\n`);
   }
 
+  /**
+   * Applies `change` to the state and saves it, all or nothing: when `change` throws or the save fails, the state is
+   * put back as it was, so memory never holds what the disk refused (or half of a change a refusal cut short).
+   * The same objects are restored in place, so a handler holding a record keeps a live one. Side effects outside the
+   * state (files, workers, logs, tokens) belong after the commit.
+   */
+  commit<T>(change: () => T): T {
+    const before = snapshot(this.state);
+    try {
+      const out = change();
+      this.save();
+      return out;
+    } catch (err) {
+      restore(this.state, before);
+      throw err;
+    }
+  }
+
   tarballPath(version: StoredVersion): string {
     return path.join(this.tarballDir, `v${version.id}-${version.file_hash.slice(0, 16)}.tar.gz`);
   }
@@ -100,6 +118,32 @@ export class Store {
 
   removeTarball(version: StoredVersion): void {
     fs.rmSync(this.tarballPath(version), { force: true });
+  }
+}
+
+const RECORD_LISTS = ['deployments', 'versions', 'endpoints', 'workergroups'] as const;
+type RecordList = (typeof RECORD_LISTS)[number];
+
+interface Snapshot {
+  nextId: EngineState['next_id'];
+  /** Per list: the records it held, and a deep copy of each record's fields at the time. */
+  lists: Record<RecordList, { record: object; fields: object }[]>;
+}
+
+function snapshot(state: EngineState): Snapshot {
+  const lists = {} as Snapshot['lists'];
+  for (const key of RECORD_LISTS) lists[key] = state[key].map((record) => ({ record, fields: structuredClone(record) }));
+  return { nextId: { ...state.next_id }, lists };
+}
+
+function restore(state: EngineState, before: Snapshot): void {
+  Object.assign(state.next_id, before.nextId);
+  for (const key of RECORD_LISTS) {
+    for (const { record, fields } of before.lists[key]) {
+      for (const k of Object.keys(record)) delete (record as Record<string, unknown>)[k];
+      Object.assign(record, fields);
+    }
+    (state as unknown as Record<RecordList, object[]>)[key] = before.lists[key].map((x) => x.record);
   }
 }
 

@@ -18,6 +18,8 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
 }
 
 const stateDir = tempStateDir();
+/** The first daemon's port: a later start in the same state folder asks for it again. */
+let firstPort = 0;
 after(async () => {
   const info = engineClientInfo(stateDir);
   if (info && isProcessAlive(info.pid)) process.kill(info.pid, 'SIGKILL');
@@ -37,6 +39,7 @@ describe('vast-deploy engine', () => {
     assert.equal(out.running, true);
     assert.match(out.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const info = engineClientInfo(stateDir)!;
+    firstPort = info.port;
     assert.equal(info.pid, out.pid);
     assert.ok(isProcessAlive(info.pid));
     for (const f of ['engine.json', 'api_key', 'signing-key.pem']) {
@@ -79,6 +82,7 @@ describe('vast-deploy engine', () => {
     assert.equal(started.code, 0, started.stderr);
     assert.match(started.stdout, /engine started/);
     await waitFor('the daemon', () => engineClientInfo(stateDir)?.port !== 9);
+    assert.equal(engineClientInfo(stateDir)!.port, firstPort, 'the restarted daemon listens on its previous port again');
     assert.equal((await cli('engine', 'stop', '--state', stateDir)).code, 0);
   });
 

@@ -13,7 +13,7 @@ export const ENGINE_USAGE = `Usage: vast-deploy engine start|stop|status [--port
   status   Say whether it runs. Exit 0: running, 1: not running.
 
   --state DIR   State folder (default $VAST_DEPLOY_STATE, else $XDG_STATE_HOME/vast-deploy, else ~/.local/state/vast-deploy).
-  --port N      Port on 127.0.0.1 (default: any free port).
+  --port N      Port on 127.0.0.1 (default: the one it had last time, so deployments' URLs stay the same; else any free port).
   --python P    Python (>= 3.9) that runs workers (default $VAST_PYTHON, then python3, python).
   --worker-runtime bundled|sdk
                 Which worker runs deployments: the bundled standard-library runtime (default, or

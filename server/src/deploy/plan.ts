@@ -85,6 +85,7 @@ function compareWithDeployed(bundle: Bundle, deployed: DeploymentRecord, remote:
   const body = bundle.putBody;
   const changes: PlanChange[] = [];
   for (const field of HARD_FIELDS) {
+    if (field === 'env' && sameEngineEnv(deployed.env, body.env, bundle.autoscalerUrl)) continue;
     if (!sameValue(deployed[field], body[field])) {
       changes.push({ field, before: deployed[field], after: body[field], tier: 3, reason: REASONS[field] });
     }
@@ -218,6 +219,33 @@ function newDeploymentFields(bundle: Bundle): Record<string, unknown> {
 
 export function maskSecret(value: unknown): string | null {
   return value === undefined || value === null || value === '' ? null : MASKED_SECRET;
+}
+
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost'];
+
+/** `url` as host:port when it is a plain http URL on loopback (an engine's address), else undefined. */
+function loopbackAddress(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== 'http:' || !LOOPBACK_HOSTS.includes(u.hostname) || !['', '/'].includes(u.pathname) || u.search) return undefined;
+  return u.port || '80';
+}
+
+/**
+ * Env flags equal but for how they name the engine the bundle reports to (the local target, on loopback):
+ * `http://localhost:P` and `http://127.0.0.1:P` are the same engine, as the local engine itself compares them
+ * (it also counts its past ports, and rewrites those in its records when it moves, so they never reach a plan).
+ */
+function sameEngineEnv(deployed: string | undefined, sent: string, engineUrl: string): boolean {
+  const port = loopbackAddress(engineUrl);
+  if (port === undefined || deployed === undefined) return false;
+  const neutral = (env: string) =>
+    env.replace(/(-e\s+(?:REPORT_ADDR|VAST_API_URL)=)(\S+)/g, (whole, flag: string, url: string) => (loopbackAddress(url) === port ? `${flag}<engine>` : whole));
+  return neutral(deployed) === neutral(sent);
 }
 
 /** Equality for plan fields: null and undefined both mean "not set"; arrays compare by content. */
