@@ -153,7 +153,11 @@ class PortsFromTheEngine(BootCase):
         self.start(square_tarball(), {"WORKER_PORT": str(port), f"VAST_TCP_PORT_{port}": "54321"})
         report = self.engine.wait_ready()
         self.assertEqual(report["url"], "http://127.0.0.1:54321")
-        self.assertEqual(self.call(f"http://127.0.0.1:{port}", "square", {"x": 3}), (200, {"result": {"ok": 9}}))
+        # The route data names the public (mapped) URL, which is what the autoscaler signs; the call itself reaches
+        # the worker on the port it bound.
+        status, body = post_json(f"http://127.0.0.1:{port}/remote/square", {
+            "auth_data": self.keys.auth_data(report["url"]), "session_id": None, "payload": {"kwargs": {"x": 3}}})
+        self.assertEqual((status, body), (200, {"result": {"ok": 9}}))
 
     def test_a_taken_port_is_reported_as_the_sdk_worker_does(self) -> None:
         with socket.socket() as holder:
