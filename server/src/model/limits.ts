@@ -2,6 +2,7 @@
 // compile (brackets nested deeper than its tokenizer allows, NUL bytes) and text too large to be a deployment file.
 // Such a file gets one diagnostic (rule VD039) and an empty model; see README "Analyzer limits".
 
+import { stringEnd } from '../parse/pythonText';
 import type { AnalysisLimit, Span } from './types';
 
 /** CPython's tokenizer refuses a 201st open bracket: "SyntaxError: too many nested parentheses". */
@@ -58,25 +59,6 @@ export function excessiveNestingOffset(text: string): number {
     }
   }
   return -1;
-}
-
-/** Offset of the last character of the string literal starting with the quote at `start`. */
-function stringEnd(text: string, start: number, quote: number): number {
-  const n = text.length;
-  const triple = text.charCodeAt(start + 1) === quote && text.charCodeAt(start + 2) === quote;
-  let i = start + (triple ? 3 : 1);
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 92 /* \ */) {
-      i++; // an escaped character (in raw strings too, a backslash keeps the quote from ending the string)
-    } else if (c === quote) {
-      if (!triple) return i;
-      if (text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) return i + 2;
-    } else if (c === 10 /* \n */ && !triple) {
-      return i; // unterminated: the tokenizer stops the string at the line end
-    }
-  }
-  return n;
 }
 
 function spanAt(text: string, offset: number, length: number): Span {

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { Edit, Language, Parser, type Node, type Point, type Tree } from 'web-tree-sitter';
+import { blankCommentLines } from './pythonText';
 import { scanRegions } from './regions';
 
 let language: Language | undefined;
@@ -62,6 +63,16 @@ function endPointAfter(start: Point, inserted: string): Point {
 
 // Lines at column 0 that start a new top-level statement. Used only to split a damaged region.
 const CONTINUATION = /^(?:else|elif|except|finally|case)\b|^[)\]}]/;
+
+/** [first, last + 1) of the characters where `a` and `b` (of equal length) differ, or undefined when equal. */
+function differingRange(a: string, b: string): [number, number] | undefined {
+  if (a === b) return undefined;
+  let from = 0;
+  while (a.charCodeAt(from) === b.charCodeAt(from)) from++;
+  let to = a.length;
+  while (to > from && a.charCodeAt(to - 1) === b.charCodeAt(to - 1)) to--;
+  return [from, to];
+}
 
 /**
  * Offsets of lines in [start, end) that begin a top-level statement: column 0, not blank, not a comment, not a
@@ -181,6 +192,9 @@ export class ParsedDocument {
   private readonly parser: Parser;
   private static chunkParser: Parser | undefined;
 
+  /** The text the parser reads: the document with comment lines blanked (pythonText.ts blankCommentLines). */
+  private parseText = '';
+
   constructor(private textValue: string) {
     this.parser = new Parser();
     this.parser.setLanguage(requireLanguage());
@@ -204,8 +218,11 @@ export class ParsedDocument {
   /** Applies LSP-style changes in order (each relative to the text left by the previous one), then re-parses. */
   update(changes: readonly TextChange[]): void {
     let text = this.textValue;
+    // What the parser saw, with the same edits: outside the edited ranges it should equal the new parser input.
+    let patched = this.parseText;
     for (const c of changes) {
       text = text.slice(0, c.startOffset) + c.text + text.slice(c.oldEndOffset);
+      patched = patched.slice(0, c.startOffset) + c.text + patched.slice(c.oldEndOffset);
       const edit = new Edit({
         startIndex: c.startOffset,
         oldEndIndex: c.oldEndOffset,
@@ -217,7 +234,26 @@ export class ParsedDocument {
       this.tree?.edit(edit);
       for (const r of this.regions ?? []) moveRegion(r, edit);
     }
-    this.reparse(text);
+    const parseText = blankCommentLines(text);
+    // Blanking can change bytes beyond the edit: `#` typed before code blanks the rest of its line, and a quote that
+    // opens or closes a string changes which later lines are comments. The parser must hear of every changed byte,
+    // or it may reuse nodes read from the old ones: one more edit covers them.
+    const changed = differingRange(patched, parseText);
+    if (changed) {
+      const lineStarts = computeLineStarts(text);
+      const [from, to] = changed;
+      const edit = new Edit({
+        startIndex: from,
+        oldEndIndex: to,
+        newEndIndex: to,
+        startPosition: pointAt(text, from, lineStarts),
+        oldEndPosition: pointAt(text, to, lineStarts),
+        newEndPosition: pointAt(text, to, lineStarts),
+      });
+      this.tree?.edit(edit);
+      for (const r of this.regions ?? []) moveRegion(r, edit);
+    }
+    this.reparse(text, parseText);
   }
 
   /** Replaces the whole text (full sync or a reload). */
@@ -240,8 +276,9 @@ export class ParsedDocument {
     this.parser.delete();
   }
 
-  private reparse(text: string): void {
+  private reparse(text: string, parseText = blankCommentLines(text)): void {
     this.textValue = text;
+    this.parseText = parseText;
     this.disposeChunks();
     this.resynced = false;
     this.errorFree = true;
@@ -258,7 +295,7 @@ export class ParsedDocument {
       for (const r of this.regions) if (r.touched) r.tree.delete();
       this.regions = this.regions.filter((r) => !r.touched);
     }
-    const next = this.parser.parse(text, this.tree ?? null);
+    const next = this.parser.parse(parseText, this.tree ?? null);
     if (!next) throw new Error('tree-sitter returned no tree');
     this.tree?.delete();
     this.tree = next;
@@ -376,7 +413,7 @@ export class ParsedDocument {
       p.setLanguage(requireLanguage());
       return p;
     })();
-    const text = this.textValue;
+    const text = this.parseText;
     // Hand tree-sitter only the range (it would otherwise copy up to 10 KB past it on every read).
     return ParsedDocument.chunkParser.parse((index: number) => (index < to ? text.slice(index, Math.min(to, index + 4096)) : ''), null, {
       includedRanges: [
