@@ -38,9 +38,25 @@ function endsWithRaise(text: string, fn: FunctionDef): boolean {
   return new RegExp(`^${indentAt(text, start)}raise\\b`).test(last);
 }
 
-/** `return self` on a new line after the body, indented like its first statement; none for a one-line body. */
+/**
+ * `return self` on a new line after the body, indented like its first statement; none for a one-line body. Comment
+ * lines that end the body (indented at least as deep) stay before it: the body's span ends at its last statement,
+ * since the parser does not see comment lines (parse/pythonText.ts).
+ */
 function appendReturnSelf(text: string, fn: FunctionDef) {
   const start = fn.bodySpan.startOffset;
   if (lineStartOf(text, start) === lineStartOf(text, fn.nameSpan.startOffset)) return undefined;
-  return insertAt(text, lineEndOf(text, fn.bodySpan.endOffset), `${eolOf(text)}${indentAt(text, start)}return self`);
+  const indent = indentAt(text, start);
+  let end = lineEndOf(text, fn.bodySpan.endOffset);
+  let newline = text.indexOf('\n', end);
+  while (newline >= 0) {
+    const lineEnd = lineEndOf(text, newline + 1);
+    const line = text.slice(newline + 1, lineEnd);
+    if (line.trim() !== '') {
+      if (!line.startsWith(indent) || !line.trimStart().startsWith('#')) break;
+      end = lineEnd;
+    }
+    newline = text.indexOf('\n', newline + 1);
+  }
+  return insertAt(text, end, `${eolOf(text)}${indent}return self`);
 }
