@@ -1,7 +1,8 @@
 // `npm run bench`: runs the benchmark parts and writes each one's results to .bench/<part>.json (gitignored).
 //   node bench/run.mjs [part...] [--cpu-prof]
 // Parts: analysis (language server typing latency, cold start, memory), deploy (bundle+hash and tarball per example).
-// engine (local engine: deploy -> first ready worker, remote-call latency/throughput against a Python echo baseline).
+// engine (local engine: deploy -> first ready worker, remote-call latency/throughput against a Python echo baseline),
+// limits (pathological files in the language server: open and keystroke times).
 // Benchmarks report, they do not gate: a missed target prints MISSED and still exits 0. Only a crash exits 1.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +13,7 @@ const PARTS = {
   analysis: () => import('./analysis.mjs'),
   deploy: () => import('./deploy.mjs'),
   engine: () => import('./engine.mjs'),
+  limits: () => import('./limits.mjs'),
 };
 
 const args = process.argv.slice(2);

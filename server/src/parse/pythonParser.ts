@@ -282,6 +282,16 @@ export class ParsedDocument {
     this.disposeChunks();
     this.resynced = false;
     this.errorFree = true;
+    if (text.includes('\0')) {
+      // Python refuses source with a NUL byte, so this is not Python (a binary file opened as .py): parsing it costs
+      // tree-sitter's slowest error recovery on every keystroke, for nothing. The model reports it (model/limits.ts).
+      this.tree?.delete();
+      this.tree = undefined;
+      this.disposeRegions();
+      this.topLevel = [];
+      this.errorFree = false;
+      return;
+    }
     const scan = scanRegions(text);
     this.regionStarts = scan.starts;
     this.inRegions = scan.damaged;
