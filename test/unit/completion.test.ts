@@ -83,6 +83,15 @@ describe('completion: configure_autoscaling keywords', () => {
     assert.ok(c.labels.includes('cold_workers='));
   });
 
+  test('a comment line ending in "." above the call does not hide the call (examples/square line 19)', () => {
+    for (const comment of ['# a.', '# Tuning it is a Tier 1 update.', '# see app.', '# a. "quoted."']) {
+      const c = complete(`${HEADER}${comment}\napp.configure_autoscaling($0)\n`);
+      assert.ok(c.labels.includes('max_workers='), `${comment}: ${c.labels.join(', ')}`);
+    }
+    const chained = complete(`${HEADER}image = app.image("i", storage=16)  # note.\nimage.require($0)\n`);
+    assert.ok(chained.labels.length > 0, 'image.require( after an inline comment ending in "."');
+  });
+
   test('no keywords in a value position', () => {
     assert.deepEqual(complete(`${HEADER}app.configure_autoscaling(max_workers=$0)\n`).labels, []);
     assert.deepEqual(complete(`${HEADER}app.configure_autoscaling(max_workers=4$0)\n`).labels, []);

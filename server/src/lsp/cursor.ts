@@ -67,6 +67,34 @@ export function previousNonBlank(text: string, offset: number): number {
   return i;
 }
 
+/**
+ * Like previousNonBlank, but comments are skipped too: a comment line ending in `.` above `app.method(` must not
+ * read as `<comment>.app.method(`.
+ */
+export function previousCode(text: string, offset: number): number {
+  let i = previousNonBlank(text, offset);
+  for (;;) {
+    if (i < 0) return i;
+    const hash = commentStartOnLine(text, i);
+    if (hash < 0) return i;
+    i = previousNonBlank(text, hash);
+  }
+}
+
+/** Offset of the `#` that starts a comment covering `offset` on its line, or -1 (quotes on the line honoured). */
+function commentStartOnLine(text: string, offset: number): number {
+  let quote: string | undefined;
+  for (let j = text.lastIndexOf('\n', offset) + 1; j <= offset; j++) {
+    const ch = text[j];
+    if (quote) {
+      if (ch === '\\') j++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '#') return j;
+  }
+  return -1;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Brackets, strings and comments around the cursor
 
@@ -297,9 +325,9 @@ export function chainBefore(text: string, end: number, openerOf: ReadonlyMap<num
     while (start > 0 && isIdentifierChar(text[start - 1])) start--;
     if (start > i || !IDENTIFIER_START.test(text[start])) return undefined;
     parts.unshift({ name: text.slice(start, i + 1), called });
-    const before = previousNonBlank(text, start);
+    const before = previousCode(text, start);
     if (text[before] !== '.') break;
-    i = previousNonBlank(text, before);
+    i = previousCode(text, before);
   }
   return parts;
 }
