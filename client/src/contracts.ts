@@ -61,6 +61,8 @@ export interface Deployer {
 /** What the tree reads, per target; mirrors VastClient's calls and returns the protocol types. */
 export interface DeploymentsSource {
   listDeployments(signal?: AbortSignal): Promise<DeploymentRecord[]>;
+  /** Every endpoint of the account: the deployment list carries no endpoint state (only a deployment's detail does). */
+  listEndpoints(signal?: AbortSignal): Promise<EndpointRecord[]>;
   getEndpoint(endpointId: number, signal?: AbortSignal): Promise<EndpointRecord>;
   /** Workergroups of one endpoint. */
   listWorkergroups(endpointId: number, signal?: AbortSignal): Promise<WorkergroupRecord[]>;

@@ -5,6 +5,7 @@ import type { DeploymentsSource } from '../contracts';
 export function clientSource(client: () => Promise<VastClient>): DeploymentsSource {
   return {
     listDeployments: async (signal) => (await client()).listDeployments(signal),
+    listEndpoints: async (signal) => (await client()).listEndpoints(signal),
     getEndpoint: async (id, signal) => (await client()).getEndpoint(id, signal),
     listWorkergroups: async (endpointId, signal) => (await (await client()).listWorkergroups(signal)).filter((g) => g.endpoint_id === endpointId),
     getEndpointWorkers: async (id, signal) => (await client()).getEndpointWorkers(id, signal),

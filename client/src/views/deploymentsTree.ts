@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { TargetKind } from '../../../server/src/deploy/types';
 import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../../../server/src/protocol/vast';
 import { DEFAULT_POLL_POLICY, Poller, type PollOutcome, type PollPolicy } from '../../../server/src/ui/backoff';
+import { workerStatusInfo } from '../../../server/src/ui/workerStatus';
 import { isRateLimited, type DeploymentsSource } from '../contracts';
 import type { CoreRegistry } from '../registry';
 import type { TargetState } from '../targets/targetState';
@@ -13,6 +14,8 @@ import { deploymentKey, treeItemOf, type TreeNode } from './treeNodes';
 
 interface TargetSnapshot {
   deployments?: DeploymentRecord[];
+  /** Endpoint records by id: their `endpoint_state` is the deployment's state (absent when the listing failed). */
+  endpoints?: Map<number, EndpointRecord>;
   error?: string;
 }
 
@@ -34,6 +37,15 @@ export function pollPolicyFromSettings(): PollPolicy {
   const seconds = vscode.workspace.getConfiguration('vast').get<number>('poll.intervalSeconds', DEFAULT_POLL_POLICY.intervalS);
   const intervalS = Number.isFinite(seconds) && seconds >= 2 ? seconds : DEFAULT_POLL_POLICY.intervalS;
   return { ...DEFAULT_POLL_POLICY, intervalS, activeIntervalS: Math.min(DEFAULT_POLL_POLICY.activeIntervalS, intervalS) };
+}
+
+/** What is wrong with a deployment, from what its detail shows: failing workers, or a read error. */
+function deploymentProblem(detail: DeploymentDetail): string | undefined {
+  if (detail.error) return detail.error;
+  const failing = (detail.workers ?? []).filter((w) => workerStatusInfo(w.status).category === 'error');
+  if (!failing.length) return undefined;
+  const first = failing.find((w) => w.error_msg)?.error_msg;
+  return `${failing.length} worker${failing.length === 1 ? '' : 's'} failing${first ? `: ${first.split('\n')[0]}` : ''}`;
 }
 
 export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -114,7 +126,9 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       const result = await this.loadTarget(target);
       if (result !== 'ok' && outcome !== 'rate-limited') outcome = result;
       for (const d of this.snapshots.get(target)?.deployments ?? []) {
-        if (!this.expanded.has(deploymentKey(target, d.id))) continue;
+        // On the local engine every deployment's workers are read (loopback, no rate limit), so a collapsed row can
+        // show a failing worker; on the cloud only expanded ones, to keep the calls per poll few.
+        if (target !== 'local' && !this.expanded.has(deploymentKey(target, d.id))) continue;
         const detail = await this.loadDetail(target, d);
         if (detail !== 'ok' && outcome !== 'rate-limited') outcome = detail;
       }
@@ -156,7 +170,21 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     const snap = this.snapshots.get(target)!;
     if (snap.error) return [{ kind: 'message', id: `${target}:error`, text: `Could not list deployments: ${snap.error}`, icon: 'error', color: 'errorForeground' }];
     if (!snap.deployments?.length) return [{ kind: 'message', id: `${target}:empty`, text: 'No deployments yet', icon: 'info' }];
-    return snap.deployments.map((record) => ({ kind: 'deployment', target, record, following: this.isFollowing(target, record.id) }));
+    return snap.deployments.map((record) => this.deploymentNodeOf(target, record, snap));
+  }
+
+  /** A deployment row: its state from its endpoint, and a problem when its workers (if read) say so. */
+  private deploymentNodeOf(target: TargetKind, record: DeploymentRecord, snap: TargetSnapshot | undefined): Extract<TreeNode, { kind: 'deployment' }> {
+    const detail = this.details.get(deploymentKey(target, record.id));
+    const endpoint = detail?.endpoint ?? snap?.endpoints?.get(record.endpoint_id);
+    return {
+      kind: 'deployment',
+      target,
+      record,
+      following: this.isFollowing(target, record.id),
+      state: endpoint?.endpoint_state ?? record.endpoint_state,
+      problem: detail ? deploymentProblem(detail) : undefined,
+    };
   }
 
   private async deploymentChildren(target: TargetKind, deployment: DeploymentRecord): Promise<TreeNode[]> {
@@ -193,7 +221,12 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       return 'ok';
     }
     try {
-      this.snapshots.set(target, { deployments: await source.listDeployments() });
+      const [deployments, endpoints] = await Promise.all([
+        source.listDeployments(),
+        // Only for the rows' state: without it they say "state unknown", the list still shows.
+        source.listEndpoints().catch(() => undefined),
+      ]);
+      this.snapshots.set(target, { deployments, endpoints: endpoints && new Map(endpoints.map((e) => [e.id, e])) });
       return 'ok';
     } catch (err) {
       this.snapshots.set(target, { error: message(err) });
@@ -229,7 +262,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   async deploymentNode(target: TargetKind, deploymentId: number): Promise<Extract<TreeNode, { kind: 'deployment' }> | undefined> {
     if (!this.deployment(target, deploymentId)) await this.loadTarget(target);
     const record = this.deployment(target, deploymentId);
-    return record ? { kind: 'deployment', target, record, following: this.isFollowing(target, deploymentId) } : undefined;
+    return record ? this.deploymentNodeOf(target, record, this.snapshots.get(target)) : undefined;
   }
 
   /** Selects a deployment and expands it down to its workers. */

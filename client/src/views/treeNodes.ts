@@ -8,7 +8,16 @@ import { TARGET_ICONS, type TargetInfo } from '../targets/targetState';
 
 export type TreeNode =
   | { kind: 'target'; target: TargetKind; info: TargetInfo; selected: boolean }
-  | { kind: 'deployment'; target: TargetKind; record: DeploymentRecord; following: boolean }
+  | {
+      kind: 'deployment';
+      target: TargetKind;
+      record: DeploymentRecord;
+      following: boolean;
+      /** active / suspended / stopped, from the endpoint (the deployment list does not carry it). */
+      state?: string;
+      /** Failing workers (or a read error), shown as a warning icon and in the tooltip. */
+      problem?: string;
+    }
   | { kind: 'endpoint'; target: TargetKind; deployment: DeploymentRecord; record: EndpointRecord }
   | { kind: 'workergroup'; target: TargetKind; deployment: DeploymentRecord; record: WorkergroupRecord; workers: WorkerRecord[] }
   | { kind: 'worker'; target: TargetKind; deployment: DeploymentRecord; record: WorkerRecord }
@@ -27,6 +36,8 @@ function item(text: ItemText, state: vscode.TreeItemCollapsibleState): vscode.Tr
 
 const { None, Collapsed, Expanded } = vscode.TreeItemCollapsibleState;
 
+const DEPLOYMENT_STATE_ICONS: Record<string, string> = { active: 'rocket', suspended: 'debug-pause', stopped: 'debug-stop' };
+
 export function treeItemOf(node: TreeNode, now: number): vscode.TreeItem {
   switch (node.kind) {
     case 'target': {
@@ -39,10 +50,15 @@ export function treeItemOf(node: TreeNode, now: number): vscode.TreeItem {
       return t;
     }
     case 'deployment': {
-      const t = item(deploymentText(node.record), Collapsed);
+      const state = node.state ?? 'unknown';
+      const text = deploymentText({ ...node.record, endpoint_state: node.state as DeploymentRecord['endpoint_state'] });
+      const t = item(text, Collapsed);
       t.id = `deployment:${deploymentKey(node.target, node.record.id)}`;
-      const state = node.record.endpoint_state ?? 'unknown';
-      t.iconPath = new vscode.ThemeIcon(state === 'active' ? 'rocket' : 'debug-pause');
+      if (node.problem) {
+        t.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        t.description = [text.description, 'problem'].filter(Boolean).join(' · ');
+        t.tooltip = `${text.tooltip}\nProblem: ${node.problem}`;
+      } else t.iconPath = new vscode.ThemeIcon(DEPLOYMENT_STATE_ICONS[state] ?? 'question');
       t.contextValue = `vast.deployment.${state}${node.following ? '.following' : ''}`;
       return t;
     }

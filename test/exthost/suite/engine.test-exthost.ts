@@ -112,7 +112,9 @@ suite('Vast with the local engine', function () {
     const local = (await children(a)).find((n) => n.kind === 'target' && n.target === 'local');
     assert.ok(local, 'the local engine is listed');
     const deployment = await waitFor('square:default in the tree', async () => (await children(a, local)).find((n) => n.kind === 'deployment'));
-    assert.equal((await a.ui.tree.getTreeItem(deployment)).label, 'square:default');
+    const deploymentItem = await a.ui.tree.getTreeItem(deployment);
+    assert.equal(deploymentItem.label, 'square:default');
+    assert.equal(deploymentItem.contextValue, 'vast.deployment.active', 'the row has its real state, so Stop is offered');
     const [endpoint] = await children(a, deployment);
     assert.equal(endpoint?.kind, 'endpoint');
     const [group] = await children(a, endpoint);

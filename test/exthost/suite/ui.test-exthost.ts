@@ -240,7 +240,6 @@ const deployment: DeploymentRecord = {
   created_at: 0,
   updated_at: 0,
   current_version_id: 2,
-  endpoint_state: 'active',
 };
 const endpoint: EndpointRecord = { id: 7, endpoint_name: 'good-app-default', api_key: 'endpoint-key', endpoint_state: 'active', cold_workers: 1, max_workers: 3 };
 const workergroup: WorkergroupRecord = { id: 9, endpoint_id: 7, search_query: 'gpu_name in [RTX_4090]' };
@@ -248,7 +247,9 @@ const worker = (id: number, status: string, extra: Partial<WorkerRecord> = {}): 
 
 function fakeSource(log: string[]): DeploymentsSource {
   return {
+    // As on Vast: the deployment list carries no endpoint_state; the endpoints listing does.
     listDeployments: async () => [deployment],
+    listEndpoints: async () => [endpoint],
     getEndpoint: async () => endpoint,
     listWorkergroups: async () => [workergroup],
     getEndpointWorkers: async () => ({
@@ -293,8 +294,15 @@ suite('Vast UI: sidebar and API key', () => {
     const dItem = await tree.getTreeItem(deployments[0]);
     assert.equal(dItem.label, 'good-app:default');
     assert.equal(dItem.description, 'active · v2');
-    assert.equal(dItem.contextValue, 'vast.deployment.active');
+    assert.equal(dItem.contextValue, 'vast.deployment.active', 'the state comes from the endpoint, so Stop is offered');
+    assert.equal((dItem.iconPath as vscode.ThemeIcon).id, 'rocket');
     const [ep] = (await tree.getChildren(deployments[0])) as TreeNode[];
+    // Once its workers are read, the row itself says a worker is failing (collapsed, it would look healthy).
+    const [again] = (await tree.getChildren(cloud)) as TreeNode[];
+    const problemItem = await tree.getTreeItem(again);
+    assert.equal((problemItem.iconPath as vscode.ThemeIcon).id, 'warning');
+    assert.equal(problemItem.description, 'active · v2 · problem');
+    assert.match(String(problemItem.tooltip), /Problem: 1 worker failing: CUDA out of memory/);
     assert.equal((await tree.getTreeItem(ep)).description, 'active · cold 1 · max 3');
     const [wg] = (await tree.getChildren(ep)) as TreeNode[];
     assert.equal((await tree.getTreeItem(wg)).description, 'gpu_name in [RTX_4090]');
