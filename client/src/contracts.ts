@@ -38,6 +38,8 @@ export interface PlanProvider {
    */
   summaryWithin?(request: PlanRequest, waitMs: number): Promise<string | undefined>;
   plan(request: PlanRequest, token: vscode.CancellationToken): Promise<Plan>;
+  /** What is deployed changed (a deployment deleted, stopped, started, or a Refresh): every summary is stale. */
+  remoteChanged?(): void;
 }
 
 export interface DeployProgress {

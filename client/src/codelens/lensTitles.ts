@@ -6,6 +6,7 @@ import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
 import { CodeLensRequest } from 'vscode-languageclient/node';
 import type { PlanRequest } from '../contracts';
 import { LENS_COMMANDS, type DeploymentLensArgs } from '../../../server/src/payloads/protocol';
+import { splitSummary } from '../../../server/src/ui/planView';
 import type { CoreRegistry } from '../registry';
 import { TARGET_ICONS, TARGET_LABELS, type TargetState } from '../targets/targetState';
 
@@ -89,10 +90,12 @@ export class LensTitles implements vscode.Disposable {
         command.title = `$(${TARGET_ICONS[target]}) ${TARGET_LABELS[target]}`;
         command.tooltip = `Deploys go to the ${TARGET_LABELS[target]}. Click to switch.`;
         break;
-      case LENS_COMMANDS.deploy:
-        command.title = this.deployTitle(document, summaries.get(lens));
-        command.tooltip = `Deploy to the ${TARGET_LABELS[target]}`;
+      case LENS_COMMANDS.deploy: {
+        const { short, detail } = splitSummary(summaries.get(lens));
+        command.title = this.deployTitle(document, short);
+        command.tooltip = `Deploy to the ${TARGET_LABELS[target]}${detail ? `\n${detail}` : ''}`;
         break;
+      }
       case LENS_COMMANDS.runRemotely:
         command.title = '$(play) Run remotely';
         break;

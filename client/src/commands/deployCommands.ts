@@ -71,6 +71,13 @@ export class DeployCommands {
       }
       this.log.info(`Deployed ${plan.deployment.name}:${plan.deployment.tag} to the ${TARGET_LABELS[request.target]}: ${result.summary}`);
       void this.resultToast(request, result);
+      // An open plan of this deployment now shows what was there before: plan again against what is there now.
+      if (this.panels.get(plan.deployment.name, plan.deployment.tag)) {
+        void this.plan(request).then(
+          (fresh) => this.panels.show(fresh, TARGET_LABELS[request.target], () => void vscode.commands.executeCommand('vast.deploy', args)),
+          (err: unknown) => this.log.warn(`re-planning after the deploy failed: ${err instanceof Error ? err.message : String(err)}`),
+        );
+      }
       return true;
     } finally {
       endActivity();

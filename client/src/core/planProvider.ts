@@ -127,6 +127,10 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
     }
   }
 
+  remoteChanged(): void {
+    this.forget(undefined, true);
+  }
+
   /**
    * Drops cached summaries (of one file, or all) and asks the lenses to re-render. `remoteChanged` (a deploy, a
    * target or setting change: the default when no file is named) also drops the shared deployments listings.

@@ -110,7 +110,9 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     this.poller.pollNow();
   }
 
+  /** Re-reads everything (the Refresh button; after stop, start, delete, deploy): the lenses' plans too. */
   refresh(): void {
+    this.registry.planProvider?.remoteChanged?.();
     this.targets.refreshEngine();
     this.snapshots.clear();
     this.details.clear();

@@ -106,3 +106,16 @@ document.getElementById('deploy').addEventListener('click', () => vscode.postMes
 </script>
 </body></html>`;
 }
+
+/** Longer summaries are cut in the title (the whole text goes to the tooltip), so Show plan and the target switch
+ * beside the Deploy lens stay on screen. */
+const MAX_SUMMARY_CHARS = 60;
+
+/** A plan summary as a short title part and the detail for the tooltip (an error's reason, a cut summary). */
+export function splitSummary(summary: string | undefined): { short?: string; detail?: string } {
+  if (!summary) return {};
+  const unavailable = /^plan unavailable: (.*)$/s.exec(summary);
+  if (unavailable) return { short: 'plan unavailable (see tooltip)', detail: `Plan unavailable: ${unavailable[1]}` };
+  if (summary.length <= MAX_SUMMARY_CHARS) return { short: summary };
+  return { short: `${summary.slice(0, MAX_SUMMARY_CHARS - 1).trimEnd()}…`, detail: summary };
+}

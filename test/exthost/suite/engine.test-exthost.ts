@@ -164,4 +164,33 @@ suite('Vast with the local engine', function () {
     assert.match(shown.getText(), /Remote error: TypeError/);
     assert.match(shown.getText(), /can't multiply sequence/);
   });
+
+  test('Show plan, then its Deploy: the open plan is planned again and shows no change', async () => {
+    const doc = await vscode.workspace.openTextDocument(deployFile());
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(doc.lineCount, 0), '# another change for the plan view\n');
+    await vscode.workspace.applyEdit(edit);
+    await doc.save();
+    const a = await api();
+    const before = await vscode.commands.executeCommand<{ tier: number }>('vast.showPlan', lensArgs());
+    assert.equal(before?.tier, 2);
+    assert.equal(await vscode.commands.executeCommand<boolean>('vast.deploy', lensArgs()), true);
+    await waitFor('the plan view to show the deployed state', () => /<strong>tier 0 /.test(a.ui.planPanels.get('square', 'default')?.webview.html ?? ''));
+  });
+
+  test('after the deployment is deleted elsewhere, Refresh makes the lens plan a create again', async () => {
+    const info = JSON.parse(fs.readFileSync(path.join(process.env.VAST_DEPLOY_STATE!, 'engine.json'), 'utf8')) as { url: string; api_key: string };
+    const headers = { authorization: `Bearer ${info.api_key}` };
+    const list = (await (await fetch(`${info.url}/api/v0/deployments/`, { headers })).json()) as { deployments: { id: number; name: string }[] };
+    const square = list.deployments.find((d) => d.name === 'square');
+    assert.ok(square, 'square is deployed');
+    await waitFor('a tier 0 title', async () => (await deployTitle())?.includes('tier 0'));
+    assert.equal((await fetch(`${info.url}/api/v0/deployment/${square.id}/`, { method: 'DELETE', headers })).status, 200);
+    await vscode.commands.executeCommand('vast.refreshDeployments');
+    const title = await waitFor('the create title', async () => {
+      const t = await deployTitle();
+      return t?.includes('create') ? t : undefined;
+    });
+    assert.match(title, /Deploy · create/);
+  });
 });

@@ -1,0 +1,19 @@
+// The Deploy lens title stays short: a failing plan or a long summary keeps its detail for the tooltip, so the
+// lenses beside it (Show plan, the target switch) stay on screen.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { splitSummary } from '../../../server/src/ui/planView';
+
+test('a plan error shows as "plan unavailable" with the reason in the detail', () => {
+  const reason = 'the Vast console did not answer within 30 s (https://console.vast.ai/api/v0/deployments/): connect ETIMEDOUT';
+  assert.deepEqual(splitSummary(`plan unavailable: ${reason}`), { short: 'plan unavailable (see tooltip)', detail: `Plan unavailable: ${reason}` });
+});
+
+test('short summaries are kept whole; long ones are cut with the whole text as detail', () => {
+  assert.deepEqual(splitSummary('tier 2 soft update: code changed'), { short: 'tier 2 soft update: code changed' });
+  const long = 'tier 3 hard update: image changed, env changed, search_params changed, storage changed';
+  const { short, detail } = splitSummary(long);
+  assert.ok(short!.length <= 60 && short!.endsWith('…'), short);
+  assert.equal(detail, long);
+  assert.deepEqual(splitSummary(undefined), {});
+});
