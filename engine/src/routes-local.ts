@@ -3,12 +3,42 @@
 //   GET /local/v0/info                                        engine facts: version, pid, Python, machine, limits, runtime
 //   GET /local/v0/logs/stream?endpoint_id=N[&worker_id=M][&tail=K]
 //       text/event-stream: the last K lines (default 100), then each new line, one `data: <LogLine JSON>` event each.
+// And, without a key, `GET /`: a small status page for the engine URL `npm start` and `engine start` print (counts
+// only: deployment names and logs stay behind the key).
 import { presentedKeys, requireKey } from './auth';
 import { ENGINE_VERSION, type Engine } from './engine';
-import { HttpError, sendJson, type Router } from './http';
+import { HttpError, sendJson, sendText, type Router } from './http';
 import type { LogLine } from './logs';
 
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The page a browser shows at the engine's URL: that it runs, its version, and how many deployments and workers. */
+function statusPage(engine: Engine): string {
+  const statuses = new Map<string, number>();
+  for (const w of engine.workers.workers.values()) statuses.set(w.status, (statuses.get(w.status) ?? 0) + 1);
+  const workers = [...statuses].map(([status, n]) => `${n} ${status}`).join(', ') || 'none';
+  const py = engine.python();
+  const rows: [string, string][] = [
+    ['Version', ENGINE_VERSION],
+    ['Deployments', String(engine.store.state.deployments.length)],
+    ['Workers', workers],
+    ['Worker runtime', `${engine.workerRuntime}${py.ok ? ` (Python ${py.version})` : ` (${py.error})`}`],
+  ];
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Vast local engine</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:44rem}td{padding:.2rem 1rem .2rem 0}code{background:#eee;padding:0 .2rem}</style></head>
+<body><h1>Vast local engine: running</h1><table>${rows.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+<p>This is the local stand-in for Vast's console and autoscaler. Deployments, workers and logs are in the <b>Vast</b> view of VS Code, or
+<code>vast-deploy status</code> and <code>vast-deploy logs &lt;name&gt;</code> in a terminal.</p></body></html>`;
+}
+
 export function registerLocalRoutes(router: Router, engine: Engine): void {
+  router.add('GET', '/', (ctx) => {
+    ctx.res.setHeader('cache-control', 'no-store');
+    sendText(ctx.res, 200, statusPage(engine), 'text/html; charset=utf-8');
+  });
+
   router.add('GET', '/local/v0/info', (ctx) => {
     requireKey(presentedKeys(ctx.req, ctx.url), [engine.apiKey], 'the engine API key');
     const py = engine.python();
