@@ -71,6 +71,8 @@ export class DeployCommands {
       }
       this.log.info(`Deployed ${plan.deployment.name}:${plan.deployment.tag} to the ${TARGET_LABELS[request.target]}: ${result.summary}`);
       void this.resultToast(request, result);
+      // The walkthrough's "Deploy" step is done, whichever way the deploy was started (lens, plan view, palette).
+      void vscode.commands.executeCommand('setContext', 'vast.walkthrough.deployed', true);
       // An open plan of this deployment now shows what was there before: plan again against what is there now.
       if (this.panels.get(plan.deployment.name, plan.deployment.tag)) {
         void this.plan(request).then(

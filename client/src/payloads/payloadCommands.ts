@@ -91,6 +91,8 @@ export class PayloadCommands {
       finishedAt: new Date(),
     });
     await this.results.show(`/${location.deployment}/${location.function}/${location.name}.result.md`, text);
+    // The walkthrough's "Run a remote function" step is done, whichever way the run was started.
+    void vscode.commands.executeCommand('setContext', 'vast.walkthrough.ran', true);
     if (!result.ok) this.log.warn(`${location.function}(${location.name}) raised ${result.error.className}: ${result.error.message}`);
     return result;
   }
