@@ -22,6 +22,7 @@ import { TargetState } from './targets/targetState';
 import { DeploymentsTree } from './views/deploymentsTree';
 import { PlanPanels } from './views/planPanel';
 import { ResultDocuments } from './views/resultDocuments';
+import { TargetStatusBar } from './views/targetStatusBar';
 import type { TreeNode } from './views/treeNodes';
 
 /** What `activate` returns: lets tests (and the deploy core, and other extensions) reach the extension. */
@@ -41,6 +42,7 @@ export interface VastExtensionApi {
     readonly targets: TargetState;
     readonly planPanels: PlanPanels;
     readonly logs: LogFollower;
+    readonly statusBar: TargetStatusBar;
   };
 }
 
@@ -71,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const deploys = new DeployCommands(registry, targets, tree, planPanels, log);
   const treeCommands = new TreeCommands(tree, follower, outlines, payloads);
   const account = new AccountCommands(apiKeys, targets, engine, log);
+  const statusBar = new TargetStatusBar(targets);
 
   context.subscriptions.push(
     log,
@@ -87,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     tree,
     follower,
     planPanels,
+    statusBar,
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
     registerCore(registry, connections, targets),
   );
@@ -128,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     registerDeployer: (deployer) => registry.register('deployer', deployer),
     registerDeploymentsSource: (factory) => registry.register('sourceFactory', factory),
     registerRemoteRunner: (runner) => registry.register('remoteRunner', runner),
-    ui: { tree, targets, planPanels, logs: follower },
+    ui: { tree, targets, planPanels, logs: follower, statusBar },
   };
 }
 

@@ -277,6 +277,11 @@ suite('Vast UI: sidebar and API key', () => {
     assert.equal(await vscode.commands.executeCommand('vast.setApiKey', 'test-key-0123456789'), true);
     assert.equal(a.ui.targets.info('vast').usable, true);
     assert.match(a.ui.targets.info('vast').status, /key set \(VS Code secret storage\)/);
+    // The status bar says where deploys go and what state each target is in, all the time.
+    const bar = a.ui.statusBar.item;
+    assert.equal(bar.command, 'vast.switchTarget');
+    assert.match(bar.text, /^\$\((server-environment|cloud)\) Vast: (local engine|Vast cloud) \(/);
+    assert.match((bar.tooltip as vscode.MarkdownString).value, /Vast cloud: key set/);
     assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('vast')).includes('test-key-0123456789'));
   });
 
