@@ -440,7 +440,7 @@ export class Engine {
       perfs: live.map((w) => Number(w.report?.max_perf) || 0).filter((p) => p > 0),
       load: recent.reduce((s, r) => s + r.cost, 0) / (LOAD_WINDOW_MS / 1000),
       waiting: waiting?.size ?? 0,
-      idleMs: now - (this.lastActivity.get(endpoint.id) ?? this.startedAt),
+      idleMs: now - this.lastActiveAt(endpoint),
       localLimit: this.workerLimit,
     });
     if (live.length < target) {
@@ -462,6 +462,16 @@ export class Engine {
   }
 
   readonly startedAt = Date.now();
+
+  /**
+   * When an endpoint was last used: its last request, or its creation or last deploy when later. Without a request
+   * since this engine started, idle time counts from the start, never from before it: an endpoint created on an
+   * engine that has run longer than its inactivity_timeout must still get its first worker.
+   */
+  private lastActiveAt(endpoint: StoredEndpoint): number {
+    const deployment = this.store.state.deployments.find((d) => d.endpoint_id === endpoint.id);
+    return Math.max(this.lastActivity.get(endpoint.id) ?? this.startedAt, (endpoint.created_at ?? 0) * 1000, (deployment?.updated_at ?? 0) * 1000);
+  }
 }
 
 function bindLoopback(port: number, handle: http.RequestListener): Promise<http.Server> {

@@ -285,3 +285,19 @@ describe('engine: logs', () => {
     controller.abort();
   });
 });
+
+describe('engine: idle time of a new endpoint', () => {
+  test('on an engine that has run longer than inactivity_timeout, a new endpoint still gets its first worker', async () => {
+    const engine = await engineFor();
+    // As if the engine had been up for an hour (the endpoint's idle time used to count from here).
+    (engine as unknown as { startedAt: number }).startedAt = Date.now() - 3_600_000;
+    // Deploy waits for a ready worker without calling anything: only cold_workers brings one up, unless the new
+    // endpoint already counts as idle for longer than its inactivity_timeout.
+    const put = await deploy(engine, '# late', { cold_workers: 1, inactivity_timeout: 600 });
+    const [w] = await waitFor('a cold worker', async () => {
+      const ws = await workersOf(engine, put.endpoint_id);
+      return ws.some((x) => x.status === 'idle') ? ws : undefined;
+    }, 30_000);
+    assert.ok(w);
+  });
+});
