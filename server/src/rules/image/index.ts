@@ -6,6 +6,7 @@ import { pipRequirementInvalid } from './vd024-pip-requirement-invalid';
 import { aptPackageInvalid } from './vd025-apt-package-invalid';
 import { envHardcodedSecret } from './vd026-env-hardcoded-secret';
 import { copySourceMissing } from './vd027-copy-source-missing';
+import { localModuleNotShipped } from './vd041-local-module-not-shipped';
 
 export const IMAGE_RULES: readonly Rule[] = [
   imageMissing,
@@ -15,4 +16,5 @@ export const IMAGE_RULES: readonly Rule[] = [
   aptPackageInvalid,
   envHardcodedSecret,
   copySourceMissing,
+  localModuleNotShipped,
 ];
