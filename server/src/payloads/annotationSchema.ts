@@ -1,10 +1,10 @@
 // Python type annotations (as written) → JSON Schema fragments for payload values. Only the shapes a JSON payload can
 // carry are mapped; anything else (a class, a TypedDict, a forward reference we cannot see) is "any value".
-// Vast cannot serialize bool (spec §4): a JSON `true` crashes the worker, so booleans are never accepted.
+// The SDK cannot send a bool (its serializer refuses it), so booleans are never accepted.
 
 export type JsonSchema = { [key: string]: unknown };
 
-const NO_BOOL = 'Vast cannot send a bool to a remote function (the worker fails to deserialize it): use 0 or 1.';
+const NO_BOOL = 'Vast cannot send a bool to a remote function (the SDK\'s serializer raises TypeError for one): use 0 or 1.';
 
 /** Schema for a value annotated `annotation`; `undefined` annotation means "anything but a bool". */
 export function annotationSchema(annotation: string | undefined): JsonSchema {
@@ -19,8 +19,14 @@ export function annotationSchema(annotation: string | undefined): JsonSchema {
   }
 }
 
+/**
+ * Any JSON value but a bool, spelled as the other types (not as `not: {type: boolean}`): for a `not`, the editor's JSON
+ * checker can only say "Matches a schema that is not allowed", while a type mismatch shows `errorMessage`.
+ */
+const ANY_BUT_BOOL = ['string', 'number', 'array', 'object', 'null'];
+
 function anyValue(description?: string): JsonSchema {
-  return { not: { type: 'boolean' }, ...(description ? { description } : {}) };
+  return { type: ANY_BUT_BOOL, errorMessage: NO_BOOL, ...(description ? { description } : {}) };
 }
 
 const SIMPLE: Record<string, () => JsonSchema> = {
