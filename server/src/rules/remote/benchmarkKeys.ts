@@ -6,7 +6,7 @@ import { pythonTypeName } from '../../model/values';
 import { didYouMean } from '../../util/didYouMean';
 import type { Finding, QuickFix, TextEdit } from '../rule';
 import { placeholderFor } from './annotations';
-import { insertAt, quoteOf, rangeAt, stringContent, useSpan } from './text';
+import { insertAt, quoteOf, rangeAt, removeDictEntry, stringContent, useSpan } from './text';
 
 /** Parameters a sample key can set: the SDK and the worker pass arguments by name only. */
 export function keywordParams(fn: FunctionDef): Parameter[] {
@@ -21,12 +21,13 @@ export function requiredParams(fn: FunctionDef): Parameter[] {
 const quoted = (names: string[]) => names.map((n) => `'${n}'`).join(', ');
 
 /** Unknown, positional-only and non-str keys of one sample, each with its finding. */
-export function keyFindings(fn: FunctionDef, sample: DictValue, what: string): Finding[] {
+export function keyFindings(fn: FunctionDef, sample: DictValue, what: string, text?: string): Finding[] {
   const out: Finding[] = [];
   const anyKeyword = fn.params.some((p) => p.kind === 'var-keyword');
   const settable = keywordParams(fn).map((p) => p.name);
   const present = new Set(sample.entries.flatMap((e) => (e.key.kind === 'str' ? [e.key.value] : [])));
-  for (const { key } of sample.entries) {
+  for (const entry of sample.entries) {
+    const { key } = entry;
     const range = useSpan(key).range;
     if (key.kind === 'name' || key.kind === 'attribute' || key.kind === 'unknown') continue;
     if (key.kind !== 'str') {
@@ -58,6 +59,10 @@ export function keyFindings(fn: FunctionDef, sample: DictValue, what: string): F
       suggestion && content && key.range.start.line === key.range.end.line
         ? [{ title: `Rename '${name}' to '${suggestion}'`, edits: [{ range: contentRange(key, content), newText: suggestion }], isPreferred: true }]
         : [];
+    // No likely spelling: the key can still go (a sample written inline; a shared constant is left to the user).
+    if (!suggestion && text !== undefined && !sample.via) {
+      fixes.push({ title: `Remove '${name}' from the sample`, edits: [removeDictEntry(text, sample, entry)] });
+    }
     out.push({
       range,
       message:

@@ -1,6 +1,6 @@
 // Text helpers for the remote rules' ranges and quick fixes: offsets to LSP ranges, the content of a string literal,
 // the expression of a decorator and the edit that removes one call argument.
-import type { Argument, Call, Decorator, Range, StaticValue, StrValue } from '../../model/types';
+import type { Argument, Call, Decorator, DictEntry, DictValue, Range, StaticValue, StrValue } from '../../model/types';
 import { insertAt, positionAt, rangeAt, useSpan } from '../deployment/sourceText';
 import type { TextEdit } from '../rule';
 
@@ -49,4 +49,20 @@ export function removeArgument(text: string, call: Call, arg: Argument): TextEdi
   if (i > 0) return deleteBetween(text, args[i - 1].endOffset, arg.endOffset);
   // The only argument: empty the parentheses.
   return deleteBetween(text, call.argumentsSpan.startOffset + 1, call.argumentsSpan.endOffset - 1);
+}
+
+/** The edit that removes `entry` from the dict literal `dict` with its separating comma (like removeArgument). */
+export function removeDictEntry(text: string, dict: DictValue, entry: DictEntry): TextEdit {
+  // An entry on a line of its own (a multi-line dict): the whole line goes, its comma and comment with it.
+  const lineStart = text.lastIndexOf('\n', entry.startOffset - 1) + 1;
+  const lineEnd = text.indexOf('\n', entry.endOffset);
+  const rest = text.slice(entry.endOffset, lineEnd < 0 ? text.length : lineEnd);
+  if (text.slice(lineStart, entry.startOffset).trim() === '' && /^\s*,?\s*(#.*)?\r?$/.test(rest) && lineEnd >= 0) {
+    return deleteBetween(text, lineStart, lineEnd + 1);
+  }
+  const entries = dict.entries;
+  const i = entries.indexOf(entry);
+  if (i >= 0 && i < entries.length - 1) return deleteBetween(text, entry.startOffset, entries[i + 1].startOffset);
+  if (i > 0) return deleteBetween(text, entries[i - 1].endOffset, entry.endOffset);
+  return deleteBetween(text, entry.startOffset, entry.endOffset);
 }

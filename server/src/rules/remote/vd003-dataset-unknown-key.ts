@@ -11,7 +11,7 @@ export const datasetUnknownKey: Rule = {
   check(ctx) {
     for (const remote of ctx.model.remotes) {
       for (const sample of datasetSamples(remote)) {
-        for (const finding of keyFindings(remote.fn, sample, 'this benchmark sample')) ctx.report(finding);
+        for (const finding of keyFindings(remote.fn, sample, 'this benchmark sample', ctx.model.text)) ctx.report(finding);
       }
     }
   },
