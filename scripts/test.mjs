@@ -7,14 +7,14 @@
 //                 runs even when the build failed; $VAST_TEST_PYTHON picks the interpreter)
 //   3c. conformance  node --test out/conformance/: against the real vastai SDK (skipped, saying why, without its source;
 //                 failed, naming the apt-get command, without its Python packages)
-//   4. VS Code    extension-host tests and UI tests in a real VS Code (code-server + headless Chromium), when
-//                 code-server is available: $CODE_SERVER, the cache of scripts/code-server.mjs, or
-//                 VAST_TEST_VSCODE=1 (installs it). `npm test -- --no-vscode` skips this layer.
+//   4. VS Code    extension-host tests and UI tests in a real VS Code (code-server + headless Chromium): code-server is
+//                 $CODE_SERVER or the cache of scripts/code-server.mjs (installed from npm when missing); a missing
+//                 Chromium fails the layer naming the apt-get command. `npm test -- --no-vscode` skips it on purpose.
 //
 // A failing layer does not stop the later ones (but nothing runs on a failed build). Exits 1 when anything failed
 // or when no test ran at all.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,10 +153,23 @@ async function conformanceTests() {
 }
 
 async function vscodeLayers() {
-  const available = process.env.CODE_SERVER || installedCodeServer() || process.env.VAST_TEST_VSCODE === '1';
   if (noVscode) return console.log('\n=== real VS Code tests: skipped (--no-vscode)');
-  if (!available) {
-    return console.log('\n=== real VS Code tests: skipped: code-server not installed (run .ci/run or npm start once)');
+  // Never skipped silently: code-server comes from npm (installed into its cache now if missing), and a missing
+  // Chromium is a failure that names the one command to run.
+  if (!installedCodeServer()) {
+    header('install code-server (npm, into its cache; once)');
+    const { code } = await run('node', ['scripts/code-server.mjs']);
+    if (code !== 0 || !installedCodeServer()) {
+      console.log('--- real VS Code tests: FAILED: code-server could not be installed; run: node scripts/code-server.mjs (its message above names what is missing)');
+      failed++;
+      return;
+    }
+  }
+  const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(chromium)) {
+    console.log(`\n--- real VS Code tests: FAILED: ${chromium} not found; run: sudo apt-get install -y chromium (or set CHROMIUM)`);
+    failed++;
+    return;
   }
   await e2e('extension-host tests in real VS Code', 'exthost', ['.', 'out/exthost/index.js', 'test/fixtures/ws']);
   mkdirSync(join(root, '.vscode-test'), { recursive: true });
