@@ -44,6 +44,8 @@ export interface RequestSpec {
   okStatuses?: readonly number[];
   /** `json`: the body must be JSON (empty only on 204); `none`: the body is ignored. */
   expect: 'json' | 'none';
+  /** Parses a `json` body; default JSON.parse. Throws a SyntaxError for text that is not JSON. */
+  parse?: (text: string) => unknown;
 }
 
 export interface HttpResponse {
@@ -186,7 +188,7 @@ export class HttpLayer {
     if (!text.trim() && status === 204) return null;
     let data: unknown;
     try {
-      data = JSON.parse(text);
+      data = spec.parse ? spec.parse(text) : JSON.parse(text);
     } catch {
       const snippet = text.trim() ? serverMessage(text) : '(empty body)';
       throw fail('invalid_response', `HTTP ${status} from ${spec.method} ${this.redact(url)} is not JSON: ${snippet}`, {

@@ -14,6 +14,7 @@ import type {
   WorkerCallResponse,
 } from '../protocol/vast';
 import { PyFloat } from '../deploy/pyJson';
+import { parsePythonJson } from '../wire/jsonText';
 import { VastApiError } from './errors';
 import { joinUrl, type HttpLayer } from './http';
 import { deadlineSignal, retryBackoffMs, routeWaitMs } from './timing';
@@ -155,6 +156,9 @@ export async function callWorker(
     signal,
     dispatcher: await ctx.workerDispatcher(url, signal),
     expect: 'json',
+    // The worker's answer is Python's json.dumps text: an int beyond 2^53 (2**63 + 1) must stay exact (JSON.parse
+    // would round it to 9223372036854776000), and the SDK's worker writes NaN/Infinity for such floats.
+    parse: parsePythonJson,
   });
   const data = res.data as WorkerCallResponse | null;
   const result = data && typeof data === 'object' ? (data as { result?: unknown }).result : undefined;

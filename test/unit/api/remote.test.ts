@@ -5,6 +5,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { VastApiError } from '../../../server/src/api/errors';
 import { runRemote } from '../../../server/src/deploy/runRemote';
 import type { RouteReady, RouteWaiting } from '../../../server/src/protocol/vast';
+import { displayJsonText, unwrapResult } from '../../../server/src/wire';
 import { FixtureServer, shape } from './fixtureServer';
 import { ENDPOINT_KEY, harness, rejection } from './helpers';
 
@@ -189,6 +190,16 @@ describe('callRemote', () => {
       } else assert.equal(err.code, 'network');
     });
   }
+
+  test('integers beyond 2^53 in the answer stay exact, and print exactly as `vast-deploy run` prints results', async () => {
+    server.on('POST', '/route/', { json: ready() });
+    const answer = '{"result": {"ok": {"type": "list", "contents": [9223372036854775809, -18446744073709551617, 12, 0.5]}}}';
+    server.on('POST', '/remote/square', { raw: Buffer.from(answer), headers: { 'Content-Type': 'application/json' } });
+    const { response } = await harness(server).client.callRemote(7001, 'square', payload);
+    const value = unwrapResult(response);
+    assert.deepEqual(value, [2n ** 63n + 1n, -(2n ** 64n) - 1n, 12, 0.5]);
+    assert.equal(displayJsonText(value, 0), '[9223372036854775809,-18446744073709551617,12,0.5]');
+  });
 
   test('a refused connection to the worker (the call never reached it) re-routes', async () => {
     const gone = await FixtureServer.start();
