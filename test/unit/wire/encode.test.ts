@@ -1,7 +1,7 @@
 // encode/encodeCall: the JS conveniences (Map, plain objects, ArrayBuffer) and every refusal, each naming the path.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encode, encodeCall, PyDict, PyObject, PyTuple } from '../../../server/src/wire';
+import { encode, encodeCall, parseArgsJson, PyDict, PyObject, PyTuple } from '../../../server/src/wire';
 import { refusal } from './refusal';
 
 describe('encode', () => {
@@ -90,6 +90,12 @@ describe('encode refusals name the argument path', () => {
     assert.match(refusal(() => encodeCall({ v: [NaN] })), /^argument "v\[0\]" is NaN: .*None/);
     assert.match(refusal(() => encodeCall({ v: -Infinity })), /^argument "v" is -Infinity/);
     assert.match(refusal(() => encodeCall({ n: 2n ** 64n })), /^argument "n" is the integer 18446744073709551616: .*int\(\)/);
+  });
+
+  test('NaN, Infinity and 1e999 typed into --args are refused before sending, naming the argument', () => {
+    assert.match(refusal(() => encodeCall(parseArgsJson('{"rate": NaN}'))), /^argument "rate" is NaN/);
+    assert.match(refusal(() => encodeCall(parseArgsJson('{"xs": [1, 1e999]}'))), /^argument "xs\[1\]" is Infinity/);
+    assert.match(refusal(() => encodeCall(parseArgsJson('{"o": {"low": -Infinity}}'))), /^argument "o\["low"\]" is -Infinity/);
   });
 
   test('JS types with no Python form', () => {
