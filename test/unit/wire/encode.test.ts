@@ -98,6 +98,17 @@ describe('encode refusals name the argument path', () => {
     assert.match(refusal(() => encodeCall(parseArgsJson('{"o": {"low": -Infinity}}'))), /^argument "o\["low"\]" is -Infinity/);
   });
 
+  test('arguments nested deeper than the worker accepts are refused before sending, naming the argument', () => {
+    const nest = (depth: number) => {
+      let value: unknown = 1;
+      for (let i = 0; i < depth; i++) value = [value];
+      return value;
+    };
+    assert.doesNotThrow(() => encodeCall({ v: nest(100) }));
+    assert.match(refusal(() => encodeCall({ v: nest(101) })), /^argument "v(\[0\]){100}" is nested more than 100 containers deep/);
+    assert.match(refusal(() => encodeCall({ v: nest(100_000) })), /^argument "v\[0\].*" is nested more than 100 containers deep/);
+  });
+
   test('JS types with no Python form', () => {
     assert.match(refusal(() => encodeCall({ s: new Set([1]) })), /^argument "s" is a Set: .*list/);
     assert.match(refusal(() => encodeCall({ d: new Date(0) })), /^argument "d" is a Date/);
