@@ -261,6 +261,8 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(ms < 1000 ? 2 : 1))} s`;
 }
 
+export const TLS_FAILURE_NOTE = "TLS verification failed; Vast workers need Vast's root CA";
+
 /** undici reports `TypeError: fetch failed` with the real reason in `cause` (ECONNREFUSED, a TLS code…). */
 export function describeNetworkError(err: unknown): string {
   const parts: string[] = [];
@@ -273,6 +275,6 @@ export function describeNetworkError(err: unknown): string {
   }
   const detail = parts.join(' ← ') || String(err);
   return /certificate|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(detail)
-    ? `${detail} (TLS verification failed; Vast workers need Vast's root CA)`
+    ? `${detail} (${TLS_FAILURE_NOTE})`
     : detail;
 }

@@ -16,7 +16,7 @@ import type {
 import { PyFloat } from '../deploy/pyJson';
 import { parsePythonJson } from '../wire/jsonText';
 import { VastApiError } from './errors';
-import { joinUrl, type HttpLayer } from './http';
+import { joinUrl, TLS_FAILURE_NOTE, type HttpLayer } from './http';
 import { deadlineSignal, retryBackoffMs, routeWaitMs } from './timing';
 
 export const ROUTE_COST = 100;
@@ -216,7 +216,9 @@ export async function callRemote(
         // only when the worker certainly did not start it (see workerRefusedBeforeRunning); one that ran past its
         // own limit is not retried either (the work may still be running there).
         if (err instanceof VastApiError && err.call === 'callWorker' && !workerRefusedBeforeRunning(err)) {
-          throw err.code === 'http' || err.code === 'network' ? notRetried(http, err) : err;
+          // A failed TLS check happens before the request is sent, but another try meets the same certificate.
+          const mayHaveRun = err.code === 'http' || (err.code === 'network' && !err.message.includes(TLS_FAILURE_NOTE));
+          throw mayHaveRun ? notRetried(http, err) : err;
         }
         const retryable = err instanceof VastApiError && (err.retryable || (err.code === 'timeout' && err.call === 'route'));
         if (!retryable) throw err;
