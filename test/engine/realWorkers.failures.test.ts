@@ -56,7 +56,8 @@ describe('real workers: a worker killed mid-call', () => {
     assert.ok(failed.length >= 1, 'the call on the killed worker failed');
     for (const err of failed) assert.match(err.message, /not retried: the worker had received the call/);
     assert.ok(done.length >= 1, 'the other worker served its calls');
-    assert.ok(done.every((r) => field(r.value, 'pid') !== killedPid && r.attempts === 1));
+    // (one that reached the dead worker's port after the kill was refused there, and re-routed: that is safe)
+    assert.ok(done.every((r) => field(r.value, 'pid') !== killedPid));
     // The engine notices the death and brings a fresh process up for the killed worker.
     await waitFor('the killed worker replaced', () => readyWorkers().length === 2 && readyWorkers().every((w) => w.pid !== killedPid));
   });
