@@ -490,9 +490,13 @@ function loadOrCreateApiKey(stateDir: string): string {
   const file = path.join(stateDir, STATE_FILES.apiKey);
   try {
     const key = fs.readFileSync(file, 'utf8').trim();
+    // Clients send the key in a header: anything but printable ASCII there failed every client's request silently.
+    if (/[^\x21-\x7e]/.test(key)) {
+      throw new Error(`the engine's API key file ${file} holds a key with spaces, line breaks or non-ASCII characters inside it (clients send the key in a header: one line of printable ASCII); write it on one line, or delete the file to have the engine make a new one`);
+    }
     if (key) return key;
-  } catch {
-    // first start
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // else: first start
   }
   const key = generateKey();
   writeFileAtomic(file, `${key}\n`);

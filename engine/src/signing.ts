@@ -46,11 +46,17 @@ export class RouteSigner {
     let pem: string;
     try {
       pem = fs.readFileSync(file, 'utf8');
-    } catch {
+    } catch (err) {
+      // Only a missing key is made anew: an unreadable one may be a permissions slip the user wants to fix.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw unusableKey(file, err);
       pem = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
       writeFileAtomic(file, pem);
     }
-    this.privateKey = crypto.createPrivateKey(pem);
+    try {
+      this.privateKey = crypto.createPrivateKey(pem);
+    } catch (err) {
+      throw unusableKey(file, err);
+    }
     this.publicKeyPem = crypto.createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }) as string;
   }
 
@@ -71,6 +77,15 @@ export class RouteSigner {
       padding: crypto.constants.RSA_PKCS1_PADDING,
     }).toString('base64');
   }
+}
+
+function unusableKey(file: string, cause: unknown): Error {
+  const why = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+  return new Error(
+    `the engine's route signing key ${file} is not a usable private key (${why}). Delete the file and start the ` +
+      'engine again: it makes a new key, and workers it starts fetch the new public key.',
+    { cause },
+  );
 }
 
 export function verifyRouteSignature(publicKeyPem: string, url: string, signatureB64: string): boolean {

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Engine } from '../../engine/src/engine';
+import { VastApiError } from '../../server/src/api/errors';
 import { initPythonParser } from '../../server/src/analysis/document';
 import type { WorkerStatus } from '../../server/src/protocol/vast';
 import { main } from '../../server/src/cli/main';
@@ -105,6 +106,28 @@ describe("the SDK's own serve-mode worker, run by the engine", () => {
       else process.env.VAST_DEPLOY_STATE = previous;
     }
     assert.equal(stdout, '144\n');
+  });
+
+  // The SDK's worker answers 500 when its answer cannot be written (an int beyond Python's 4300-digit text limit),
+  // after the function ran; the SDK's client retries that forever, and our client used to retry it five times: the
+  // function ran six times.
+  it('a 500 after the function ran is not retried: the function runs once', async () => {
+    const body = `${SQUARE}
+@app.remote()
+async def huge(path):
+    with open(path, "a") as f:
+        f.write("ran\\n")
+    return 10 ** 5000
+`;
+    await deployFile(engine, deploymentFile('sdk-huge', body));
+    const runs = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vast-runs-')), 'runs.txt');
+    const err = await runRemote(clientOf(engine), { name: 'sdk-huge', tag: 'default' }, 'huge', { path: runs }, { timeoutMs: 60_000 }).then(
+      () => assert.fail('huge() answered'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof VastApiError && err.status === 500, String(err));
+    assert.match(err.message, /not retried: the worker had received the call/);
+    assert.equal(fs.readFileSync(runs, 'utf8'), 'ran\n', 'the function ran once');
   });
 
   it('takes new code by restarting (its /pyworker/update needs Vast\'s supervisor), then serves it', async () => {

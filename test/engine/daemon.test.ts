@@ -153,4 +153,23 @@ describe('vast-deploy engine', () => {
     assert.equal(bad.status, 2, bad.stderr);
     assert.match(bad.stderr, /VAST_ENGINE_WORKER_RUNTIME must be bundled or sdk, got "podman"/);
   });
+
+  test('the api_key file: a trailing newline is fine; a key broken over lines stops the start at once, naming the file', async () => {
+    const own = tempStateDir();
+    const keyFile = path.join(own, 'api_key');
+    fs.writeFileSync(keyFile, 'local-key-123\n', { mode: 0o600 });
+    try {
+      const r = await cli('engine', 'start', '--state', own);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(engineClientInfo(own)!.apiKey, 'local-key-123');
+    } finally {
+      await cli('engine', 'stop', '--state', own);
+    }
+    // Before: the engine started with a key no client could send, and the start waited 30 s for an answer that
+    // never came ("did not answer within 30 s").
+    fs.writeFileSync(keyFile, 'local-key\n123\n');
+    const r = await cli('engine', 'start', '--state', own);
+    assert.equal(r.code, 1, r.stdout);
+    assert.ok(r.stderr.includes(`the engine's API key file ${keyFile} holds a key with spaces, line breaks`), r.stderr);
+  });
 });

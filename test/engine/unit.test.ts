@@ -45,6 +45,22 @@ describe('signing', () => {
   });
 });
 
+describe('signing key file', () => {
+  test('a corrupt signing-key.pem is an error naming the file and what to do; it is not replaced', () => {
+    const dir = tempStateDir();
+    const file = path.join(dir, 'signing-key.pem');
+    fs.writeFileSync(file, '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n');
+    assert.throws(
+      () => new RouteSigner(dir),
+      (err: Error) => err.message.includes(file) && /not a usable private key/.test(err.message) && /Delete the file and start the engine again/.test(err.message),
+    );
+    assert.match(fs.readFileSync(file, 'utf8'), /not a key/, 'the file is left for the user to look at');
+    fs.rmSync(file);
+    fs.mkdirSync(file);
+    assert.throws(() => new RouteSigner(dir), (err: Error) => err.message.includes(file) && /EISDIR/.test(err.message));
+  });
+});
+
 describe('tier decision', () => {
   const body = putBody('# a', { cold_workers: 1 }, 10);
   const stored: StoredDeployment = {

@@ -306,6 +306,11 @@ class Worker:
             body = req.json()
         except ValueError as e:
             return 422, {"error": f"request body is not JSON: {e}"}
+        except RecursionError:
+            # Python's JSON reader has its own nesting limit (about 1000 levels of [ and {); the codec's own limit
+            # (codec.MAX_DEPTH containers) refuses anything deeper than that sooner, with the argument's name.
+            return 422, {"error": f"request body is nested too deeply to read (arguments may hold at most "
+                                  f"{codec.MAX_DEPTH} containers inside one another)"}
         if not isinstance(body, dict):
             return 422, {"error": "request body must be a JSON object {auth_data, payload}"}
         auth = body.get("auth_data")
@@ -358,6 +363,8 @@ class Worker:
                       for k, v in wire_kwargs.items()}
         except codec.CodecError as e:
             return finish(422, {"error": f"{fname}(): {e}"}, False)
+        except Exception as e:  # a fault of ours while reading bad input must still refuse it before the call
+            return finish(422, {"error": f"{fname}(): the arguments cannot be decoded: {type(e).__name__}: {e}"}, False)
         queue = self.queues[fname]
         try:
             queue.admit(self.stats.max_perf)
@@ -369,18 +376,30 @@ class Worker:
         self.stats.num_requests_recieved += 1
         self._track(request_idx, +1)
 
+        # From here on the function has run (or is running): whatever goes wrong is answered as the call's error
+        # value with a 200, never as a 5xx, because clients retry a 5xx and would run the function again.
         async def job() -> Dict[str, Any]:
             times["started"] = time.time()
             try:
                 value = await fn.func(*args, **kwargs)
             except (Exception, SystemExit) as e:
-                log(f"{fname}() raised {type(e).__name__}: {e}")
-                return codec.error_answer(e, loader.ROOT_MODULE)
+                log(f"{fname}() raised {_describe(e)}")
+                return _error_answer(e)
             try:
                 return {"ok": codec.serialize(value, f"return value of {fname}()", loader.ROOT_MODULE)}
             except codec.CodecError as e:
                 log(f"{fname}() result cannot be sent: {e}")
-                return codec.error_answer(TypeError(str(e)), loader.ROOT_MODULE)
+                return _error_answer(TypeError(str(e)))
+            except Exception as e:  # e.g. a property of the result that raises while its __dict__ is read
+                log(f"{fname}() result cannot be sent: {_describe(e)}")
+                return _error_answer(TypeError(f"return value of {fname}() cannot be sent: {_describe(e)}"))
+
+        def _error_answer(exc: BaseException) -> Dict[str, Any]:
+            try:
+                return codec.error_answer(exc, loader.ROOT_MODULE)
+            except Exception as e:
+                return codec.error_answer(RuntimeError(f"{fname}() raised {type(exc).__name__}, which cannot be sent "
+                                                       f"({_describe(e)})"), loader.ROOT_MODULE)
 
         try:
             result = await queue.run(WORKLOAD_PER_REQUEST, job)
@@ -430,3 +449,11 @@ class Worker:
             except OSError:
                 continue
         log(f"delete_requests for request(s) {', '.join(str(r['request_idx']) for r in requests)} did not go through")
+
+
+def _describe(exc: BaseException) -> str:
+    """`Class: message` for logs and messages; str() of a user's exception may itself raise (a huge int arg)."""
+    try:
+        return f"{type(exc).__name__}: {exc}"
+    except Exception:
+        return type(exc).__name__

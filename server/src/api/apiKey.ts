@@ -43,7 +43,7 @@ export function resolveApiKey(env: NodeJS.ProcessEnv, homedir: string): Resolved
   const fromEnv = env.VAST_API_KEY;
   if (fromEnv) {
     if (!fromEnv.trim()) throw new ApiKeyNotFoundError(searched, 'VAST_API_KEY is set but blank');
-    return { apiKey: fromEnv.trim(), source: 'VAST_API_KEY' };
+    return { apiKey: sendable(fromEnv.trim(), 'VAST_API_KEY', searched), source: 'VAST_API_KEY' };
   }
   for (const file of files) {
     let text: string;
@@ -55,7 +55,16 @@ export function resolveApiKey(env: NodeJS.ProcessEnv, homedir: string): Resolved
     }
     const key = text.trim();
     if (!key) throw new ApiKeyNotFoundError(searched, `the key file ${file} is empty`);
-    return { apiKey: key, source: file };
+    return { apiKey: sendable(key, `the key file ${file}`, searched), source: file };
   }
   throw new ApiKeyNotFoundError(searched);
+}
+
+/**
+ * The key goes in an Authorization header: whitespace or non-ASCII inside it (two keys on two lines, a pasted
+ * sentence) would make every request fail with an unrelated header error, so it stops here, naming the source.
+ */
+function sendable(key: string, source: string, searched: string[]): string {
+  if (!/[^\x21-\x7e]/.test(key)) return key;
+  throw new ApiKeyNotFoundError(searched, `${source} holds spaces, line breaks or non-ASCII characters inside the key (a key is one line of printable ASCII)`);
 }

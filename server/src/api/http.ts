@@ -44,6 +44,8 @@ export interface RequestSpec {
   okStatuses?: readonly number[];
   /** `json`: the body must be JSON (empty only on 204); `none`: the body is ignored. */
   expect: 'json' | 'none';
+  /** Parses a `json` body; default JSON.parse. Throws a SyntaxError for text that is not JSON. */
+  parse?: (text: string) => unknown;
 }
 
 export interface HttpResponse {
@@ -186,7 +188,7 @@ export class HttpLayer {
     if (!text.trim() && status === 204) return null;
     let data: unknown;
     try {
-      data = JSON.parse(text);
+      data = spec.parse ? spec.parse(text) : JSON.parse(text);
     } catch {
       const snippet = text.trim() ? serverMessage(text) : '(empty body)';
       throw fail('invalid_response', `HTTP ${status} from ${spec.method} ${this.redact(url)} is not JSON: ${snippet}`, {
@@ -259,6 +261,8 @@ function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(ms < 1000 ? 2 : 1))} s`;
 }
 
+export const TLS_FAILURE_NOTE = "TLS verification failed; Vast workers need Vast's root CA";
+
 /** undici reports `TypeError: fetch failed` with the real reason in `cause` (ECONNREFUSED, a TLS code…). */
 export function describeNetworkError(err: unknown): string {
   const parts: string[] = [];
@@ -271,6 +275,6 @@ export function describeNetworkError(err: unknown): string {
   }
   const detail = parts.join(' ← ') || String(err);
   return /certificate|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(detail)
-    ? `${detail} (TLS verification failed; Vast workers need Vast's root CA)`
+    ? `${detail} (${TLS_FAILURE_NOTE})`
     : detail;
 }

@@ -1,5 +1,8 @@
 // The remote-call path (spec §4): route polling on the autoscaler, the worker call, and callRemote which ties them
-// together with a capped retry policy (the SDK retries 408/429/5xx forever; we never do).
+// together with a capped retry policy. The SDK retries a worker's 408/429/5xx and any connection error forever; we
+// never retry endlessly, and never re-send a call the worker may have started: a worker answers 500 when the
+// function (or the encoding of its result) failed after it ran, and a connection that drops mid-call says nothing
+// about whether it ran, so sending it again could run the user's function twice (or six times).
 import type { Dispatcher } from 'undici';
 import type {
   EndpointRecord,
@@ -11,8 +14,9 @@ import type {
   WorkerCallResponse,
 } from '../protocol/vast';
 import { PyFloat } from '../deploy/pyJson';
+import { parsePythonJson } from '../wire/jsonText';
 import { VastApiError } from './errors';
-import { joinUrl, type HttpLayer } from './http';
+import { joinUrl, TLS_FAILURE_NOTE, type HttpLayer } from './http';
 import { deadlineSignal, retryBackoffMs, routeWaitMs } from './timing';
 
 export const ROUTE_COST = 100;
@@ -152,6 +156,9 @@ export async function callWorker(
     signal,
     dispatcher: await ctx.workerDispatcher(url, signal),
     expect: 'json',
+    // The worker's answer is Python's json.dumps text: an int beyond 2^53 (2**63 + 1) must stay exact (JSON.parse
+    // would round it to 9223372036854776000), and the SDK's worker writes NaN/Infinity for such floats.
+    parse: parsePythonJson,
   });
   const data = res.data as WorkerCallResponse | null;
   const result = data && typeof data === 'object' ? (data as { result?: unknown }).result : undefined;
@@ -205,8 +212,14 @@ export async function callRemote(
           attempt--;
           continue;
         }
-        // A slow autoscaler (one /route/ POST past its 10 s) is connection trouble too; a worker call that ran past
-        // its own limit is not retried (the work may still be running there).
+        // A slow autoscaler (one /route/ POST past its 10 s) is connection trouble too. A worker call is retried
+        // only when the worker certainly did not start it (see workerRefusedBeforeRunning); one that ran past its
+        // own limit is not retried either (the work may still be running there).
+        if (err instanceof VastApiError && err.call === 'callWorker' && !workerRefusedBeforeRunning(err)) {
+          // A failed TLS check happens before the request is sent, but another try meets the same certificate.
+          const mayHaveRun = err.code === 'http' || (err.code === 'network' && !err.message.includes(TLS_FAILURE_NOTE));
+          throw mayHaveRun ? notRetried(http, err) : err;
+        }
         const retryable = err instanceof VastApiError && (err.retryable || (err.code === 'timeout' && err.call === 'route'));
         if (!retryable) throw err;
         if (attempt >= maxRetries) {
@@ -227,6 +240,41 @@ export async function callRemote(
   } finally {
     overall.dispose();
   }
+}
+
+/** Connection failures that happen before a byte of the request is sent: the worker never saw the call. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Whether a failed worker call certainly did not run the function, so that routing again and re-sending it is safe:
+ * the connection was never opened, or the worker refused it with 429 (its queue is full; the real worker checks
+ * this before it starts the call). Anything else (a 5xx, a reset or closed connection, a timeout) may come after the
+ * function ran.
+ */
+export function workerRefusedBeforeRunning(err: VastApiError): boolean {
+  if (err.code === 'http') return err.status === 429;
+  if (err.code !== 'network') return false;
+  let current: unknown = err.cause;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function notRetried(http: HttpLayer, err: VastApiError): VastApiError {
+  const note = ' (not retried: the worker had received the call, so the function may have run; sending it again could run it twice)';
+  return new VastApiError(http.redact(err.message + note), {
+    code: err.code,
+    call: err.call,
+    method: err.method,
+    url: err.url,
+    status: err.status,
+    body: err.body,
+    attempts: err.attempts,
+    cause: err,
+  });
 }
 
 function invalid(ctx: RoutingContext, call: string, url: string, message: string, res: { status: number; text: string }): VastApiError {

@@ -1,6 +1,7 @@
 // `vast-deploy status [--target local|vast] [--format text|json]`: deployments → endpoint → workergroups → workers,
 // the same tree the sidebar shows.
 import type { VastClient } from '../api/client';
+import { VastApiError } from '../api/errors';
 import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../protocol/vast';
 import { oneOf, parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
@@ -13,6 +14,8 @@ export interface DeploymentStatus {
   workers: WorkerRecord[];
   /** The server's "spinning up" message when it has no worker list yet. */
   pending?: string;
+  /** Why this deployment's workers could not be listed (a broken record); the other deployments still show. */
+  problem?: string;
 }
 
 export async function collectStatus(client: VastClient, signal?: AbortSignal): Promise<DeploymentStatus[]> {
@@ -23,14 +26,21 @@ export async function collectStatus(client: VastClient, signal?: AbortSignal): P
   ]);
   return Promise.all(
     deployments.map(async (deployment) => {
-      const { workers, pending } = await client.getEndpointWorkers(deployment.endpoint_id, signal);
-      return {
+      const row = {
         deployment,
         endpoint: endpoints.find((e) => e.id === deployment.endpoint_id),
         workergroups: workergroups.filter((g) => g.endpoint_id === deployment.endpoint_id),
-        workers,
-        pending,
       };
+      // One broken record (a state file edited by hand) must not hide every other deployment behind a 422.
+      if (!Number.isInteger(deployment.endpoint_id)) {
+        return { ...row, workers: [], problem: `its record has endpoint_id ${JSON.stringify(deployment.endpoint_id ?? null)}, not an endpoint id` };
+      }
+      try {
+        return { ...row, ...(await client.getEndpointWorkers(deployment.endpoint_id, signal)) };
+      } catch (err) {
+        if (!(err instanceof VastApiError && err.code === 'http' && err.status >= 400 && err.status < 500)) throw err;
+        return { ...row, workers: [], problem: err.message };
+      }
     }),
   );
 }
@@ -44,7 +54,7 @@ function formatWorker(w: WorkerRecord): string {
 export function formatStatusText(rows: DeploymentStatus[], where: string): string {
   if (!rows.length) return `No deployments on ${where}.\n`;
   const lines: string[] = [];
-  for (const { deployment: d, endpoint, workergroups, workers, pending } of rows) {
+  for (const { deployment: d, endpoint, workergroups, workers, pending, problem } of rows) {
     lines.push(`${d.name}:${d.tag}  (deployment ${d.id}, ${endpoint?.endpoint_state ?? d.endpoint_state ?? 'unknown state'})`);
     if (endpoint) {
       lines.push(
@@ -54,8 +64,9 @@ export function formatStatusText(rows: DeploymentStatus[], where: string): strin
     }
     for (const g of workergroups) lines.push(`    workergroup ${g.id}: ${g.search_query ?? ''}`);
     if (pending) lines.push(`      ${pending}`);
+    if (problem) lines.push(`      cannot list workers: ${problem}`);
     lines.push(...workers.map(formatWorker));
-    if (!workers.length && !pending) lines.push('      no workers');
+    if (!workers.length && !pending && !problem) lines.push('      no workers');
   }
   return lines.join('\n') + '\n';
 }

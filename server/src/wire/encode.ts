@@ -22,6 +22,12 @@ export function encode(value: unknown, path = 'value'): WireValue {
   return new Encoder().encode(value, path);
 }
 
+/**
+ * How many containers (lists, tuples, dicts, objects) may sit inside one another in an argument: our worker refuses
+ * deeper ones (engine/python/vast_worker/codec.py MAX_DEPTH), and the SDK's worker fails on them with a 500.
+ */
+export const MAX_DEPTH = 100;
+
 class Encoder {
   /** Containers on the current descent: a value that contains itself has no JSON form. */
   private readonly open = new Set<object>();
@@ -51,6 +57,9 @@ class Encoder {
     }
     const obj = value as object;
     if (this.open.has(obj)) throw refuse(path, 'contains itself: a cyclic value has no JSON form');
+    if (this.open.size >= MAX_DEPTH) {
+      throw refuse(path, `is nested more than ${MAX_DEPTH} containers deep, more than a worker accepts; flatten it or send it as a string`);
+    }
     this.open.add(obj);
     try {
       return this.container(obj, path);

@@ -24,6 +24,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Never answer (the client's timeout or abort must end the request). */
   hang?: boolean;
+  /** Close the connection without answering, after the request arrived (a worker that died mid-call). */
+  drop?: boolean;
 }
 
 export type Handler = Reply | ((req: RecordedRequest) => Reply);
@@ -95,6 +97,10 @@ export class FixtureServer {
         reply = typeof handler === 'function' ? handler(recorded) : handler;
       }
       if (reply.hang) return;
+      if (reply.drop) {
+        req.socket.destroy();
+        return;
+      }
       const payload = reply.raw ?? Buffer.from(reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json)));
       const headers: Record<string, string> = { ...(reply.json !== undefined ? { 'Content-Type': 'application/json' } : {}), ...reply.headers };
       res.writeHead(reply.status ?? 200, headers);

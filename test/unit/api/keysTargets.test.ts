@@ -52,6 +52,15 @@ describe('resolveApiKey', () => {
     fs.rmSync(legacy);
   });
 
+  test('a key with a line break or space inside stops with a message naming its source (a trailing newline is fine)', () => {
+    const file = write(path.join(home, '.vast_api_key'), 'first-key\nsecond-key\n');
+    assert.throws(() => resolveApiKey({}, home), (err: unknown) => err instanceof ApiKeyNotFoundError && err.message.includes(`the key file ${file} holds spaces, line breaks`));
+    assert.throws(() => resolveApiKey({ VAST_API_KEY: 'abc def' }, home), /VAST_API_KEY holds spaces, line breaks or non-ASCII/);
+    write(file, 'only-key\r\n');
+    assert.equal(resolveApiKey({}, home).apiKey, 'only-key');
+    fs.rmSync(file);
+  });
+
   test('no key anywhere: an error that says where to put it', () => {
     const err = (() => {
       try {

@@ -5,6 +5,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { VastApiError } from '../../../server/src/api/errors';
 import { runRemote } from '../../../server/src/deploy/runRemote';
 import type { RouteReady, RouteWaiting } from '../../../server/src/protocol/vast';
+import { displayJsonText, unwrapResult } from '../../../server/src/wire';
 import { FixtureServer, shape } from './fixtureServer';
 import { ENDPOINT_KEY, harness, rejection } from './helpers';
 
@@ -131,9 +132,9 @@ describe('callRemote', () => {
     assert.equal(server.requestsTo('GET', '/api/v0/endptjobs/7001/').length, 1, 'endpoint data is cached');
   });
 
-  test('a worker 500 re-routes and retries; success on the third attempt', async () => {
+  test('a worker 429 (queue full, refused before the call) re-routes and retries; success on the third attempt', async () => {
     server.on('POST', '/route/', { json: ready() });
-    server.on('POST', '/remote/square', { status: 500, text: 'Internal Server Error' }, { status: 429, json: { detail: 'queue full' } }, { json: shape('workerOk') });
+    server.on('POST', '/remote/square', { status: 429, text: 'Too Many Requests' }, { status: 429, json: { detail: 'queue full' } }, { json: shape('workerOk') });
     const retries: number[] = [];
     const { client, waits } = harness(server);
     const result = await client.callRemote(7001, 'square', payload, { onRetry: (_e, n) => retries.push(n) });
@@ -145,27 +146,62 @@ describe('callRemote', () => {
     assert.deepEqual(waits, [1500, 2500]);
   });
 
-  test('a 5xx storm hits the cap: maxRetries + 1 attempts, then an error naming the function and the last failure', async () => {
+  test('a worker 429 storm hits the cap: maxRetries + 1 attempts, then an error naming the function and the last failure', async () => {
     server.on('POST', '/route/', { json: ready() });
-    server.on('POST', '/remote/square', { status: 500, text: 'TypeError: Object of type bool is not JSON serializable' });
+    server.on('POST', '/remote/square', { status: 429, text: 'estimated queue wait 40.0 s exceeds max_queue_time 30 s' });
     const { client } = harness(server);
     const err = await rejection(client.callRemote(7001, 'square', payload, { maxRetries: 3 }));
     assert.ok(err instanceof VastApiError);
-    assert.equal(err.status, 500);
+    assert.equal(err.status, 429);
     assert.equal(err.attempts, 4);
     assert.equal(server.requestsTo('POST', '/remote/square').length, 4);
-    assert.match(err.message, /callRemote: 'square' on endpoint 7001 gave up after 4 attempts; last error: callWorker: HTTP 500 .*bool is not JSON serializable/);
+    assert.match(err.message, /callRemote: 'square' on endpoint 7001 gave up after 4 attempts; last error: callWorker: HTTP 429 .*exceeds max_queue_time/);
   });
 
   test('the default cap is 5 retries, never endless', async () => {
     server.on('POST', '/route/', { json: ready() });
-    server.on('POST', '/remote/square', { status: 503, text: 'busy' });
+    server.on('POST', '/remote/square', { status: 429, text: 'busy' });
     const err = await rejection(harness(server).client.callRemote(7001, 'square', payload));
     assert.ok(err instanceof VastApiError && err.attempts === 6);
     assert.equal(server.requestsTo('POST', '/remote/square').length, 6);
   });
 
-  test('a connection error to the worker re-routes', async () => {
+  // The worker answers 5xx after the function ran (it raised while its result was written, or the worker broke), and
+  // a dropped connection says nothing about whether it ran: a retry would run the user's function again. The SDK
+  // retries both forever.
+  for (const [what, reply] of [
+    ['a worker 500 after the function ran', { status: 500, text: 'TypeError: Object of type bool is not JSON serializable' }],
+    ['a worker 503', { status: 503, text: 'busy' }],
+    ['a connection dropped mid-call', { drop: true }],
+  ] as const) {
+    test(`${what} is not sent again: one call, an error saying why`, async () => {
+      server.on('POST', '/route/', { json: ready() });
+      server.on('POST', '/remote/square', reply, { json: shape('workerOk') });
+      const retries: number[] = [];
+      const err = await rejection(harness(server).client.callRemote(7001, 'square', payload, { onRetry: (_e, n) => retries.push(n) }));
+      assert.ok(err instanceof VastApiError, String(err));
+      assert.equal(server.requestsTo('POST', '/remote/square').length, 1, 'the worker got the call once');
+      assert.equal(server.requestsTo('POST', '/route/').length, 1);
+      assert.deepEqual(retries, []);
+      assert.match(err.message, /^callWorker: .*not retried: the worker had received the call, so the function may have run/);
+      if ('status' in reply) {
+        assert.equal(err.status, reply.status);
+        assert.match(err.body, new RegExp(reply.text.slice(0, 10)));
+      } else assert.equal(err.code, 'network');
+    });
+  }
+
+  test('integers beyond 2^53 in the answer stay exact, and print exactly as `vast-deploy run` prints results', async () => {
+    server.on('POST', '/route/', { json: ready() });
+    const answer = '{"result": {"ok": {"type": "list", "contents": [9223372036854775809, -18446744073709551617, 12, 0.5]}}}';
+    server.on('POST', '/remote/square', { raw: Buffer.from(answer), headers: { 'Content-Type': 'application/json' } });
+    const { response } = await harness(server).client.callRemote(7001, 'square', payload);
+    const value = unwrapResult(response);
+    assert.deepEqual(value, [2n ** 63n + 1n, -(2n ** 64n) - 1n, 12, 0.5]);
+    assert.equal(displayJsonText(value, 0), '[9223372036854775809,-18446744073709551617,12,0.5]');
+  });
+
+  test('a refused connection to the worker (the call never reached it) re-routes', async () => {
     const gone = await FixtureServer.start();
     const deadUrl = gone.url;
     await gone.close();

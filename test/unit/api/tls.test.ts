@@ -83,6 +83,22 @@ describe('Vast root CA', () => {
     }
   });
 
+  test('callRemote: a worker whose certificate fails the check is not called again, and no "may have run" note', async () => {
+    console.on('GET', '/api/v0/endptjobs/7001/', { json: shape('endpoint') });
+    console.on('POST', '/route/', { json: authData() });
+    const { client } = harness(console);
+    worker.requests.splice(0);
+    try {
+      const err = await rejection(client.callRemote(7001, 'square', { kwargs: { x: 7 } }));
+      assert.ok(err instanceof VastApiError && err.code === 'network', String(err));
+      assert.match(err.message, /TLS verification failed/);
+      assert.doesNotMatch(err.message, /may have run/);
+      assert.equal(console.requestsTo('POST', '/route/').length, 1, 'routed once');
+    } finally {
+      await client.close();
+    }
+  });
+
   test('trustVastRoot: false on a vast target also fails, proving the CA is what makes it work', async () => {
     const { client } = harness(console, { trustVastRoot: false }, cloudTarget(USER_KEY, { consoleUrl: console.url, autoscalerUrl: console.url }));
     try {

@@ -1,7 +1,7 @@
 // encode/encodeCall: the JS conveniences (Map, plain objects, ArrayBuffer) and every refusal, each naming the path.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encode, encodeCall, PyDict, PyObject, PyTuple } from '../../../server/src/wire';
+import { encode, encodeCall, parseArgsJson, PyDict, PyObject, PyTuple } from '../../../server/src/wire';
 import { refusal } from './refusal';
 
 describe('encode', () => {
@@ -90,6 +90,23 @@ describe('encode refusals name the argument path', () => {
     assert.match(refusal(() => encodeCall({ v: [NaN] })), /^argument "v\[0\]" is NaN: .*None/);
     assert.match(refusal(() => encodeCall({ v: -Infinity })), /^argument "v" is -Infinity/);
     assert.match(refusal(() => encodeCall({ n: 2n ** 64n })), /^argument "n" is the integer 18446744073709551616: .*int\(\)/);
+  });
+
+  test('NaN, Infinity and 1e999 typed into --args are refused before sending, naming the argument', () => {
+    assert.match(refusal(() => encodeCall(parseArgsJson('{"rate": NaN}'))), /^argument "rate" is NaN/);
+    assert.match(refusal(() => encodeCall(parseArgsJson('{"xs": [1, 1e999]}'))), /^argument "xs\[1\]" is Infinity/);
+    assert.match(refusal(() => encodeCall(parseArgsJson('{"o": {"low": -Infinity}}'))), /^argument "o\["low"\]" is -Infinity/);
+  });
+
+  test('arguments nested deeper than the worker accepts are refused before sending, naming the argument', () => {
+    const nest = (depth: number) => {
+      let value: unknown = 1;
+      for (let i = 0; i < depth; i++) value = [value];
+      return value;
+    };
+    assert.doesNotThrow(() => encodeCall({ v: nest(100) }));
+    assert.match(refusal(() => encodeCall({ v: nest(101) })), /^argument "v(\[0\]){100}" is nested more than 100 containers deep/);
+    assert.match(refusal(() => encodeCall({ v: nest(100_000) })), /^argument "v\[0\].*" is nested more than 100 containers deep/);
   });
 
   test('JS types with no Python form', () => {
