@@ -2,6 +2,8 @@
 // exit codes, and deploy / run / status / logs against an in-process engine running the real worker runtime. The CLI
 // finds the engine the way it finds the daemon: engine.json in $VAST_DEPLOY_STATE.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Engine } from '../../engine/src/engine';
@@ -157,6 +159,20 @@ describe('vast-deploy deploy / run / status / logs against the engine', () => {
     assert.equal(status.running, true);
     assert.equal(status.url, engine.url);
     assert.equal(status.pid, process.pid);
+  });
+
+  test('run says why it waits, and stops with the workers\' errors when every worker has failed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-cli-broken-'));
+    const file = path.join(dir, 'deploy.py');
+    const source = fs.readFileSync(SQUARE, 'utf8').replace('name="square"', 'name="broken-import"');
+    fs.writeFileSync(file, source.replace('app = Deployment(', 'raise RuntimeError("broken on purpose")\napp = Deployment('));
+    const deployed = await cli('deploy', file, '--no-wait');
+    assert.equal(deployed.code, 0, deployed.stderr);
+    const ran = await cli('run', file, 'square', '--args', '{"x": 5}', '--timeout', '120');
+    assert.equal(ran.code, 1, ran.stderr);
+    assert.match(ran.stderr, /^waiting for a worker: /m);
+    assert.match(ran.stderr, /no worker can serve the call: every worker of endpoint \d+ failed/);
+    assert.match(ran.stderr, /worker \d+: .*broken on purpose/);
   });
 
   test('run exits 1 with the remote class, message and traceback when the function raises', async () => {

@@ -28,8 +28,10 @@ Commands:
   deploy <deploy.py> [--yes] [--no-wait] [--keep-alive] [--timeout S]
                                           Package, register, upload and wait for a ready worker.
                                           Asks before a tier 3 or 4 deploy unless --yes.
-  run <deploy.py> <function> [--args JSON | --payload file.json]
-                                          Call a deployed remote function; prints the result as JSON.
+  run <deploy.py> <function> [--args JSON | --payload file.json] [--timeout S]
+                                          Call a deployed remote function; prints the result as JSON. Waits at
+                                          most S seconds (default 600, 0: no limit), saying on stderr why it
+                                          waits; stops at once when every worker has failed.
   status [--format text|json]             Deployments, endpoints, workergroups and workers.
   logs <name[:tag] | id> [--follow] [--tail N]
                                           Worker logs of a deployment.

@@ -2,9 +2,19 @@
 // (name, tag), route through its endpoint, call the worker, unwrap `{ok}`/`{err}`.
 import type { VastClient } from '../api/client';
 import { VastApiError } from '../api/errors';
+import type { RouteWaiting } from '../protocol/vast';
 import { encodeCall, unwrapResult } from '../wire';
 
 export class NotDeployedError extends Error {}
+
+export interface RunRemoteOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Every WAITING answer of /route/ while no worker is ready (its `status` says why). */
+  onWaiting?: (waiting: RouteWaiting) => void;
+  /** The endpoint the call goes to, once known (a caller may watch its workers meanwhile). */
+  onEndpoint?: (endpointId: number) => void;
+}
 
 export interface RunResult {
   value: unknown;
@@ -27,7 +37,7 @@ export async function runRemote(
   identity: { name: string; tag: string },
   functionName: string,
   kwargs: Record<string, unknown>,
-  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  options: RunRemoteOptions = {},
 ): Promise<RunResult> {
   const payload = encodeCall(kwargs);
   // After a deploy through this same client (the editor), its PUT answer named the endpoint, as it does for the
@@ -36,12 +46,16 @@ export async function runRemote(
   const known = client.deployedEndpoint(identity.name, identity.tag);
   let call;
   try {
-    call = await client.callRemote(known ?? (await lookUpEndpoint(client, identity, options.signal)), functionName, payload, options);
+    const endpointId = known ?? (await lookUpEndpoint(client, identity, options.signal));
+    options.onEndpoint?.(endpointId);
+    call = await client.callRemote(endpointId, functionName, payload, options);
   } catch (err) {
     // The deployment was deleted or re-created elsewhere since our PUT: look it up once.
     if (known === undefined || !(err instanceof VastApiError && err.call === 'getEndpoint' && err.status === 404)) throw err;
     client.forgetDeployedEndpoint(identity.name, identity.tag);
-    call = await client.callRemote(await lookUpEndpoint(client, identity, options.signal), functionName, payload, options);
+    const endpointId = await lookUpEndpoint(client, identity, options.signal);
+    options.onEndpoint?.(endpointId);
+    call = await client.callRemote(endpointId, functionName, payload, options);
   }
   // unwrapResult throws a RemoteError carrying the remote class, message and traceback.
   const value = unwrapResult(call.response);
