@@ -141,7 +141,17 @@ test('kill -9 of the daemon: its workers notice and exit', { skip: !onLinux && '
       body: JSON.stringify(putBody(name, { name, file_size: bytes.length })),
     });
     assert.equal(res.status, 200);
-    assert.equal((await upload((await res.json()) as DeploymentPutResponse, bytes)).status, 204);
+    const put = (await res.json()) as DeploymentPutResponse;
+    assert.equal((await upload(put, bytes)).status, 204);
+    // Ready: a booting worker logs, and a write to the dead engine's pipe could end it without the parent watch.
+    await waitFor('a ready worker', async () => {
+      const r = await fetch(`${info.url}/get_endpoint_workers/`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${info.api_key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: put.endpoint_id, api_key: info.api_key }),
+      });
+      return ((await r.json()) as { status: string }[]).some((w) => w.status === 'idle');
+    });
     const found = await waitFor('a worker process of the daemon', () => {
       const pids = descendants(daemon.pid!).filter((p) => commandLine(p.pid)?.includes('vast_worker'));
       return pids.length ? pids : undefined;
