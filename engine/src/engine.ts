@@ -67,6 +67,8 @@ export interface EngineOptions {
   tickMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** A worker that reported once and then not for this long shows `error` until it reports again; default 45 s. */
+  reportStaleMs?: number;
   /** Replaces detection (tests). */
   machineFacts?: MachineFacts;
   /** Engine lifecycle lines (the daemon writes them to its log). */
@@ -134,6 +136,7 @@ export class Engine {
       // The SDK's /pyworker/update only touches /.force_update for Vast's supervisor, which does not run here.
       softUpdates: this.workerRuntime !== 'sdk',
       pids: new WorkerPidRecord(options.stateDir),
+      reportStaleMs: options.reportStaleMs,
     });
     if (this.store.loadWarning) this.say(this.store.loadWarning);
     // No worker runs before the engine does: folders left by a previous run are stale.
@@ -385,6 +388,7 @@ export class Engine {
       do {
         this.tickAgain = false;
         this.teardownExpired();
+        this.workers.checkReports();
         if (!this.pythonVerdict && this.pythonProbe) await this.pythonProbe;
         for (const endpoint of [...this.store.state.endpoints]) await this.scaleEndpoint(endpoint);
       } while (this.tickAgain && !this.closed);

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { engineClientInfo, engineProcessState, type EngineInfoFile } from './client-info';
 import { Engine, ENGINE_VERSION, WORKER_RUNTIMES, type WorkerRuntime } from './engine';
-import { ensurePrivateDir, resolveStateDir, STATE_FILES, writeFileAtomic } from './state-dir';
+import { resolveStateDir, STATE_FILES, stateDirProblem, writeFileAtomic } from './state-dir';
 
 export interface DaemonArgs {
   stateDir?: string;
@@ -81,7 +81,13 @@ export async function runDaemon(argv: string[]): Promise<void> {
     return;
   }
   const stateDir = resolveStateDir(args.stateDir);
-  ensurePrivateDir(stateDir);
+  // Refuse at once rather than run an engine nobody can find (no engine.json) or stop.
+  const problem = stateDirProblem(stateDir);
+  if (problem) {
+    process.stderr.write(`vast-deploy engine: cannot start: ${problem}\n`);
+    process.exitCode = 1;
+    return;
+  }
   const infoFile = path.join(stateDir, STATE_FILES.engineInfo);
   const previous = safeInfo(stateDir);
   // A stale engine.json (kill -9, power loss) may name a pid that is another program by now: only a proven engine
@@ -115,7 +121,14 @@ export async function runDaemon(argv: string[]): Promise<void> {
     version: ENGINE_VERSION,
     state_dir: stateDir,
   };
-  writeFileAtomic(infoFile, `${JSON.stringify(info, null, 2)}\n`);
+  try {
+    writeFileAtomic(infoFile, `${JSON.stringify(info, null, 2)}\n`);
+  } catch (err) {
+    // The folder turned read-only since the check: without engine.json the CLI could neither find nor stop us.
+    process.stderr.write(`vast-deploy engine: cannot start: cannot write ${infoFile} (${(err as Error).message})\n`);
+    await engine.close().catch(() => undefined);
+    process.exit(1);
+  }
   log(`engine ${ENGINE_VERSION} listening on ${engine.url} (pid ${process.pid}, state ${stateDir}, worker runtime ${engine.workerRuntime})`);
 
   let stopping = false;

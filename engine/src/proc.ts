@@ -34,3 +34,56 @@ function readStat(pid: number): string | undefined {
     return undefined;
   }
 }
+
+/** A process as found in /proc: the pid with its start time, so a recycled pid is never mistaken for it. */
+export interface ProcessRef {
+  pid: number;
+  startTicks: string;
+}
+
+/**
+ * Every live descendant of `pid` (children, their children, ...), found through the parent pids in /proc; [] off
+ * Linux. A child that started a new session (`start_new_session=True`, setsid) has left the worker's process group
+ * but is still found here, as long as its parent is alive when this runs.
+ */
+export function descendants(pid: number): ProcessRef[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const children = new Map<number, ProcessRef[]>();
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readStat(Number(name));
+    if (!stat) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(fields[1]);
+    if (fields[0] === 'Z' || !fields[19]) continue;
+    const list = children.get(ppid) ?? [];
+    list.push({ pid: Number(name), startTicks: fields[19] });
+    children.set(ppid, list);
+  }
+  const found: ProcessRef[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child.pid);
+    }
+  }
+  return found;
+}
+
+/** Signals each process that is still the one found (same pid and start time). */
+export function signalProcesses(refs: ProcessRef[], signal: NodeJS.Signals): void {
+  for (const ref of refs) {
+    if (processStartTicks(ref.pid) !== ref.startTicks) continue; // gone, or the pid is another process by now
+    try {
+      process.kill(ref.pid, signal);
+    } catch {
+      // gone meanwhile
+    }
+  }
+}

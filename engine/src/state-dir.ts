@@ -17,6 +17,28 @@ export function ensurePrivateDir(dir: string): void {
 }
 
 /**
+ * Why the engine cannot keep its state in `dir` (it cannot create the folder or write a file in it), or undefined.
+ * Checked before the engine starts: one that cannot write engine.json would run with no way for anyone to find it
+ * or stop it. `write` is the seam tests use to make the write fail where the folder's mode cannot (root).
+ */
+export function stateDirProblem(dir: string, write: (file: string, content: string) => void = writeFileAtomic): string | undefined {
+  const probe = path.join(dir, `.write-check.${process.pid}`);
+  try {
+    ensurePrivateDir(dir);
+    write(probe, '');
+  } catch (err) {
+    return `cannot write to the state folder ${dir} (${(err as Error).message}); make it writable, or choose another folder with --state or VAST_DEPLOY_STATE`;
+  } finally {
+    try {
+      fs.rmSync(probe, { force: true });
+    } catch {
+      // nothing was written
+    }
+  }
+  return undefined;
+}
+
+/**
  * Writes a file atomically (temp file in the same folder, fsync, rename) with mode 0600, so a crash mid-write
  * never leaves a half-written file and the content is never readable by other users, even briefly.
  */

@@ -76,7 +76,8 @@ export const HOST_VARIABLES: readonly string[] = [
 const HOST_VARIABLE_SET = new Set(HOST_VARIABLES);
 
 export function isHostVariable(name: string): boolean {
-  return HOST_VARIABLE_SET.has(name) || /^LC_[A-Z_]+$/.test(name);
+  // VAST_BOOT_TIMEOUT_<PHASE>: the bundled runtime's boot time limits, set for every worker of this engine.
+  return HOST_VARIABLE_SET.has(name) || /^LC_[A-Z_]+$/.test(name) || /^VAST_BOOT_TIMEOUT_[A-Z]+$/.test(name);
 }
 
 /** Loopback must never go through a proxy: the worker's downloads and reports go to the engine on 127.0.0.1. */

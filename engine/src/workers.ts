@@ -10,9 +10,17 @@ import * as readline from 'node:readline';
 import type { WorkerRecord, WorkerStatus, WorkerStatusReport } from '../../server/src/protocol/vast';
 import type { LogBook } from './logs';
 import { isPortTakenError } from './worker-ports';
+import { descendants, signalProcesses, type ProcessRef } from './proc';
 
 /** Fresh ports per start; after this many "address already in use" in a row the worker fails like any error. */
 export const MAX_PORT_RETRIES = 3;
+/**
+ * A worker reports at least every 10 s (ours and the SDK's). Once it has reported, no report for this long means its
+ * event loop is blocked (or the process hangs): the worker shows `error` and gets no route until reports come again.
+ */
+export const REPORT_STALE_MS = 45_000;
+/** After a stopped worker exited, what it started in a session of its own gets this long before SIGKILL. */
+const ESCAPED_GRACE_MS = 5_000;
 
 export interface LocalWorker {
   id: number;
@@ -58,6 +66,8 @@ export interface LocalWorker {
   warnings: string[];
   /** Set while stopping on purpose (scale-down, stop, delete): the exit is not an error. */
   stopping?: Promise<void>;
+  /** `error` because its reports stopped (REPORT_STALE_MS), not because it failed: the next report clears it. */
+  silent?: boolean;
 }
 
 export interface SpawnPlan {
@@ -79,6 +89,8 @@ export interface WorkerManagerHooks {
   changed(w: LocalWorker): void;
   /** Live worker process groups, recorded so a restarted engine can reap what a killed one left. */
   pids?: WorkerPidRecord;
+  /** Default REPORT_STALE_MS. */
+  reportStaleMs?: number;
 }
 
 export class WorkerManager {
@@ -148,6 +160,7 @@ export class WorkerManager {
     fs.mkdirSync(w.cwd, { recursive: true, mode: 0o700 });
     w.report = undefined;
     w.reportAt = undefined;
+    w.silent = undefined;
     w.url = undefined;
     w.lastStderr = undefined;
     w.outstanding.clear();
@@ -195,12 +208,12 @@ export class WorkerManager {
       void this.start(w, next);
       return;
     }
-    if (w.status === 'error') return; // already failed (error_msg); the restart is scheduled
+    if (w.status === 'error' && !w.silent) return; // already failed (error_msg); the restart is scheduled
     // The last stderr lines can still be in the pipe when the exit arrives.
     const generation = w.generation;
     afterEnd(proc.stderr, 250, () => {
       // Settled meanwhile: stopped, started again, or failed by a report.
-      if (w.generation !== generation || w.stopping || !this.workers.has(w.id) || w.status === 'error') return;
+      if (w.generation !== generation || w.stopping || !this.workers.has(w.id) || (w.status === 'error' && !w.silent)) return;
       const why = w.errorMsg ? `; last error: ${w.errorMsg}` : w.lastStderr ? `; last output: ${w.lastStderr}` : '';
       this.fail(w, `worker process ${how}${why}`);
     });
@@ -212,8 +225,9 @@ export class WorkerManager {
     w.failures += 1;
     w.update = undefined;
     w.replacing = undefined;
+    w.silent = undefined;
     this.setStatus(w, 'error', message);
-    killGroup(w.proc, 'SIGTERM');
+    killTree(w.proc, 'SIGTERM');
     clearTimeout(w.restartTimer);
     const delay = Math.min(this.hooks.backoffMaxMs, this.hooks.backoffBaseMs * 2 ** (w.failures - 1));
     this.lifecycle(w, `restarting in ${(delay / 1000).toFixed(1)} s (failure ${w.failures})`);
@@ -223,7 +237,7 @@ export class WorkerManager {
       const old = w.proc;
       const go = () => void this.start(w, 'rebooting');
       if (old && old.exitCode === null) {
-        killGroup(old, 'SIGKILL');
+        killTree(old, 'SIGKILL');
         old.once('exit', go);
       } else go();
     }, delay);
@@ -236,7 +250,11 @@ export class WorkerManager {
     w.report = r;
     w.reportAt = Date.now();
     if (typeof r.url === 'string' && r.url) w.url = r.url.replace(/\/$/, '');
-    if (['error', 'stopping', 'stopped'].includes(w.status)) return;
+    if (w.silent && w.status === 'error') {
+      this.lifecycle(w, 'status reports arrive again');
+      w.silent = undefined;
+      w.errorMsg = '';
+    } else if (['error', 'stopping', 'stopped'].includes(w.status)) return;
     if (r.error_msg) {
       if (isPortTakenError(r.error_msg) && w.portRetries < MAX_PORT_RETRIES) {
         w.portRetries += 1;
@@ -265,6 +283,22 @@ export class WorkerManager {
     w.portRetries = 0;
     w.errorMsg = '';
     this.setStatus(w, Number(r.num_requests_working) > 0 ? 'running' : 'idle');
+  }
+
+  /**
+   * Marks workers whose reports stopped as `error` ("no status report for N s"), without restarting them: a loop
+   * blocked by the deployment's code may come back. Only after a first report (a worker still starting has not
+   * reported yet) and only in the statuses that a report keeps up to date.
+   */
+  checkReports(now = Date.now()): void {
+    const limit = this.hooks.reportStaleMs ?? REPORT_STALE_MS;
+    for (const w of this.workers.values()) {
+      if (w.silent || w.reportAt === undefined || !w.proc || w.stopping || w.replacing) continue;
+      if (!['model_loading', 'idle', 'running'].includes(w.status) || now - w.reportAt <= limit) continue;
+      w.silent = true;
+      w.errorMsg = `no status report for ${Math.round((now - w.reportAt) / 1000)} s (limit ${Math.round(limit / 1000)} s): its event loop is blocked (synchronous code in an async function?) or the process hangs; it gets no requests until it reports again`;
+      this.setStatus(w, 'error', w.errorMsg);
+    }
   }
 
   /** The worker asked for its code (download_url): loading, and remember which code it got. */
@@ -316,8 +350,8 @@ export class WorkerManager {
     const proc = w.proc;
     if (proc && proc.exitCode === null && proc.signalCode === null) {
       w.replacing = status;
-      killGroup(proc, 'SIGTERM');
-      const force = setTimeout(() => killGroup(proc, 'SIGKILL'), 10_000);
+      killTree(proc, 'SIGTERM');
+      const force = setTimeout(() => killTree(proc, 'SIGKILL'), 10_000);
       force.unref?.();
       proc.once('exit', () => clearTimeout(force));
     } else void this.start(w, status);
@@ -330,6 +364,7 @@ export class WorkerManager {
     w.generation += 1; // a start still picking ports must not spawn after this
     w.update = undefined;
     w.replacing = undefined;
+    w.silent = undefined;
     this.setStatus(w, 'stopping');
     const proc = w.proc;
     const stopped = new Promise<void>((resolve) => {
@@ -345,9 +380,9 @@ export class WorkerManager {
         done();
         return;
       }
-      timer = setTimeout(() => killGroup(proc, 'SIGKILL'), graceMs);
+      timer = setTimeout(() => killTree(proc, 'SIGKILL'), graceMs);
       proc.once('exit', done);
-      killGroup(proc, 'SIGTERM');
+      killTree(proc, 'SIGTERM');
     });
     w.stopping = stopped;
     void stopped.then(() => {
@@ -420,6 +455,34 @@ function afterEnd(stream: NodeJS.ReadableStream | null, limitMs: number, then: (
   const timer = setTimeout(once, limitMs);
   stream.once('end', once);
   stream.once('close', once);
+}
+
+/** Per worker process: its descendants found when the engine first signalled it (see killTree). */
+const knownTrees = new WeakMap<ChildProcess, ProcessRef[]>();
+
+/**
+ * Signals the worker's process group and every descendant that left it by starting a session of its own (user code
+ * with `start_new_session=True`), which the group signal misses. Descendants are looked up while the worker lives
+ * (once it exits they are re-parented and no longer found) and remembered; after the worker exits, those still
+ * running get SIGKILL after a short grace. Off Linux only the group is signalled.
+ */
+export function killTree(proc: ChildProcess | undefined, signal: NodeJS.Signals): void {
+  if (!proc || proc.pid === undefined) return;
+  if (proc.exitCode === null && proc.signalCode === null) {
+    const known = knownTrees.get(proc);
+    const found = descendants(proc.pid);
+    if (!known) {
+      knownTrees.set(proc, found);
+      proc.once('exit', () => {
+        const left = knownTrees.get(proc) ?? [];
+        if (left.length) setTimeout(() => signalProcesses(left, 'SIGKILL'), ESCAPED_GRACE_MS).unref();
+      });
+    } else {
+      for (const ref of found) if (!known.some((k) => k.pid === ref.pid && k.startTicks === ref.startTicks)) known.push(ref);
+    }
+  }
+  killGroup(proc, signal);
+  signalProcesses(knownTrees.get(proc) ?? [], signal);
 }
 
 /** Signals the worker's whole process group (it was spawned detached), falling back to the process alone. */

@@ -2,15 +2,17 @@
 
 import asyncio
 import os
+import signal
 import time
 from typing import Any, Dict, List, Optional, Tuple
 
-from . import codec, http_client, install, loader, signature
+from . import codec, http_client, install, loader, parent, signature
 from .benchmark import WORKLOAD_PER_REQUEST, BenchmarkError, BenchmarkInputs, run_benchmark
 from .http_server import Request, Response, start_server
 from .keepalive import KeepAliveClient
 from .loader import LoadedDeployment, WorkerFailure, short_traceback
 from .log import log
+from .phases import phase_limits, time_boxed
 from .queue import FunctionQueue, QueueFull, WorkerLoad
 from .reporter import StatusReporter, WorkerStats
 
@@ -19,6 +21,8 @@ _AUTH_FIELD_SET = frozenset(AUTH_FIELDS)
 _PAYLOAD_KEYS = frozenset(("args", "kwargs"))
 PUBKEY_RETRY_DELAYS_S = (1, 2, 4, 8)
 CONTEXT_EXIT_TIMEOUT_S = 30.0
+# A worker whose engine died gets this long to stop cleanly (contexts exit within CONTEXT_EXIT_TIMEOUT_S).
+ORPHAN_STOP_GRACE_S = CONTEXT_EXIT_TIMEOUT_S + 10.0
 
 
 class WorkerEnv:
@@ -39,6 +43,8 @@ class WorkerEnv:
         self.unsecured = environ.get("UNSECURED", "").lower() == "true"
         self.venv_cache = environ.get("VAST_VENV_CACHE") or os.path.join(
             os.path.expanduser("~"), ".cache", "vast-worker", "venvs")
+        # VAST_BOOT_TIMEOUT_<PHASE> (vast_worker/phases.py).
+        self.boot_limits, self.boot_limit_warnings = phase_limits(environ)
 
     def public_url(self, bound_port: int) -> str:
         """`http://$PUBLIC_IPADDR:$VAST_TCP_PORT_<WORKER_PORT>`, as the SDK's worker reports it; the bound port when
@@ -70,12 +76,16 @@ class Worker:
         self.tasks: List["asyncio.Task[Any]"] = []
         self.done = asyncio.Event()
         self.exit_code = 0
+        # Set when the engine that started this worker is gone: the worker stops, and then stops its process group.
+        self.orphaned = False
 
     # -- lifecycle ----------------------------------------------------------------------------------------------
     async def start(self) -> None:
         """Binds the HTTP server first, so every report (even a boot error) carries the worker's url."""
         if self.env.use_ssl:
             log("USE_SSL=true is ignored: the local worker serves plain HTTP on loopback")
+        for warning in self.env.boot_limit_warnings:
+            log(f"warning: {warning}")
         try:
             self.server, port = await start_server("127.0.0.1", self.env.port, self.handle)
         except OSError as e:
@@ -116,11 +126,14 @@ class Worker:
     async def _load_code(self) -> LoadedDeployment:
         env = self.env
         log(f"downloading deployment {env.deployment_id} from {env.api_url}")
-        remap = await asyncio.to_thread(loader.download_and_extract, env.api_url, env.deployment_id, env.api_key,
-                                        self.cwd)
+        limits = env.boot_limits
+        remap = await time_boxed("download", limits["download"], asyncio.to_thread(
+            loader.download_and_extract, env.api_url, env.deployment_id, env.api_key, self.cwd))
         self.stats.additional_disk_usage = await asyncio.to_thread(loader.disk_usage_gb, self.cwd)
-        config, venv = await asyncio.to_thread(loader.install_steps, self.cwd, env.venv_cache, remap)
-        dep = await asyncio.to_thread(loader.import_deployment, self.cwd, config, venv, remap)
+        config, venv = await time_boxed("install", limits["install"], asyncio.to_thread(
+            loader.install_steps, self.cwd, env.venv_cache, remap))
+        dep = await time_boxed("import", limits["import"], asyncio.to_thread(
+            loader.import_deployment, self.cwd, config, venv, remap))
         names = ", ".join(dep.functions)
         log(f"imported deployment {dep.app.name!r}: remote functions {names}; benchmark on {dep.benchmarked.name}")
         return dep
@@ -163,8 +176,9 @@ class Worker:
         log(f"benchmark: warmup + {fn.benchmark_runs} round(s) of {fn.name}"
             f"{' at concurrency 10' if fn.allow_parallel_requests else ''}")
         try:
-            score = await run_benchmark(call, BenchmarkInputs(fn.benchmark_dataset, fn.benchmark_generator),
-                                        fn.benchmark_runs, fn.allow_parallel_requests, on_round=on_round)
+            score = await time_boxed("benchmark", self.env.boot_limits["benchmark"], run_benchmark(
+                call, BenchmarkInputs(fn.benchmark_dataset, fn.benchmark_generator), fn.benchmark_runs,
+                fn.allow_parallel_requests, on_round=on_round))
         except BenchmarkError as e:
             cause = e.__cause__
             detail = f"\n{short_traceback(cause)}" if cause is not None else ""
@@ -185,7 +199,8 @@ class Worker:
         if not items:
             return
         log(f"entering {len(items)} context(s): {', '.join(cls.__name__ for cls, _ in items)}")
-        results = await asyncio.gather(*(inst.__aenter__() for _, inst in items), return_exceptions=True)
+        results = await time_boxed("contexts", self.env.boot_limits["contexts"], asyncio.gather(
+            *(inst.__aenter__() for _, inst in items), return_exceptions=True))
         failures = []
         for (cls, inst), result in zip(items, results):
             if isinstance(result, BaseException):
@@ -226,11 +241,21 @@ class Worker:
         self.exit_code = 1
         self.done.set()
 
-    def request_stop(self) -> None:
+    def request_stop(self, why: str = "signal") -> None:
         if self.phase != "stopping":
-            log("stopping (signal)")
+            log(f"stopping ({why})")
             self.phase = "stopping"
             self.done.set()
+
+    def engine_gone(self, loop: asyncio.AbstractEventLoop, engine_pid: int) -> None:
+        """From the parent-watch thread: the engine died without stopping us. Stop as on SIGTERM; if the event loop
+        is blocked (deployment code) and cannot, end the whole process group from here."""
+        parent.silence_output()
+        self.orphaned = True
+        loop.call_soon_threadsafe(self.request_stop, f"the engine, pid {engine_pid}, is gone")
+        time.sleep(ORPHAN_STOP_GRACE_S)
+        parent.signal_own_group(getattr(signal, "SIGKILL", signal.SIGTERM))
+        os._exit(1)
 
     async def shutdown(self) -> None:
         for proc in list(install.running_processes):

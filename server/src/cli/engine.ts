@@ -126,9 +126,14 @@ export interface DaemonStartOptions {
 export async function ensureEngineRunning(opts: DaemonStartOptions): Promise<{ info: EngineClientInfo; alreadyRunning: boolean }> {
   const already = await runningEngine(opts.stateDir);
   if (already) return { info: already, alreadyRunning: true };
-  fs.mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
   const logFile = path.join(opts.stateDir, STATE_FILES.daemonLog);
-  const logFd = fs.openSync(logFile, 'a', 0o600);
+  let logFd: number;
+  try {
+    fs.mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+    logFd = fs.openSync(logFile, 'a', 0o600);
+  } catch (err) {
+    throw new Error(`cannot write to the state folder ${opts.stateDir} (${(err as Error).message}); make it writable, or choose another folder with --state or VAST_DEPLOY_STATE`);
+  }
   const args = [findEngineBundle(), '--state', opts.stateDir];
   if (opts.port !== undefined) args.push('--port', String(opts.port));
   if (opts.python) args.push('--python', opts.python);
