@@ -17,6 +17,7 @@ import { detectMachineFacts, type MachineFacts } from './machine';
 import { checkSdkWorker, checkSdkWorkerAsync, findPython, findPythonAsync, SDK_WORKER_MODULE, type PythonVerdict } from './python';
 import { registerAutoscalerRoutes } from './routes-autoscaler';
 import { registerConsoleRoutes } from './routes-console';
+import { registerAccountRoutes } from './routes-account';
 import { registerLocalRoutes } from './routes-local';
 import { RouteSigner } from './signing';
 import { ensurePrivateDir, rememberedPorts, rememberPort, STATE_FILES, writeFileAtomic } from './state-dir';
@@ -175,6 +176,7 @@ export class Engine {
     registerConsoleRoutes(router, this);
     registerAutoscalerRoutes(router, this);
     registerLocalRoutes(router, this);
+    registerAccountRoutes(router, this);
     const handle = (req: http.IncomingMessage, res: http.ServerResponse) => void router.dispatch(req, res, (l) => this.say(l));
     const previous = port === undefined ? rememberedPorts(this.stateDir)[0] : undefined;
     let server: http.Server | undefined;

@@ -3,7 +3,12 @@ import * as vscode from 'vscode';
 import type { LocalEngine } from '../core/localEngine';
 import type { ApiKeyStore } from '../secrets/apiKeyStore';
 import type { TargetState } from '../targets/targetState';
+import { accountLabel, VastApiError, VastClient } from '../../../server/src/api';
+import { cloudDefaultsFromSettings, errorText } from '../core/connections';
 import { requireTrust } from '../trust';
+
+/** A key check waits this long for the console; past it the key is kept, unchecked. */
+const KEY_CHECK_TIMEOUT_MS = 10_000;
 
 export class AccountCommands {
   constructor(
@@ -25,14 +30,43 @@ export class AccountCommands {
         validateInput: (v) => (v.trim() ? undefined : 'Paste the key'),
       }));
     if (!value) return false;
+    const check = await this.checkKey(value.trim());
+    if (check.refused) {
+      this.log.warn(`Vast API key not saved: ${check.refused}`);
+      void vscode.window.showErrorMessage(`Vast API key not saved: ${check.refused}`);
+      return false;
+    }
     await this.keys.set(value);
-    this.log.info('Vast API key stored in secret storage');
-    void vscode.window.showInformationMessage('Vast API key saved. The Vast cloud target is ready.');
+    this.targets.setCloudAccount(check.account);
+    this.log.info(`Vast API key stored in secret storage${check.account ? ` (account ${check.account})` : ''}`);
+    if (check.account) void vscode.window.showInformationMessage(`Vast API key saved: it belongs to ${check.account}. The Vast cloud target is ready.`);
+    else void vscode.window.showWarningMessage(`Vast API key saved, but it could not be checked: ${check.unchecked}`);
     return true;
+  }
+
+  /**
+   * Asks the cloud console (the default URL or vast.cloud.consoleUrl) whose key this is: refused when the console says
+   * the key is wrong (401/403), unchecked when it cannot answer (offline, down), else the account's name.
+   */
+  private async checkKey(key: string): Promise<{ account?: string; refused?: string; unchecked?: string }> {
+    let client: VastClient | undefined;
+    try {
+      const defaults = cloudDefaultsFromSettings();
+      client = new VastClient({ ...defaults, apiKey: key }, { maxRetries: 0, timeoutMs: KEY_CHECK_TIMEOUT_MS });
+      return { account: accountLabel(await client.currentUser()) };
+    } catch (err) {
+      if (err instanceof VastApiError && (err.status === 401 || err.status === 403)) {
+        return { refused: `the console refused it (HTTP ${err.status}): check that you copied the whole key` };
+      }
+      return { unchecked: errorText(err) };
+    } finally {
+      void client?.close();
+    }
   }
 
   async signOut(): Promise<void> {
     await this.keys.clear();
+    this.targets.setCloudAccount(undefined);
     const still = this.keys.current;
     this.log.info('Vast API key removed from secret storage');
     void vscode.window.showInformationMessage(

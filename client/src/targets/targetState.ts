@@ -30,6 +30,8 @@ export class TargetState implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private engine: EngineStatus = { running: false };
+  /** The account the cloud key belongs to, once checked (Set API Key). */
+  private cloudAccount: string | undefined;
 
   constructor(
     private readonly apiKeys: ApiKeyStore,
@@ -60,6 +62,11 @@ export class TargetState implements vscode.Disposable {
     return this.apiKeys.current?.key;
   }
 
+  setCloudAccount(account: string | undefined): void {
+    this.cloudAccount = account;
+    this.changed.fire();
+  }
+
   get engineStatus(): EngineStatus {
     return this.engine;
   }
@@ -79,7 +86,8 @@ export class TargetState implements vscode.Disposable {
       return { kind, label: TARGET_LABELS.local, usable: e.running, status: e.running ? `running · port ${e.port}` : 'stopped (Deploy starts it)' };
     }
     const key = this.apiKeys.current;
-    return { kind, label: TARGET_LABELS.vast, usable: key !== undefined, status: key ? `key set (${key.origin})` : 'no API key' };
+    const account = key && this.cloudAccount ? ` · ${this.cloudAccount}` : '';
+    return { kind, label: TARGET_LABELS.vast, usable: key !== undefined, status: key ? `key set (${key.origin})${account}` : 'no API key' };
   }
 
   dispose(): void {

@@ -82,6 +82,23 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, homedir = 
   return path.join(base, 'vast-deployments');
 }
 
+/** What the console says of the key's account (fields as Vast names them; only those we show are listed). */
+export interface CurrentUser {
+  id?: number;
+  username?: string;
+  email?: string;
+  fullname?: string;
+  balance?: number;
+  [field: string]: unknown;
+}
+
+/** "alice@example.com (id 42)", or the username, or the id: how an account is named in messages. */
+export function accountLabel(user: CurrentUser): string {
+  const name = [user.email, user.username, user.fullname].find((v) => typeof v === 'string' && v.trim());
+  const id = typeof user.id === 'number' ? `id ${user.id}` : undefined;
+  return name ? (id ? `${name} (${id})` : String(name)) : (id ?? 'an account without a name');
+}
+
 export class VastClient {
   readonly http: HttpLayer;
   private readonly redactor: Redactor;
@@ -249,6 +266,18 @@ export class VastClient {
 
   // -------------------------------------------------------------------------------------------------------------
   // Endpoints, workergroups, workers, logs
+
+  /**
+   * The account the key belongs to (`GET /api/v0/users/current`, as `vastai show user` sends it): the cheapest call
+   * that proves a key works. The console's answer carries the key itself; it is dropped here, as the SDK drops it.
+   */
+  async currentUser(signal?: AbortSignal): Promise<CurrentUser> {
+    const p = '/api/v0/users/current';
+    const data = await this.console<Record<string, unknown>>('currentUser', 'GET', p, { signal });
+    if (!data || typeof data !== 'object' || Array.isArray(data)) throw this.invalid('currentUser', 'GET', p, 'expected the user record (an object)', data);
+    const { api_key: _key, ...user } = data;
+    return user as CurrentUser;
+  }
 
   async listEndpoints(signal?: AbortSignal): Promise<EndpointRecord[]> {
     const p = '/api/v0/endptjobs/';

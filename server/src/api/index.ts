@@ -1,5 +1,5 @@
 // The Vast API client: one import for the deploy core, CLI and extension.
-export { VastClient, defaultCacheDir, type VastClientOptions, type WorkersResult } from './client';
+export { VastClient, accountLabel, defaultCacheDir, type CurrentUser, type VastClientOptions, type WorkersResult } from './client';
 export { VastApiError, isAbortError, isRetryableStatus, serverMessage, type VastApiErrorCode } from './errors';
 export type { ApiLogger, FetchLike } from './http';
 export { redact, Redactor } from './redact';

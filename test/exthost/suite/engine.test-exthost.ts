@@ -193,4 +193,22 @@ suite('Vast with the local engine', function () {
     });
     assert.match(title, /Deploy · create/);
   });
+
+  test('Set API Key checks the key with the console and names its account; a refused key is not saved', async () => {
+    // The local engine answers the console's current-user call too: point the cloud console at it for this test.
+    const info = JSON.parse(fs.readFileSync(path.join(process.env.VAST_DEPLOY_STATE!, 'engine.json'), 'utf8')) as { url: string; api_key: string };
+    const config = vscode.workspace.getConfiguration('vast.cloud');
+    await config.update('consoleUrl', info.url, vscode.ConfigurationTarget.Global);
+    try {
+      const a = await api();
+      await vscode.commands.executeCommand('vast.signOut');
+      assert.equal(await vscode.commands.executeCommand('vast.setApiKey', 'a-wrong-key-0123456789'), false, 'a refused key is not saved');
+      assert.equal(a.ui.targets.info('vast').usable, false);
+      assert.equal(await vscode.commands.executeCommand('vast.setApiKey', info.api_key), true);
+      assert.match(a.ui.targets.info('vast').status, /key set .* · local \(id 1\)/);
+    } finally {
+      await vscode.commands.executeCommand('vast.signOut');
+      await config.update('consoleUrl', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
