@@ -19,6 +19,8 @@ export interface LogLine {
 
 /** One log line keeps at most this many characters (16 Ki); the rest is counted in a `[N characters cut]` marker. */
 export const MAX_LOG_LINE_CHARS = 16 * 1024;
+/** Room for the ` … [N characters cut]` marker after a cut line. */
+const CUT_MARKER_ROOM = 64;
 /** Per endpoint in memory: the newest lines, at most this many... */
 export const RING_MAX_LINES = 5000;
 /** ...and at most this many characters of text (4 Mi): 256 lines of the longest kind still fit. */
@@ -102,7 +104,8 @@ export class LogBook {
 
   add(endpointId: number, workerId: number | null, stream: LogStream, raw: string): void {
     // Worker output is the user's, but a URL with `api_key=` or a Bearer header it prints must not be kept.
-    const text = redact(capLine(raw));
+    // Lines from splitLines come capped already (with their marker); anything else is capped here.
+    const text = redact(raw.length > MAX_LOG_LINE_CHARS + CUT_MARKER_ROOM ? capLine(raw) : raw);
     const line: LogLine = { time: Date.now() / 1000, endpoint_id: endpointId, worker_id: workerId, stream, text };
     const formatted = formatLogLine(line);
     const file = workerId === null ? path.join(this.logDir, `endpoint-${endpointId}.log`) : this.workerLogFile(workerId);
