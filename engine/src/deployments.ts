@@ -1,5 +1,6 @@
 // Deployment operations behind the console routes: PUT (with the server-side tier decision), upload completion,
 // stop/start, delete, and the wire records the list/show routes return.
+import * as fs from 'node:fs';
 import { AUTOSCALING_KEYS, type AutoscalingKey, type DeploymentPutBody, type DeploymentPutResponse, type DeploymentRecord, type EndpointRecord, type WorkergroupRecord } from '../../server/src/protocol/vast';
 import { generateKey } from './auth';
 import type { Engine } from './engine';
@@ -7,6 +8,7 @@ import { HttpError } from './http';
 import { unmetFilters } from './machine';
 import { KEPT_VERSIONS, type StoredDeployment, type StoredEndpoint, type StoredVersion } from './store';
 import { autoscalingOf, decideTier, HARD_UPDATE_FIELDS } from './tiers';
+import type { ReceivedUpload } from './upload';
 
 const UPLOAD_TOKEN_TTL_MS = 60 * 60_000;
 
@@ -220,10 +222,11 @@ function pendingVersion(engine: Engine, dep: StoredDeployment, body: DeploymentP
 }
 
 /** The upload arrived: it becomes the current version; a hard update waiting for it goes ahead. */
-export function completeUpload(engine: Engine, version: StoredVersion, bytes: Buffer): void {
+export function completeUpload(engine: Engine, version: StoredVersion, receivedFile: string, received: ReceivedUpload): void {
   const dep = engine.deployment(version.deployment_id);
   if (!dep) throw new HttpError(410, `deployment ${version.deployment_id} was deleted before the upload arrived`);
-  engine.store.writeTarball(version, bytes);
+  // The file was written and synced while it streamed in; the rename makes it appear whole.
+  fs.renameSync(receivedFile, engine.store.tarballPath(version));
   let hardUpdateWaiting = false;
   try {
     engine.store.commit(() => {
@@ -241,7 +244,7 @@ export function completeUpload(engine: Engine, version: StoredVersion, bytes: Bu
     engine.store.removeTarball(version);
     throw err;
   }
-  engine.logs.add(dep.endpoint_id, null, 'lifecycle', `code uploaded: version ${version.id} (${bytes.length} bytes, hash ${version.file_hash.slice(0, 12)})`);
+  engine.logs.add(dep.endpoint_id, null, 'lifecycle', `code uploaded: version ${version.id} (${received.size} bytes, sha256 ${received.sha256.slice(0, 12)}, file_hash ${version.file_hash.slice(0, 12)})`);
   if (hardUpdateWaiting) restartForHardUpdate(engine, dep, 'hard update: new image/env/filters and code');
   engine.scaleSoon();
 }
@@ -357,6 +360,8 @@ export async function deleteDeployments(engine: Engine, deps: StoredDeployment[]
   for (const dep of doomed) engine.logs.add(dep.endpoint_id, null, 'lifecycle', `deployment ${dep.id} deleted`);
   await Promise.all(doomed.flatMap((dep) => engine.workers.forEndpoint(dep.endpoint_id).map((w) => engine.removeWorker(w))));
   for (const id of endpointIds) engine.waiting.delete(id);
+  // Last: the workers' exit lines above still reach the log files. Without this the rings stayed in memory forever.
+  for (const id of endpointIds) engine.logs.forget(id);
 }
 
 export function deploymentRecord(engine: Engine, dep: StoredDeployment, detail: boolean): DeploymentRecord {

@@ -6,7 +6,7 @@ import { statusSummary } from './autoscaler';
 import { presentedKeys, requireKey } from './auth';
 import type { Engine } from './engine';
 import { fieldNumber, fieldString, HttpError, readJsonObject, sendJson, sendText, type RequestContext, type Router } from './http';
-import { formatLogLine } from './logs';
+import { formatLogLine, MAX_LOGS_ANSWER_CHARS, newestWithin } from './logs';
 import type { StoredEndpoint } from './store';
 import type { LocalWorker } from './workers';
 
@@ -155,7 +155,7 @@ export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
     const lines = engine.logs.lines(endpoint.id);
     const pick = (filter: (s: string) => boolean) => {
       const chosen = lines.filter((l) => filter(l.stream));
-      return (tail ? chosen.slice(-tail) : chosen).map(formatLogLine).join('\n');
+      return newestWithin((tail ? chosen.slice(-tail) : chosen).map(formatLogLine), MAX_LOGS_ANSWER_CHARS);
     };
     // info0: everything; info1: lifecycle; trace: stderr; debug: stdout (the cloud's split is not public).
     const response: EndpointLogsResponse = {

@@ -1,7 +1,9 @@
 // Vast's console API (console.vast.ai/api/v0/...) as the SDK and CLI call it, plus the presigned-style upload and
 // the download the workers use. All under the user's API key, except the worker routes (the worker's token) and the
 // one-time upload/download URLs (the token in the URL is the credential).
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { DeploymentListResponse, DeploymentShowResponse, DeploymentStateResponse, DeploymentVersionsResponse, DownloadUrlResponse, EndpointListResponse, EndpointShowResponse, WorkergroupListResponse } from '../../server/src/protocol/vast';
 import { presentedKeys, requireKey } from './auth';
 import { completeUpload, deleteDeployment, deleteDeployments, deploymentRecord, endpointRecord, parseEndpointUpdate, parsePutBody, putDeployment, setEndpointState, updateEndpoint, workergroupRecord } from './deployments';
@@ -124,11 +126,18 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
     if (!pending || pending.expiresAt < Date.now()) throw new HttpError(403, 'this upload URL is unknown, expired or already used; PUT the deployment again for a new one');
     const version = engine.version(pending.versionId);
     if (!version) throw new HttpError(410, 'the version this upload was for is gone (a newer PUT replaced it)');
-    const file = await receiveUpload(ctx.req, engine.maxUploadBytes, token);
-    if (file.length !== version.file_size) {
-      throw new HttpError(400, `uploaded file is ${file.length} bytes but the deployment registered file_size ${version.file_size}`);
+    // Streamed to a file beside the tarballs (same filesystem, so putting it in place is a rename). The registered
+    // size is checked, not `file_hash`: the SDK's file_hash is a hash of the deployment's source files, not of
+    // the tarball, so the engine cannot recompute it from the upload (its sha256 goes in the log instead).
+    const final = engine.store.tarballPath(version);
+    fs.mkdirSync(path.dirname(final), { recursive: true, mode: 0o700 });
+    const partial = `${final}.${crypto.randomBytes(6).toString('hex')}.part`;
+    try {
+      const received = await receiveUpload(ctx.req, { limit: engine.maxUploadBytes, token, expectedSize: version.file_size, destination: partial });
+      completeUpload(engine, version, partial, received);
+    } finally {
+      fs.rmSync(partial, { force: true });
     }
-    completeUpload(engine, version, file);
     engine.uploads.delete(token);
     ctx.res.writeHead(204);
     ctx.res.end();

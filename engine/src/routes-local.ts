@@ -80,14 +80,18 @@ export function registerLocalRoutes(router: Router, engine: Engine): void {
     const send = (l: LogLine) => res.write(`data: ${JSON.stringify(l)}\n\n`);
     const backlog = engine.logs.lines(endpointId).filter(wanted);
     for (const l of tail > 0 ? backlog.slice(-tail) : []) send(l);
-    const unsubscribe = engine.logs.subscribe((l) => {
-      if (wanted(l)) send(l);
-    });
+    const unsubscribe = engine.logs.subscribe(
+      (l) => {
+        if (wanted(l)) send(l);
+      },
+      // The deployment was deleted: nothing more will come, so the stream ends (and its listener is gone).
+      { endpointId, onForgotten: () => (end(), res.end()) },
+    );
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    const end = () => {
+    function end() {
       clearInterval(keepAlive);
       unsubscribe();
-    };
+    }
     ctx.req.on('close', end);
     res.on('error', end);
   });

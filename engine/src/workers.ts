@@ -6,9 +6,8 @@ import type { WorkerPidRecord } from './orphans';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as readline from 'node:readline';
 import type { WorkerRecord, WorkerStatus, WorkerStatusReport } from '../../server/src/protocol/vast';
-import type { LogBook } from './logs';
+import { splitLines, type LogBook } from './logs';
 import { isPortTakenError } from './worker-ports';
 import { descendants, signalProcesses, type ProcessRef } from './proc';
 
@@ -185,7 +184,8 @@ export class WorkerManager {
       [proc.stderr, 'stderr'],
     ] as const) {
       if (!stream) continue;
-      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      // Not readline: it would hold a line of any length in memory until its newline.
+      splitLines(stream, (line) => {
         this.hooks.log.add(w.endpointId, w.id, name, line);
         if (name === 'stderr' && line.trim() && w.proc === proc) w.lastStderr = line.trim();
       });
