@@ -142,6 +142,7 @@ export class Engine {
     if (this.store.loadWarning) this.say(this.store.loadWarning);
     // No worker runs before the engine does: folders left by a previous run are stale.
     fs.rmSync(path.join(stateDir, 'workers'), { recursive: true, force: true });
+    removePartialUploads(path.join(stateDir, 'tarballs'));
   }
 
   static async start(options: EngineOptions): Promise<Engine> {
@@ -507,4 +508,15 @@ function loadOrCreateApiKey(stateDir: string): string {
   const key = generateKey();
   writeFileAtomic(file, `${key}\n`);
   return key;
+}
+
+/** Uploads an engine killed mid-transfer left behind (`<tarball>.<random>.part`): never code, only disk. */
+function removePartialUploads(dir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return; // no tarballs yet
+  }
+  for (const name of names) if (name.endsWith('.part')) fs.rmSync(path.join(dir, name), { force: true });
 }
