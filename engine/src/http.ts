@@ -178,11 +178,33 @@ export async function readBody(req: http.IncomingMessage, limit: number): Promis
 }
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
+/**
+ * No body of Vast's protocol nests past a few levels. JSON.parse itself reads any depth, but copying or printing a
+ * value nested 200,000 deep overflows the stack later (a 500 where the client's mistake deserves a 400).
+ */
+export const JSON_MAX_DEPTH = 64;
+
+/** True when JSON text opens more than `limit` arrays/objects inside one another (strings skipped). */
+export function jsonNestingOver(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
 
 /** A JSON object body; an empty body is `{}` (the SDK sends none on some POSTs). */
 export async function readJsonObject(req: http.IncomingMessage): Promise<Record<string, unknown>> {
   const raw = (await readBody(req, JSON_BODY_LIMIT)).toString('utf8');
   if (raw.trim() === '') return {};
+  if (jsonNestingOver(raw, JSON_MAX_DEPTH)) {
+    throw new HttpError(400, `request body nests arrays or objects more than ${JSON_MAX_DEPTH} levels deep`);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);

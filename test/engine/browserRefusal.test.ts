@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { describe, it } from 'node:test';
+import { jsonNestingOver } from '../../engine/src/http';
 import { enginesClosedAfterTests } from './helpers';
 
 const startEngine = enginesClosedAfterTests();
@@ -38,5 +39,21 @@ describe('browser requests are refused', () => {
     }
     const sameOrigin = await request(engine.port, '/api/v0/deployments/', { ...auth, host: `127.0.0.1:${engine.port}`, origin: `http://127.0.0.1:${engine.port}` });
     assert.equal(sameOrigin.status, 200);
+  });
+});
+
+describe('deeply nested request bodies', () => {
+  it('a JSON body nested 200,000 deep is a 400, not a 500 (the stack overflowed copying it)', async () => {
+    const engine = await startEngine();
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const res = await fetch(`${engine.url}/api/v0/deployments/`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${engine.apiKey}`, 'content-type': 'application/json' },
+      body: `{"name": ${deep}}`,
+    });
+    assert.equal(res.status, 400);
+    assert.match(((await res.json()) as { error: string }).error, /more than 64 levels deep/);
+    // brackets inside strings do not count
+    assert.equal(jsonNestingOver(`{"name": "${'['.repeat(100)}"}`, 64), false);
   });
 });
