@@ -15,10 +15,14 @@ import { writeTarball } from '../../../server/src/deploy/tarball';
 import type { Bundle, Plan, RemoteState, Target } from '../../../server/src/deploy/types';
 import type { PlanProvider, PlanRequest } from '../contracts';
 import { localTarget } from '../../../server/src/api';
+import { unmetFilters, type MachineFacts } from '../../../engine/src/machine';
 import { DeploymentListings } from '../../../server/src/deploy/deploymentListings';
 import { errorText, type Connections } from './connections';
 
 type Entry = { state: 'pending'; settled: Promise<void> } | { state: 'done'; summary: string };
+
+/** Starts the plan note that says what this machine lacks (the lens shows such notes in its tooltip). */
+const MACHINE_NOTE = 'This machine does not meet the GPU filters:';
 
 function cacheKey(r: PlanRequest): string {
   return `${r.uri.toString()}#${r.version}#${r.target}#${r.deployment}`;
@@ -48,6 +52,8 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly cache = new Map<string, Entry>();
   private readonly listings = new DeploymentListings();
+  /** The local machine's facts, read once from the running engine. */
+  private machine: Promise<MachineFacts | undefined> | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -103,7 +109,10 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
       const plan = await planFile(request, localTarget('http://127.0.0.1:0', ''), async () => ({}));
       return `${planSummary(plan)} (engine stopped)`;
     }
-    if (request.target === 'local') return planSummary(await this.plan(request, token));
+    if (request.target === 'local') {
+      const plan = await this.plan(request, token);
+      return [planSummary(plan), ...(plan.notes ?? []).filter((n) => n.startsWith(MACHINE_NOTE))].join('\n');
+    }
     const base = await this.connections.base(request.target);
     const plan = await planFile(request, base, async (identity, bundle) => {
       const client = this.connections.client(this.connections.targetFor(base, bundle));
@@ -119,11 +128,33 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
       const base = await this.connections.base(request.target);
-      return await planFile(request, base, (identity, bundle) =>
+      const plan = await planFile(request, base, (identity, bundle) =>
         fetchRemoteState(this.connections.client(this.connections.targetFor(base, bundle)), identity, { signal: abort.signal }),
       );
+      if (request.target === 'local') await this.addMachineNotes(plan, abort.signal);
+      return plan;
     } finally {
       sub.dispose();
+    }
+  }
+
+  /**
+   * On the local engine, what this machine lacks of what the GPU filters ask (no GPU, too little GPU RAM...): the
+   * engine still starts workers, but code that needs a GPU (vLLM, CUDA) fails there, so say it before Deploy.
+   */
+  private async addMachineNotes(plan: Plan, signal: AbortSignal): Promise<void> {
+    const info = this.connections.engine.current();
+    if (!info) return;
+    try {
+      this.machine ??= fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.apiKey}` }, signal })
+        .then((res) => res.json() as Promise<{ machine?: MachineFacts }>)
+        .then((body) => body.machine);
+      const facts = await this.machine;
+      if (!facts) return;
+      const unmet = unmetFilters(plan.search_params, facts).filter((m) => m.startsWith('no local offer'));
+      if (unmet.length) (plan.notes ??= []).push(`${MACHINE_NOTE} ${unmet.join('; ')}. Workers start anyway; code that needs what is missing fails on them.`);
+    } catch {
+      this.machine = undefined; // asked again next time; the plan itself stands
     }
   }
 

@@ -93,6 +93,7 @@ button { background: var(--vscode-button-background); color: var(--vscode-button
 <body>
 <h2>Plan for ${escapeHtml(title)} on the ${escapeHtml(options.targetLabel)}</h2>
 <p id="summary"><strong>${escapeHtml(tierLabel(plan.tier))}</strong>${confirm ? ' — asks for confirmation before deploying' : ''}</p>
+${plan.notes?.length ? `<ul id="notes">${plan.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 <button id="deploy">Deploy</button>
 <table id="changes"><thead><tr><th>Field</th><th>Before</th><th>After</th><th>Tier</th><th>Reason</th></tr></thead>
 <tbody>
@@ -114,6 +115,12 @@ const MAX_SUMMARY_CHARS = 60;
 /** A plan summary as a short title part and the detail for the tooltip (an error's reason, a cut summary). */
 export function splitSummary(summary: string | undefined): { short?: string; detail?: string } {
   if (!summary) return {};
+  // Lines after the first are warnings (the local machine lacks what the filters ask): tooltip only.
+  const newline = summary.indexOf('\n');
+  if (newline >= 0) {
+    const first = splitSummary(summary.slice(0, newline));
+    return { short: first.short, detail: [first.detail, summary.slice(newline + 1)].filter(Boolean).join('\n') };
+  }
   const unavailable = /^plan unavailable: (.*)$/s.exec(summary);
   if (unavailable) return { short: 'plan unavailable (see tooltip)', detail: `Plan unavailable: ${unavailable[1]}` };
   if (summary.length <= MAX_SUMMARY_CHARS) return { short: summary };

@@ -172,8 +172,15 @@ suite('Vast with the local engine', function () {
     await vscode.workspace.applyEdit(edit);
     await doc.save();
     const a = await api();
-    const before = await vscode.commands.executeCommand<{ tier: number }>('vast.showPlan', lensArgs());
+    const before = await vscode.commands.executeCommand<{ tier: number; notes?: string[] }>('vast.showPlan', lensArgs());
     assert.equal(before?.tier, 2);
+    // square asks for an RTX 4090/5090: on a machine without one, the plan says so before Deploy.
+    const info = JSON.parse(fs.readFileSync(path.join(process.env.VAST_DEPLOY_STATE!, 'engine.json'), 'utf8')) as { url: string; api_key: string };
+    const facts = (await (await fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.api_key}` } })).json()) as { machine: { gpus: unknown[] } };
+    if (facts.machine.gpus.length === 0) {
+      assert.ok(before?.notes?.some((n) => /does not meet the GPU filters: no local offer matches gpu_name/.test(n)), JSON.stringify(before?.notes));
+      assert.match(a.ui.planPanels.get('square', 'default')?.webview.html ?? '', /<ul id="notes"><li>This machine does not meet/);
+    }
     assert.equal(await vscode.commands.executeCommand<boolean>('vast.deploy', lensArgs()), true);
     await waitFor('the plan view to show the deployed state', () => /<strong>tier 0 /.test(a.ui.planPanels.get('square', 'default')?.webview.html ?? ''));
   });

@@ -17,3 +17,10 @@ test('short summaries are kept whole; long ones are cut with the whole text as d
   assert.equal(detail, long);
   assert.deepEqual(splitSummary(undefined), {});
 });
+
+test('lines after the first (what this machine lacks) go to the tooltip, not the title', () => {
+  const summary = 'tier 2 soft update: code changed\nThis machine does not meet the GPU filters: no local offer matches gpu_ram>=48 GB: this machine has no GPU.';
+  const { short, detail } = splitSummary(summary);
+  assert.equal(short, 'tier 2 soft update: code changed');
+  assert.match(detail!, /^This machine does not meet the GPU filters/);
+});
