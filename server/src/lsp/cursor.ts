@@ -1,6 +1,7 @@
 // Reading the text around the cursor. Hover and completion run on half-typed code, where the syntax tree (and so
 // the model) may have lost the very statement being edited; these helpers look at the raw text instead: positions,
 // the identifier under the cursor, the brackets that enclose it, and the dotted expression in front of a `.` or `(`.
+import { stringEnd as pythonStringEnd } from '../parse/pythonText';
 import { positionAt } from '../util/textPosition';
 import type { Position } from '../model/types';
 
@@ -81,16 +82,12 @@ export function previousCode(text: string, offset: number): number {
   }
 }
 
-/** Offset of the `#` that starts a comment covering `offset` on its line, or -1 (quotes on the line honoured). */
+/** Offset of the `#` that starts a comment covering `offset` on its line, or -1 (strings on the line skipped). */
 function commentStartOnLine(text: string, offset: number): number {
-  let quote: string | undefined;
   for (let j = text.lastIndexOf('\n', offset) + 1; j <= offset; j++) {
-    const ch = text[j];
-    if (quote) {
-      if (ch === '\\') j++;
-      else if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '#') return j;
+    const c = text.charCodeAt(j);
+    if (c === 35 /* # */) return j;
+    if (c === 34 || c === 39) j = pythonStringEnd(text, j, c);
   }
   return -1;
 }
@@ -158,20 +155,12 @@ function startsNewStatement(text: string, lineStart: number): boolean {
   return !CONTINUATION_WORDS.has(word);
 }
 
+/** Where the string literal opening with `quote` at `start` closes (pythonText.ts knows Python's rules). */
 function stringEnd(text: string, start: number, quote: string): { closeStart?: number; end: number } {
-  const triple = quote.length === 3;
-  let i = start + quote.length;
-  while (i < text.length) {
-    const ch = text[i];
-    if (ch === '\\') {
-      i += 2;
-      continue;
-    }
-    if (!triple && ch === '\n') return { end: i }; // unclosed single-line string: Python stops at the line end
-    if (text.startsWith(quote, i)) return { closeStart: i, end: i + quote.length };
-    i++;
-  }
-  return { end: text.length };
+  const last = pythonStringEnd(text, start, quote.charCodeAt(0));
+  // Unclosed: at the end of the text, or (single-line strings) at the end of its line, where Python stops it.
+  if (last >= text.length || text[last] === '\n') return { end: last };
+  return { closeStart: last + 1 - quote.length, end: last + 1 };
 }
 
 const OPERATOR_BEFORE_EQUALS = new Set(['=', '<', '>', '!', ':', '+', '-', '*', '/', '%', '&', '|', '^', '@']);
