@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Target } from '../../server/src/deploy/types';
+import type { MachineFacts } from './machine';
 import { commandLine, isZombie } from './proc';
 import { STATE_FILES } from './state-dir';
 
@@ -56,6 +57,28 @@ export function engineClientInfo(stateDir: string): EngineClientInfo | undefined
   };
 }
 
+/** What `GET /local/v0/info` says of the engine (the fields its clients read). */
+export interface EngineFacts {
+  pid?: unknown;
+  worker_runtime?: unknown;
+  machine?: MachineFacts;
+}
+
+/** The engine's own facts, asked with its key; undefined when it does not answer them within `timeoutMs`. */
+export async function engineFacts(info: EngineClientInfo, timeoutMs: number, signal?: AbortSignal): Promise<EngineFacts | undefined> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    const res = await fetch(`${info.url}/local/v0/info`, {
+      headers: { authorization: `Bearer ${info.apiKey}` },
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    const body = (await res.json().catch(() => undefined)) as EngineFacts | undefined;
+    return res.ok && body && typeof body === 'object' ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The engine plays both Vast roles (console and autoscaler) on one URL. */
 export function engineTarget(info: EngineClientInfo): Target {
   return { kind: 'local', consoleUrl: info.url, autoscalerUrl: info.url, apiKey: info.apiKey };
@@ -78,13 +101,8 @@ export function isProcessAlive(pid: number): boolean {
  */
 export async function engineProcessState(info: EngineClientInfo): Promise<'answering' | 'hung' | 'stale'> {
   if (!isProcessAlive(info.pid)) return 'stale';
-  try {
-    const res = await fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.apiKey}` }, signal: AbortSignal.timeout(3000) });
-    const body = (await res.json().catch(() => undefined)) as { pid?: unknown } | undefined;
-    if (res.ok && body?.pid === info.pid) return 'answering';
-  } catch {
-    // not answering: look at the process itself
-  }
+  if ((await engineFacts(info, 3000))?.pid === info.pid) return 'answering';
+  // Not answering: look at the process itself.
   const args = commandLine(info.pid);
   if (!args) return 'stale';
   const state = args.indexOf('--state');

@@ -15,6 +15,7 @@ import { writeTarball } from '../../../server/src/deploy/tarball';
 import type { Bundle, Plan, RemoteState, Target } from '../../../server/src/deploy/types';
 import type { PlanProvider, PlanRequest } from '../contracts';
 import { localTarget } from '../../../server/src/api';
+import { engineFacts } from '../../../engine/src/client-info';
 import { unmetFilters, type MachineFacts } from '../../../engine/src/machine';
 import { DeploymentListings } from '../../../server/src/deploy/deploymentListings';
 import { errorText, type Connections } from './connections';
@@ -23,6 +24,8 @@ type Entry = { state: 'pending'; settled: Promise<void> } | { state: 'done'; sum
 
 /** Starts the plan note that says what this machine lacks (the lens shows such notes in its tooltip). */
 const MACHINE_NOTE = 'This machine does not meet the GPU filters:';
+/** A plan does not wait longer than this for the engine's machine facts (it is shown without the note then). */
+const MACHINE_FACTS_TIMEOUT_MS = 5000;
 
 function cacheKey(r: PlanRequest): string {
   return `${r.uri.toString()}#${r.version}#${r.target}#${r.deployment}`;
@@ -145,17 +148,14 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
   private async addMachineNotes(plan: Plan, signal: AbortSignal): Promise<void> {
     const info = this.connections.engine.current();
     if (!info) return;
-    try {
-      this.machine ??= fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.apiKey}` }, signal })
-        .then((res) => res.json() as Promise<{ machine?: MachineFacts }>)
-        .then((body) => body.machine);
-      const facts = await this.machine;
-      if (!facts) return;
-      const unmet = unmetFilters(plan.search_params, facts).filter((m) => m.startsWith('no local offer'));
-      if (unmet.length) (plan.notes ??= []).push(`${MACHINE_NOTE} ${unmet.join('; ')}. Workers start anyway; code that needs what is missing fails on them.`);
-    } catch {
+    this.machine ??= engineFacts(info, MACHINE_FACTS_TIMEOUT_MS, signal).then((facts) => facts?.machine);
+    const facts = await this.machine;
+    if (!facts) {
       this.machine = undefined; // asked again next time; the plan itself stands
+      return;
     }
+    const unmet = unmetFilters(plan.search_params, facts).filter((m) => m.startsWith('no local offer'));
+    if (unmet.length) (plan.notes ??= []).push(`${MACHINE_NOTE} ${unmet.join('; ')}. Workers start anyway; code that needs what is missing fails on them.`);
   }
 
   remoteChanged(): void {

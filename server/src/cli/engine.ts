@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { engineClientInfo, engineProcessState, isProcessAlive, type EngineClientInfo } from '../../../engine/src/client-info';
+import { engineClientInfo, engineFacts, engineProcessState, isProcessAlive, type EngineClientInfo } from '../../../engine/src/client-info';
 import { resolveStateDir, STATE_FILES } from '../../../engine/src/state-dir';
 import { UsageError, type CliIO } from './io';
 
@@ -177,13 +177,8 @@ async function start(opts: EngineCliOptions, io: CliIO): Promise<number> {
 
 /** The running engine's worker runtime, from its /local/v0/info; undefined when it does not say. */
 async function workerRuntimeOf(info: EngineClientInfo): Promise<string | undefined> {
-  try {
-    const res = await fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.apiKey}` }, signal: AbortSignal.timeout(5000) });
-    const body = (await res.json()) as { worker_runtime?: unknown };
-    return typeof body.worker_runtime === 'string' ? body.worker_runtime : undefined;
-  } catch {
-    return undefined;
-  }
+  const runtime = (await engineFacts(info, 5000))?.worker_runtime;
+  return typeof runtime === 'string' ? runtime : undefined;
 }
 
 function tail(file: string, lines = 15): string {

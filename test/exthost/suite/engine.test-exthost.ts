@@ -51,6 +51,11 @@ async function deployTitle(): Promise<string | undefined> {
   return ls.find((l) => l.command?.command === 'vast.deploy')?.command?.title;
 }
 
+/** What the running engine wrote to its state folder: its URL and key (the tests talk to it directly). */
+function engineJson(): { url: string; api_key: string } {
+  return JSON.parse(fs.readFileSync(path.join(process.env.VAST_DEPLOY_STATE!, 'engine.json'), 'utf8')) as { url: string; api_key: string };
+}
+
 const lensArgs = () => ({ uri: deployFile().toString(), deploymentIndex: 0, deployment: 'square' });
 
 async function children(a: VastExtensionApi, node?: TreeNode): Promise<TreeNode[]> {
@@ -175,7 +180,7 @@ suite('Vast with the local engine', function () {
     const before = await vscode.commands.executeCommand<{ tier: number; notes?: string[] }>('vast.showPlan', lensArgs());
     assert.equal(before?.tier, 2);
     // square asks for an RTX 4090/5090: on a machine without one, the plan says so before Deploy.
-    const info = JSON.parse(fs.readFileSync(path.join(process.env.VAST_DEPLOY_STATE!, 'engine.json'), 'utf8')) as { url: string; api_key: string };
+    const info = engineJson();
     const facts = (await (await fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.api_key}` } })).json()) as { machine: { gpus: unknown[] } };
     if (facts.machine.gpus.length === 0) {
       assert.ok(before?.notes?.some((n) => /does not meet the GPU filters: no local offer matches gpu_name/.test(n)), JSON.stringify(before?.notes));
@@ -186,7 +191,7 @@ suite('Vast with the local engine', function () {
   });
 
   test('after the deployment is deleted elsewhere, Refresh makes the lens plan a create again', async () => {
-    const info = JSON.parse(fs.readFileSync(path.join(process.env.VAST_DEPLOY_STATE!, 'engine.json'), 'utf8')) as { url: string; api_key: string };
+    const info = engineJson();
     const headers = { authorization: `Bearer ${info.api_key}` };
     const list = (await (await fetch(`${info.url}/api/v0/deployments/`, { headers })).json()) as { deployments: { id: number; name: string }[] };
     const square = list.deployments.find((d) => d.name === 'square');
@@ -203,7 +208,7 @@ suite('Vast with the local engine', function () {
 
   test('Set API Key checks the key with the console and names its account; a refused key is not saved', async () => {
     // The local engine answers the console's current-user call too: point the cloud console at it for this test.
-    const info = JSON.parse(fs.readFileSync(path.join(process.env.VAST_DEPLOY_STATE!, 'engine.json'), 'utf8')) as { url: string; api_key: string };
+    const info = engineJson();
     const config = vscode.workspace.getConfiguration('vast.cloud');
     await config.update('consoleUrl', info.url, vscode.ConfigurationTarget.Global);
     try {
