@@ -27,7 +27,6 @@ import { WorkerManager, type LocalWorker, type SpawnPlan } from './workers';
 import { hostEnvironment, venvOf, workerEnvironment } from './worker-env';
 import { freeLoopbackPorts } from './worker-ports';
 
-export const ENGINE_VERSION = '0.1.0';
 /** Load = cost routed per second over this window. */
 const LOAD_WINDOW_MS = 10_000;
 

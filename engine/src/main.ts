@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { engineClientInfo, engineProcessState, type EngineInfoFile } from './client-info';
-import { Engine, ENGINE_VERSION, WORKER_RUNTIMES, type WorkerRuntime } from './engine';
+import { PRODUCT_VERSION } from '../../server/src/protocol/version';
+import { Engine, WORKER_RUNTIMES, type WorkerRuntime } from './engine';
 import { resolveStateDir, STATE_FILES, stateDirProblem, writeFileAtomic } from './state-dir';
 
 export interface DaemonArgs {
@@ -118,7 +119,7 @@ export async function runDaemon(argv: string[]): Promise<void> {
     pid: process.pid,
     api_key: engine.apiKey,
     started_at: Date.now() / 1000,
-    version: ENGINE_VERSION,
+    version: PRODUCT_VERSION,
     state_dir: stateDir,
   };
   try {
@@ -129,7 +130,7 @@ export async function runDaemon(argv: string[]): Promise<void> {
     await engine.close().catch(() => undefined);
     process.exit(1);
   }
-  log(`engine ${ENGINE_VERSION} listening on ${engine.url} (pid ${process.pid}, state ${stateDir}, worker runtime ${engine.workerRuntime})`);
+  log(`engine ${PRODUCT_VERSION} listening on ${engine.url} (pid ${process.pid}, state ${stateDir}, worker runtime ${engine.workerRuntime})`);
 
   let stopping = false;
   const shutdown = (signal: string) => {

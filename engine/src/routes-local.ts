@@ -6,7 +6,8 @@
 // And, without a key, `GET /`: a small status page for the engine URL `npm start` and `engine start` print (counts
 // only: deployment names and logs stay behind the key).
 import { presentedKeys, requireKey } from './auth';
-import { ENGINE_VERSION, type Engine } from './engine';
+import { PRODUCT_VERSION } from '../../server/src/protocol/version';
+import type { Engine } from './engine';
 import { HttpError, sendJson, sendText, type Router } from './http';
 import type { LogLine } from './logs';
 
@@ -21,7 +22,7 @@ function statusPage(engine: Engine): string {
   const workers = [...statuses].map(([status, n]) => `${n} ${status}`).join(', ') || 'none';
   const py = engine.python();
   const rows: [string, string][] = [
-    ['Version', ENGINE_VERSION],
+    ['Version', PRODUCT_VERSION],
     ['Deployments', String(engine.store.state.deployments.length)],
     ['Workers', workers],
     ['Worker runtime', `${engine.workerRuntime}${py.ok ? ` (Python ${py.version})` : ` (${py.error})`}`],
@@ -45,7 +46,7 @@ export function registerLocalRoutes(router: Router, engine: Engine): void {
     sendJson(ctx.res, 200, {
       success: true,
       engine: 'vast-deploy local engine',
-      version: ENGINE_VERSION,
+      version: PRODUCT_VERSION,
       pid: process.pid,
       url: engine.url,
       state_dir: engine.stateDir,

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { TargetKind } from '../../../server/src/deploy/types';
 import type { DeploymentRecord, EndpointLogsResponse } from '../../../server/src/protocol/vast';
-import { appendedLines, splitLogLines } from '../../../server/src/ui/logTail';
+import { appendedLines, splitLogLines } from '../../../server/src/api/logTail';
 import { redact } from '../../../server/src/api/redact';
 import type { DeploymentsSource } from '../contracts';
 import { deploymentKey } from '../views/treeNodes';

@@ -23,4 +23,4 @@ export type { CallRemoteOptions, CallRemoteResult, RouteEndpoint, RouteUntilRead
 export { ROUTE_COST, ROUTE_REPLAY_TIMEOUT, isRouteReady } from './routing';
 export { heartbeatIntervalMs } from './heartbeat';
 export { retryBackoffMs, routeWaitMs, sleep, type SleepFn } from './timing';
-export { CLIENT_VERSION, USER_AGENT } from './version';
+export { USER_AGENT } from './version';

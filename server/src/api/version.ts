@@ -1,4 +1,4 @@
-// The version sent in User-Agent. Kept equal to package.json's "version" (a unit test checks it): the bundle cannot
-// read package.json at run time, because dist/ ships without it in some layouts.
-export const CLIENT_VERSION = '0.1.0';
-export const USER_AGENT = `vast-deployments-vscode/${CLIENT_VERSION}`;
+// The User-Agent every request carries, with the product version (one home: protocol/version.ts).
+import { PRODUCT_VERSION } from '../protocol/version';
+
+export const USER_AGENT = `vast-deployments-vscode/${PRODUCT_VERSION}`;

@@ -1,6 +1,7 @@
 // `vast-deploy logs <deployment> [--target ...] [--follow] [--tail N]`: a deployment's worker logs, by name,
 // name:tag or id. --follow polls and prints only the new lines.
 import type { VastClient } from '../api/client';
+import { appendedLines } from '../api/logTail';
 import { sleep } from '../api/timing';
 import { NotDeployedError } from '../deploy/runRemote';
 import type { DeploymentRecord } from '../protocol/vast';
@@ -22,18 +23,6 @@ export async function findDeploymentBySpec(client: VastClient, spec: string): Pr
   throw new UsageError(`logs: "${spec}" matches ${matches.length} deployments (${matches.map((d) => `${d.name}:${d.tag}`).join(', ')}); add the tag`);
 }
 
-/** The lines of `next` that come after what was already printed (logs are a moving window, not an append-only file). */
-export function newLogLines(printed: string[], next: string[]): string[] {
-  if (!printed.length) return next;
-  // Find the longest suffix of `printed` that is a prefix of `next`.
-  for (let overlap = Math.min(printed.length, next.length); overlap > 0; overlap--) {
-    let same = true;
-    for (let i = 0; i < overlap && same; i++) same = printed[printed.length - overlap + i] === next[i];
-    if (same) return next.slice(overlap);
-  }
-  return next;
-}
-
 export async function runLogs(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('logs', args, {
     ...TARGET_OPTIONS,
@@ -52,7 +41,7 @@ export async function runLogs(args: string[], io: CliIO): Promise<number> {
     do {
       const logs = await client.getEndpointLogs(deployment.endpoint_id, tail);
       const lines = logText(logs).split('\n').filter((l) => l.length > 0);
-      const fresh = newLogLines(printed, lines);
+      const fresh = appendedLines(printed, lines);
       if (fresh.length) io.stdout(fresh.join('\n') + '\n');
       printed = lines;
       // Ctrl-C ends the wait early; the loop condition then ends --follow.

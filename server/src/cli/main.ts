@@ -5,6 +5,7 @@ import { DeployCancelledError } from '../deploy/deployFlow';
 import { DeploymentFileError } from '../deploy/loadDeployment';
 import { NotDeployedError } from '../deploy/runRemote';
 import { ReadyTimeoutError, WorkerFailedError } from '../deploy/waitReady';
+import { PRODUCT_VERSION } from '../protocol/version';
 import { RemoteError, WireDecodeError, WireEncodeError } from '../wire';
 import { runCheck } from './check';
 import { runEngine } from './engine';
@@ -69,7 +70,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await runLogs(rest, io);
       case '-v':
       case '--version':
-        io.stdout('0.1.0\n');
+        io.stdout(`${PRODUCT_VERSION}\n`);
         return 0;
       case undefined:
       case '-h':

@@ -10,6 +10,7 @@ import {
 } from 'vscode-languageserver/node';
 import { fileURLToPath } from 'url';
 import { initPythonParser } from '../parse/pythonParser';
+import { PRODUCT_VERSION } from '../protocol/version';
 import { codeActionsFor } from './codeActions';
 import { toLspDiagnostic } from './convert';
 import { DocumentStore, type ManagedDocument } from './documents';
@@ -48,7 +49,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       documentSymbolProvider: true,
       codeLensProvider: { resolveProvider: false },
     },
-    serverInfo: { name: 'vast-deployments', version: '0.1.0' },
+    serverInfo: { name: 'vast-deployments', version: PRODUCT_VERSION },
   };
 });
 

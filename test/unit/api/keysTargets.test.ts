@@ -9,7 +9,8 @@ import { VastClient } from '../../../server/src/api/client';
 import { heartbeatIntervalMs } from '../../../server/src/api/heartbeat';
 import { autoscalerUrlFor, cloudDefaults, CloudUrlError, cloudTarget, firstOverride, localTarget, targetForBundle } from '../../../server/src/api/targets';
 import { parseRetryAfter, retryBackoffMs, routeWaitMs } from '../../../server/src/api/timing';
-import { CLIENT_VERSION, USER_AGENT } from '../../../server/src/api/version';
+import { USER_AGENT } from '../../../server/src/api/version';
+import { PRODUCT_VERSION } from '../../../server/src/protocol/version';
 import { repoRoot } from '../../support/paths';
 
 let home: string;
@@ -167,6 +168,6 @@ describe('timing', () => {
 
 test('User-Agent is vast-deployments-vscode/<package.json version>', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string };
-  assert.equal(CLIENT_VERSION, pkg.version);
+  assert.equal(PRODUCT_VERSION, pkg.version);
   assert.equal(USER_AGENT, `vast-deployments-vscode/${pkg.version}`);
 });

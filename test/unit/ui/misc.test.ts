@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Plan } from '../../../server/src/deploy/types';
-import { appendedLines, splitLogLines } from '../../../server/src/ui/logTail';
+import { appendedLines, splitLogLines } from '../../../server/src/api/logTail';
 import { configDiffLines, planNeedsConfirmation, renderPlanHtml, tierLabel } from '../../../server/src/ui/planView';
 import { renderRunResult } from '../../../server/src/ui/runResult';
 

@@ -1,5 +1,6 @@
-// Following worker logs by polling a tail window: each poll returns the last N lines, which overlap the previous
-// window. Only the lines after the overlap are new.
+// Following worker logs by polling a tail window (`/get_endpoint_logs/` answers the last lines, not an append-only
+// stream): each poll overlaps the previous window, and only the lines after the overlap are new. The CLI's
+// `logs --follow` and the extension's log follower both use this.
 
 /** Lines of `current` that were not in `previous`, assuming both are tails of the same growing log. */
 export function appendedLines(previous: readonly string[], current: readonly string[]): string[] {
