@@ -1,7 +1,8 @@
 // The generic request layer every call goes through: auth, timeouts, cancellation, retries with backoff, and the
 // translation of every failure into a redacted VastApiError.
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
-import { PyFloat, pythonFloatRepr } from '../deploy/pyJson';
+import { PyFloat } from '../wire/values';
+import { pythonFloatRepr } from '../wire/pyFormat';
 import type { MultipartBody } from './upload';
 import { abortError, isRetryableStatus, serverMessage, VastApiError, type VastApiErrorCode } from './errors';
 import type { Redactor } from './redact';

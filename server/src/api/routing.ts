@@ -13,7 +13,7 @@ import type {
   WorkerCallBody,
   WorkerCallResponse,
 } from '../protocol/vast';
-import { PyFloat } from '../deploy/pyJson';
+import { PyFloat } from '../wire/values';
 import { parsePythonJson } from '../wire/jsonText';
 import { VastApiError } from './errors';
 import { joinUrl, TLS_FAILURE_NOTE, type HttpLayer } from './http';

@@ -9,7 +9,8 @@ import { contentHash } from './contentHash';
 import { copyKind } from './copies';
 import { autoscalerUrlFor, DEFAULT_PORT, envFlags } from './envFlags';
 import { readImageSteps } from './imageSteps';
-import { PyFloat, PyTuple, pythonStr, type PyValue } from './pyJson';
+import { PyFloat, PyTuple, type PyValue } from '../wire/values';
+import { pythonStr } from '../wire/pyFormat';
 import { problem, pyTypeName, rangeOf, short, toPyValue, unknown, type ValueContext } from './pyValues';
 import { searchParams } from './searchParams';
 import { type Bundle, type BundleResult, type CopySpec, type Target, type UnknownValueReport } from './types';
@@ -241,7 +242,7 @@ export async function buildBundle(model: DeploymentModel, deployment: Deployment
         if (typeof v === 'string') dockerLogin[kw.name as (typeof DOCKER_LOGIN_KEYS)[number]] = v;
       } else if (kw.name === 'worker_port') {
         const v = r.value(kw.value, 'worker_port');
-        if (v instanceof PyTuple && v.items.length === 2 && typeof v.items[1] === 'string') workerPort = [pythonStr(v.items[0]), v.items[1]];
+        if (v instanceof PyTuple && v.items.length === 2 && typeof v.items[1] === 'string') workerPort = [pythonStr(v.items[0] as PyValue), v.items[1]];
         else if (v !== undefined) r.reports.push(problem('worker_port', `\`${short(kw.value.text)}\` must be a (number, "tcp") tuple`, rangeOf(kw.value)));
       } else {
         r.reports.push(problem('image', `\`${kw.name}\` is not an app.image() parameter: the deploy request raises TypeError`, kw.nameSpan?.range ?? kw.range));

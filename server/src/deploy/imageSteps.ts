@@ -2,7 +2,8 @@
 // entries appended in call order, env() a dict (a repeated key keeps its first position and takes the last value),
 // copies appended, ports a set, venv()/use_system_python() one setting where the last call wins.
 import type { Argument, Call, Image, StaticValue } from '../model/types';
-import { PyFloat, PyTuple, pythonStr } from './pyJson';
+import { PyFloat, PyTuple } from '../wire/values';
+import { pythonStr } from '../wire/pyFormat';
 import { problem, rangeOf, short, toPyValue, toStr, unknown, type ValueContext } from './pyValues';
 import type { UnknownValueReport } from './types';
 

@@ -2,7 +2,7 @@
 // it cannot: a bundle is built from known values only, never from guesses.
 import type { DeploymentModel, Range, StaticValue } from '../model/types';
 import { resolveQueryName } from '../rules/query/queryWalk';
-import { PyFloat, PyTuple, type PyValue } from './pyJson';
+import { PyFloat, PyTuple, type PyValue } from '../wire/values';
 import type { UnknownValueReport } from './types';
 
 export type PyResult = { ok: true; value: PyValue } | { ok: false; report: UnknownValueReport };

@@ -2,7 +2,8 @@
 // search defaults) written back in the server's query syntax, exactly as the SDK's unparse step writes it (spec §6).
 import { QUERY_COLUMNS } from '../catalog/queryColumns';
 import type { QueryExpr, QueryOp } from '../model/types';
-import { PyFloat, pythonFloatRepr, pythonStr, type PyValue } from './pyJson';
+import { PyFloat, type PyValue } from '../wire/values';
+import { pythonFloatRepr, pythonStr } from '../wire/pyFormat';
 import { problem, short, toPyValue, unknown, type ValueContext } from './pyValues';
 import type { UnknownValueReport } from './types';
 

@@ -4,6 +4,7 @@ export { encode, encodeCall, type CallPayload } from './encode';
 export { decode } from './decode';
 export { jsonToPython, parseArgsJson } from './payload';
 export { unwrapResult, remoteErrorOf } from './result';
-export { toDisplayJson, displayJsonText, pythonRepr } from './display';
+export { toDisplayJson, displayJsonText } from './display';
+export { pythonRepr } from './pyFormat';
 export { parsePythonJson, stringifyPythonJson } from './jsonText';
 export { RemoteError, WireDecodeError, WireEncodeError, BOOL_PROBLEM } from './errors';

@@ -9,7 +9,7 @@
 // fail). Any other entries of `contents` are the exception's own attributes.
 import type { WorkerCallResponse } from '../protocol/vast';
 import { decode } from './decode';
-import { pythonRepr } from './display';
+import { pythonRepr } from './pyFormat';
 import { RemoteError, WireDecodeError } from './errors';
 import { PyObject, PyTuple } from './values';
 

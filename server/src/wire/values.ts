@@ -13,7 +13,25 @@
 //   bool            none: the SDK cannot serialize bool (its worker crashes), so both directions refuse it
 import type { WireModule } from '../protocol/vast';
 
-/** A Python tuple: immutable, hashable when its items are, so it can be a PyDict key. */
+/** A Python float. The evaluator needs it because JS cannot tell `1` from `1.0`, and Python writes them differently. */
+export class PyFloat {
+  constructor(readonly value: number) {}
+}
+
+/** A value the static evaluator computes from the deployment file: ints are safe JS integers, floats PyFloat. */
+export type PyValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | PyFloat
+  | PyTuple
+  | PyValue[]
+  | { [key: string]: PyValue };
+
+/** A Python tuple (one class for the evaluator and the wire): immutable, hashable when its items are, so it can be a
+ * PyDict key. JSON writes it like a list, but `str()` writes `(a, b)`. */
 export class PyTuple implements Iterable<unknown> {
   readonly items: readonly unknown[];
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { searchParams, unparseQuery, searchDefaults } from '../../../server/src/deploy/searchParams';
-import { PyFloat, PyTuple } from '../../../server/src/deploy/pyJson';
+import { PyFloat, PyTuple } from '../../../server/src/wire/values';
 import { deploymentWith, initParser, modelOf } from './support';
 
 before(() => initParser());

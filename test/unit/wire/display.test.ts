@@ -12,6 +12,7 @@ import {
   stringifyPythonJson,
   toDisplayJson,
 } from '../../../server/src/wire';
+import { PyFloat } from '../../../server/src/wire/values';
 
 describe('toDisplayJson', () => {
   test('bytes, tuples, dicts and objects', () => {
@@ -56,6 +57,14 @@ describe('pythonRepr', () => {
     assert.equal(pythonRepr(PyTuple.of()), '()');
     assert.equal(pythonRepr(new PyDict([[PyTuple.of(1, 2), [3]]])), '{(1, 2): [3]}');
     assert.equal(pythonRepr(PyObject.fromDeployment('Point', { x: 1, y: [2] })), 'Point(x=1, y=[2])');
+  });
+
+  test('as Python writes them: unprintable characters escaped, floats in repr form', () => {
+    // The wire's old repr wrote these differently from the evaluator's (Python's) form.
+    assert.equal(pythonRepr('a\u200bb'), "'a\\u200bb'");
+    assert.equal(pythonRepr(new PyFloat(1)), '1.0');
+    assert.equal(pythonRepr(1e21), '1e+21');
+    assert.equal(pythonRepr(1e-5), '1e-05');
   });
 });
 

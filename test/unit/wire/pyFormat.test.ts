@@ -1,7 +1,8 @@
 // Python's text forms, checked against outputs taken from CPython 3.11 (json.dumps, repr, str).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PyFloat, PyTuple, pythonFloatRepr, pythonJsonDumps, pythonRepr, pythonStr } from '../../../server/src/deploy/pyJson';
+import { pythonFloatRepr, pythonJsonDumps, pythonRepr, pythonStr } from '../../../server/src/wire/pyFormat';
+import { PyFloat, PyTuple } from '../../../server/src/wire/values';
 
 describe('pythonJsonDumps', () => {
   test('separators, ensure_ascii with lowercase hex and surrogate pairs, control characters', () => {

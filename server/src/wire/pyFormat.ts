@@ -1,27 +1,7 @@
-// Python's own text forms of plain values, byte for byte: `json.dumps` with its defaults (config.json is hashed, so
-// one differing byte changes the deployment's identity), `str()` and `repr()` (the query builder formats values
-// with them). Python ints are JS integers (or bigints), Python floats are `PyFloat`, tuples are `PyTuple`.
-
-/** A Python float. Needed because JS cannot tell `1` from `1.0`, and Python writes them differently. */
-export class PyFloat {
-  constructor(readonly value: number) {}
-}
-
-/** A Python tuple: JSON writes it like a list, but `str()` writes `(a, b)`. */
-export class PyTuple {
-  constructor(readonly items: PyValue[]) {}
-}
-
-export type PyValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | PyFloat
-  | PyTuple
-  | PyValue[]
-  | { [key: string]: PyValue };
+// Python's own text forms of values, byte for byte: `json.dumps` with its defaults (config.json is hashed, so one
+// differing byte changes the deployment's identity), `str()` and `repr()` (the query builder formats values with
+// them; messages, hovers and result previews show values with repr). The value classes live in values.ts.
+import { PyDict, PyFloat, PyObject, PyTuple, type PyValue } from './values';
 
 /** `repr(float)`: the shortest digits that round-trip, fixed notation for 1e-4 <= |x| < 1e16, `1e-05` style else. */
 export function pythonFloatRepr(x: number): string {
@@ -93,7 +73,7 @@ export function pythonJsonDumps(value: PyValue): string {
   if (typeof value === 'number' || typeof value === 'bigint') return intText(value);
   if (typeof value === 'string') return pythonJsonString(value);
   if (value instanceof PyFloat) return jsonFloat(value.value);
-  if (value instanceof PyTuple) return pythonJsonDumps(value.items);
+  if (value instanceof PyTuple) return pythonJsonDumps(value.items as PyValue[]);
   if (Array.isArray(value)) return '[' + value.map(pythonJsonDumps).join(', ') + ']';
   return '{' + Object.entries(value).map(([k, v]) => `${pythonJsonString(k)}: ${pythonJsonDumps(v)}`).join(', ') + '}';
 }
@@ -124,18 +104,59 @@ export function pythonStrRepr(s: string): string {
   return out + quote;
 }
 
-/** `repr(value)`. */
-export function pythonRepr(value: PyValue): string {
-  if (typeof value === 'string') return pythonStrRepr(value);
+/** `repr(bytes)`: b'...' with Python's quote choice; bytes outside printable ASCII as \\xNN. */
+function pythonBytesRepr(data: Uint8Array): string {
+  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = 'b' + quote;
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    if (ch === quote || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code >= 0x7f) out += '\\x' + code.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + quote;
+}
+
+/**
+ * `repr(value)` for every value we hold: the evaluator's (PyFloat, PyTuple, plain objects as dicts) and the wire's
+ * (bytes, PyDict/Map, PyObject as `Class(attr=...)`, which is how a dataclass shows). A number is an int when it is
+ * a safe integer, else a float (the wire decodes Python ints beyond 2^53 to bigint).
+ */
+export function pythonRepr(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return pythonStrRepr(value);
+    case 'number':
+      return Number.isSafeInteger(value) ? String(value) : pythonFloatRepr(value);
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return value ? 'True' : 'False';
+    case 'undefined':
+      return 'undefined';
+  }
+  if (value === null) return 'None';
+  if (value instanceof PyFloat) return pythonFloatRepr(value.value);
+  if (value instanceof Uint8Array) return pythonBytesRepr(value);
   if (value instanceof PyTuple) {
     const inner = value.items.map(pythonRepr);
     return inner.length === 1 ? `(${inner[0]},)` : `(${inner.join(', ')})`;
   }
   if (Array.isArray(value)) return '[' + value.map(pythonRepr).join(', ') + ']';
-  if (value !== null && typeof value === 'object' && !(value instanceof PyFloat)) {
+  if (value instanceof PyDict || value instanceof Map) {
+    return '{' + [...value.entries()].map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`).join(', ') + '}';
+  }
+  if (value instanceof PyObject) {
+    return `${value.className}(${Object.entries(value.attrs).map(([k, v]) => `${k}=${pythonRepr(v)}`).join(', ')})`;
+  }
+  if (typeof value === 'object') {
     return '{' + Object.entries(value).map(([k, v]) => `${pythonStrRepr(k)}: ${pythonRepr(v)}`).join(', ') + '}';
   }
-  return pythonStr(value);
+  return String(value);
 }
 
 /** `str(value)`. */
