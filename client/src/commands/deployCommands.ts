@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { Plan, TargetKind } from '../../../server/src/deploy/types';
 import type { DeploymentLensArgs } from '../../../server/src/payloads/protocol';
-import { confirmationText, planNeedsConfirmation, tierLabel } from '../../../server/src/ui/planView';
+import { confirmationText, planNeedsConfirmation } from '../../../server/src/deploy/policy';
+import { tierLabel } from '../../../server/src/ui/planView';
 import type { DeployResult, PlanRequest } from '../contracts';
 import { MissingCoreError, type CoreRegistry } from '../registry';
 import { TARGET_ICONS, TARGET_LABELS, type TargetState } from '../targets/targetState';

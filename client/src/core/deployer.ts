@@ -6,7 +6,7 @@ import { loadDeployment } from '../../../server/src/deploy/loadDeployment';
 import { planSummary } from '../../../server/src/deploy/planFormat';
 import type { Plan } from '../../../server/src/deploy/types';
 import type { WorkerWaitUpdate } from '../../../server/src/deploy/waitReady';
-import { confirmationText, planNeedsConfirmation } from '../../../server/src/ui/planView';
+import { confirmationText, planNeedsConfirmation } from '../../../server/src/deploy/policy';
 import type { Deployer, DeployProgress, DeployResult, PlanRequest } from '../contracts';
 import { TARGET_LABELS } from '../targets/targetState';
 import type { Connections } from './connections';

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { deploy, PHASE_TITLES, type DeployPhase } from '../deploy/deployFlow';
 import { loadDeployment } from '../deploy/loadDeployment';
 import { formatPlanText, planSummary } from '../deploy/planFormat';
+import { confirmationReason } from '../deploy/policy';
 import type { Plan } from '../deploy/types';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
@@ -14,7 +15,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function confirmPlan(plan: Plan, io: CliIO, yes: boolean): Promise<boolean> {
   if (yes) return true;
-  const what = plan.tier === 4 ? 'creates a new endpoint (tier 4)' : 'replaces every worker (tier 3 hard update)';
+  const what = confirmationReason(plan);
   io.stderr(formatPlanText(plan).replace(/\n?$/, '\n'));
   if (!io.prompt) {
     throw new UsageError(`deploy: this deploy ${what}; pass --yes to confirm it without a terminal`);

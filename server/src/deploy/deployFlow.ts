@@ -6,6 +6,7 @@ import type { DeploymentAction, WorkerRecord } from '../protocol/vast';
 import type { LoadedDeployment } from './loadDeployment';
 import { withFileSize } from './bundle';
 import { computePlan } from './plan';
+import { planNeedsConfirmation } from './policy';
 import { fetchRemoteState } from './remoteState';
 import { writeTarball } from './tarball';
 import type { Plan, Target } from './types';
@@ -64,10 +65,6 @@ export class DeployCancelledError extends Error {
   }
 }
 
-function needsConfirmation(plan: Plan): boolean {
-  return plan.tier === 3 || plan.tier === 4;
-}
-
 /** A deploy that read the deployed state first: its outcome has the plan. */
 export type DeployOutcome = DeployResultBase & { plan: Plan };
 
@@ -98,7 +95,7 @@ export async function deploy(
       enter('plan');
       const remote = await fetchRemoteState(client, loaded.bundle.identity, { signal });
       plan = computePlan(loaded.bundle, tarball.length, remote);
-      if (needsConfirmation(plan) && hooks.confirm && !(await hooks.confirm(plan))) return { plan, deployed: false };
+      if (planNeedsConfirmation(plan) && hooks.confirm && !(await hooks.confirm(plan))) return { plan, deployed: false };
     }
 
     enter('register');

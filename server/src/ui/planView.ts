@@ -1,5 +1,6 @@
 // The plan view: one table row per change (field, before, after, tier, reason), a diff of the effective config, and
 // a Deploy button. Rendered as a self-contained HTML page for a webview (no scripts but the nonce'd one).
+import { planNeedsConfirmation } from '../deploy/policy';
 import type { Plan, PlanChange, Tier } from '../deploy/types';
 
 export const TIER_NAMES: Record<Tier, string> = {
@@ -13,17 +14,6 @@ export const TIER_NAMES: Record<Tier, string> = {
 /** "tier 2 soft update" / "create". */
 export function tierLabel(tier: Plan['tier']): string {
   return tier === 'create' ? 'create (first deploy)' : `tier ${tier} ${TIER_NAMES[tier]}`;
-}
-
-/** Tier 3 (workers rebuilt) and tier 4 (a new endpoint) ask before deploying. */
-export function planNeedsConfirmation(plan: Plan): boolean {
-  return plan.tier === 3 || plan.tier === 4;
-}
-
-export function confirmationText(plan: Plan): string {
-  const fields = plan.changes.filter((c) => c.tier === plan.tier).map((c) => c.field);
-  const what = plan.tier === 4 ? 'creates a new deployment with a new endpoint' : 'recreates every worker (image, env or machine filters changed)';
-  return `Deploying ${plan.deployment.name}:${plan.deployment.tag} ${what}${fields.length ? `: ${fields.join(', ')}` : ''}. Continue?`;
 }
 
 function show(value: unknown): string {

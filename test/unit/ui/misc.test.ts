@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Plan } from '../../../server/src/deploy/types';
 import { appendedLines, splitLogLines } from '../../../server/src/api/logTail';
-import { configDiffLines, planNeedsConfirmation, renderPlanHtml, tierLabel } from '../../../server/src/ui/planView';
+import { planNeedsConfirmation } from '../../../server/src/deploy/policy';
+import { configDiffLines, renderPlanHtml, tierLabel } from '../../../server/src/ui/planView';
 import { renderRunResult } from '../../../server/src/ui/runResult';
 
 describe('log following', () => {

@@ -1,0 +1,21 @@
+// Which deploys ask before they happen, and how we say what they will do: the one home of this rule for the CLI
+// (`deploy` prompts or wants --yes), the deploy flow (its confirm hook), the extension (a modal dialog) and the plan
+// view (which says a Deploy will ask). A tier 3 update replaces every worker and a tier 4 one makes a new endpoint;
+// both cost running work, so neither happens on a single click.
+import type { Plan } from './types';
+
+export function planNeedsConfirmation(plan: Plan): boolean {
+  return plan.tier === 3 || plan.tier === 4;
+}
+
+/** What a confirmed deploy does, as the end of "This deploy …": "creates a new endpoint (tier 4)". */
+export function confirmationReason(plan: Plan): string {
+  return plan.tier === 4 ? 'creates a new endpoint (tier 4)' : 'replaces every worker (tier 3 hard update)';
+}
+
+/** The question the extension asks, naming the fields that caused the tier. */
+export function confirmationText(plan: Plan): string {
+  const fields = plan.changes.filter((c) => c.tier === plan.tier).map((c) => c.field);
+  const what = plan.tier === 4 ? 'creates a new deployment with a new endpoint' : 'recreates every worker (image, env or machine filters changed)';
+  return `Deploying ${plan.deployment.name}:${plan.deployment.tag} ${what}${fields.length ? `: ${fields.join(', ')}` : ''}. Continue?`;
+}
