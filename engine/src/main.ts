@@ -7,66 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { engineClientInfo, engineProcessState, type EngineInfoFile } from './client-info';
 import { PRODUCT_VERSION } from '../../server/src/protocol/version';
-import { Engine, WORKER_RUNTIMES, type WorkerRuntime } from './engine';
+import { parseDaemonArgs, type DaemonArgs } from './daemon-args';
+import { Engine } from './engine';
 import { resolveStateDir, STATE_FILES, stateDirProblem, writeFileAtomic } from './state-dir';
-
-export interface DaemonArgs {
-  stateDir?: string;
-  port?: number;
-  python?: string;
-  workerLimit?: number;
-  workerRuntime?: WorkerRuntime;
-  strictFilters?: boolean;
-}
-
-function workerRuntime(source: string, v: string | undefined): WorkerRuntime {
-  if (!WORKER_RUNTIMES.includes(v as WorkerRuntime)) {
-    throw new Error(`${source} must be ${WORKER_RUNTIMES.join(' or ')}, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
-  }
-  return v as WorkerRuntime;
-}
-
-export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): DaemonArgs {
-  const args: DaemonArgs = {};
-  const int = (flag: string, v: string | undefined) => {
-    if (v === undefined || !/^\d+$/.test(v)) throw new Error(`${flag} needs a non-negative integer, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
-    return Number(v);
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    const [flag, inline] = raw.startsWith('--') && raw.includes('=') ? [raw.slice(0, raw.indexOf('=')), raw.slice(raw.indexOf('=') + 1)] : [raw, undefined];
-    const value = () => inline ?? argv[++i];
-    switch (flag) {
-      case '--state':
-        args.stateDir = value();
-        if (!args.stateDir) throw new Error('--state needs a folder');
-        break;
-      case '--port':
-        args.port = int('--port', value());
-        if (args.port > 65535) throw new Error(`--port ${args.port} is not a TCP port`);
-        break;
-      case '--python':
-        args.python = value();
-        if (!args.python) throw new Error('--python needs a command or path');
-        break;
-      case '--worker-limit':
-        args.workerLimit = int('--worker-limit', value());
-        break;
-      case '--worker-runtime':
-        args.workerRuntime = workerRuntime('--worker-runtime', value());
-        break;
-      case '--strict-filters':
-        args.strictFilters = true;
-        break;
-      default:
-        throw new Error(`unknown option ${raw}`);
-    }
-  }
-  if (args.strictFilters === undefined && /^(1|true|yes)$/i.test(env.VAST_ENGINE_STRICT_FILTERS ?? '')) args.strictFilters = true;
-  if (args.workerRuntime === undefined && env.VAST_ENGINE_WORKER_RUNTIME) args.workerRuntime = workerRuntime('VAST_ENGINE_WORKER_RUNTIME', env.VAST_ENGINE_WORKER_RUNTIME);
-  if (args.workerLimit === undefined && env.VAST_ENGINE_WORKER_LIMIT) args.workerLimit = int('VAST_ENGINE_WORKER_LIMIT', env.VAST_ENGINE_WORKER_LIMIT);
-  return args;
-}
 
 function stamp(line: string): string {
   return `${new Date().toISOString()} ${line}`;

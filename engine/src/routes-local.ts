@@ -6,14 +6,11 @@
 // And, without a key, `GET /`: a small status page for the engine URL `npm start` and `engine start` print (counts
 // only: deployment names and logs stay behind the key).
 import { presentedKeys, requireKey } from './auth';
+import { escapeHtml } from '../../server/src/shared/html';
 import { PRODUCT_VERSION } from '../../server/src/protocol/version';
 import type { Engine } from './engine';
 import { HttpError, sendJson, sendText, type Router } from './http';
 import type { LogLine } from './logs';
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** The page a browser shows at the engine's URL: that it runs, its version, and how many deployments and workers. */
 function statusPage(engine: Engine): string {

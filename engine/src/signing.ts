@@ -3,28 +3,8 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pythonJsonString } from '../../server/src/wire/pyFormat';
 import { STATE_FILES, writeFileAtomic } from './state-dir';
-
-/** Python's json.dumps string escaping with ensure_ascii=True (the default). */
-export function pythonJsonString(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\b') out += '\\b';
-    else if (ch === '\f') out += '\\f';
-    else if (code < 0x20 || (code >= 0x7f && code <= 0xffff)) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else if (code > 0xffff) {
-      const v = code - 0x10000;
-      out += `\\u${(0xd800 + (v >> 10)).toString(16)}\\u${(0xdc00 + (v & 0x3ff)).toString(16)}`;
-    } else out += ch;
-  }
-  return `${out}"`;
-}
 
 /** The exact bytes Vast signs for a route: `json.dumps({"url": url}, indent=4, sort_keys=True)`. */
 export function signedRouteMessage(url: string): string {

@@ -10,8 +10,10 @@ import { describe, test } from 'node:test';
 import * as tar from 'tar';
 import { desiredWorkers, statusSummary } from '../../engine/src/autoscaler';
 import { parseSearchParams, unmetFilters, type MachineFacts } from '../../engine/src/machine';
+import { parseDaemonArgs } from '../../engine/src/daemon-args';
 import { findPython } from '../../engine/src/python';
-import { pythonJsonString, RouteSigner, signedRouteMessage, verifyRouteSignature } from '../../engine/src/signing';
+import { RouteSigner, signedRouteMessage, verifyRouteSignature } from '../../engine/src/signing';
+import { pythonJsonString } from '../../server/src/wire/pyFormat';
 import { resolveStateDir } from '../../engine/src/state-dir';
 import type { StoredDeployment } from '../../engine/src/store';
 import { decideTier } from '../../engine/src/tiers';
@@ -266,5 +268,21 @@ describe('state folder and Python discovery', () => {
     } finally {
       await engine.close();
     }
+  });
+});
+
+describe('daemon options (node parseArgs, strict, as the CLI)', () => {
+  test('values, inline values, environment fallbacks and refusals', () => {
+    const parsed = parseDaemonArgs(['--state', '/tmp/s', '--port=8123', '--worker-limit', '3', '--strict-filters'], {});
+    assert.equal(parsed.stateDir, '/tmp/s');
+    assert.equal(parsed.port, 8123);
+    assert.equal(parsed.workerLimit, 3);
+    assert.equal(parsed.strictFilters, true);
+    assert.equal(parseDaemonArgs([], { VAST_ENGINE_WORKER_RUNTIME: 'sdk' }).workerRuntime, 'sdk');
+    assert.throws(() => parseDaemonArgs(['--frob'], {}), /Unknown option '--frob'$/);
+    assert.throws(() => parseDaemonArgs(['--port', '70000'], {}), /not a TCP port/);
+    assert.throws(() => parseDaemonArgs(['--port', '-1'], {}), /--port/);
+    assert.throws(() => parseDaemonArgs(['--worker-runtime', 'docker'], {}), /--worker-runtime must be/);
+    assert.throws(() => parseDaemonArgs(['stray'], {}), /stray/);
   });
 });

@@ -1,6 +1,7 @@
 // The plan view: one table row per change (field, before, after, tier, reason), a diff of the effective config, and
 // a Deploy button. Rendered as a self-contained HTML page for a webview (no scripts but the nonce'd one).
 import { planNeedsConfirmation } from '../deploy/policy';
+import { escapeHtml } from '../shared/html';
 import type { Plan, PlanChange, Tier } from '../deploy/types';
 
 export const TIER_NAMES: Record<Tier, string> = {
@@ -40,10 +41,6 @@ export function configDiffLines(plan: Plan): string[] {
   ];
   for (const [field, value] of effective) if (!changed.has(field)) lines.push(`  ${field}: ${show(value)}`);
   return lines;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 export interface PlanPageOptions {
