@@ -11,9 +11,10 @@ import { autoscalerUrlFor, DEFAULT_PORT, envFlags } from './envFlags';
 import { readImageSteps } from './imageSteps';
 import { PyFloat, PyTuple, type PyValue } from '../wire/values';
 import { pythonStr } from '../wire/pyFormat';
-import { problem, pyTypeName, rangeOf, short, toPyValue, unknown, type ValueContext } from './pyValues';
+import { problem, pyTypeName, short, toPyValue, unknown, type ValueContext } from './pyValues';
 import { searchParams } from './searchParams';
 import { type Bundle, type BundleResult, type CopySpec, type Target, type UnknownValueReport } from './types';
+import { useRange } from '../model/valueUse';
 
 export interface BuildBundleOptions {
   /** The deployment file on disk: its folder resolves copy() sources, its name is the module name. */
@@ -72,7 +73,7 @@ class Reader {
     if (v === undefined) return null;
     if (v === null) return undefined;
     if (typeof v === 'string') return v;
-    this.reports.push(problem(field, `\`${short(arg.value.text)}\` must be a str, not ${pyTypeName(v)}`, rangeOf(arg.value)));
+    this.reports.push(problem(field, `\`${short(arg.value.text)}\` must be a str, not ${pyTypeName(v)}`, useRange(arg.value)));
     return null;
   }
 
@@ -83,7 +84,7 @@ class Reader {
     if (v === null) return undefined;
     const n = this.number(v, field);
     if (n !== undefined) return n;
-    this.reports.push(problem(field, `\`${short(arg.value.text)}\` must be a number, not ${pyTypeName(v)}`, rangeOf(arg.value)));
+    this.reports.push(problem(field, `\`${short(arg.value.text)}\` must be a number, not ${pyTypeName(v)}`, useRange(arg.value)));
     return null;
   }
 }
@@ -147,7 +148,7 @@ function cloudUrls(f: Deployment['fields'], r: Reader, defaults: BuildBundleOpti
 
 function httpUrl(url: string, field: string, arg: Argument, r: Reader): string | null {
   if (/^https?:\/\/[^/\s]+/.test(url)) return url;
-  r.reports.push(problem(field, `\`${short(arg.value.text)}\` is not an http(s) URL: every request the SDK sends there fails`, rangeOf(arg.value)));
+  r.reports.push(problem(field, `\`${short(arg.value.text)}\` is not an http(s) URL: every request the SDK sends there fails`, useRange(arg.value)));
   return null;
 }
 
@@ -186,7 +187,7 @@ function readAutoscaling(deployment: Deployment, r: Reader): AutoscalingSettings
     const n = r.number(v, key);
     if (n !== undefined) out[key] = n;
     else if (typeof v === 'string') out[key] = v;
-    else r.reports.push(problem(key, `\`${short(arg.value.text)}\` must be a number, not ${pyTypeName(v)}`, rangeOf(arg.value)));
+    else r.reports.push(problem(key, `\`${short(arg.value.text)}\` must be a number, not ${pyTypeName(v)}`, useRange(arg.value)));
   }
   for (const [key, arg] of deployment.autoscaling.merged) {
     if (!(AUTOSCALING_KEYS as readonly string[]).includes(key)) {
@@ -243,7 +244,7 @@ export async function buildBundle(model: DeploymentModel, deployment: Deployment
       } else if (kw.name === 'worker_port') {
         const v = r.value(kw.value, 'worker_port');
         if (v instanceof PyTuple && v.items.length === 2 && typeof v.items[1] === 'string') workerPort = [pythonStr(v.items[0] as PyValue), v.items[1]];
-        else if (v !== undefined) r.reports.push(problem('worker_port', `\`${short(kw.value.text)}\` must be a (number, "tcp") tuple`, rangeOf(kw.value)));
+        else if (v !== undefined) r.reports.push(problem('worker_port', `\`${short(kw.value.text)}\` must be a (number, "tcp") tuple`, useRange(kw.value)));
       } else {
         r.reports.push(problem('image', `\`${kw.name}\` is not an app.image() parameter: the deploy request raises TypeError`, kw.nameSpan?.range ?? kw.range));
       }

@@ -4,8 +4,9 @@
 import type { Argument, Call, Image, StaticValue } from '../model/types';
 import { PyFloat, PyTuple } from '../wire/values';
 import { pythonStr } from '../wire/pyFormat';
-import { problem, rangeOf, short, toPyValue, toStr, unknown, type ValueContext } from './pyValues';
+import { problem, short, toPyValue, toStr, unknown, type ValueContext } from './pyValues';
 import type { UnknownValueReport } from './types';
+import { useRange } from '../model/valueUse';
 
 export interface ImageSettings {
   pipInstalls: string[];
@@ -157,7 +158,7 @@ export function readImageSteps(image: Image, ctx: ValueContext): { settings: Ima
         const t = bound.has('type_') ? str(bound.get('type_')!, field) : 'tcp';
         if (!n.ok) reports.push(n.report);
         else if (n.value instanceof PyTuple || Array.isArray(n.value) || (typeof n.value === 'object' && n.value !== null && !(n.value instanceof PyFloat))) {
-          reports.push(problem(field, `the port \`${short(bound.get('number')!.text)}\` must be a number`, rangeOf(bound.get('number')!)));
+          reports.push(problem(field, `the port \`${short(bound.get('number')!.text)}\` must be a number`, useRange(bound.get('number')!)));
         } else if (t !== undefined) {
           // The SDK formats the port with an f-string, i.e. str(): 8080 -> "8080".
           const port = pythonStr(n.value);

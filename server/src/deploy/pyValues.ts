@@ -2,15 +2,11 @@
 // it cannot: a bundle is built from known values only, never from guesses.
 import type { DeploymentModel, Range, StaticValue } from '../model/types';
 import { resolveQueryName } from '../rules/query/queryWalk';
+import { useRange } from '../model/valueUse';
 import { PyFloat, PyTuple, type PyValue } from '../wire/values';
 import type { UnknownValueReport } from './types';
 
 export type PyResult = { ok: true; value: PyValue } | { ok: false; report: UnknownValueReport };
-
-/** Where the value came from, for messages: the constant's use site is where the user looks. */
-export function rangeOf(v: StaticValue): Range {
-  return v.via ? v.via.use.range : v.range;
-}
 
 export function unknown(field: string, v: { text: string; range: Range }, why?: string): UnknownValueReport {
   const what = why ?? 'is not a literal (a variable, call, f-string...), so its value is only known when Python runs';
@@ -50,7 +46,7 @@ export interface ValueContext {
 
 /** The Python value of `v`, with GPU constants resolved to their strings. */
 export function toPyValue(v: StaticValue, field: string, ctx: ValueContext): PyResult {
-  const at = { text: v.text, range: rangeOf(v) };
+  const at = { text: v.text, range: useRange(v) };
   switch (v.kind) {
     case 'str':
       return { ok: true, value: v.value };
@@ -108,7 +104,7 @@ export function toStr(v: StaticValue, field: string, ctx: ValueContext, expected
   const r = toPyValue(v, field, ctx);
   if (!r.ok) return r;
   if (typeof r.value !== 'string') {
-    return { ok: false, report: problem(field, `\`${short(v.text)}\` must be ${expected}, not ${pyTypeName(r.value)}`, rangeOf(v)) };
+    return { ok: false, report: problem(field, `\`${short(v.text)}\` must be ${expected}, not ${pyTypeName(r.value)}`, useRange(v)) };
   }
   return { ok: true, value: r.value };
 }

@@ -2,7 +2,8 @@
 import type { AutoscalingParamDoc } from '../../catalog/sdk';
 import type { StaticValue } from '../../model/types';
 import type { QuickFix, Severity } from '../rule';
-import { describeKind, isOpaque, replaceSpan } from '../deployment/sourceText';
+import { describeKind, replaceSpan } from '../deployment/sourceText';
+import { isOpaque } from '../../model/valueUse';
 
 /**
  * Keys the catalog does not list but the SDK forwards with the autoscaling settings: the wire protocol (§1.1) shows

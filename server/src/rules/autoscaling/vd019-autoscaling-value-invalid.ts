@@ -1,8 +1,8 @@
 import { AUTOSCALING_PARAMS } from '../../catalog/sdk';
 import type { Argument, Deployment } from '../../model/types';
 import type { Rule, RuleContext } from '../rule';
-import { useSpan } from '../deployment/sourceText';
 import { checkValue, validNumber } from './settings';
+import { useSpan } from '../../model/valueUse';
 
 export const autoscalingValueInvalid: Rule = {
   id: 'VD019',

@@ -1,7 +1,8 @@
 import type { Deployment, DeploymentModel, GetContextCall, StaticValue } from '../../model/types';
 import { didYouMean } from '../../util/didYouMean';
 import type { QuickFix, Rule, RuleContext } from '../rule';
-import { describeKind, eolOf, indentAt, insertAt, isOpaque, lineStartOf, replaceSpan, useSpan, withoutComments } from '../deployment/sourceText';
+import { describeKind, eolOf, indentAt, insertAt, lineStartOf, replaceSpan, withoutComments } from '../deployment/sourceText';
+import { isOpaque, useSpan } from '../../model/valueUse';
 
 export const getContextUnknown: Rule = {
   id: 'VD017',

@@ -153,16 +153,6 @@ export function insertLineBefore(text: string, offset: number, line: string): Te
 // ---------------------------------------------------------------------------------------------------------------
 // Values
 
-/** Values that could be anything at runtime: rules never report on them. */
-export function isOpaque(v: StaticValue): boolean {
-  return v.kind === 'unknown' || v.kind === 'name' || v.kind === 'attribute';
-}
-
-/** Where a value is written in the call: the use of a constant rather than its definition. */
-export function useSpan(v: StaticValue): Span {
-  return v.via?.use ?? v;
-}
-
 /** "a string", "None", "a bool"... for messages about a value of the wrong kind. */
 export function describeKind(v: StaticValue): string {
   switch (v.kind) {

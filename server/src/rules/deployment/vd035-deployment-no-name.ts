@@ -1,7 +1,8 @@
 import * as path from 'path';
 import type { Deployment } from '../../model/types';
 import type { QuickFix, Rule, RuleContext } from '../rule';
-import { eolOf, indentAt, insertAt, lineStartOf, replaceSpan, useSpan } from './sourceText';
+import { eolOf, indentAt, insertAt, lineStartOf, replaceSpan } from './sourceText';
+import { useSpan } from '../../model/valueUse';
 
 export const deploymentNoName: Rule = {
   id: 'VD035',

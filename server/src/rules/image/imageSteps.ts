@@ -2,7 +2,8 @@
 // package list, shared by the image rules.
 import type { Argument, DeploymentModel, Image, ImageStep, StaticValue, StrValue } from '../../model/types';
 import type { QuickFix, RuleContext } from '../rule';
-import { isKnown, plainQuote, splitLiteralEdit, useRange, usedHere } from './literals';
+import { plainQuote, splitLiteralEdit, usedHere } from './literals';
+import { isOpaque, useRange } from '../../model/valueUse';
 
 export function* imagesOf(model: DeploymentModel): Iterable<Image> {
   for (const d of model.deployments) yield* d.images;
@@ -64,7 +65,7 @@ export function checkPackageList(ctx: RuleContext, rule: PackageListRule): void 
 }
 
 function checkItem(ctx: RuleContext, rule: PackageListRule, v: StaticValue, inSequence: boolean): void {
-  if (!isKnown(v)) return;
+  if (isOpaque(v)) return;
   if (v.kind !== 'str') {
     if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set' || v.kind === 'dict' || v.kind === 'lambda') return;
     ctx.report({

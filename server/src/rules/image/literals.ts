@@ -3,16 +3,6 @@
 import type { DeploymentModel, Range, StaticValue, StrValue } from '../../model/types';
 import type { TextEdit } from '../rule';
 
-/** False for values that could be anything (`unknown`, a bare name, `obj.attr`): rules stay silent on those. */
-export function isKnown(v: StaticValue): boolean {
-  return v.kind !== 'unknown' && v.kind !== 'name' && v.kind !== 'attribute';
-}
-
-/** Where the value is used: the use site for a module constant, else the value itself. */
-export function useRange(v: StaticValue): Range {
-  return v.via ? v.via.use.range : v.range;
-}
-
 /** The source text at the use site (the constant's name for a module constant). */
 export function useText(model: DeploymentModel, v: StaticValue): string {
   return v.via ? model.text.slice(v.via.use.startOffset, v.via.use.endOffset) : v.text;

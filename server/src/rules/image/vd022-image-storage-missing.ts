@@ -1,7 +1,8 @@
 import type { Argument, Image } from '../../model/types';
 import type { QuickFix, Rule, RuleContext } from '../rule';
-import { definedHere, isKnown, plainQuote, useRange } from './literals';
+import { definedHere, plainQuote } from './literals';
 import { imagesOf } from './imageSteps';
+import { isOpaque, useRange } from '../../model/valueUse';
 
 /** What the fix writes: the `Image` class's own default (GB). */
 const DEFAULT_STORAGE_GB = 50;
@@ -35,7 +36,7 @@ function checkStorageValue(ctx: RuleContext, storage: Argument): void {
     });
     return;
   }
-  if (isKnown(v)) {
+  if (!isOpaque(v)) {
     ctx.report({ ...where, message: `storage must be a number of GB, not ${v.text}: it is the workers' disk size, e.g. storage=${DEFAULT_STORAGE_GB}.` });
   }
 }

@@ -1,7 +1,8 @@
 import type { DeploymentModel, Range, StaticValue } from '../../model/types';
 import type { QuickFix, Rule, RuleContext } from '../rule';
 import { imagesOf, stepsNamed } from './imageSteps';
-import { definedHere, useRange } from './literals';
+import { definedHere } from './literals';
+import { useRange } from '../../model/valueUse';
 
 /** Word parts that make a variable name look like a secret (`HF_TOKEN`, `DB_PASSWORD`, `OPENAI_API_KEY`). */
 const SECRET_PARTS = new Set([

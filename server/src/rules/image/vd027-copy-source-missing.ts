@@ -1,6 +1,7 @@
 import type { Rule } from '../rule';
 import { argumentOf, stepsNamed } from './imageSteps';
-import { plainQuote, useRange, definedHere } from './literals';
+import { plainQuote, definedHere } from './literals';
+import { useRange } from '../../model/valueUse';
 
 export const copySourceMissing: Rule = {
   id: 'VD027',

@@ -2,8 +2,9 @@ import { findGpuByValue, GPU_CONSTANTS } from '../../catalog/gpus';
 import type { StaticValue, StrValue } from '../../model/types';
 import { didYouMean } from '../../util/didYouMean';
 import type { QuickFix, Rule, RuleContext } from '../rule';
-import { definedHere, plainQuote, useRange } from '../image/literals';
+import { definedHere, plainQuote } from '../image/literals';
 import { leafValues, leavesOf, QUERY_MODULE, resolveQueryName } from './queryWalk';
+import { useRange } from '../../model/valueUse';
 
 const GPU_VALUES = [...GPU_CONSTANTS.values()].map((g) => g.value);
 

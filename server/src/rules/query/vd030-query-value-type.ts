@@ -1,8 +1,9 @@
 import { QUERY_COLUMNS, type QueryColumn } from '../../catalog/queryColumns';
 import type { DeploymentModel, Range, StaticValue } from '../../model/types';
 import type { QuickFix, Rule, RuleContext, TextEdit } from '../rule';
-import { definedHere, plainQuote, useRange, useText } from '../image/literals';
+import { definedHere, plainQuote, useText } from '../image/literals';
 import { leavesOf, OP_SYMBOL, ORDERING_OPS, resolveQueryName, type Leaf } from './queryWalk';
+import { useRange } from '../../model/valueUse';
 
 /** String columns whose values are versions, which the server may well order (`driver_version >= "535"`). */
 const VERSION_COLUMNS = new Set(['os_version', 'ubuntu_version', 'driver_version', 'driver_vers']);

@@ -1,8 +1,9 @@
 import { QUERY_COLUMNS } from '../../catalog/queryColumns';
 import type { StaticValue } from '../../model/types';
 import type { Rule } from '../rule';
-import { definedHere, useRange, useText } from '../image/literals';
+import { definedHere, useText } from '../image/literals';
 import { leafValues, leavesOf, OP_SYMBOL } from './queryWalk';
+import { useRange, useSpan } from '../../model/valueUse';
 
 /**
  * Below this, a megabyte value is not a real amount of memory (no GPU or machine has less than 1 GB), while it is a
@@ -31,7 +32,7 @@ export const queryRamUnits: Rule = {
       if (!QUERY_COLUMNS.get(leaf.column.name)?.megabytes) continue;
       for (const v of leafValues(leaf)) {
         if ((v.kind !== 'int' && v.kind !== 'float') || !(v.value > 0 && v.value < GB_LOOKING_BELOW)) continue;
-        const at = v.via ? v.via.use.startOffset : v.startOffset;
+        const at = useSpan(v).startOffset;
         if (seen.has(at)) continue; // one value shared by the pairs of a chained comparison
         seen.add(at);
         const gb = String(v.value);

@@ -6,7 +6,8 @@ import { pythonTypeName } from '../../model/values';
 import { didYouMean } from '../../util/didYouMean';
 import type { Finding, QuickFix, TextEdit } from '../rule';
 import { placeholderFor } from './annotations';
-import { insertAt, quoteOf, rangeAt, removeDictEntry, stringContent, useSpan } from './text';
+import { insertAt, quoteOf, rangeAt, removeDictEntry, stringContent } from './text';
+import { useSpan } from '../../model/valueUse';
 
 /** Parameters a sample key can set: the SDK and the worker pass arguments by name only. */
 export function keywordParams(fn: FunctionDef): Parameter[] {

@@ -1,11 +1,10 @@
 // Text helpers for the remote rules' ranges and quick fixes: offsets to LSP ranges, the content of a string literal,
 // the expression of a decorator and the edit that removes one call argument.
 import type { Argument, Call, Decorator, DictEntry, DictValue, Range, StaticValue, StrValue } from '../../model/types';
-import { insertAt, positionAt, rangeAt, useSpan } from '../deployment/sourceText';
+import { insertAt, positionAt, rangeAt } from '../deployment/sourceText';
 import type { TextEdit } from '../rule';
 
-export { insertAt, positionAt, rangeAt, useSpan };
-
+export { insertAt, positionAt, rangeAt };
 
 export function deleteBetween(text: string, start: number, end: number): TextEdit {
   return { range: rangeAt(text, start, end), newText: '' };

@@ -1,7 +1,7 @@
 import type { FunctionDef, Range } from '../../model/types';
 import type { QuickFix, Rule } from '../rule';
 import { describeValueType, sampleLiteral } from './benchmarkKeys';
-import { useSpan } from './text';
+import { useSpan } from '../../model/valueUse';
 
 export const benchmarkDatasetShape: Rule = {
   id: 'VD002',

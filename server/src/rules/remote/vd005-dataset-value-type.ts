@@ -2,7 +2,7 @@ import type { Rule } from '../rule';
 import { annotationTypes, clearlyMismatches } from './annotations';
 import { allSamples } from './benchmark';
 import { describeValueType } from './benchmarkKeys';
-import { useSpan } from './text';
+import { useSpan } from '../../model/valueUse';
 
 export const datasetValueType: Rule = {
   id: 'VD005',

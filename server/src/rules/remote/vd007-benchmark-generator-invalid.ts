@@ -3,7 +3,7 @@ import { didYouMean } from '../../util/didYouMean';
 import type { Finding, QuickFix, Rule, RuleContext } from '../rule';
 import { describeValueType, keyFindings, missingFinding, requiredParams } from './benchmarkKeys';
 import { boundInText, knownNames, mayBeBound } from './names';
-import { useSpan } from './text';
+import { useSpan } from '../../model/valueUse';
 
 export const benchmarkGeneratorInvalid: Rule = {
   id: 'VD007',

@@ -1,6 +1,6 @@
 import type { QuickFix, Rule } from '../rule';
 import { describeValueType } from './benchmarkKeys';
-import { useSpan } from './text';
+import { useSpan } from '../../model/valueUse';
 
 export const benchmarkRunsInvalid: Rule = {
   id: 'VD008',

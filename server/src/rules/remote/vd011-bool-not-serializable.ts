@@ -1,7 +1,7 @@
 import type { BoolValue, StaticValue } from '../../model/types';
 import type { Finding, Rule } from '../rule';
 import { allSamples } from './benchmark';
-import { useSpan } from './text';
+import { useSpan } from '../../model/valueUse';
 
 const WHY =
   'The Vast SDK cannot serialize bool: the client raises TypeError, and a JSON true/false sent to a worker crashes its ' +
