@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const apiKeys = new ApiKeyStore(context.secrets, (secrets) => log.setSecrets(secrets));
   const engine = new LocalEngine();
   const targets = new TargetState(apiKeys, engine);
-  const connections = new Connections(engine, () => apiKeys.current?.key);
+  const connections = new Connections(engine, () => apiKeys.current?.key, log);
   const lensTitles = new LensTitles(targets, registry);
   const languageService = new LanguageService(context, log, {
     middleware: lensTitles.middleware,

@@ -262,6 +262,22 @@ describe('vast-deploy on the cloud target: keys and URLs', () => {
       }
     });
 
+    test('a retried 429 is said on stderr (the API client\'s warnings reach the user), and the command still answers', async () => {
+      const c = await FixtureServer.start();
+      try {
+        c.on('GET', '/api/v0/deployments/', { status: 429, text: 'slow down', headers: { 'retry-after': '0' } }, { json: shape('deployments') });
+        c.on('GET', '/api/v0/endptjobs/', { json: { success: true, results: [] } });
+        c.on('GET', '/api/v0/workergroups/', { json: { success: true, results: [] } });
+        c.on('POST', '/get_endpoint_workers/', { json: shape('workersList') });
+        const r = await withEnv({ VAST_API_KEY: 'env-key-123456', VAST_CONSOLE_URL: c.url, VAST_AUTOSCALER_URL: c.url }, () => run(['status', '--target', 'vast']));
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, /^warning: listDeployments: HTTP 429 from GET .*slow down.*retrying in 0 s \(attempt 2 of \d+\)$/m);
+        assert.doesNotMatch(r.stderr, /env-key-123456/);
+      } finally {
+        await c.close();
+      }
+    });
+
     test('the file\'s own webserver_url, autoscaler_url and api_key win over the override and VAST_API_KEY (deploy and run)', async () => {
       const file = path.join(dir, 'deploy.py');
       fs.writeFileSync(

@@ -13,6 +13,7 @@ import {
   firstOverride,
   targetForBundle,
   VastClient,
+  type ApiLogger,
   type CloudDefaults,
 } from '../../../server/src/api';
 import { engineTarget } from '../../../engine/src/index';
@@ -39,6 +40,8 @@ export class Connections {
   constructor(
     readonly engine: LocalEngine,
     private readonly apiKey: () => string | undefined,
+    /** The extension's log: retries, 429s and failed heartbeats are written there (with secrets masked). */
+    private readonly logger?: ApiLogger,
     private readonly defaults: () => CloudDefaults = () => cloudDefaultsFromSettings(),
   ) {}
 
@@ -62,7 +65,7 @@ export class Connections {
     const id = `${target.consoleUrl} ${target.autoscalerUrl} ${target.apiKey}`;
     let client = this.clients.get(id);
     if (!client) {
-      client = new VastClient(target);
+      client = new VastClient(target, { logger: this.logger });
       this.clients.set(id, client);
     }
     return client;

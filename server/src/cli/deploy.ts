@@ -45,7 +45,7 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
     force: Boolean(values.force),
   });
   const target = targetForFile('deploy', base, loaded.bundle);
-  const client = clientFor(target);
+  const client = clientFor(target, io);
   const yes = Boolean(values.yes);
   const { name, tag } = loaded.bundle.identity;
   const started = Date.now();

@@ -34,7 +34,7 @@ export async function runLogs(args: string[], io: CliIO): Promise<number> {
   if (tail !== undefined && !(Number.isInteger(tail) && tail > 0)) throw new UsageError(`logs: --tail must be a positive integer, not "${values.tail}"`);
   const target = await resolveTarget('logs', values, io);
   const kind = target.kind;
-  const client = clientFor(target);
+  const client = clientFor(target, io);
   const deployment = await findDeploymentBySpec(client, positionals[0]);
   let printed: string[] = [];
   return untilInterrupted(async (signal) => {

@@ -27,7 +27,7 @@ export async function runPlan(args: string[], io: CliIO): Promise<number> {
     force: Boolean(values.force),
   });
   const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
-  const remote = values.offline ? {} : await fetchRemoteState(clientFor(targetForFile('plan', base, loaded.bundle)), loaded.bundle.identity);
+  const remote = values.offline ? {} : await fetchRemoteState(clientFor(targetForFile('plan', base, loaded.bundle), io), loaded.bundle.identity);
   const plan = computePlan(loaded.bundle, tarball.length, remote);
   io.stdout(format === 'json' ? JSON.stringify(plan, null, 2) + '\n' : formatPlanText(plan).replace(/\n?$/, '\n'));
   return 0;

@@ -127,7 +127,7 @@ export async function runRun(args: string[], io: CliIO): Promise<number> {
     throw new UsageError(`run: ${path.basename(file)} has no remote function "${functionName}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (remote functions: ${names.join(', ')})`);
   }
   const target = targetForFile('run', base, loaded.bundle);
-  const client = clientFor(target);
+  const client = clientFor(target, io);
   try {
     const result = await untilInterrupted(async (interrupted) => {
       const watch = new WorkerWatch(client, io);

@@ -77,7 +77,7 @@ export async function runStatus(args: string[], io: CliIO): Promise<number> {
   const format = oneOf('status', 'format', values.format, ['text', 'json'], 'text');
   const target = await resolveTarget('status', values, io);
   const kind = target.kind;
-  const rows = await collectStatus(clientFor(target));
+  const rows = await collectStatus(clientFor(target, io));
   io.stdout(format === 'json' ? JSON.stringify({ target: kind, deployments: rows }, null, 2) + '\n' : formatStatusText(rows, kind === 'local' ? 'the local engine' : 'Vast'));
   return 0;
 }

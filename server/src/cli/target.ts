@@ -103,6 +103,8 @@ export async function resolveTarget(command: string, values: Record<string, unkn
   return { ...base, apiKey: cloudKey(command, false) };
 }
 
-export function clientFor(target: Target): VastClient {
-  return new VastClient(target);
+/** The API client of a command. Its warnings (a 429 or 5xx being retried, a soft update that could not be asked for)
+ * go to stderr: a command that waits on retries must say why it waits. */
+export function clientFor(target: Target, io: CliIO): VastClient {
+  return new VastClient(target, { logger: { debug: () => undefined, warn: (message) => io.stderr(`warning: ${message}\n`) } });
 }
