@@ -12,13 +12,13 @@ let language: Language | undefined;
 let initializing: Promise<Language> | undefined;
 
 function findWasmDir(): string {
-  const candidates = [
-    process.env.VAST_WASM_DIR,
-    __dirname,
-    path.join(__dirname, '..', 'dist'),
-    path.join(__dirname, '..', '..', 'dist'),
-    path.join(__dirname, '..', '..', '..', 'dist'),
-  ];
+  // Beside the bundle (dist/server.js), or in the dist/ of any folder above it (bundled tests sit at any depth of
+  // out/), so moving a test deeper does not lose the grammar.
+  const candidates = [process.env.VAST_WASM_DIR, __dirname];
+  for (let dir = path.dirname(__dirname); ; dir = path.dirname(dir)) {
+    candidates.push(path.join(dir, 'dist'));
+    if (path.dirname(dir) === dir) break;
+  }
   for (const dir of candidates) {
     if (dir && fs.existsSync(path.join(dir, 'tree-sitter-python.wasm'))) return dir;
   }
