@@ -2,7 +2,7 @@
 // No side effects on import: the CLI bundle includes this file.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Target } from '../../server/src/deploy/types';
+import type { Target } from '../../server/src/protocol/target';
 import type { MachineFacts } from './machine';
 import { commandLine, isZombie } from './proc';
 import { STATE_FILES } from './state-dir';

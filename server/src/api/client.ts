@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fetch as undiciFetch, Agent, type Dispatcher } from 'undici';
 import { PyFloat } from '../wire/values';
-import type { Target } from '../deploy/types';
+import type { Target } from '../protocol/target';
 import type {
   DeploymentPutBody,
   DeploymentPutResponse,

@@ -7,7 +7,7 @@
 // VAST_CONSOLE_URL / VAST_AUTOSCALER_URL variables, or the extension's `vast.cloud.*` settings): an override only
 // stands in for the default, so it acts exactly as if the file had passed that URL (the PUT's env flags included),
 // and a file that names its own URL keeps it.
-import { VAST_AUTOSCALER_URL, VAST_CONSOLE_URL, type Bundle, type Target } from '../deploy/types';
+import { VAST_AUTOSCALER_URL, VAST_CONSOLE_URL, type Target } from '../protocol/target';
 
 export const CONSOLE_URL_ENV = 'VAST_CONSOLE_URL';
 export const AUTOSCALER_URL_ENV = 'VAST_AUTOSCALER_URL';
@@ -89,7 +89,7 @@ export function cloudTarget(apiKey: string, options: CloudTargetOptions = {}): T
  * the defaults it was built with) and the file's own `api_key` when it passes one, else `otherKey()` (the SDK's
  * order: the argument first, then VAST_API_KEY and the key files). The local engine replaces both, so `base` stays.
  */
-export function targetForBundle(base: Target | CloudDefaults, bundle: Pick<Bundle, 'consoleUrl' | 'autoscalerUrl' | 'apiKey'>, otherKey: () => string): Target {
+export function targetForBundle(base: Target | CloudDefaults, bundle: { consoleUrl: string; autoscalerUrl: string; apiKey?: string }, otherKey: () => string): Target {
   if (base.kind === 'local') return base as Target;
   return cloudTarget(bundle.apiKey ?? otherKey(), { consoleUrl: bundle.consoleUrl, autoscalerUrl: bundle.autoscalerUrl });
 }

@@ -6,20 +6,8 @@ import type { AutoscalingSettings, DeploymentPutBody, DeploymentRecord, Endpoint
 // ---------------------------------------------------------------------------------------------------------------
 // Targets
 
-export type TargetKind = 'local' | 'vast';
-
-/** Where a deployment goes. The same client code drives both the local engine and the cloud. */
-export interface Target {
-  kind: TargetKind;
-  /** e.g. `https://console.vast.ai` or `http://127.0.0.1:<port>` for the local engine. */
-  consoleUrl: string;
-  /** e.g. `https://run.vast.ai` or the local engine's URL (the engine serves both roles). */
-  autoscalerUrl: string;
-  apiKey: string;
-}
-
-export const VAST_CONSOLE_URL = 'https://console.vast.ai';
-export const VAST_AUTOSCALER_URL = 'https://run.vast.ai';
+// The target types live with the wire types, so the API client and the engine need nothing from deploy/.
+export { VAST_AUTOSCALER_URL, VAST_CONSOLE_URL, type Target, type TargetKind } from '../protocol/target';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bundle: everything `ensure_ready()` computes locally, from the static model.
