@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { engineClientInfo, engineTarget, isProcessAlive } from '../../engine/src/client-info';
-import { findEngineBundle } from '../../server/src/cli/engine';
+import { findEngineBundle } from '../../engine/src/control';
 import type { CliIO } from '../../server/src/cli/io';
 import { main } from '../../server/src/cli/main';
 import { tempStateDir, waitFor } from './helpers';

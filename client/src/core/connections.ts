@@ -16,7 +16,7 @@ import {
   type ApiLogger,
   type CloudDefaults,
 } from '../../../server/src/api';
-import { engineTarget } from '../../../engine/src/index';
+import { engineTarget } from '../../../engine/src/client-info';
 import type { Bundle, Target, TargetKind } from '../../../server/src/deploy/types';
 import type { LocalEngine } from './localEngine';
 

@@ -1,8 +1,9 @@
 // The local engine as the extension sees it: the daemon of one state folder, started on demand (workspace trust is
 // checked by callers) with the extension's settings passed as the daemon's VAST_* variables, and stopped on request.
 import * as vscode from 'vscode';
-import { ensureEngineRunning, runningEngine, stopEngine, type StopOutcome } from '../../../server/src/cli/engine';
-import { engineClientInfo, engineTarget, isProcessAlive, resolveStateDir, type EngineClientInfo } from '../../../engine/src/index';
+import { ensureEngineRunning, runningEngine, stopEngine, type StopOutcome } from '../../../engine/src/control';
+import { engineClientInfo, engineTarget, isProcessAlive, type EngineClientInfo } from '../../../engine/src/client-info';
+import { resolveStateDir } from '../../../engine/src/state-dir';
 import type { Target } from '../../../server/src/deploy/types';
 import { engineEnvironment } from './engineSettings';
 

@@ -21,7 +21,7 @@ import {
 } from '../api';
 import type { Bundle, Target, TargetKind } from '../deploy/types';
 import { oneOf } from './args';
-import { ensureEngineRunning } from './engine';
+import { ensureEngineRunning } from '../../../engine/src/control';
 import { UsageError, type CliIO } from './io';
 
 /** The local engine could not be started (its log tail is in the message). */
