@@ -2,7 +2,7 @@
 // deployment by name: open documents first, then the workspace's Python files that mention Deployment(.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { DeploymentOutline, DeploymentOutlineEntry, RemoteOutlineEntry } from '../../../server/src/payloads/outline';
+import type { DeploymentOutline, DeploymentOutlineEntry, RemoteOutlineEntry } from '../../../server/src/payloads/protocol';
 import { safeSegment } from '../../../server/src/payloads/paths';
 import { OUTLINE_REQUEST, type OutlineParams } from '../../../server/src/payloads/protocol';
 

@@ -9,7 +9,7 @@ import {
   type BenchmarkSampleEditResult,
   type RemoteLensArgs,
 } from '../../../server/src/payloads/protocol';
-import type { RemoteSignature } from '../../../server/src/payloads/signature';
+import type { RemoteSignature } from '../../../server/src/payloads/protocol';
 import { renderRunResult, type RemoteRunResult } from '../../../server/src/ui/runResult';
 import { MissingCoreError, type CoreRegistry } from '../registry';
 import { TARGET_LABELS, type TargetState } from '../targets/targetState';

@@ -11,8 +11,7 @@ import {
 } from '../../../server/src/payloads/paths';
 import { formatPayload, prefillPayload } from '../../../server/src/payloads/prefill';
 import { SCHEMA_KEY } from '../../../server/src/payloads/schema';
-import type { RemoteSignature } from '../../../server/src/payloads/signature';
-import type { Json } from '../../../server/src/payloads/staticJson';
+import type { Json, RemoteSignature } from '../../../server/src/payloads/protocol';
 
 /** The workspace folder payloads of `deploymentFile` go to: its own folder, else the first one. */
 export function payloadRoot(deploymentFile: vscode.Uri): vscode.Uri {

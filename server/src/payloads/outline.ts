@@ -1,33 +1,10 @@
 // The part of the model the extension's UI needs (lenses, payload files, "Run remotely"), as plain JSON: every
 // Deployment(...) with its name, tag and range, and every @remote function with its signature.
-import type { DeploymentModel, Range } from '../model/types';
-import { deploymentName, remoteSignature, type RemoteSignature } from './signature';
+import type { DeploymentModel } from '../model/types';
+import type { DeploymentOutline, DeploymentOutlineEntry } from './protocol';
+import { deploymentName, remoteSignature } from './signature';
 
-export interface DeploymentOutlineEntry {
-  index: number;
-  /** Name as written, or a placeholder from its variable when the name is not a literal. */
-  name: string;
-  /** True when `name` is the literal Deployment name (so payload folders and the server agree on it). */
-  nameIsLiteral: boolean;
-  tag?: string;
-  variable?: string;
-  /** The `Deployment(...)` call (where its lenses go). */
-  range: Range;
-  remotes: RemoteOutlineEntry[];
-}
-
-export interface RemoteOutlineEntry {
-  name: string;
-  /** The first decorator line through the `def` line's end: where the "Run remotely" lens goes. */
-  range: Range;
-  signature: RemoteSignature;
-  hasBenchmark: boolean;
-}
-
-export interface DeploymentOutline {
-  isDeploymentFile: boolean;
-  deployments: DeploymentOutlineEntry[];
-}
+export type { DeploymentOutline, DeploymentOutlineEntry, RemoteOutlineEntry } from './protocol';
 
 export function deploymentOutline(model: DeploymentModel): DeploymentOutline {
   return {

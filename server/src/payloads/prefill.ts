@@ -2,8 +2,7 @@
 // parameter's default, then a placeholder of the annotated type, so the user starts from something that validates.
 import { annotationSchema, type JsonSchema } from './annotationSchema';
 import { SCHEMA_KEY } from './schema';
-import type { RemoteSignature } from './signature';
-import type { Json } from './staticJson';
+import type { Json, RemoteSignature } from './protocol';
 
 export function prefillPayload(signature: RemoteSignature, schemaUri?: string): { [key: string]: Json } {
   const payload: { [key: string]: Json } = {};

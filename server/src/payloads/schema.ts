@@ -1,7 +1,7 @@
 // JSON Schema for a payload file of one @remote function: one property per parameter (the SDK sends every parameter
 // by name, spec §4), required when it has no default, nothing else unless the function takes **kwargs.
 import { annotationSchema, type JsonSchema } from './annotationSchema';
-import type { RemoteSignature } from './signature';
+import type { RemoteSignature } from './protocol';
 
 /** The key payload files use to point at their schema; never sent to the worker. */
 export const SCHEMA_KEY = '$schema';

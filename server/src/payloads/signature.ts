@@ -1,28 +1,10 @@
 // What a payload for one @remote function must look like: its parameters, annotations, defaults and the benchmark
 // sample the decorator carries. Plain JSON, so it travels from the language server to the extension unchanged.
-import type { DeploymentModel, Parameter, RemoteFunction } from '../model/types';
+import type { DeploymentModel, RemoteFunction } from '../model/types';
+import type { RemoteSignature, SignatureParameter } from './protocol';
 import { staticToJson, type Json } from './staticJson';
 
-export interface SignatureParameter {
-  name: string;
-  kind: Parameter['kind'];
-  /** Annotation text as written (`int`, `list[str]`, `Optional[int]`), if any. */
-  annotation?: string;
-  /** True when the parameter has a default (a payload may leave it out). */
-  hasDefault: boolean;
-  /** The default as JSON, when it is a literal JSON can express. */
-  default?: Json;
-}
-
-export interface RemoteSignature {
-  deployment: string;
-  function: string;
-  params: SignatureParameter[];
-  /** Accepts arbitrary keyword arguments (`**kwargs`). */
-  acceptsExtraKeywords: boolean;
-  /** The first static entry of `benchmark_dataset`, or the dict a `benchmark_generator` function returns literally. */
-  benchmarkSample?: { [key: string]: Json };
-}
+export type { RemoteSignature, SignatureParameter } from './protocol';
 
 /** The deployment's name as written (`Deployment(name="x")`), or a placeholder naming its variable. */
 export function deploymentName(remote: RemoteFunction): string {

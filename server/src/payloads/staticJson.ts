@@ -1,8 +1,9 @@
 // Static model values → plain JSON, for payload prefill, schema defaults and examples. Only values that a JSON payload
 // can carry convert; everything else (names, calls, bytes, lambdas) is `undefined`, meaning "not known statically".
 import type { StaticValue } from '../model/types';
+import type { Json } from './protocol';
 
-export type Json = null | number | string | boolean | Json[] | { [key: string]: Json };
+export type { Json } from './protocol';
 
 /** The JSON form of `value`, or undefined when the value is not a JSON-expressible literal. */
 export function staticToJson(value: StaticValue | undefined): Json | undefined {
