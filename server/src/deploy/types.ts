@@ -1,6 +1,6 @@
 // Contracts between the deploy-core pieces (bundle, plan, API client, orchestration) and their users (CLI,
 // extension, tests). Implementations live beside this file; the wire shapes they use are in ../protocol/vast.ts.
-import type { Range } from '../model/types';
+import type { Range } from '../payloads/protocol';
 import type { AutoscalingSettings, DeploymentPutBody, DeploymentRecord, EndpointRecord } from '../protocol/vast';
 
 // ---------------------------------------------------------------------------------------------------------------
