@@ -43,6 +43,8 @@ export interface VastExtensionApi {
     readonly planPanels: PlanPanels;
     readonly logs: LogFollower;
     readonly statusBar: TargetStatusBar;
+    /** The last "no worker" notification of a deploy or a run: its text and the whole explanation. */
+    lastWaitEnded(): { brief: string; message: string } | undefined;
   };
 }
 
@@ -92,10 +94,10 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     planPanels,
     statusBar,
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
-    registerCore(registry, connections, targets),
+    registerCore(registry, connections, targets, log),
   );
 
-  const register = commandRegistrar(context, log);
+  const register = commandRegistrar(context, log, (err) => deploys.waitEnded(err));
   register('vast.restartLanguageServer', () => languageService.restart());
   register('vast.showLogs', () => log.show());
   register('vast.deploy', (args) => deploys.deploy(args));
@@ -132,7 +134,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     registerDeployer: (deployer) => registry.register('deployer', deployer),
     registerDeploymentsSource: (factory) => registry.register('sourceFactory', factory),
     registerRemoteRunner: (runner) => registry.register('remoteRunner', runner),
-    ui: { tree, targets, planPanels, logs: follower, statusBar },
+    ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded },
   };
 }
 

@@ -275,6 +275,13 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     await this.view.reveal(node, { select: true, focus: false, expand: 3 });
   }
 
+  /** The id of the deployment `name:tag` on a target (listing the target first when it was not listed yet). */
+  async deploymentIdOf(target: TargetKind, identity: { name: string; tag: string }): Promise<number | undefined> {
+    const find = () => this.snapshots.get(target)?.deployments?.find((d) => d.name === identity.name && d.tag === identity.tag)?.id;
+    if (find() === undefined) await this.loadTarget(target);
+    return find();
+  }
+
   /** The deployment record behind a target and id, from the last poll. */
   deployment(target: TargetKind, deploymentId: number): DeploymentRecord | undefined {
     return this.snapshots.get(target)?.deployments?.find((d) => d.id === deploymentId);
