@@ -23,6 +23,7 @@ import { DeploymentsTree } from './views/deploymentsTree';
 import { PlanPanels } from './views/planPanel';
 import { ResultDocuments } from './views/resultDocuments';
 import { TargetStatusBar } from './views/targetStatusBar';
+import { WelcomeView } from './views/welcomeView';
 import type { TreeNode } from './views/treeNodes';
 
 /** What `activate` returns: lets tests (and the deploy core, and other extensions) reach the extension. */
@@ -76,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const treeCommands = new TreeCommands(tree, follower, outlines, payloads);
   const account = new AccountCommands(apiKeys, targets, engine, log);
   const statusBar = new TargetStatusBar(targets);
+  const welcome = new WelcomeView(targets, context.extensionUri);
 
   context.subscriptions.push(
     log,
@@ -93,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     follower,
     planPanels,
     statusBar,
+    welcome,
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
     registerCore(registry, connections, targets, log),
   );
@@ -119,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   register('vast.signOut', () => account.signOut());
   register('vast.startEngine', () => account.startEngine());
   register('vast.stopEngine', () => account.stopEngine());
+  register('vast.openExample', () => welcome.openExample());
   register('vast.openWalkthrough', () =>
     vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#vast.gettingStarted`, false),
   );
