@@ -53,6 +53,8 @@ export interface DeployResult {
   deployed?: boolean;
   deploymentId?: number;
   endpointId?: number;
+  /** What the console answered the PUT with (`soft_update`...): the summary says it in words, the log raw. */
+  action?: string;
 }
 
 /** Performs the deploy: bundle, PUT, upload, update_workers, wait for a ready worker. */

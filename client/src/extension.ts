@@ -23,6 +23,7 @@ import { DeploymentsTree } from './views/deploymentsTree';
 import { PlanPanels } from './views/planPanel';
 import { ResultDocuments } from './views/resultDocuments';
 import { TargetStatusBar } from './views/targetStatusBar';
+import { WelcomeView } from './views/welcomeView';
 import type { TreeNode } from './views/treeNodes';
 
 /** What `activate` returns: lets tests (and the deploy core, and other extensions) reach the extension. */
@@ -43,6 +44,8 @@ export interface VastExtensionApi {
     readonly planPanels: PlanPanels;
     readonly logs: LogFollower;
     readonly statusBar: TargetStatusBar;
+    /** The last "no worker" notification of a deploy or a run: its text and the whole explanation. */
+    lastWaitEnded(): { brief: string; message: string } | undefined;
   };
 }
 
@@ -74,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const treeCommands = new TreeCommands(tree, follower, outlines, payloads);
   const account = new AccountCommands(apiKeys, targets, engine, log);
   const statusBar = new TargetStatusBar(targets);
+  const welcome = new WelcomeView(targets, context.extensionUri);
 
   context.subscriptions.push(
     log,
@@ -91,11 +95,12 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     follower,
     planPanels,
     statusBar,
+    welcome,
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
-    registerCore(registry, connections, targets),
+    registerCore(registry, connections, targets, log),
   );
 
-  const register = commandRegistrar(context, log);
+  const register = commandRegistrar(context, log, (err) => deploys.waitEnded(err));
   register('vast.restartLanguageServer', () => languageService.restart());
   register('vast.showLogs', () => log.show());
   register('vast.deploy', (args) => deploys.deploy(args));
@@ -117,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   register('vast.signOut', () => account.signOut());
   register('vast.startEngine', () => account.startEngine());
   register('vast.stopEngine', () => account.stopEngine());
+  register('vast.openExample', () => welcome.openExample());
   register('vast.openWalkthrough', () =>
     vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#vast.gettingStarted`, false),
   );
@@ -132,7 +138,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     registerDeployer: (deployer) => registry.register('deployer', deployer),
     registerDeploymentsSource: (factory) => registry.register('sourceFactory', factory),
     registerRemoteRunner: (runner) => registry.register('remoteRunner', runner),
-    ui: { tree, targets, planPanels, logs: follower, statusBar },
+    ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded },
   };
 }
 

@@ -65,7 +65,7 @@ export interface EngineFacts {
 }
 
 /** The engine's own facts, asked with its key; undefined when it does not answer them within `timeoutMs`. */
-export async function engineFacts(info: EngineClientInfo, timeoutMs: number, signal?: AbortSignal): Promise<EngineFacts | undefined> {
+export async function engineFacts(info: Pick<EngineClientInfo, 'url' | 'apiKey'>, timeoutMs: number, signal?: AbortSignal): Promise<EngineFacts | undefined> {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
     const res = await fetch(`${info.url}/local/v0/info`, {

@@ -10,7 +10,7 @@
 //       checks what the user sees (VD001 squiggle, Problems entry, marker highlighting), then the lenses on
 //       good_deploy.py and the Vast sidebar, then Deploy from the lens to the real local engine until the tree shows
 //       a ready worker, Show logs on the result toast, and a tier 3 change: the modal, Deploy in it, Show workers; a tier 2 change deployed from the plan view's button;
-//       screenshots (diagnostics, codelens, sidebar, deployed, logs, tier3-modal, tier3-deployed, plan-view) go to <outDir>.
+//       screenshots (diagnostics, codelens, sidebar, welcome, deployed, logs, tier3-modal, tier3-deployed, plan-view) go to <outDir>.
 //       Prints `ui: N passed, N failed`.
 //
 // Environment: CODE_SERVER (launcher; default: scripts/code-server.mjs's cache, installed on demand),
@@ -408,6 +408,16 @@ async function runUi([vsix, workspace, outDir]) {
         // No key in this run's environment; the local engine appears once planning the open file started it.
         await pane.locator('.welcome-view-content, .monaco-list-row').first().waitFor({ state: 'visible' });
         await shot('sidebar.png');
+      },
+    ],
+    [
+      'with no target ready, the Deployments view shows its welcome: start the engine, set a key, the walkthrough',
+      async () => {
+        const welcome = deploymentsPane().locator('.welcome-view-content');
+        await welcome.locator('.monaco-button', { hasText: 'Start Local Engine' }).waitFor({ state: 'visible' });
+        await welcome.locator('.monaco-button', { hasText: 'Set API Key' }).waitFor({ state: 'visible' });
+        await welcome.locator('a', { hasText: 'Open the walkthrough' }).waitFor({ state: 'visible' });
+        await shot('welcome.png');
       },
     ],
     [

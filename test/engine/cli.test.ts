@@ -173,6 +173,8 @@ describe('vast-deploy deploy / run / status / logs against the engine', () => {
     assert.match(ran.stderr, /^waiting for a worker: /m);
     assert.match(ran.stderr, /no worker can serve the call: every worker of endpoint \d+ failed/);
     assert.match(ran.stderr, /worker \d+: .*broken on purpose/);
+    // ...and what to do, naming the CLI's own command.
+    assert.match(ran.stderr, /What to do:\n[^]*- read the worker logs \(vast-deploy logs broken-import\), fix the error/);
   });
 
   test('run exits 1 with the remote class, message and traceback when the function raises', async () => {

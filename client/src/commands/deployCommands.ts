@@ -1,6 +1,7 @@
 // Deploy, Show plan and the target switcher (the lenses above Deployment(...)).
 import * as vscode from 'vscode';
 import type { Plan, TargetKind } from '../../../server/src/deploy/types';
+import type { WaitEndedError } from '../../../server/src/deploy/waitExplanation';
 import type { DeploymentLensArgs } from '../../../server/src/payloads/protocol';
 import { confirmationText, planNeedsConfirmation } from '../../../server/src/deploy/policy';
 import { tierLabel } from '../../../server/src/ui/planView';
@@ -70,7 +71,7 @@ export class DeployCommands {
         void vscode.window.showInformationMessage(result.summary);
         return false;
       }
-      this.log.info(`Deployed ${plan.deployment.name}:${plan.deployment.tag} to the ${TARGET_LABELS[request.target]}: ${result.summary}`);
+      this.log.info(`Deployed ${plan.deployment.name}:${plan.deployment.tag} to the ${TARGET_LABELS[request.target]}: ${result.summary}${result.action ? ` [${result.action}]` : ''}`);
       void this.resultToast(request, result);
       // The walkthrough's "Deploy" step is done, whichever way the deploy was started (lens, plan view, palette).
       void vscode.commands.executeCommand('setContext', 'vast.walkthrough.deployed', true);
@@ -86,6 +87,29 @@ export class DeployCommands {
       endActivity();
       this.tree.refresh();
     }
+  }
+
+  /** The last wait-ended notification (tests read it: a notification's text cannot be read back from VS Code). */
+  lastWaitEnded: { brief: string; message: string } | undefined;
+
+  /**
+   * A deploy or a run whose wait for a worker ended without one: why, in a notification (the whole explanation is in
+   * the log), with the deployment's workers and logs one click away.
+   */
+  async waitEnded(err: WaitEndedError): Promise<void> {
+    this.lastWaitEnded = { brief: err.brief, message: err.message };
+    const choice = await vscode.window.showWarningMessage(err.brief, 'Show workers', 'Show logs');
+    if (!choice) return;
+    const target = err.targetKind ?? this.targets.selected;
+    const deploymentId = err.deploymentId ?? (err.identity ? await this.tree.deploymentIdOf(target, err.identity) : undefined);
+    if (choice === 'Show workers') {
+      await vscode.commands.executeCommand('vast.deployments.focus');
+      if (deploymentId !== undefined) await this.tree.reveal(target, deploymentId);
+      return;
+    }
+    const node = deploymentId !== undefined ? await this.tree.deploymentNode(target, deploymentId) : undefined;
+    if (node) await vscode.commands.executeCommand('vast.followLogs', node);
+    else this.log.show();
   }
 
   /** The summary with what one usually does next: call it, watch its workers, read its logs. */

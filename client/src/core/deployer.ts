@@ -7,17 +7,26 @@ import { planSummary } from '../../../server/src/deploy/planFormat';
 import type { Plan } from '../../../server/src/deploy/types';
 import type { WorkerWaitUpdate } from '../../../server/src/deploy/waitReady';
 import { confirmationText, planNeedsConfirmation } from '../../../server/src/deploy/policy';
+import { actionWords, withRaw, workerStateWords } from '../../../server/src/ui/stateWords';
 import type { Deployer, DeployProgress, DeployResult, PlanRequest } from '../contracts';
 import { TARGET_LABELS } from '../targets/targetState';
 import type { Connections } from './connections';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** "worker 1 idle, worker 2 model_loading (…)" or the server's "spinning up" message. */
-export function workersLine(update: WorkerWaitUpdate): string {
+/**
+ * "worker 1 Ready, worker 2 Loading (…error…)" or the server's "spinning up" message; `raw` adds the API's state
+ * after the words ("Loading (model_loading)"), for the log.
+ */
+export function workersLine(update: WorkerWaitUpdate, raw = false): string {
   if (update.pending) return update.pending;
   if (!update.workers.length) return 'no workers yet';
-  return update.workers.map((w) => `worker ${w.id} ${w.status}${w.error_msg ? ` (${w.error_msg})` : ''}`).join(', ');
+  return update.workers
+    .map((w) => {
+      const words = workerStateWords(w.status);
+      return `worker ${w.id} ${raw ? withRaw(words, w.status) : words}${w.error_msg ? ` (${w.error_msg})` : ''}`;
+    })
+    .join(', ');
 }
 
 export class CoreDeployer implements Deployer, vscode.Disposable {
@@ -28,6 +37,7 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
     private readonly connections: Connections,
     /** Called after every deploy attempt (plans and the tree are stale then). */
     private readonly afterDeploy: (uri: vscode.Uri) => void,
+    private readonly log?: vscode.LogOutputChannel,
   ) {}
 
   async deploy(request: PlanRequest, confirmed: Plan, progress: DeployProgress, token: vscode.CancellationToken): Promise<DeployResult> {
@@ -47,6 +57,7 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
       const loaded = await loadDeployment(request.uri.fsPath, { target: base, select: request.deployment || undefined });
       const target = this.connections.targetFor(base, loaded.bundle);
       const client = this.connections.client(target);
+      const { name, tag } = loaded.bundle.identity;
       let lastWorkers = '';
       const outcome = await deploy(
         loaded,
@@ -63,6 +74,7 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
             if (line === lastWorkers) return;
             lastWorkers = line;
             progress.report(`${phaseTitle}: ${line}`);
+            this.log?.info(`${name}:${tag}: ${workersLine(update, true)}`);
           },
           onWarning: (message) => progress.report(`Warning: ${message}`),
           // The command confirmed the plan it showed; ask again only if the target changed meanwhile into a 3/4.
@@ -73,15 +85,16 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
         },
         // After the user accepted a hard update or a new endpoint, a fresh read could not change the answer: skip
         // it. Otherwise the plan shown may be stale, and a deploy that became a tier 3 or 4 since is asked again.
-        { signal: abort.signal, readState: !planNeedsConfirmation(confirmed) },
+        { signal: abort.signal, readState: !planNeedsConfirmation(confirmed), audience: 'editor' },
       );
-      const { name, tag } = loaded.bundle.identity;
       if (!outcome.deployed) return { summary: `${name}:${tag}: cancelled, nothing changed`, deployed: false };
       const ttl = loaded.bundle.putBody.ttl;
       const heartbeat = ttl !== undefined && outcome.deploymentId !== undefined ? this.keepAlive(client, outcome.deploymentId, ttl) : '';
       const ready = outcome.readyWorker ? `, worker ${outcome.readyWorker.id} ready` : '';
       return {
-        summary: `${name}:${tag} on the ${TARGET_LABELS[request.target]}: ${outcome.action} (${planSummary(outcome.plan ?? confirmed)})${ready} in ${seconds(Date.now() - started)}${heartbeat}`,
+        // In words ("code updated on the running workers"); the raw action goes to the log with the command's line.
+        summary: `${name}:${tag} on the ${TARGET_LABELS[request.target]}: ${outcome.action ? actionWords(outcome.action) : 'deployed'} (${planSummary(outcome.plan ?? confirmed)})${ready} in ${seconds(Date.now() - started)}${heartbeat}`,
+        action: outcome.action,
         deployed: true,
         deploymentId: outcome.deploymentId,
         endpointId: outcome.endpointId,

@@ -8,12 +8,12 @@ import { CorePlanProvider } from './planProvider';
 import { CoreRemoteRunner } from './remoteRunner';
 import { clientSource } from './sources';
 
-export function registerCore(registry: CoreRegistry, connections: Connections, targets: TargetState): vscode.Disposable {
+export function registerCore(registry: CoreRegistry, connections: Connections, targets: TargetState, log?: vscode.LogOutputChannel): vscode.Disposable {
   const plans = new CorePlanProvider(connections, targets.onDidChange);
   const deployer = new CoreDeployer(connections, (uri) => {
     plans.forget(uri, true);
     targets.refreshEngine();
-  });
+  }, log);
   return vscode.Disposable.from(
     plans,
     registry.register('planProvider', plans),

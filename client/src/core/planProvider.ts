@@ -16,14 +16,13 @@ import type { Bundle, Plan, RemoteState, Target } from '../../../server/src/depl
 import type { PlanProvider, PlanRequest } from '../contracts';
 import { localTarget } from '../../../server/src/api';
 import { engineFacts } from '../../../engine/src/client-info';
-import { unmetFilters, type MachineFacts } from '../../../engine/src/machine';
+import type { MachineFacts } from '../../../engine/src/machine';
+import { MACHINE_NOTE, machineNote, machineShortfalls } from '../../../server/src/deploy/machineFit';
 import { DeploymentListings } from '../../../server/src/deploy/deploymentListings';
 import { errorText, type Connections } from './connections';
 
 type Entry = { state: 'pending'; settled: Promise<void> } | { state: 'done'; summary: string };
 
-/** Starts the plan note that says what this machine lacks (the lens shows such notes in its tooltip). */
-const MACHINE_NOTE = 'This machine does not meet the GPU filters:';
 /** A plan does not wait longer than this for the engine's machine facts (it is shown without the note then). */
 const MACHINE_FACTS_TIMEOUT_MS = 5000;
 
@@ -154,8 +153,8 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
       this.machine = undefined; // asked again next time; the plan itself stands
       return;
     }
-    const unmet = unmetFilters(plan.search_params, facts).filter((m) => m.startsWith('no local offer'));
-    if (unmet.length) (plan.notes ??= []).push(`${MACHINE_NOTE} ${unmet.join('; ')}. Workers start anyway; code that needs what is missing fails on them.`);
+    const note = machineNote(machineShortfalls(plan.search_params, facts));
+    if (note) (plan.notes ??= []).push(note);
   }
 
   remoteChanged(): void {

@@ -146,7 +146,10 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       const infos = TARGETS.map((t) => this.targets.info(t));
-      if (!infos.some((i) => i.usable)) return []; // the welcome view explains how to get a target
+      // Nothing to show (no target ready, or no deployments on the ready ones): the view stays empty, so VS Code shows
+      // its welcome content, which says how to get a target or a first deployment (package.json, viewsWelcome).
+      const empty = !(await this.anythingToShow(infos.filter((i) => i.usable).map((i) => i.kind)));
+      if (empty) return [];
       return infos.map((info) => ({ kind: 'target', target: info.kind, info, selected: info.kind === this.targets.selected }));
     }
     switch (node.kind) {
@@ -161,6 +164,18 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       default:
         return [];
     }
+  }
+
+  /** Whether some ready target has a deployment or something to say (an error, no deploy core): listed if need be. */
+  private async anythingToShow(usable: TargetKind[]): Promise<boolean> {
+    if (!usable.length) return false;
+    if (!this.registry.sourceFactory) return true;
+    for (const target of usable) {
+      if (!this.snapshots.has(target)) await this.loadTarget(target);
+      const snap = this.snapshots.get(target);
+      if (!snap || snap.error || snap.deployments?.length) return true;
+    }
+    return false;
   }
 
   private async targetChildren(target: TargetKind): Promise<TreeNode[]> {
@@ -273,6 +288,13 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     if (!node || !this.view) return;
     this.expanded.add(deploymentKey(target, deploymentId));
     await this.view.reveal(node, { select: true, focus: false, expand: 3 });
+  }
+
+  /** The id of the deployment `name:tag` on a target (listing the target first when it was not listed yet). */
+  async deploymentIdOf(target: TargetKind, identity: { name: string; tag: string }): Promise<number | undefined> {
+    const find = () => this.snapshots.get(target)?.deployments?.find((d) => d.name === identity.name && d.tag === identity.tag)?.id;
+    if (find() === undefined) await this.loadTarget(target);
+    return find();
   }
 
   /** The deployment record behind a target and id, from the last poll. */

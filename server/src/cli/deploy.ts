@@ -68,7 +68,7 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
         onWarning: (message) => io.stderr(`warning: ${message}\n`),
       },
       // With --yes nobody is asked, so the deployed state is not read before the PUT: one request less per deploy.
-      { signal, readState: !yes, wait: !values['no-wait'], readyTimeoutMs: timeoutS && timeoutS * 1000 },
+      { signal, readState: !yes, wait: !values['no-wait'], readyTimeoutMs: timeoutS && timeoutS * 1000, audience: 'cli' },
     );
     if (!outcome.deployed) {
       io.stderr('deploy: cancelled, nothing changed\n');

@@ -4,7 +4,7 @@ import { ApiKeyNotFoundError, CloudUrlError, isAbortError, VastApiError } from '
 import { DeployCancelledError } from '../deploy/deployFlow';
 import { DeploymentFileError } from '../deploy/loadDeployment';
 import { NotDeployedError } from '../deploy/runRemote';
-import { ReadyTimeoutError, WorkerFailedError } from '../deploy/waitReady';
+import { WaitEndedError } from '../deploy/waitExplanation';
 import { PRODUCT_VERSION } from '../protocol/version';
 import { RemoteError, WireDecodeError, WireEncodeError } from '../wire';
 import { runCheck } from './check';
@@ -104,8 +104,7 @@ const OPERATIONAL_ERRORS = [
   CloudUrlError,
   DeploymentFileError,
   VastApiError,
-  WorkerFailedError,
-  ReadyTimeoutError,
+  WaitEndedError,
   DeployCancelledError,
   NotDeployedError,
   EngineUnavailableError,

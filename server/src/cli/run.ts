@@ -5,8 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadDeployment } from '../deploy/loadDeployment';
 import { runRemote } from '../deploy/runRemote';
-import type { RouteWaiting, WorkerRecord } from '../protocol/vast';
-import { workerStatusInfo } from '../ui/workerStatus';
+import { WaitEndedError } from '../deploy/waitExplanation';
 import { didYouMean } from '../util/didYouMean';
 import { displayJsonText, parseArgsJson, RemoteError } from '../wire';
 import { parseCommandArgs } from './args';
@@ -36,75 +35,6 @@ function readArguments(values: Record<string, unknown>, cwd: string): Record<str
 
 /** `run` gives up after this long unless `--timeout` says otherwise (a cold GPU worker can take minutes). */
 export const DEFAULT_RUN_TIMEOUT_S = 600;
-/** While no worker is ready, their states are read after 3 s, then every 10 s (one request each, also on the cloud). */
-const FIRST_WORKER_CHECK_MS = 3_000;
-const WORKER_CHECK_MS = 10_000;
-
-/** A worker that failed: in an error state, or restarting after one (its error stays until it is ready). */
-function hasFailed(w: WorkerRecord): boolean {
-  const category = workerStatusInfo(w.status).category;
-  return category === 'error' || (!!w.error_msg && category !== 'ready' && category !== 'busy');
-}
-
-/** An error message on one line: its first line and, for a traceback, the exception line it ends with. */
-function briefly(message: string): string {
-  const lines = message.trim().split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.length > 1 ? `${lines[0]} … ${lines[lines.length - 1]}` : (lines[0] ?? '');
-}
-
-/** Why a worker-less wait should end now: every worker the endpoint has failed. */
-export class NoWorkerCanServe extends Error {}
-
-/**
- * While a call waits for a worker: says on stderr why it waits (each new status of /route/), and every 10 s reads the
- * endpoint's workers; when there are some and all have failed, it gives up with their errors instead of waiting for
- * the timeout.
- */
-class WorkerWatch {
-  readonly giveUp = new AbortController();
-  endpointId: number | undefined;
-  private lastStatus: string | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-
-  constructor(
-    private readonly client: ReturnType<typeof clientFor>,
-    private readonly io: CliIO,
-  ) {}
-
-  waiting(waiting: RouteWaiting): void {
-    const status = typeof waiting.status === 'string' ? waiting.status : JSON.stringify(waiting.status ?? null);
-    if (status !== this.lastStatus) this.io.stderr(`waiting for a worker: ${status}\n`);
-    this.lastStatus = status;
-    this.timer ??= setTimeout(() => void this.check(), FIRST_WORKER_CHECK_MS);
-  }
-
-  private async check(): Promise<void> {
-    if (this.stopped || this.giveUp.signal.aborted) return;
-    this.timer = setTimeout(() => void this.check(), WORKER_CHECK_MS);
-    if (this.endpointId === undefined) return;
-    let workers: WorkerRecord[];
-    try {
-      workers = (await this.client.getEndpointWorkers(this.endpointId, this.giveUp.signal)).workers;
-    } catch {
-      return; // reading the workers is advice only: the call itself reports its own failures
-    }
-    if (this.stopped || !workers.length || !workers.every(hasFailed)) return;
-    const errors = workers.map((w) => `  worker ${w.id}: ${w.status}${w.error_msg ? `: ${briefly(w.error_msg)}` : ''}`);
-    this.giveUp.abort(
-      new NoWorkerCanServe(
-        `no worker can serve the call: every worker of endpoint ${this.endpointId} failed\n${errors.join('\n')}\n` +
-          `See their logs with: vast-deploy logs <name[:tag]>`,
-      ),
-    );
-  }
-
-  stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-  }
-}
-
 export async function runRun(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('run', args, {
     ...TARGET_OPTIONS,
@@ -129,23 +59,20 @@ export async function runRun(args: string[], io: CliIO): Promise<number> {
   const target = targetForFile('run', base, loaded.bundle);
   const client = clientFor(target, io);
   try {
-    const result = await untilInterrupted(async (interrupted) => {
-      const watch = new WorkerWatch(client, io);
-      const signal = AbortSignal.any([interrupted, watch.giveUp.signal]);
-      try {
-        return await runRemote(client, loaded.bundle.identity, functionName, kwargs, {
-          signal,
-          timeoutMs,
-          onEndpoint: (id) => (watch.endpointId = id),
-          onWaiting: (waiting) => watch.waiting(waiting),
-        });
-      } catch (err) {
-        if (watch.giveUp.signal.aborted) throw watch.giveUp.signal.reason;
-        throw err;
-      } finally {
-        watch.stop();
-      }
-    });
+    // Why it waits (each new status /route/ answers); when the wait ends without a worker, runRemote says why.
+    let lastStatus: string | undefined;
+    const result = await untilInterrupted((signal) =>
+      runRemote(client, loaded.bundle.identity, functionName, kwargs, {
+        signal,
+        timeoutMs,
+        audience: 'cli',
+        onWaiting: (waiting) => {
+          const status = typeof waiting.status === 'string' ? waiting.status : JSON.stringify(waiting.status ?? null);
+          if (status !== lastStatus) io.stderr(`waiting for a worker: ${status}\n`);
+          lastStatus = status;
+        },
+      }),
+    );
     io.stdout(displayJsonText(result.value) + '\n');
     io.stderr(`${functionName} on ${result.workerUrl}: route ${result.routeMs.toFixed(0)} ms, call ${result.callMs.toFixed(0)} ms\n`);
     return 0;
@@ -154,7 +81,7 @@ export async function runRun(args: string[], io: CliIO): Promise<number> {
       io.stderr(`${err.describe()}\n`);
       return 1;
     }
-    if (err instanceof NoWorkerCanServe) {
+    if (err instanceof WaitEndedError) {
       io.stderr(`vast-deploy run: ${err.message}\n`);
       return 1;
     }

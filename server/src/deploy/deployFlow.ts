@@ -10,6 +10,7 @@ import { planNeedsConfirmation } from './policy';
 import { fetchRemoteState } from './remoteState';
 import { writeTarball } from './tarball';
 import type { Plan, Target } from './types';
+import { explainWaitEnd, WaitEndedError } from './waitExplanation';
 import { isReadyStatus, waitForReadyWorker, type WorkerWaitUpdate } from './waitReady';
 
 export type DeployPhase = 'package' | 'plan' | 'register' | 'upload' | 'update-workers' | 'wait-ready';
@@ -45,6 +46,8 @@ export interface DeployOptions {
   /** The first wait between worker polls; later waits grow up to maxPollIntervalMs. */
   pollIntervalMs?: number;
   maxPollIntervalMs?: number;
+  /** Who reads why a wait ended: the CLI's advice names its commands, the editor's its buttons (default 'editor'). */
+  audience?: 'cli' | 'editor';
 }
 
 /** What a deploy did; `plan` is undefined only with `readState: false` (nothing was read). */
@@ -137,17 +140,29 @@ export async function deploy(
     if (options.wait !== false) {
       enter('wait-ready');
       const local = target.kind === 'local';
-      outcome.readyWorker = await waitForReadyWorker(client, put.endpoint_id, {
-        signal,
-        timeoutMs: options.readyTimeoutMs ?? (local ? 180_000 : 1_800_000),
-        // The cloud rate-limits per IP and a cold start takes minutes: poll it gently, every 5 s at first and then
-        // less often (up to every 30 s), so a 30-minute wait costs about 70 requests rather than 360. A loopback poll
-        // costs ~1 ms, and at 300 ms the poll period alone was a third of the local deploy -> ready time.
-        intervalMs: options.pollIntervalMs ?? (local ? 100 : 5_000),
-        maxIntervalMs: options.maxPollIntervalMs ?? (local ? 100 : 30_000),
-        afterUpdate: put.action === 'soft_update' || put.action === 'hard_update',
-        onUpdate: hooks.onWorkers,
-      });
+      try {
+        outcome.readyWorker = await waitForReadyWorker(client, put.endpoint_id, {
+          signal,
+          timeoutMs: options.readyTimeoutMs ?? (local ? 180_000 : 1_800_000),
+          // The cloud rate-limits per IP and a cold start takes minutes: poll it gently, every 5 s at first and then
+          // less often (up to every 30 s), so a 30-minute wait costs about 70 requests rather than 360. A loopback poll
+          // costs ~1 ms, and at 300 ms the poll period alone was a third of the local deploy -> ready time.
+          intervalMs: options.pollIntervalMs ?? (local ? 100 : 5_000),
+          maxIntervalMs: options.maxPollIntervalMs ?? (local ? 100 : 30_000),
+          afterUpdate: put.action === 'soft_update' || put.action === 'hard_update',
+          onUpdate: hooks.onWorkers,
+        });
+      } catch (err) {
+        if (!(err instanceof WaitEndedError) || signal?.aborted) throw err;
+        err.deploymentId = put.deployment_id;
+        throw await explainWaitEnd(err, {
+          target,
+          identity: loaded.bundle.identity,
+          searchParams: loaded.bundle.putBody.search_params,
+          audience: options.audience ?? 'editor',
+          signal,
+        });
+      }
     }
     return outcome;
   } catch (err) {

@@ -4,6 +4,8 @@ import type { VastClient } from '../api/client';
 import { VastApiError } from '../api/errors';
 import type { RouteWaiting } from '../protocol/vast';
 import { encodeCall, unwrapResult } from '../wire';
+import { explainWaitEnd, WaitEndedError } from './waitExplanation';
+import { NoWorkerInTime, WorkerWatch } from './workerWatch';
 
 export class NotDeployedError extends Error {}
 
@@ -14,6 +16,8 @@ export interface RunRemoteOptions {
   onWaiting?: (waiting: RouteWaiting) => void;
   /** The endpoint the call goes to, once known (a caller may watch its workers meanwhile). */
   onEndpoint?: (endpointId: number) => void;
+  /** Who reads why a wait for a worker ended: the CLI's advice names its commands, the editor's (the default) its buttons. */
+  audience?: 'cli' | 'editor';
 }
 
 export interface RunResult {
@@ -32,12 +36,56 @@ async function lookUpEndpoint(client: VastClient, identity: { name: string; tag:
   return deployment.endpoint_id;
 }
 
+/**
+ * Calls `functionName` on a worker of the deployment. While no worker is ready, the endpoint's workers are watched:
+ * when all have failed the call stops at once, and then (as when the route's timeout runs out) the error says why —
+ * each worker's state and error, what this machine lacks of the GPU filters, what to do (a WaitEndedError).
+ */
 export async function runRemote(
   client: VastClient,
   identity: { name: string; tag: string },
   functionName: string,
   kwargs: Record<string, unknown>,
   options: RunRemoteOptions = {},
+): Promise<RunResult> {
+  const watch = new WorkerWatch(client);
+  const signal = options.signal ? AbortSignal.any([options.signal, watch.giveUp.signal]) : watch.giveUp.signal;
+  const watched: RunRemoteOptions = {
+    ...options,
+    signal,
+    onEndpoint: (id) => {
+      watch.endpointId = id;
+      options.onEndpoint?.(id);
+    },
+    onWaiting: (waiting) => {
+      watch.waiting();
+      options.onWaiting?.(waiting);
+    },
+  };
+  try {
+    return await callOnce(client, identity, functionName, kwargs, watched);
+  } catch (err) {
+    const ended = watch.giveUp.signal.aborted && !options.signal?.aborted ? (watch.giveUp.signal.reason as WaitEndedError) : await routeTimedOut(client, err, watch.endpointId);
+    if (!ended) throw err;
+    throw await explainWaitEnd(ended, { target: client.target, identity, audience: options.audience ?? 'editor', signal: options.signal });
+  } finally {
+    watch.stop();
+  }
+}
+
+/** The route's own timeout, as a wait error with the endpoint's workers read now; undefined for any other error. */
+async function routeTimedOut(client: VastClient, err: unknown, endpointId: number | undefined): Promise<WaitEndedError | undefined> {
+  if (!(err instanceof VastApiError && err.code === 'timeout' && err.call === 'routeUntilReady') || endpointId === undefined) return undefined;
+  const workers = await client.getEndpointWorkers(endpointId).then((r) => r.workers, () => []);
+  return new NoWorkerInTime(err.message, workers);
+}
+
+async function callOnce(
+  client: VastClient,
+  identity: { name: string; tag: string },
+  functionName: string,
+  kwargs: Record<string, unknown>,
+  options: RunRemoteOptions,
 ): Promise<RunResult> {
   const payload = encodeCall(kwargs);
   // After a deploy through this same client (the editor), its PUT answer named the endpoint, as it does for the

@@ -3,6 +3,7 @@
 import type { VastClient } from '../api/client';
 import { sleep, type SleepFn } from '../api/timing';
 import type { WorkerRecord } from '../protocol/vast';
+import { briefly, WaitEndedError } from './waitExplanation';
 
 export interface WorkerWaitUpdate {
   workers: WorkerRecord[];
@@ -24,13 +25,19 @@ export interface WaitOptions {
   onUpdate?(update: WorkerWaitUpdate): void;
 }
 
-export class WorkerFailedError extends Error {
-  constructor(readonly worker: WorkerRecord) {
-    super(`worker ${worker.id} failed: ${worker.error_msg}`);
+/** A worker reported an error; its whole message (a traceback) is kept in the explanation. */
+export class WorkerFailedError extends WaitEndedError {
+  constructor(
+    readonly worker: WorkerRecord,
+    workers: WorkerRecord[] = [worker],
+  ) {
+    super(`worker ${worker.id} failed: ${briefly(worker.error_msg ?? '')}`, workers);
+    this.explanation.error = worker.error_msg;
+    this.message = `worker ${worker.id} failed: ${worker.error_msg}`;
   }
 }
 
-export class ReadyTimeoutError extends Error {}
+export class ReadyTimeoutError extends WaitEndedError {}
 
 const status = (w: WorkerRecord) => (w.status ?? '').toLowerCase();
 
@@ -59,9 +66,9 @@ export async function waitForReadyWorker(client: Pick<VastClient, 'getEndpointWo
     const ready = workers.find((w) => isReadyStatus(w.status ?? '') && !w.error_msg);
     if (ready && !updating) return ready;
     const failed = workers.find((w) => w.error_msg && status(w) === 'error');
-    if (failed && !ready) throw new WorkerFailedError(failed);
+    if (failed && !ready) throw new WorkerFailedError(failed, workers);
     if (elapsedMs >= options.timeoutMs) {
-      throw new ReadyTimeoutError(`no worker became ready within ${Math.round(options.timeoutMs / 1000)} s (${summarize(last)})`);
+      throw new ReadyTimeoutError(`no worker became ready within ${Math.round(options.timeoutMs / 1000)} s (${summarize(last)})`, last);
     }
     await (options.sleep ?? sleep)(intervalMs, options.signal);
     intervalMs = Math.min(intervalMs * 1.5, Math.max(options.maxIntervalMs ?? options.intervalMs, options.intervalMs));

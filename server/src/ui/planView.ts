@@ -1,5 +1,6 @@
 // The plan view: one table row per change (field, before, after, tier, reason), a diff of the effective config, and
 // a Deploy button. Rendered as a self-contained HTML page for a webview (no scripts but the nonce'd one).
+import { machineTag } from '../deploy/machineFit';
 import { planNeedsConfirmation } from '../deploy/policy';
 import { escapeHtml } from '../shared/html';
 import type { Plan, PlanChange, Tier } from '../deploy/types';
@@ -99,17 +100,23 @@ document.getElementById('deploy').addEventListener('click', () => vscode.postMes
  * beside the Deploy lens stay on screen. */
 const MAX_SUMMARY_CHARS = 60;
 
-/** A plan summary as a short title part and the detail for the tooltip (an error's reason, a cut summary). */
-export function splitSummary(summary: string | undefined): { short?: string; detail?: string } {
+/**
+ * A plan summary as a short title part and the detail for the tooltip (an error's reason, a cut summary). A note that
+ * this machine lacks the GPU the filters ask for keeps a few words in the title ("⚠ no GPU here"): it decides whether
+ * deploying here makes sense at all, so it must be seen without hovering.
+ */
+export function splitSummary(summary: string | undefined, maxChars = MAX_SUMMARY_CHARS): { short?: string; detail?: string } {
   if (!summary) return {};
-  // Lines after the first are warnings (the local machine lacks what the filters ask): tooltip only.
+  // Lines after the first are warnings (the local machine lacks what the filters ask): tooltip, and a tag in the title.
   const newline = summary.indexOf('\n');
   if (newline >= 0) {
-    const first = splitSummary(summary.slice(0, newline));
-    return { short: first.short, detail: [first.detail, summary.slice(newline + 1)].filter(Boolean).join('\n') };
+    const notes = summary.slice(newline + 1);
+    const tag = notes.split('\n').map(machineTag).find((t) => t !== undefined);
+    const first = splitSummary(summary.slice(0, newline), tag ? maxChars - tag.length - 1 : maxChars);
+    return { short: tag ? `${first.short} ${tag}` : first.short, detail: [first.detail, notes].filter(Boolean).join('\n') };
   }
   const unavailable = /^plan unavailable: (.*)$/s.exec(summary);
   if (unavailable) return { short: 'plan unavailable (see tooltip)', detail: `Plan unavailable: ${unavailable[1]}` };
-  if (summary.length <= MAX_SUMMARY_CHARS) return { short: summary };
-  return { short: `${summary.slice(0, MAX_SUMMARY_CHARS - 1).trimEnd()}…`, detail: summary };
+  if (summary.length <= maxChars) return { short: summary };
+  return { short: `${summary.slice(0, maxChars - 1).trimEnd()}…`, detail: summary };
 }

@@ -21,6 +21,7 @@ function folder(): vscode.Uri {
 }
 const appDir = () => vscode.Uri.joinPath(folder(), 'engine_square');
 const deployFile = () => vscode.Uri.joinPath(appDir(), 'deploy.py');
+const brokenFile = () => vscode.Uri.joinPath(appDir(), 'broken.py');
 const payloadsDir = () => vscode.Uri.joinPath(folder(), '.vast');
 
 async function api(): Promise<VastExtensionApi> {
@@ -56,16 +57,22 @@ function engineJson(): { url: string; api_key: string } {
   return JSON.parse(fs.readFileSync(path.join(process.env.VAST_DEPLOY_STATE!, 'engine.json'), 'utf8')) as { url: string; api_key: string };
 }
 
+/** What the engine says of this machine (its GPUs decide the machine notes and warnings). */
+async function engineFacts(): Promise<{ machine: { gpus: { name: string }[] } }> {
+  const info = engineJson();
+  return (await (await fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.api_key}` } })).json()) as { machine: { gpus: { name: string }[] } };
+}
+
 const lensArgs = () => ({ uri: deployFile().toString(), deploymentIndex: 0, deployment: 'square' });
 
 async function children(a: VastExtensionApi, node?: TreeNode): Promise<TreeNode[]> {
   return ((await a.ui.tree.getChildren(node)) ?? []) as TreeNode[];
 }
 
-async function writePayload(kwargs: Record<string, unknown>): Promise<vscode.Uri> {
-  const uri = await vscode.commands.executeCommand<vscode.Uri>('vast.runRemotely', { uri: deployFile().toString(), deployment: 'square', function: 'square' });
+async function writePayload(kwargs: Record<string, unknown>, file = deployFile(), deployment = 'square'): Promise<vscode.Uri> {
+  const uri = await vscode.commands.executeCommand<vscode.Uri>('vast.runRemotely', { uri: file.toString(), deployment, function: 'square' });
   assert.ok(uri, 'Run remotely opened a payload');
-  const content = { $schema: 'vast-schema:/square/square.schema.json', ...kwargs };
+  const content = { $schema: `vast-schema:/${deployment}/square.schema.json`, ...kwargs };
   const doc = await vscode.workspace.openTextDocument(uri);
   const edit = new vscode.WorkspaceEdit();
   edit.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), `${JSON.stringify(content, null, 2)}\n`);
@@ -103,6 +110,9 @@ suite('Vast with the local engine', function () {
     assert.equal(title, '$(rocket) Deploy · create: new deployment (engine stopped)');
     const a = await api();
     assert.equal(a.ui.targets.info('local').usable, false, 'opening a file does not start the engine');
+    // No target ready: the tree is empty, so VS Code shows the welcome content (Start engine, Set API key, walkthrough).
+    assert.equal(a.ui.targets.info('vast').usable, false, 'this run has no API key');
+    assert.deepEqual(await children(a), []);
   });
 
   test('Deploy starts the engine, creates the deployment and waits for a ready worker', async () => {
@@ -142,7 +152,10 @@ suite('Vast with the local engine', function () {
       const t = await deployTitle();
       return t?.includes('tier 2') ? t : undefined;
     });
-    assert.equal(title, '$(rocket) Deploy · tier 2 soft update: code changed');
+    // square asks for an RTX 4090/5090: a machine without one gets a short warning in the title itself.
+    const { machine } = await engineFacts();
+    const warning = machine.gpus.length === 0 ? ' ⚠ no GPU here' : machine.gpus.some((g) => /RTX [45]090/.test(g.name)) ? '' : ' ⚠ GPU filters unmet here';
+    assert.equal(title, `$(rocket) Deploy · tier 2 soft update: code changed${warning}`);
   });
 
   test('Run remotely: square(5) returns 25 from the worker', async () => {
@@ -180,8 +193,7 @@ suite('Vast with the local engine', function () {
     const before = await vscode.commands.executeCommand<{ tier: number; notes?: string[] }>('vast.showPlan', lensArgs());
     assert.equal(before?.tier, 2);
     // square asks for an RTX 4090/5090: on a machine without one, the plan says so before Deploy.
-    const info = engineJson();
-    const facts = (await (await fetch(`${info.url}/local/v0/info`, { headers: { authorization: `Bearer ${info.api_key}` } })).json()) as { machine: { gpus: unknown[] } };
+    const facts = await engineFacts();
     if (facts.machine.gpus.length === 0) {
       assert.ok(before?.notes?.some((n) => /does not meet the GPU filters: no local offer matches gpu_name/.test(n)), JSON.stringify(before?.notes));
       assert.match(a.ui.planPanels.get('square', 'default')?.webview.html ?? '', /<ul id="notes"><li>This machine does not meet/);
@@ -222,5 +234,49 @@ suite('Vast with the local engine', function () {
       await vscode.commands.executeCommand('vast.signOut');
       await config.update('consoleUrl', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+  test('a deploy whose worker fails says why: the worker\'s error, what this machine lacks, what to do, with Show workers / Show logs', async () => {
+    const a = await api();
+    const source = fs.readFileSync(deployFile().fsPath, 'utf8').replace('name="square"', 'name="broken-wait"');
+    await vscode.workspace.fs.writeFile(brokenFile(), Buffer.from(source.replace('app = Deployment(', 'raise RuntimeError("broken on purpose")\napp = Deployment(')));
+    const ok = await vscode.commands.executeCommand<boolean | undefined>('vast.deploy', { uri: brokenFile().toString(), deploymentIndex: 0, deployment: 'broken-wait' });
+    assert.notEqual(ok, true);
+    const ended = a.ui.lastWaitEnded();
+    assert.ok(ended, 'a "no worker" notification was shown');
+    assert.match(ended.brief, /^worker \d+ failed: .*RuntimeError: broken on purpose\./);
+    assert.match(ended.brief, /Read the worker logs \(Show logs\), fix the error in the deployment file and deploy again\.$/);
+    assert.match(ended.message, /^ {2}worker \d+: Error: .*broken on purpose$/m, 'the log has each worker, in words');
+    assert.match(ended.message, /What to do:/);
+    if ((await engineFacts()).machine.gpus.length === 0) {
+      assert.match(ended.brief, /This machine lacks what the GPU filters ask: no local offer matches gpu_name in RTX_4090,RTX_5090: this machine has no GPU\./);
+    }
+  });
+
+  test('a run that waits for a worker stops when every worker has failed, and says why', async () => {
+    const a = await api();
+    const before = a.ui.lastWaitEnded();
+    const payload = await writePayload({ x: 2 }, brokenFile(), 'broken-wait');
+    await vscode.commands.executeCommand('vast.runPayload', payload);
+    const ended = await waitFor('the run\'s "no worker" notification', () => (a.ui.lastWaitEnded() !== before ? a.ui.lastWaitEnded() : undefined), 60_000);
+    assert.match(ended.brief, /^no worker can serve the call: every worker of endpoint \d+ failed\./);
+    assert.match(ended.message, /worker \d+: .*broken on purpose/);
+  });
+  test('with the engine running but no deployments the tree is empty (the welcome view shows); Open Example opens a deployment file', async () => {
+    const a = await api();
+    const info = engineJson();
+    const headers = { authorization: `Bearer ${info.api_key}` };
+    const list = (await (await fetch(`${info.url}/api/v0/deployments/`, { headers })).json()) as { deployments: { id: number }[] };
+    for (const d of list.deployments) assert.equal((await fetch(`${info.url}/api/v0/deployment/${d.id}/`, { method: 'DELETE', headers })).status, 200);
+    await vscode.commands.executeCommand('vast.refreshDeployments');
+    assert.equal(a.ui.targets.info('local').usable, true);
+    assert.deepEqual(await children(a), []);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Several deployment files here: a pick, whose first entry is taken.
+    const opened = vscode.commands.executeCommand<vscode.TextDocument>('vast.openExample');
+    await new Promise((r) => setTimeout(r, 1000));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const doc = await opened;
+    assert.ok(doc && /\bDeployment\(/.test(doc.getText()), `a deployment file was opened (${doc?.uri.toString()})`);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), doc.uri.toString());
   });
 });

@@ -310,12 +310,15 @@ suite('Vast UI: sidebar and API key', () => {
     assert.match(String(problemItem.tooltip), /Problem: 1 worker failing: CUDA out of memory/);
     assert.equal((await tree.getTreeItem(ep)).description, 'active · cold 1 · max 3');
     const [wg] = (await tree.getChildren(ep)) as TreeNode[];
-    assert.equal((await tree.getTreeItem(wg)).description, 'gpu_name in [RTX_4090]');
+    // The filters in words, the raw query in the tooltip.
+    const wgItem = await tree.getTreeItem(wg);
+    assert.equal(wgItem.description, 'RTX 4090');
+    assert.match(String(wgItem.tooltip), /search_params: gpu_name in \[RTX_4090\]/);
     const workers = await Promise.all(((await tree.getChildren(wg)) as TreeNode[]).map((w) => tree.getTreeItem(w)));
     assert.deepEqual(
       workers.map((w) => [w.label, w.description, (w.iconPath as vscode.ThemeIcon).id, w.contextValue]),
       [
-        ['Worker 1', 'Ready · RTX 4090 · perf 42', 'pass-filled', 'vast.worker.ready'],
+        ['Worker 1', 'Ready · RTX 4090 · perf 42 units/s', 'pass-filled', 'vast.worker.ready'],
         ['Worker 2', 'Loading · RTX 4090', 'loading~spin', 'vast.worker.loading'],
         ['Worker 3', 'Error · RTX 4090 · CUDA out of memory', 'error', 'vast.worker.error'],
       ],

@@ -18,9 +18,25 @@ test('short summaries are kept whole; long ones are cut with the whole text as d
   assert.deepEqual(splitSummary(undefined), {});
 });
 
-test('lines after the first (what this machine lacks) go to the tooltip, not the title', () => {
+test('lines after the first (what this machine lacks) go to the tooltip; the title keeps a short warning', () => {
   const summary = 'tier 2 soft update: code changed\nThis machine does not meet the GPU filters: no local offer matches gpu_ram>=48 GB: this machine has no GPU.';
   const { short, detail } = splitSummary(summary);
-  assert.equal(short, 'tier 2 soft update: code changed');
+  assert.equal(short, 'tier 2 soft update: code changed ⚠ no GPU here');
   assert.match(detail!, /^This machine does not meet the GPU filters/);
+});
+
+test('a machine with the wrong GPU gets its own warning, and a long summary is cut so the warning still fits', () => {
+  const long = 'tier 3 hard update: image changed, env changed, search_params changed, storage changed';
+  const note = "This machine does not meet the GPU filters: no local offer matches gpu_name in RTX_4090: this machine's GPU is Tesla T4.";
+  const { short, detail } = splitSummary(`${long}\n${note}`);
+  assert.ok(short!.endsWith('… ⚠ GPU filters unmet here'), short);
+  assert.ok(short!.length <= 60, `${short!.length}: ${short}`);
+  assert.equal(detail, `${long}\n${note}`);
+});
+
+test('other notes stay out of the title', () => {
+  assert.deepEqual(splitSummary('tier 1 autoscaling update: max_workers changed\nsome other note'), {
+    short: 'tier 1 autoscaling update: max_workers changed',
+    detail: 'some other note',
+  });
 });
