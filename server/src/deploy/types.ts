@@ -24,7 +24,7 @@ export const VAST_AUTOSCALER_URL = 'https://run.vast.ai';
 // ---------------------------------------------------------------------------------------------------------------
 // Bundle: everything `ensure_ready()` computes locally, from the static model.
 
-/** config.json's content (spec §2), field order name, pip_installs, apt_gets, envs, runs. */
+/** config.json's content, field order name, pip_installs, apt_gets, envs, runs. */
 export interface DeployConfig {
   name: string;
   pip_installs: string[];

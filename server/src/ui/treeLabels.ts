@@ -65,7 +65,7 @@ export function workerText(w: WorkerRecord, now: number): ItemText {
   const status = workerStatusInfo(w.status);
   const parts = [status.label];
   if (w.gpu_name) parts.push(w.gpu_name);
-  // measured_perf is a dlperf placeholder until the benchmark ran (spec §7): show it only once the worker is ready.
+  // measured_perf is a dlperf placeholder until the benchmark ran: show it only once the worker is ready.
   if ((status.category === 'ready' || status.category === 'busy') && w.measured_perf) parts.push(`perf ${round(w.measured_perf)}`);
   if (w.cur_load) parts.push(`load ${round(w.cur_load)}`);
   const since = w.started_at ?? w.loaded_at;
