@@ -1,7 +1,5 @@
-// Every command runs through one error handler: a missing deploy-core piece is an information message, anything else
-// an error with "Open Logs" (the anchors' runWithErrorHandling pattern).
+// Every command runs through one error handler: a failure is logged and shown as an error with "Open Logs".
 import * as vscode from 'vscode';
-import { MissingCoreError } from '../registry';
 
 export type CommandRegistrar = (id: string, handler: (...args: any[]) => unknown) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -13,11 +11,6 @@ export function commandRegistrar(context: vscode.ExtensionContext, log: vscode.L
           return await handler(...args);
         } catch (err) {
           const text = err instanceof Error ? err.message : String(err);
-          if (err instanceof MissingCoreError) {
-            log.info(`${id}: ${text}`);
-            void vscode.window.showInformationMessage(text);
-            return undefined;
-          }
           log.error(`${id} failed: ${err instanceof Error ? (err.stack ?? err.message) : text}`);
           void vscode.window.showErrorMessage(text, 'Open Logs').then((choice) => {
             if (choice) log.show();
