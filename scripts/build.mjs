@@ -64,6 +64,11 @@ for (const { tests, from, outdir } of layers) {
 
 // A test that was moved or deleted must not linger in out/ and still run.
 for (const { outdir } of layers) rmSync(outdir, { recursive: true, force: true });
+
+// The language server with an injected fault, for the LSP tests of its failure paths; outside out/test, so node --test
+// does not take it for a test file.
+builds.push({ ...common, entryPoints: { faultyServer: join(testDir, 'lsp', 'faultyServer.ts') }, outdir: join(root, 'out/test-servers') });
+
 mkdirSync(join(root, 'dist'), { recursive: true });
 copyFileSync(join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), join(root, 'dist/web-tree-sitter.wasm'));
 copyFileSync(join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), join(root, 'dist/tree-sitter-python.wasm'));

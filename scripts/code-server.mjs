@@ -4,7 +4,7 @@
 //   node scripts/code-server.mjs          install if needed, then print the path of bin/code-server
 //   node scripts/code-server.mjs --path   print the path if already installed; exit 1 (printing nothing) if not
 //
-// See /work/shared/guide/vscode-testing.md §2 and §8. The pin is the newest code-server whose engines.node is 20
+// The pin is the newest code-server whose engines.node is 20
 // (it bundles VS Code 1.100.3). Its install needs three fixes on this machine: the gssapi headers from
 // libkrb5-dev (the kerberos addon builds from source), a seeded @vscode/ripgrep download cache (GitHub is
 // unreachable), and npm_config_yes=true (node-pty's postinstall runs `npx node-gyp`). Installing Debian

@@ -1,6 +1,6 @@
-// The seams between the extension's UI and the deploy core (server/src/deploy, server/src/api, engine). The UI is
-// complete against these interfaces; phase 2 registers implementations through the extension's API
-// (`VastExtensionApi.register*`). Until then, commands that need one say which piece is missing.
+// The seams between the extension's UI and the deploy core (server/src/deploy, server/src/api, engine): the UI is
+// written against these interfaces, the core's implementations live in core/ (made once, in core/index.ts), and the
+// extension-host tests put fakes in their place.
 import type * as vscode from 'vscode';
 import type { Plan, TargetKind } from '../../server/src/deploy/types';
 import type {
@@ -23,7 +23,7 @@ export interface PlanRequest {
   target: TargetKind;
 }
 
-/** Predicts the update tier (buildBundle + computePlan + planSummary in phase 2). */
+/** Predicts the update tier (core/planProvider.ts: buildBundle + computePlan + planSummary). */
 export interface PlanProvider {
   /** Fires when summaries computed in the background became available (lenses re-render). */
   readonly onDidChange?: vscode.Event<void>;
@@ -94,7 +94,7 @@ export interface RemoteRunRequest {
   signal: AbortSignal;
 }
 
-/** Calls a remote function (route + worker call + unwrap, phase 2). */
+/** Calls a remote function (core/remoteRunner.ts: route + worker call + unwrap). */
 export interface RemoteRunner {
   run(request: RemoteRunRequest): Promise<RemoteRunResult>;
 }

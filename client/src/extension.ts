@@ -14,7 +14,7 @@ import { PayloadCommands } from './payloads/payloadCommands';
 import { PAYLOAD_COMMANDS, PayloadLensProvider } from './payloads/payloadLens';
 import { SchemaProvider } from './payloads/schemaProvider';
 import { Connections } from './core/connections';
-import { registerCore } from './core/index';
+import { createCore } from './core/index';
 import { LocalEngine } from './core/localEngine';
 import { CoreRegistry } from './registry';
 import { ApiKeyStore } from './secrets/apiKeyStore';
@@ -26,18 +26,23 @@ import { TargetStatusBar } from './views/targetStatusBar';
 import { WelcomeView } from './views/welcomeView';
 import type { TreeNode } from './views/treeNodes';
 
-/** What `activate` returns: lets tests (and the deploy core, and other extensions) reach the extension. */
+/** What `activate` returns to other extensions. */
 export interface VastExtensionApi {
   /** The language client while it is running, else undefined. */
   readonly languageClient: LanguageClient | undefined;
   /** Resolves with the client once the server is running; rejects if it failed to start. */
   whenReady(): Promise<LanguageClient>;
-  /** Deploy-core seams: the real core is registered at activation; a later registration (tests) overrides it. Each returns its unregistration. */
-  registerPlanProvider(provider: PlanProvider): vscode.Disposable;
-  registerDeployer(deployer: Deployer): vscode.Disposable;
-  registerDeploymentsSource(factory: DeploymentsSourceFactory): vscode.Disposable;
-  registerRemoteRunner(runner: RemoteRunner): vscode.Disposable;
-  /** UI state for tests: the tree provider, the target state, the plan panels and the followed logs. */
+  /** Only when VS Code runs the extension's tests (ExtensionMode.Test); undefined for users and other extensions. */
+  readonly testHooks?: VastTestHooks;
+}
+
+/** What the extension-host tests need beyond the public API: fakes for the deploy core, and the UI's state. */
+export interface VastTestHooks {
+  /** Each uses the fake instead of the core's piece until the returned disposable is disposed. */
+  replacePlanProvider(fake: PlanProvider): vscode.Disposable;
+  replaceDeployer(fake: Deployer): vscode.Disposable;
+  replaceDeploymentsSource(fake: DeploymentsSourceFactory): vscode.Disposable;
+  replaceRemoteRunner(fake: RemoteRunner): vscode.Disposable;
   readonly ui: {
     readonly tree: vscode.TreeDataProvider<TreeNode> & { poll(): Promise<unknown>; refresh(): void };
     readonly targets: TargetState;
@@ -53,11 +58,12 @@ let service: LanguageService | undefined;
 
 export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const log = new RedactingLog(vscode.window.createOutputChannel('Vast Deployments', { log: true }));
-  const registry = new CoreRegistry();
   const apiKeys = new ApiKeyStore(context.secrets, (secrets) => log.setSecrets(secrets));
   const engine = new LocalEngine();
   const targets = new TargetState(apiKeys, engine);
   const connections = new Connections(engine, () => apiKeys.current?.key, log);
+  const core = createCore(connections, targets, log);
+  const registry = new CoreRegistry(core.pieces);
   const lensTitles = new LensTitles(targets, registry);
   const languageService = new LanguageService(context, log, {
     middleware: lensTitles.middleware,
@@ -97,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     statusBar,
     welcome,
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
-    registerCore(registry, connections, targets, log),
+    core.disposable,
   );
 
   const register = commandRegistrar(context, log, (err) => deploys.waitEnded(err));
@@ -129,16 +135,22 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
 
   void apiKeys.resolve().catch((err: unknown) => log.warn(`Reading the Vast API key failed: ${String(err)}`));
   void languageService.start().catch(() => undefined); // failures are reported by start()
+  const testHooks: VastTestHooks | undefined =
+    context.extensionMode === vscode.ExtensionMode.Test
+      ? {
+          replacePlanProvider: (fake) => registry.replaceForTest('planProvider', fake),
+          replaceDeployer: (fake) => registry.replaceForTest('deployer', fake),
+          replaceDeploymentsSource: (fake) => registry.replaceForTest('sourceFactory', fake),
+          replaceRemoteRunner: (fake) => registry.replaceForTest('remoteRunner', fake),
+          ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded },
+        }
+      : undefined;
   return {
     get languageClient() {
       return languageService.languageClient;
     },
     whenReady: () => languageService.whenReady(),
-    registerPlanProvider: (provider) => registry.register('planProvider', provider),
-    registerDeployer: (deployer) => registry.register('deployer', deployer),
-    registerDeploymentsSource: (factory) => registry.register('sourceFactory', factory),
-    registerRemoteRunner: (runner) => registry.register('remoteRunner', runner),
-    ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded },
+    testHooks,
   };
 }
 

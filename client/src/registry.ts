@@ -1,51 +1,65 @@
-// Holds the deploy-core implementations registered through the API, and tells listeners when one changes.
+// The deploy core's pieces the UI uses (plans, deploys, the tree's sources, remote calls), made once at activation
+// (core/index.ts) and read by each feature when it needs one. The extension-host tests may put a fake in place of a
+// piece for a while (VastTestHooks in extension.ts); nothing else changes them.
 import * as vscode from 'vscode';
 import type { Deployer, DeploymentsSourceFactory, PlanProvider, RemoteRunner } from './contracts';
 
+export interface CorePieces {
+  planProvider: PlanProvider;
+  deployer: Deployer;
+  sourceFactory: DeploymentsSourceFactory;
+  remoteRunner: RemoteRunner;
+}
+
 export class CoreRegistry implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when a piece is replaced and when the plan provider has new summaries (lenses and the tree redraw). */
   readonly onDidChange = this.changed.event;
-  planProvider: PlanProvider | undefined;
-  deployer: Deployer | undefined;
-  sourceFactory: DeploymentsSourceFactory | undefined;
-  remoteRunner: RemoteRunner | undefined;
+  private readonly current: CorePieces;
   private planListener: vscode.Disposable | undefined;
 
-  private readonly stacks = new Map<string, unknown[]>();
+  constructor(private readonly core: CorePieces) {
+    this.current = { ...core };
+    this.listenToPlans();
+  }
 
-  /** The latest registration wins; disposing it brings back the one before (the core's, after a test's fake). */
-  register<K extends 'planProvider' | 'deployer' | 'sourceFactory' | 'remoteRunner'>(key: K, value: CoreRegistry[K]): vscode.Disposable {
-    const stack = this.stacks.get(key) ?? [];
-    this.stacks.set(key, stack);
-    stack.push(value);
-    this.activate(key, value);
+  get planProvider(): PlanProvider {
+    return this.current.planProvider;
+  }
+
+  get deployer(): Deployer {
+    return this.current.deployer;
+  }
+
+  get sourceFactory(): DeploymentsSourceFactory {
+    return this.current.sourceFactory;
+  }
+
+  get remoteRunner(): RemoteRunner {
+    return this.current.remoteRunner;
+  }
+
+  /** For tests: uses `fake` instead of the core's piece until disposed (a later replacement of the same piece wins). */
+  replaceForTest<K extends keyof CorePieces>(key: K, fake: CorePieces[K]): vscode.Disposable {
+    this.set(key, fake);
     return new vscode.Disposable(() => {
-      const index = stack.lastIndexOf(value);
-      if (index < 0) return;
-      const wasActive = index === stack.length - 1;
-      stack.splice(index, 1);
-      if (wasActive) this.activate(key, stack[stack.length - 1] as CoreRegistry[K]);
+      if (this.current[key] === fake) this.set(key, this.core[key]);
     });
   }
 
-  private activate<K extends 'planProvider' | 'deployer' | 'sourceFactory' | 'remoteRunner'>(key: K, value: CoreRegistry[K]): void {
-    (this as CoreRegistry)[key] = value;
-    if (key === 'planProvider') {
-      this.planListener?.dispose();
-      this.planListener = (value as PlanProvider | undefined)?.onDidChange?.(() => this.changed.fire());
-    }
+  private set<K extends keyof CorePieces>(key: K, value: CorePieces[K]): void {
+    this.current[key] = value;
+    if (key === 'planProvider') this.listenToPlans();
     this.changed.fire();
+  }
+
+  private listenToPlans(): void {
+    this.planListener?.dispose();
+    this.planListener = this.current.planProvider.onDidChange?.(() => this.changed.fire());
   }
 
   dispose(): void {
     this.planListener?.dispose();
     this.changed.dispose();
-  }
-}
-
-/** Thrown by commands whose deploy-core piece is not registered yet; shown as a plain message. */
-export class MissingCoreError extends Error {
-  constructor(what: string) {
-    super(`${what} needs the Vast deploy core, which this build of the extension does not include yet.`);
   }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the extension inside a real VS Code: code-server's bundled VS Code OSS (web workbench + Node extension host),
-// driven by Debian's Chromium through playwright-core. See /work/shared/guide/vscode-testing.md §3, §4 and §8.
+// driven by Debian's Chromium through playwright-core.
 //
 //   node test/e2e/run.mjs exthost <extensionPath> <testsModule> <workspace>
 //       Extension-host tests (@vscode/test-electron style): loads <extensionPath> as the development extension and
@@ -54,7 +54,7 @@ const USER_SETTINGS = {
 /**
  * VS Code ≥ ~1.10x only reads the test payload (extensionDevelopmentPath, extensionTestsPath) when
  * developmentOptions.enableSmokeTestDriver is set in the page's configuration. code-server cannot set it, so patch
- * the data-settings attribute the workbench reads (guide §4 fix (a)); harmless on 1.100.
+ * the data-settings attribute the workbench reads; harmless on 1.100.
  */
 function enableSmokeTestDriver() {
   const original = Element.prototype.getAttribute;

@@ -19,6 +19,7 @@ import type {
 } from 'vscode-languageserver/node';
 import { RULES } from '../../server/src/rules/registry';
 import { fixturePath, repoRoot } from '../support/paths';
+import { ANALYSIS_FAULT } from './analysisFault';
 
 const WAIT_MS = 5000;
 const FIXTURE = fixturePath('lsp', 'server', 'deploy.py');
@@ -50,8 +51,9 @@ class ServerUnderTest {
   private waiters: (() => void)[] = [];
   readonly exited: Promise<number | null>;
 
-  constructor() {
-    this.child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'server.js'), '--stdio'], {
+  /** `entry`: the bundled server to run, dist/server.js unless a test needs the one with an injected fault. */
+  constructor(entry = path.join(repoRoot(), 'dist', 'server.js')) {
+    this.child = spawn(process.execPath, [entry, '--stdio'], {
       cwd: repoRoot(),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -77,6 +79,18 @@ class ServerUnderTest {
   }
 
   /** The first diagnostics published for `uri` (after `from` earlier ones) that satisfy `accept`. */
+  async initialize(): Promise<void> {
+    const result = await this.request<{ capabilities: Record<string, unknown> }>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      workspaceFolders: [{ uri: pathToFileURL(fixturePath('lsp', 'server')).href, name: 'server' }],
+    });
+    assert.ok(result.capabilities.hoverProvider);
+    assert.ok(result.capabilities.completionProvider);
+    await this.notify('initialized', {});
+  }
+
   async diagnostics(uri: string, accept: (p: PublishDiagnosticsParams) => boolean, what: string): Promise<PublishDiagnosticsParams> {
     const found = () => this.published.find((p) => p.uri === uri && accept(p));
     return withTimeout(
@@ -102,15 +116,7 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
   before(async () => {
     assert.ok(fs.existsSync(path.join(repoRoot(), 'dist', 'server.js')), 'dist/server.js is missing: run node scripts/build.mjs');
     server = new ServerUnderTest();
-    const result = await server.request<{ capabilities: Record<string, unknown> }>('initialize', {
-      processId: process.pid,
-      rootUri: null,
-      capabilities: {},
-      workspaceFolders: [{ uri: pathToFileURL(fixturePath('lsp', 'server')).href, name: 'server' }],
-    });
-    assert.ok(result.capabilities.hoverProvider);
-    assert.ok(result.capabilities.completionProvider);
-    await server.notify('initialized', {});
+    await server.initialize();
   });
 
   after(() => {
@@ -209,6 +215,16 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
     assert.equal(hover, null);
   });
 
+  test('a hover or completion that throws (a request without a position) is answered with nothing and logged', async () => {
+    const logged = server.log.length;
+    assert.equal(await server.request('textDocument/hover', { textDocument: { uri: URI }, position: null }), null);
+    const list = await server.request<CompletionList>('textDocument/completion', { textDocument: { uri: URI }, position: null });
+    assert.deepEqual(list, { isIncomplete: false, items: [] });
+    const failures = server.log.slice(logged).join('\n');
+    assert.match(failures, /Hover failed: TypeError/);
+    assert.match(failures, /Completion failed: TypeError/);
+  });
+
   test('a document that is not Python still gets answers', async () => {
     const uri = pathToFileURL(fixturePath('lsp', 'server', 'garbage.py')).href;
     const text = '\u0000\u0001 {{{ ((( ]]] """ \'\'\'\n@@@ def def class (\n' + '\uFFFD'.repeat(50) + '\n\t\t)))))}}}';
@@ -235,5 +251,44 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
     await server.notify('exit');
     assert.equal(await withTimeout(server.exited, 'the server process to exit'), 0);
     server.connection.dispose();
+  });
+});
+
+describe('language server over stdio, when the analysis itself throws', { timeout: 60_000 }, () => {
+  // The fault is injected in a test-only bundle of the real server (faultyServer.ts): no input is known to crash the
+  // analysis, and the shipped server has no switch to make it.
+  const FAULTY_SERVER = path.join(repoRoot(), 'out', 'test-servers', 'faultyServer.js');
+  let server: ServerUnderTest;
+
+  before(async () => {
+    assert.ok(fs.existsSync(FAULTY_SERVER), `${FAULTY_SERVER} is missing: run node scripts/build.mjs`);
+    server = new ServerUnderTest(FAULTY_SERVER);
+    await server.initialize();
+  });
+
+  after(() => {
+    if (server && server.child.exitCode === null) server.child.kill();
+  });
+
+  test('the document gets one VD000 diagnostic, every request an empty answer, and the next version its checks', async () => {
+    const faulty = `${TEXT}\n${ANALYSIS_FAULT}\n`;
+    await server.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'python', version: 1, text: faulty } });
+    const published = await server.diagnostics(URI, (p) => p.version === 1, 'diagnostics of the document whose analysis throws');
+    assert.deepEqual(
+      published.diagnostics.map((d) => [d.code, d.severity, d.source, d.range.start]),
+      [['VD000', 2, 'vast', { line: 0, character: 0 }]],
+    );
+    assert.match(published.diagnostics[0].message as string, /analyzer failed on this file.*Maximum call stack size exceeded/);
+    assert.match(server.log.join('\n'), /Analysis of .*deploy\.py failed: RangeError/);
+
+    const position = find('gpu_ram >=');
+    assert.equal(await server.request('textDocument/hover', { textDocument: { uri: URI }, position }), null);
+    const list = await server.request<CompletionList>('textDocument/completion', { textDocument: { uri: URI }, position });
+    assert.deepEqual(list.items, []);
+    assert.deepEqual(await server.request('textDocument/documentSymbol', { textDocument: { uri: URI } }), []);
+
+    await server.notify('textDocument/didChange', { textDocument: { uri: URI, version: 2 }, contentChanges: [{ text: TEXT }] });
+    const fixed = await server.diagnostics(URI, (p) => p.version === 2, 'diagnostics once the fault is gone');
+    assert.deepEqual(codes(fixed.diagnostics, 'VD001').map((d) => d.range.start), [find('square(x)'), find('cube(x)')]);
   });
 });

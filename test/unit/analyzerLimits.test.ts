@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { analyzeText, initPythonParser } from '../../server/src/analysis/document';
 import { checkPaths } from '../../server/src/cli/check';
+import { RULES } from '../../server/src/rules/registry';
+import type { Rule } from '../../server/src/rules/rule';
 import { completionsAt } from '../../server/src/lsp/completion';
 import { hoverAt } from '../../server/src/lsp/hover';
 import { documentSymbols } from '../../server/src/lsp/symbols';
@@ -64,6 +66,26 @@ describe('analyzer limits', () => {
     const huge = analyzeText(`${SQUARE}\n${'# padding\n'.repeat(MAX_ANALYZED_CHARS / 10)}`);
     assert.deepEqual(huge.diagnostics.map((d) => [d.code, d.severity]), [['VD039', 'information']]);
     assert.equal(huge.model.deployments.length, 0);
+  });
+
+  test('a rule that throws becomes one VD000 naming it, and the rules after it still report', () => {
+    const crashing: Rule = {
+      id: 'VD999',
+      name: 'always-crashes',
+      severity: 'error',
+      title: 'a rule with a bug',
+      docs: 'throws on every file',
+      check: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'text')");
+      },
+    };
+    const broken = SQUARE.replace('async def square', 'def square');
+    const { diagnostics } = analyzeText(broken, { rules: [crashing, ...RULES] });
+    assert.deepEqual(diagnostics.map((d) => d.code).sort(), ['VD000', 'VD001']);
+    const vd000 = diagnostics.find((d) => d.code === 'VD000')!;
+    assert.equal(vd000.severity, 'warning');
+    assert.deepEqual(vd000.range.start, { line: 0, character: 0 });
+    assert.match(vd000.message, /rule VD999 \(always-crashes\).*missing.*reading 'text'/);
   });
 
   test('check: a file whose analysis fails gets one VD000 and the other files keep their results', async () => {

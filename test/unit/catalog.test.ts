@@ -15,8 +15,8 @@ import {
 } from '../../server/src/catalog/sdk';
 import { didYouMean } from '../../server/src/util/didYouMean';
 
-// The full list of GPU constants in the wire-protocol spec §6, in order.
-const SPEC_GPU_NAMES = `A10 A10g A16 A30 A40 A100_PCIE A100_SXM4 A100_SXM A100X A800_PCIE B200 GH200_SXM H100_PCIE H100_SXM
+// The GPU constants the SDK defines in vastai/data/query.py (../shared/vendor/vastai-sdk), in its order.
+const SDK_GPU_NAMES = `A10 A10g A16 A30 A40 A100_PCIE A100_SXM4 A100_SXM A100X A800_PCIE B200 GH200_SXM H100_PCIE H100_SXM
 H100_NVL H200 H200_NVL L4 L40 L40S Tesla_K20c Tesla_K80 Tesla_M40 Tesla_P4 Tesla_P6 Tesla_P40 Tesla_P100 Tesla_T4 Tesla_V100
 GeForce_970 GTX_750_Ti GTX_1050 GTX_1050_Ti GTX_1060 GTX_1070 GTX_1070_Ti GTX_1080 GTX_1080_Ti GTX_1650 GTX_1650_S
 GTX_1650_Ti GTX_1660 GTX_1660_S GTX_1660_Ti GTX_TITAN_X RTX_2060 RTX_2060S RTX_2070 RTX_2070S RTX_2080 RTX_2080S RTX_2080_Ti
@@ -30,8 +30,8 @@ RTX_PRO_5000 RTX_PRO_6000 RTX_PRO_6000_S RTX_PRO_6000_WS RTX_PRO_6000_Max_Q CMP_
 InstinctMI50 InstinctMI100 InstinctMI210 InstinctMI250X PRO_W6800 PRO_W7800 PRO_W7900 Pro_V620 Radeon_VII Radeon_Pro_VII
 RX_6800 RX_6800_XT RX_6900_XT RX_6950_XT RX_7600 RX_7700_XT RX_7800_XT RX_7900_GRE RX_7900_XT RX_7900_XTX`.split(/\s+/);
 
-test('every GPU constant of the spec is in the catalog, and nothing else', () => {
-  assert.deepEqual([...GPU_CONSTANTS.keys()], SPEC_GPU_NAMES);
+test('every GPU constant of the SDK is in the catalog, and nothing else', () => {
+  assert.deepEqual([...GPU_CONSTANTS.keys()], SDK_GPU_NAMES);
   for (const [k, g] of GPU_CONSTANTS) assert.equal(g.name, k);
 });
 
@@ -105,7 +105,8 @@ test('findGpuByValue accepts the value with spaces or underscores, any case', ()
   assert.equal(findGpuByValue(''), undefined);
 });
 
-const SPEC_COLUMNS = `ask_contract_id bundle_id bundled_results bw_nvlink compute_cap cpu_arch cpu_cores cpu_cores_effective
+// The query columns, virtual columns and aliases of the SDK's vastai/data/query.py (../shared/vendor/vastai-sdk).
+const SDK_COLUMNS = `ask_contract_id bundle_id bundled_results bw_nvlink compute_cap cpu_arch cpu_cores cpu_cores_effective
 cpu_ghz cpu_name cpu_ram credit_discount_max cuda_max_good direct_port_count disk_bw disk_name disk_space dlperf
 dlperf_per_dphtotal dph_base dph_total driver_version driver_vers duration end_date external flops_per_dphtotal geolocation
 geolocode gpu_arch gpu_display_active gpu_frac gpu_ids gpu_lanes gpu_mem_bw gpu_name gpu_ram gpu_total_ram gpu_max_power
@@ -117,14 +118,14 @@ nw_disk_max_bw nw_disk_avg_bw platform_fee`.split(/\s+/);
 const VIRTUAL = ['datacenter', 'verified', 'allocated_storage', 'target_reliability', 'geolocation', 'duration'];
 const ALIASES = ['reliability2', 'dphtotal', 'gpu_totalram', 'gpu_totalram_GB', 'cpu_ram_GB', 'gpu_ram_GB', 'ubuntu_version'];
 
-test('query columns: every spec column, virtual column and alias', () => {
-  for (const c of [...SPEC_COLUMNS, ...VIRTUAL, ...ALIASES, 'id_']) {
+test('query columns: every SDK column, virtual column and alias', () => {
+  for (const c of [...SDK_COLUMNS, ...VIRTUAL, ...ALIASES, 'id_']) {
     const col = QUERY_COLUMNS.get(c);
     assert.ok(col, c);
     assert.equal(col.name, c);
     assert.ok(col.doc.length > 5, c);
   }
-  assert.equal(QUERY_COLUMNS.size, 1 + SPEC_COLUMNS.length + 4 + ALIASES.length);
+  assert.equal(QUERY_COLUMNS.size, 1 + SDK_COLUMNS.length + 4 + ALIASES.length);
   assert.equal(QUERY_COLUMNS.has('id'), false);
   for (const c of VIRTUAL) assert.equal(QUERY_COLUMNS.get(c)?.virtual, true, c);
   for (const c of ALIASES) assert.match(QUERY_COLUMNS.get(c)!.doc, /^Alias of `/, c);

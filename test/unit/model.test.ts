@@ -310,7 +310,7 @@ describe('!VAST_IGNORE_CHANGES (SDK rule)', () => {
     '',
   ].join('\n');
 
-  test('the spec vector: line 8 dropped, the string on line 9 kept, hash matches', () => {
+  test('the content-hash vector file: line 8 dropped, the string on line 9 kept, hash matches', () => {
     assert.equal(Buffer.byteLength(file), 236);
     assert.deepEqual(findIgnoredLines(file), [7]);
     const hash = createHash('sha256')

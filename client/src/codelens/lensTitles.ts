@@ -1,6 +1,6 @@
 // The language server sends the lenses (one parse, one model); this middleware gives them what only the extension
 // knows: the chosen target and the predicted tier. It also honours `vast.codeLens.enable` and re-renders lenses when
-// the target, the key, the registered plan provider or the setting change.
+// the target, the key, the plan provider's summaries or the setting change.
 import * as vscode from 'vscode';
 import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
 import { CodeLensRequest } from 'vscode-languageclient/node';

@@ -1,8 +1,6 @@
-// Every command runs through one error handler: a missing deploy-core piece is an information message, anything else
-// an error with "Open Logs" (the anchors' runWithErrorHandling pattern).
+// Every command runs through one error handler: a failure is logged and shown as an error with "Open Logs".
 import * as vscode from 'vscode';
 import { WaitEndedError } from '../../../server/src/deploy/waitExplanation';
-import { MissingCoreError } from '../registry';
 
 export type CommandRegistrar = (id: string, handler: (...args: any[]) => unknown) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,11 +19,6 @@ export function commandRegistrar(context: vscode.ExtensionContext, log: vscode.L
           if (err instanceof WaitEndedError && onWaitEnded) {
             log.error(`${id}: ${err.message}`);
             void onWaitEnded(err);
-            return undefined;
-          }
-          if (err instanceof MissingCoreError) {
-            log.info(`${id}: ${text}`);
-            void vscode.window.showInformationMessage(text);
             return undefined;
           }
           log.error(`${id} failed: ${err instanceof Error ? (err.stack ?? err.message) : text}`);

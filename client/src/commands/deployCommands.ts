@@ -6,7 +6,7 @@ import type { DeploymentLensArgs } from '../../../server/src/payloads/protocol';
 import { confirmationText, planNeedsConfirmation } from '../../../server/src/deploy/policy';
 import { tierLabel } from '../../../server/src/ui/planView';
 import type { DeployResult, PlanRequest } from '../contracts';
-import { MissingCoreError, type CoreRegistry } from '../registry';
+import type { CoreRegistry } from '../registry';
 import { TARGET_ICONS, TARGET_LABELS, type TargetState } from '../targets/targetState';
 import { requireTrust } from '../trust';
 import type { DeploymentsTree } from '../views/deploymentsTree';
@@ -50,7 +50,6 @@ export class DeployCommands {
     const request = await this.request(args, 'Deploying');
     if (!request) return false;
     const deployer = this.registry.deployer;
-    if (!deployer) throw new MissingCoreError('Deploying');
     const plan = await this.plan(request);
     if (plan.tier === 0) {
       void vscode.window.showInformationMessage(`${plan.deployment.name}:${plan.deployment.tag} is up to date on the ${TARGET_LABELS[request.target]}: nothing to deploy.`);
@@ -152,7 +151,6 @@ export class DeployCommands {
 
   private plan(request: PlanRequest): Promise<Plan> {
     const provider = this.registry.planProvider;
-    if (!provider) throw new MissingCoreError('The tier plan');
     return Promise.resolve(
       vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Planning ${request.deployment}` }, () => {
         const source = new vscode.CancellationTokenSource();

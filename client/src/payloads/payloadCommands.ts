@@ -11,7 +11,7 @@ import {
 } from '../../../server/src/payloads/protocol';
 import type { RemoteSignature } from '../../../server/src/payloads/protocol';
 import { renderRunResult, type RemoteRunResult } from '../../../server/src/ui/runResult';
-import { MissingCoreError, type CoreRegistry } from '../registry';
+import type { CoreRegistry } from '../registry';
 import { TARGET_LABELS, type TargetState } from '../targets/targetState';
 import { requireTrust } from '../trust';
 import type { ResultDocuments } from '../views/resultDocuments';
@@ -51,7 +51,7 @@ export class PayloadCommands {
     return uri;
   }
 
-  /** Runs a payload file through the registered RemoteRunner and shows the result beside it. */
+  /** Runs a payload file through the core's RemoteRunner and shows the result beside it. */
   async runPayload(uri?: vscode.Uri): Promise<RemoteRunResult | undefined> {
     uri ??= vscode.window.activeTextEditor?.document.uri;
     const location = uri && locationOf(uri);
@@ -66,7 +66,6 @@ export class PayloadCommands {
       throw new Error(`${location.function}() has no parameter ${unknown.map((k) => `"${k}"`).join(', ')} (payload ${location.name})`);
     }
     const runner = this.registry.remoteRunner;
-    if (!runner) throw new MissingCoreError('Running a remote function');
     const target = this.targets.selected;
     const deployment = remote.deployment.name;
     this.log.info(`Run ${deployment}.${location.function}(${location.name}) on the ${TARGET_LABELS[target]}`);

@@ -1,5 +1,5 @@
 // The "Deployments" view: targets, their deployments and, for expanded deployments, endpoint, workergroups and
-// workers. Data comes from a DeploymentsSource per target (registered by the deploy core). Polling runs only while
+// workers. Data comes from a DeploymentsSource per target (made by the deploy core). Polling runs only while
 // the view is visible, backs off on errors and rate limits, and speeds up while a deploy is in progress; only
 // expanded deployments fetch their details, which keeps the number of calls per poll small.
 import * as vscode from 'vscode';
@@ -90,13 +90,12 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     if (view.visible) this.poller.resume();
   }
 
-  /** The source for a target, built by the registered factory (undefined when none is registered or usable). */
+  /** The source for a target, built by the core's factory (undefined while the target is not usable). */
   sourceFor(target: TargetKind): DeploymentsSource | undefined {
     if (!this.sources.has(target)) {
-      const factory = this.registry.sourceFactory;
       const usable = this.targets.info(target).usable;
       const key = target === 'vast' ? this.targets.apiKey : undefined;
-      this.sources.set(target, factory && usable ? factory(target, key) : undefined);
+      this.sources.set(target, usable ? this.registry.sourceFactory(target, key) : undefined);
     }
     return this.sources.get(target);
   }
@@ -180,9 +179,6 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
 
   private async targetChildren(target: TargetKind): Promise<TreeNode[]> {
     if (!this.targets.info(target).usable) return [];
-    if (!this.registry.sourceFactory) {
-      return [{ kind: 'message', id: `${target}:nocore`, text: 'Deployments appear here once the deploy core is connected', icon: 'info' }];
-    }
     if (!this.snapshots.has(target)) await this.loadTarget(target);
     const snap = this.snapshots.get(target)!;
     if (snap.error) return [{ kind: 'message', id: `${target}:error`, text: `Could not list deployments: ${snap.error}`, icon: 'error', color: 'errorForeground' }];

@@ -1,4 +1,4 @@
-"""The startup benchmark (spec §5 "Benchmark algorithm and score").
+"""The startup benchmark, whose score the worker reports as max_perf (docs/protocol.md, "Workers").
 
 Warmup with one call, then `benchmark_runs` rounds of N concurrent calls (N = 10 with allow_parallel_requests,
 else 1); each request is 100 workload units; score = max over rounds of Σ successful workload / round seconds.

@@ -1,4 +1,4 @@
-"""config.json steps: export envs, check apt_gets, per-deployment venv + pip install, runs (spec §5 steps 2-6)."""
+"""config.json steps, in the SDK's order: export envs, check apt_gets, per-deployment venv + pip install, runs."""
 
 import collections
 import hashlib

@@ -1,7 +1,7 @@
 """Request admission and ordering: one FIFO per function (unless allow_parallel_requests) and the 429 rule.
 
-The estimated wait is Σ workload in progress on the worker / benchmark throughput (spec §4); above the function's
-max_queue_time the request is refused with 429 so the router tries another worker.
+The estimated wait is Σ workload in progress on the worker / benchmark throughput, as the SDK's worker computes it;
+above the function's max_queue_time the request is refused with 429 so the router tries another worker.
 """
 
 import asyncio

@@ -158,7 +158,7 @@ export class VastClient {
   }
 
   // -------------------------------------------------------------------------------------------------------------
-  // ensure_ready (spec §1.1)
+  // ensure_ready (docs/protocol.md, "Deploy")
 
   /**
    * PUT the deployment. `pythonFloats` names the body fields whose value was a Python float in the deployment file
@@ -222,7 +222,7 @@ export class VastClient {
   }
 
   // -------------------------------------------------------------------------------------------------------------
-  // Deployments (spec §1.3)
+  // Deployments: listing, lookup, stop/start, teardown
 
   async listDeployments(signal?: AbortSignal): Promise<DeploymentRecord[]> {
     const data = await this.console<{ deployments?: DeploymentRecord[] }>('listDeployments', 'GET', '/api/v0/deployments/', { signal });
@@ -324,7 +324,7 @@ export class VastClient {
   }
 
   // -------------------------------------------------------------------------------------------------------------
-  // Remote calls (spec §4)
+  // Remote calls (docs/protocol.md, "A remote call")
 
   route(request: RouteRequest, signal?: AbortSignal): Promise<RouteResponse> {
     return routing.route(this.routingContext, request, signal);

@@ -1,4 +1,5 @@
-// The TTL heartbeat (spec §1.1 step 5): the first beat at once, then every min(ttl/2, 60) s until the signal fires.
+// The TTL heartbeat (the last step of ensure_ready, only with a ttl): the first beat at once, then every
+// min(ttl/2, 60) s until the signal fires.
 // A failed beat is logged, never thrown: the next beat is the retry, and the server only tears down after a TTL.
 import { isAbortError } from './errors';
 import type { SleepFn } from './timing';

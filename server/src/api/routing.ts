@@ -1,8 +1,8 @@
-// The remote-call path (spec §4): route polling on the autoscaler, the worker call, and callRemote which ties them
-// together with a capped retry policy. The SDK retries a worker's 408/429/5xx and any connection error forever; we
-// never retry endlessly, and never re-send a call the worker may have started: a worker answers 500 when the
-// function (or the encoding of its result) failed after it ran, and a connection that drops mid-call says nothing
-// about whether it ran, so sending it again could run the user's function twice (or six times).
+// The remote-call path (docs/protocol.md, "A remote call"): route polling on the autoscaler, the worker call, and
+// callRemote which ties them together with a capped retry policy. The SDK retries a worker's 408/429/5xx and any
+// connection error forever; we never retry endlessly, and never re-send a call the worker may have started: a worker
+// answers 500 when the function (or the encoding of its result) failed after it ran, and a connection that drops
+// mid-call says nothing about whether it ran, so sending it again could run the user's function twice (or six times).
 import type { Dispatcher } from 'undici';
 import type {
   EndpointRecord,
@@ -97,7 +97,7 @@ export async function route(ctx: RoutingContext, request: RouteRequest, signal?:
   return data;
 }
 
-/** Polls /route/ with the same request_idx until a worker is ready (spec §4 step 3). */
+/** Polls /route/ with the same request_idx until a worker is ready. */
 export async function routeUntilReady(ctx: RoutingContext, endpoint: RouteEndpoint, options: RouteUntilReadyOptions = {}): Promise<RouteReady> {
   const { http } = ctx;
   const { now, sleep, random } = http.settings;
@@ -132,7 +132,7 @@ export async function routeUntilReady(ctx: RoutingContext, endpoint: RouteEndpoi
   }
 }
 
-/** One worker call: POST {url}/remote/{fname} with the route answer as auth_data (spec §4 step 4); no retries. */
+/** One worker call: POST {url}/remote/{fname} with the route answer as auth_data; no retries. */
 export async function callWorker(
   ctx: RoutingContext,
   authData: RouteReady,

@@ -23,12 +23,12 @@ export const sleep: SleepFn = (ms, signal) =>
 
 export const MAX_BACKOFF_MS = 5000;
 
-/** Request retry backoff (spec §1.0): min(2^attempt + U(0,1), 5) seconds; attempt counts from 0. */
+/** Request retry backoff, as the SDK's: min(2^attempt + U(0,1), 5) seconds; attempt counts from 0. */
 export function retryBackoffMs(attempt: number, random: RandomFn): number {
   return Math.min((2 ** attempt + random()) * 1000, MAX_BACKOFF_MS);
 }
 
-/** Route polling wait (spec §4): the first wait is 1 s; then U(0.1, min(2^n + U(0,1), 5)) s for n = 1, 2, … */
+/** Route polling wait, as the SDK's: the first wait is 1 s; then U(0.1, min(2^n + U(0,1), 5)) s for n = 1, 2, … */
 export function routeWaitMs(n: number, random: RandomFn): number {
   if (n <= 0) return 1000;
   const upper = Math.min(2 ** n + random(), 5);

@@ -1,4 +1,4 @@
-// config.json: what the worker installs and runs before importing the deployment (spec §2). Hashed, so its text must
+// config.json: what the worker installs and runs before importing the deployment. Hashed, so its text must
 // be exactly the SDK's `json.dumps(dataclasses.asdict(Config))`.
 import type { ImageSettings } from './imageSteps';
 import { pythonJsonDumps } from '../wire/pyFormat';

@@ -1,4 +1,4 @@
-// The deployment's content hash (spec §2), which the server compares to decide on a soft update: SHA-256 over the
+// The deployment's content hash, which the server compares to decide on a soft update: SHA-256 over the
 // config.json text, then "./deployment.py" and the file with its `#!VAST_IGNORE_CHANGES` lines removed, then for each
 // copy the member name and the raw bytes, all simply concatenated.
 import { createHash, type Hash } from 'crypto';

@@ -1,6 +1,7 @@
 // Tier preview: what `ensure_ready()` will make the server do, computed locally by comparing the bundle with the
-// deployment record (and endpoint) the server holds. The server decides for real (spec §3); this predicts it from
-// the same fields: tag → 4, image/env flags/search/storage/docker login → 3, content hash → 2, autoscaling → 1.
+// deployment record (and endpoint) the server holds. The server decides for real (docs/protocol.md, "Update tiers");
+// this predicts it from the same fields: tag → 4, image/env flags/search/storage/docker login → 3, content hash → 2,
+// autoscaling → 1.
 import { AUTOSCALING_KEYS, type AutoscalingKey, type DeploymentRecord, type EndpointRecord } from '../protocol/vast';
 import type { Bundle, DeployConfig, Plan, PlanChange, RemoteState, Tier } from './types';
 

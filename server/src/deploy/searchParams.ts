@@ -1,5 +1,6 @@
 // The `search_params` string of the PUT body: the image's query dict ({column: {op: value}}, starting from the
-// search defaults) written back in the server's query syntax, exactly as the SDK's unparse step writes it (spec §6).
+// search defaults) written back in the server's query syntax, exactly as the SDK's unparse step writes it
+// (docs/protocol.md, "search_params").
 import { QUERY_COLUMNS } from '../catalog/queryColumns';
 import type { QueryExpr, QueryOp } from '../model/types';
 import { PyFloat, type PyValue } from '../wire/values';

@@ -1,4 +1,4 @@
-// The .tar.gz the workers download (spec §2): `./config.json` (0644, mtime 0), `./deployment.py`, then each copy,
+// The .tar.gz the workers download: `./config.json` (0644, mtime 0), `./deployment.py`, then each copy,
 // every member owned by root (uid/gid 0). Headers are the `tar` package's ustar/PAX encoding; the archive is built
 // in memory and gzipped at level 9 like Python's tarfile. Not deterministic (file mtimes, gzip header), which is
 // harmless: the server compares the content hash, not the tarball.

@@ -12,7 +12,7 @@ export { VAST_AUTOSCALER_URL, VAST_CONSOLE_URL, type Target, type TargetKind } f
 // ---------------------------------------------------------------------------------------------------------------
 // Bundle: everything `ensure_ready()` computes locally, from the static model.
 
-/** config.json's content (spec §2), field order name, pip_installs, apt_gets, envs, runs. */
+/** config.json's content, field order name, pip_installs, apt_gets, envs, runs. */
 export interface DeployConfig {
   name: string;
   pip_installs: string[];

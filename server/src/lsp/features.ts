@@ -18,10 +18,12 @@ export function registerLanguageFeatures(connection: Connection, lookup: Analysi
     }
   };
 
-  connection.onDocumentSymbol(({ textDocument }) => {
-    const found = lookup(textDocument.uri);
-    return found ? documentSymbols(found.analysis.model) : [];
-  });
+  connection.onDocumentSymbol(({ textDocument }) =>
+    guarded('Document symbols', [], () => {
+      const found = lookup(textDocument.uri);
+      return found ? documentSymbols(found.analysis.model) : [];
+    }),
+  );
 
   connection.onHover(({ textDocument, position }) =>
     guarded('Hover', null, () => {

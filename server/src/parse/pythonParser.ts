@@ -1,6 +1,6 @@
 // One tree-sitter parse per document, kept up to date incrementally, plus the "resync" fallback: tree-sitter turns
 // everything after an unclosed bracket into one ERROR node, which would hide every later function. When that
-// happens we re-parse the damaged region in chunks split at column-0 statement starts (see python-parser.md §4).
+// happens we re-parse the damaged region in chunks split at column-0 statement starts (regions.ts).
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';

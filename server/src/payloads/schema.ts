@@ -1,5 +1,5 @@
 // JSON Schema for a payload file of one @remote function: one property per parameter (the SDK sends every parameter
-// by name, spec §4), required when it has no default, nothing else unless the function takes **kwargs.
+// by name), required when it has no default, nothing else unless the function takes **kwargs.
 import { annotationSchema, type JsonSchema } from './annotationSchema';
 import type { RemoteSignature } from './protocol';
 

@@ -1,5 +1,5 @@
-// Vast's own HTTP protocol, as the real `vastai` SDK and console speak it (shared/spec/vast-wire-protocol.md §1, §4,
-// §5, §7). Defined once here and imported by every side: the API client, the local engine, the CLI and the extension.
+// Vast's own HTTP protocol, as the real `vastai` SDK and console speak it (described in docs/protocol.md). Defined
+// once here and imported by every side: the API client, the local engine, the CLI and the extension.
 // Field names are wire names; do not rename them. Optional fields are ones the server may leave out.
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -38,7 +38,7 @@ export interface DeploymentPutBody extends AutoscalingSettings {
   docker_login_repo?: string;
 }
 
-/** What the server decided. `hard_update` is ours (the real server's name for it is not public; see spec §3). */
+/** What the server decided. `hard_update` is ours (the real server's name for it is not public; docs/decisions.md). */
 export type DeploymentAction = 'created' | 'soft_update' | 'autoscale_update' | 'exists' | 'hard_update';
 
 export interface DeploymentPutResponse {
@@ -278,7 +278,10 @@ export interface WorkerCallResponse {
   result: WorkerResult;
 }
 
-/** `POST {REPORT_ADDR}/worker_status/`, sent by workers (spec §5). `num_requests_recieved` is misspelled on the wire. */
+/**
+ * `POST {REPORT_ADDR}/worker_status/`, sent by workers every 10 s, and every second while something changes.
+ * `num_requests_recieved` is misspelled on the wire.
+ */
 export interface WorkerStatusReport {
   id: number | string;
   mtoken: string;
@@ -315,7 +318,8 @@ export interface DeleteRequestsBody {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Argument/result serialization (spec §4 "Serialization"). Bool has no encoding: the real worker crashes on it.
+// Argument/result encoding (docs/protocol.md, "Argument and result encoding"). Bool has no encoding: the real worker
+// crashes on it.
 
 export type WireModule = { type: 'relative' | 'absolute'; path: string[] };
 export type WireValue =

@@ -1,4 +1,4 @@
-// Vast worker states → what the tree shows (spec §7, Vast's "worker states" guide). Statuses are compared
+// Vast worker states → what the tree shows (the names of Vast's worker-states guide). Statuses are compared
 // case-insensitively: the API sends lower case, the SDK's mocks upper case.
 
 export type WorkerCategory = 'ready' | 'busy' | 'loading' | 'updating' | 'error' | 'stopped' | 'pending' | 'unknown';

@@ -64,6 +64,9 @@ suite('Vast Deployments in VS Code', () => {
     const client = await api.whenReady();
     assert.ok(client.isRunning(), 'the language client is running');
     assert.equal(api.languageClient, client);
+    // The API other extensions see: the language client; the UI's internals only as test hooks, in test mode.
+    assert.deepEqual(Object.keys(api).sort(), ['languageClient', 'testHooks', 'whenReady']);
+    assert.ok(api.testHooks, 'VS Code runs these tests in ExtensionMode.Test, the only mode with test hooks');
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('vast.restartLanguageServer'));
   });

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { VastExtensionApi } from '../../../client/src/extension';
+import type { VastExtensionApi, VastTestHooks } from '../../../client/src/extension';
 import type { TreeNode } from '../../../client/src/views/treeNodes';
 import type { RemoteRunResult } from '../../../server/src/ui/runResult';
 
@@ -24,10 +24,12 @@ const deployFile = () => vscode.Uri.joinPath(appDir(), 'deploy.py');
 const brokenFile = () => vscode.Uri.joinPath(appDir(), 'broken.py');
 const payloadsDir = () => vscode.Uri.joinPath(folder(), '.vast');
 
-async function api(): Promise<VastExtensionApi> {
+/** The extension's test hooks, once its language server runs (VS Code runs these tests in ExtensionMode.Test). */
+async function api(): Promise<VastTestHooks> {
   const a = await vscode.extensions.getExtension<VastExtensionApi>(EXTENSION_ID)!.activate();
   await a.whenReady();
-  return a;
+  assert.ok(a.testHooks, 'the extension gives its test hooks to tests only');
+  return a.testHooks;
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
@@ -65,7 +67,7 @@ async function engineFacts(): Promise<{ machine: { gpus: { name: string }[] } }>
 
 const lensArgs = () => ({ uri: deployFile().toString(), deploymentIndex: 0, deployment: 'square' });
 
-async function children(a: VastExtensionApi, node?: TreeNode): Promise<TreeNode[]> {
+async function children(a: VastTestHooks, node?: TreeNode): Promise<TreeNode[]> {
   return ((await a.ui.tree.getChildren(node)) ?? []) as TreeNode[];
 }
 

@@ -1,13 +1,13 @@
 // The extension's UI inside a real VS Code: CodeLenses (titles, commands, target switch, the setting), payload files
-// with their schema and lenses, running a payload through a registered runner, "Save as benchmark sample", the
-// Deployments tree over a registered source, followed logs and the plan view. These register small in-memory
-// implementations over the real core (cases the local engine cannot produce: cloud records, several worker states,
-// exact plans); engine.test-exthost.ts covers the real core end to end.
+// with their schema and lenses, running a payload through a fake runner, "Save as benchmark sample", the
+// Deployments tree over a fake source, followed logs and the plan view. The fakes are small in-memory implementations
+// put in place of the core's pieces through the test hooks (cases the local engine cannot produce: cloud records,
+// several worker states, exact plans); engine.test-exthost.ts covers the real core end to end.
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeploymentsSource, PlanProvider, RemoteRunner } from '../../../client/src/contracts';
-import type { VastExtensionApi } from '../../../client/src/extension';
+import type { VastExtensionApi, VastTestHooks } from '../../../client/src/extension';
 import type { TreeNode } from '../../../client/src/views/treeNodes';
 import type { Plan } from '../../../server/src/deploy/types';
 import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../../../server/src/protocol/vast';
@@ -24,10 +24,12 @@ const goodDeploy = () => vscode.Uri.joinPath(folder(), 'good_deploy.py');
 const payloadsDir = () => vscode.Uri.joinPath(folder(), '.vast');
 const defaultPayload = () => vscode.Uri.joinPath(folder(), '.vast', 'payloads', 'good-app', 'square', 'default.json');
 
-async function api(): Promise<VastExtensionApi> {
+/** The extension's test hooks, once its language server runs (VS Code runs these tests in ExtensionMode.Test). */
+async function api(): Promise<VastTestHooks> {
   const a = await vscode.extensions.getExtension<VastExtensionApi>(EXTENSION_ID)!.activate();
   await a.whenReady();
-  return a;
+  assert.ok(a.testHooks, 'the extension gives its test hooks to tests only');
+  return a.testHooks;
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
@@ -89,7 +91,7 @@ suite('Vast UI: CodeLenses', () => {
     await waitFor('the Vast cloud title', async () => titles(await lenses(goodDeploy())).includes('3:vast.switchTarget:$(cloud) Vast cloud'));
   });
 
-  test('the Deploy lens shows the tier of the registered plan provider for the chosen target', async () => {
+  test('the Deploy lens shows the tier of the plan provider for the chosen target', async () => {
     const a = await api();
     const asked: string[] = [];
     const provider: PlanProvider = {
@@ -99,7 +101,7 @@ suite('Vast UI: CodeLenses', () => {
       },
       plan: () => Promise.reject(new Error('not used here')),
     };
-    const registration = a.registerPlanProvider(provider);
+    const registration = a.replacePlanProvider(provider);
     try {
       await waitFor('the tier title', async () => titles(await lenses(goodDeploy())).includes('3:vast.deploy:$(rocket) Deploy · tier 2 soft update: code changed'));
       assert.ok(asked.includes('good-app@local'));
@@ -169,7 +171,7 @@ suite('Vast UI: payloads', () => {
     assert.equal(ls[0].command?.title, '$(play) Run square on the local engine');
   });
 
-  test('Run sends the payload to the registered runner and shows the value beside it', async () => {
+  test('Run sends the payload to the remote runner and shows the value beside it', async () => {
     const a = await api();
     const calls: unknown[] = [];
     const runner: RemoteRunner = {
@@ -179,7 +181,7 @@ suite('Vast UI: payloads', () => {
         return { ok: true, value: x * x, workerId: 11, routeMs: 4, callMs: 9 };
       },
     };
-    runnerRegistration = a.registerRemoteRunner(runner);
+    runnerRegistration = a.replaceRemoteRunner(runner);
     const result = await vscode.commands.executeCommand<{ ok: boolean; value?: unknown }>('vast.runPayload', defaultPayload());
     assert.deepEqual(calls, [{ x: 5 }], 'the $schema key is not sent');
     assert.deepEqual(result, { ok: true, value: 25, workerId: 11, routeMs: 4, callMs: 9 });
@@ -193,7 +195,7 @@ suite('Vast UI: payloads', () => {
   test('a remote error shows its class and message', async () => {
     const a = await api();
     runnerRegistration?.dispose();
-    runnerRegistration = a.registerRemoteRunner({
+    runnerRegistration = a.replaceRemoteRunner({
       run: async () => ({ ok: false, error: { className: 'ValueError', message: 'x must be positive', traceback: 'Traceback (most recent call last):\nValueError: x must be positive' } }),
     });
     await vscode.commands.executeCommand('vast.runPayload', defaultPayload());
@@ -288,7 +290,7 @@ suite('Vast UI: sidebar and API key', () => {
   test('the tree shows target → deployment → endpoint → workergroup → workers with Vast worker states', async () => {
     const a = await api();
     const actions: string[] = [];
-    registrations.push(a.registerDeploymentsSource((target) => (target === 'vast' ? fakeSource(actions) : undefined)));
+    registrations.push(a.replaceDeploymentsSource((target) => (target === 'vast' ? fakeSource(actions) : undefined)));
     const tree = a.ui.tree;
     const roots = (await tree.getChildren()) as TreeNode[];
     const cloud = roots.find((n) => n.kind === 'target' && n.target === 'vast');
@@ -339,7 +341,7 @@ suite('Vast UI: sidebar and API key', () => {
   test('stop and start go to the source', async () => {
     const a = await api();
     const actions: string[] = [];
-    registrations.push(a.registerDeploymentsSource(() => fakeSource(actions)));
+    registrations.push(a.replaceDeploymentsSource(() => fakeSource(actions)));
     const [cloud] = ((await a.ui.tree.getChildren()) as TreeNode[]).filter((n) => n.kind === 'target' && n.target === 'vast');
     const [node] = (await a.ui.tree.getChildren(cloud)) as TreeNode[];
     await vscode.commands.executeCommand('vast.stopDeployment', node);
@@ -363,7 +365,7 @@ suite('Vast UI: sidebar and API key', () => {
       tier: 2,
       changes: [{ field: 'file_hash', before: 'old', after: 'new', tier: 2, reason: 'code changed' }],
     };
-    registrations.push(a.registerPlanProvider({ peekSummary: () => undefined, plan: async () => plan }));
+    registrations.push(a.replacePlanProvider({ peekSummary: () => undefined, plan: async () => plan }));
     const shown = await vscode.commands.executeCommand<Plan>('vast.showPlan', { uri: goodDeploy().toString(), deploymentIndex: 0, deployment: 'good-app' });
     assert.equal(shown?.tier, 2);
     const panel = a.ui.planPanels.get('good-app', 'default');
@@ -372,7 +374,7 @@ suite('Vast UI: sidebar and API key', () => {
     assert.match(panel.webview.html, /tier 2 soft update/);
   });
 
-  test('Deploy plans, deploys through the registered deployer and reports its summary', async () => {
+  test('Deploy plans, deploys through the deployer and reports its summary', async () => {
     const a = await api();
     const plan: Plan = {
       deployment: { name: 'good-app', tag: 'default' },
@@ -389,8 +391,8 @@ suite('Vast UI: sidebar and API key', () => {
     };
     const deployed: string[] = [];
     registrations.push(
-      a.registerPlanProvider({ peekSummary: () => undefined, plan: async (r) => ({ ...plan, deployment: { name: r.deployment, tag: 'default' } }) }),
-      a.registerDeployer({
+      a.replacePlanProvider({ peekSummary: () => undefined, plan: async (r) => ({ ...plan, deployment: { name: r.deployment, tag: 'default' } }) }),
+      a.replaceDeployer({
         deploy: async (request, p, progress) => {
           progress.report('uploading');
           deployed.push(`${request.deployment}@${request.target} tier ${p.tier}`);

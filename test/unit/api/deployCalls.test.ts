@@ -1,5 +1,6 @@
-// ensure_ready's calls (spec §1.1): PUT deployment for each action, the S3 upload, update_workers, the workergroup
-// lookup and the TTL heartbeat; every request checked for auth, User-Agent and body as the SDK sends them.
+// ensure_ready's calls (docs/protocol.md, "Deploy"): PUT deployment for each action, the S3 upload, update_workers,
+// the workergroup lookup and the TTL heartbeat; every request checked for auth, User-Agent and body as the SDK sends
+// them.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { VastApiError } from '../../../server/src/api/errors';

@@ -1,4 +1,5 @@
-// Lookup, listing, status and teardown calls (spec §1.3), endpoints, workers in all three answer shapes, and logs.
+// Lookup, listing, status and teardown calls (docs/protocol.md, "Workers"), endpoints, workers in all three answer
+// shapes, and logs.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { VastApiError } from '../../../server/src/api/errors';

@@ -1,5 +1,6 @@
-// The remote-call path (spec §4): /route/ polling with the same request_idx until a worker is ready, the worker call,
-// and callRemote's capped re-route-and-retry policy; cancellation and deadlines end every wait at once.
+// The remote-call path (docs/protocol.md, "A remote call"): /route/ polling with the same request_idx until a worker
+// is ready, the worker call, and callRemote's capped re-route-and-retry policy; cancellation and deadlines end every
+// wait at once.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { VastApiError } from '../../../server/src/api/errors';

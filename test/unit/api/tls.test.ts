@@ -27,7 +27,7 @@ function openssl(...args: string[]): void {
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-tls-'));
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  // Shaped like Vast's root (spec §1.0): pathlen set but no keyUsage extension, which OpenSSL's X509_STRICT rejects
+  // Shaped like Vast's root CA: pathlen set but no keyUsage extension, which OpenSSL's X509_STRICT rejects
   // (the Python SDK clears that flag); Node does not set it, so this CA must work as is.
   fs.writeFileSync(path.join(dir, 'ca.cnf'), '[req]\ndistinguished_name=dn\nx509_extensions=v3\n[dn]\n[v3]\nbasicConstraints=critical,CA:TRUE,pathlen:1\nsubjectKeyIdentifier=hash\n');
   openssl('req', '-x509', ...ec, '-config', 'ca.cnf', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Test Vast Root CA');

@@ -1,4 +1,4 @@
-// The spec's three content-hash vectors (produced by the real SDK), plus the CRLF and ignore-line behaviour.
+// Three content-hash vectors produced by the real SDK's own functions, plus the CRLF and ignore-line behaviour.
 import assert from 'node:assert/strict';
 import { createHash } from 'crypto';
 import * as path from 'path';
@@ -23,8 +23,8 @@ const SQUARE_FILE = [
 
 const SQUARE_CONFIG: DeployConfig = { name: 'square', pip_installs: [], apt_gets: [], envs: [], runs: [] };
 
-describe('content hash (spec §2 vectors)', () => {
-  test('the vector file is the spec\'s 236-byte file', () => {
+describe('content hash (vectors from the real SDK)', () => {
+  test('the vector file is the 236-byte file the vectors were made from', () => {
     const bytes = Buffer.from(SQUARE_FILE, 'utf8');
     assert.equal(bytes.length, 236);
     assert.ok(createHash('sha256').update(bytes).digest('hex').startsWith('09c8e59e'));

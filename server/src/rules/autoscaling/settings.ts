@@ -6,8 +6,8 @@ import { describeKind, replaceSpan } from '../deployment/sourceText';
 import { isOpaque } from '../../model/valueUse';
 
 /**
- * Keys the catalog does not list but the SDK forwards with the autoscaling settings: the wire protocol (§1.1) shows
- * `autoscaler_instance` among the autoscaling keys of the PUT body. Never reported as unknown.
+ * Keys the catalog does not list but the SDK forwards with the autoscaling settings: `autoscaler_instance` is one of
+ * the autoscaling keys of the PUT body (docs/protocol.md, "Deploy"). Never reported as unknown.
  */
 export const ACCEPTED_UNLISTED_KEYS: ReadonlySet<string> = new Set(['autoscaler_instance']);
 
