@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadDeployment } from '../deploy/loadDeployment';
 import { runRemote } from '../deploy/runRemote';
+import { mapTraceback } from '../ui/remoteTraceback';
 import type { RouteWaiting, WorkerRecord } from '../protocol/vast';
 import { workerStatusInfo } from '../ui/workerStatus';
 import { didYouMean } from '../util/didYouMean';
@@ -151,7 +152,10 @@ export async function runRun(args: string[], io: CliIO): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof RemoteError) {
-      io.stderr(`${err.describe()}\n`);
+      // Frames of the worker's copy of the deployment (and of its copy() sources) name the files here instead.
+      const described = err.describe();
+      const copies = loaded.bundle.copies.map(({ src, dst, kind }) => ({ src, dst, kind }));
+      io.stderr(`${err.traceback ? mapTraceback(described, { deploymentFile: loaded.bundle.filePath, copies }).text : described}\n`);
       return 1;
     }
     if (err instanceof NoWorkerCanServe) {
