@@ -22,6 +22,7 @@ import { TargetState } from './targets/targetState';
 import { DeploymentsTree } from './views/deploymentsTree';
 import { PlanPanels } from './views/planPanel';
 import { InlineResults, RESULT_COMMANDS } from './views/inlineResults';
+import { ResultLenses } from './views/resultLenses';
 import { ResultPanel } from './views/resultPanel';
 import { RunHistoryTree } from './views/runHistoryTree';
 import { RunResults } from './views/runResults';
@@ -97,6 +98,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     resultPanel,
     history,
     vscode.window.createTreeView('vast.runHistory', { treeDataProvider: history }),
+    new ResultLenses(runs, outlines),
     new PayloadLensProvider(targets),
     view,
     tree,

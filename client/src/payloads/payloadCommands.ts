@@ -66,6 +66,7 @@ export class PayloadCommands {
       tag: remote.deployment.tag,
       function: location.function,
       payloadName: location.name,
+      payloadUri: uri,
       target,
       targetLabel: TARGET_LABELS[target],
       deploymentFile: remote.uri,

@@ -16,6 +16,8 @@ export interface RunEntry {
   readonly tag?: string;
   readonly function: string;
   readonly payloadName: string;
+  /** The payload file it was read from (absent for runs repeated from the history, which send the same values). */
+  readonly payloadUri?: vscode.Uri;
   readonly kwargs: Record<string, unknown>;
   readonly target: TargetKind;
   readonly targetLabel: string;

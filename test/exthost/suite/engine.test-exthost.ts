@@ -166,6 +166,16 @@ suite('Vast with the local engine', function () {
     assert.match(inline.text, /^→ 25 · \d+ ms · worker 127\.0\.0\.1:\d+$/);
     const onPayload = await waitFor('the inline value on the payload', () => a.ui.runs.inline.shownIn(payload).find((s) => s.look === 'value'));
     assert.equal(onPayload.line, 0);
+    // The function's lens line now offers its payload again, in one click, and the result view.
+    const lenses = await waitFor('the Run again lens', async () => {
+      const ls = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', deployFile(), 10)) ?? [];
+      return ls.some((l) => l.command?.title === 'Open result') ? ls : undefined;
+    });
+    const runLine = lenses.find((l) => l.command?.command === 'vast.runRemotely')!.range.start.line;
+    const again = lenses.find((l) => l.command?.title === '$(debug-rerun) Run default again');
+    assert.equal(again?.range.start.line, runLine);
+    assert.equal(again?.command?.command, 'vast.runPayload');
+    assert.equal(String(again?.command?.arguments?.[0]), String(payload));
     // The run history: the function, with this run (value, time, worker, payload).
     const [fn] = a.ui.runs.history.getChildren();
     assert.equal(a.ui.runs.history.getTreeItem(fn).label, 'square()');
