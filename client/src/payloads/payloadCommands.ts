@@ -95,8 +95,9 @@ export class PayloadCommands {
     return this.execute({ deployment, tag, function: fn, payloadName, target, targetLabel, deploymentFile, kwargs });
   }
 
-  private async execute(run: Omit<RunEntry, 'id' | 'key' | 'startedAt' | 'state'>): Promise<RemoteRunResult> {
+  private async execute(run: Omit<RunEntry, 'id' | 'key' | 'startedAt' | 'state'>): Promise<RemoteRunResult | undefined> {
     const entry = this.runs.start(run);
+    const abort = new AbortController();
     let result: RemoteRunResult;
     try {
       const runner = this.registry.remoteRunner;
@@ -105,7 +106,6 @@ export class PayloadCommands {
       result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Running ${run.function}(${run.payloadName}) on the ${run.targetLabel}`, cancellable: true },
         async (_progress, token) => {
-          const abort = new AbortController();
           const sub = token.onCancellationRequested(() => abort.abort());
           try {
             const file = run.deploymentFile.scheme === 'file' ? run.deploymentFile.fsPath : undefined;
@@ -116,8 +116,10 @@ export class PayloadCommands {
         },
       );
     } catch (err) {
-      // Not deployed, no worker, timed out, cancelled: the function did not run, so no result is current.
-      this.runs.refuse(entry, err instanceof Error ? err.message : String(err));
+      // Not deployed, no worker, timed out, cancelled: no result came back, so none may look current.
+      const reason = abort.signal.aborted ? 'cancelled' : err instanceof Error ? err.message : String(err);
+      this.runs.refuse(entry, reason);
+      if (abort.signal.aborted) return undefined; // the user asked for it: no error message
       throw err;
     }
     const traceback =

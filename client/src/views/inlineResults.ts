@@ -44,7 +44,7 @@ function hoverOf(entry: RunEntry): vscode.MarkdownString {
   md.appendMarkdown(`**${entry.function}(${entry.payloadName})** on the ${entry.targetLabel} · ${entry.startedAt.toLocaleTimeString()}\n\n`);
   const state = entry.state;
   if (state.kind === 'running') md.appendMarkdown('Running…\n\n');
-  else if (state.kind === 'refused') md.appendMarkdown(`Not run: ${state.reason}\n\n`);
+  else if (state.kind === 'refused') md.appendMarkdown(`No result: ${state.reason}\n\n`);
   else if (state.result.ok) {
     let text = stringifyPythonJson(state.result.value, 2);
     if (text.length > HOVER_VALUE_CHARS) text = `${text.slice(0, HOVER_VALUE_CHARS)}\n… (open the result for the rest)`;

@@ -50,7 +50,7 @@ function body(model: ResultViewModel): string {
     case 'running':
       return `<p id="state" class="running">Running on the ${escapeHtml(state.targetLabel)}…</p>`;
     case 'refused':
-      return `<p id="state" class="refused">Not run: ${escapeHtml(state.reason)}</p>`;
+      return `<p id="state" class="refused">No result: ${escapeHtml(state.reason)}</p>`;
     case 'done': {
       const r = state.result;
       if (r.ok) return `<h3>Value</h3>\n<pre id="value">${escapeHtml(json(r.value))}</pre>`;

@@ -27,7 +27,7 @@ export type RemoteRunResult =
 export type RunState =
   | { kind: 'running'; targetLabel: string }
   | { kind: 'done'; result: RemoteRunResult }
-  /** The run never reached the function (bad payload, not deployed, no worker, cancelled): the old result is gone. */
+  /** No result came back (bad payload, not deployed, no worker, cancelled): the old one must not look current. */
   | { kind: 'refused'; reason: string };
 
 export const PREVIEW_CHARS = 60;
@@ -70,7 +70,7 @@ export function inlineText(state: RunState): string {
     case 'running':
       return `⟳ running on the ${state.targetLabel}…`;
     case 'refused':
-      return `⚠ not run: ${shorten(state.reason, 100)} (no current result)`;
+      return `⚠ no result: ${shorten(state.reason, 100)}`;
     case 'done': {
       const r = state.result;
       if (!r.ok) return `✖ ${r.error.className}${r.error.message ? `: ${shorten(r.error.message, 100)}` : ''}`;

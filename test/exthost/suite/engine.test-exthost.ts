@@ -224,7 +224,7 @@ suite('Vast with the local engine', function () {
     const { result } = await runInline({ x: 5, y: 1 });
     assert.equal(result, undefined, 'refused: the command reports the error instead of a result');
     const inline = await waitFor('the refused mark', () => a.ui.runs.inline.shownIn(deployFile()).find((s) => s.line === def && s.look === 'refused'));
-    assert.match(inline.text, /^⚠ not run: square\(\) has no parameter "y"/);
+    assert.match(inline.text, /^⚠ no result: square\(\) has no parameter "y"/);
     assert.ok(!a.ui.runs.inline.shownIn(deployFile()).some((s) => s.look === 'value'), 'no stale value');
     const [fn] = a.ui.runs.history.getChildren();
     assert.equal(a.ui.runs.history.getChildren(fn).length, 3, 'a refused run is no history entry');

@@ -30,7 +30,7 @@ describe('run result texts', () => {
     assert.equal(inlineText({ kind: 'done', result: { ok: false, error: { className: 'ValueError', message: 'x must be positive' } } }), '✖ ValueError: x must be positive');
     assert.equal(inlineText({ kind: 'done', result: { ok: false, error: { className: 'StopIteration', message: '' } } }), '✖ StopIteration');
     assert.equal(inlineText({ kind: 'running', targetLabel: 'local engine' }), '⟳ running on the local engine…');
-    assert.equal(inlineText({ kind: 'refused', reason: 'no worker\nis ready' }), '⚠ not run: no worker is ready (no current result)');
+    assert.equal(inlineText({ kind: 'refused', reason: 'no worker\nis ready' }), '⚠ no result: no worker is ready');
   });
 });
 
@@ -69,7 +69,7 @@ describe('result view', () => {
 
   test('a refused run says why and shows no value', () => {
     const html = renderResultHtml({ ...base, state: { kind: 'refused', reason: 'deployment app:default is not deployed' } }, options);
-    assert.match(html, /Not run: deployment app:default is not deployed/);
+    assert.match(html, /No result: deployment app:default is not deployed/);
     assert.ok(!html.includes('id="value"'));
   });
 });
