@@ -208,6 +208,20 @@ suite('Vast UI: payloads', () => {
     assert.match(html, /<h3>Traceback<\/h3>/);
   });
 
+  test('the run history keeps the last 20 runs of a function, newest first', async () => {
+    const a = await api();
+    runnerRegistration?.dispose();
+    let n = 0;
+    runnerRegistration = a.registerRemoteRunner({ run: async () => ({ ok: true, value: ++n, workerId: 1, routeMs: 1, callMs: 1 }) });
+    for (let i = 0; i < 20; i++) await vscode.commands.executeCommand('vast.runPayload', defaultPayload());
+    const fn = a.ui.runs.history.getChildren().find((f) => a.ui.runs.history.getTreeItem(f).description === 'good-app');
+    assert.ok(fn, 'good-app square() is in the history');
+    const labels = a.ui.runs.history.getChildren(fn).map((r) => a.ui.runs.history.getTreeItem(r).label);
+    assert.equal(labels.length, 20, 'the two earlier runs dropped out');
+    assert.equal(labels[0], '→ 20 · 1 ms · worker 1');
+    assert.equal(labels[19], '→ 1 · 1 ms · worker 1');
+  });
+
   test('Save as benchmark sample appends the payload to benchmark_dataset (unsaved)', async () => {
     const original = new TextDecoder().decode(await vscode.workspace.fs.readFile(goodDeploy()));
     const doc = await vscode.workspace.openTextDocument(goodDeploy());
