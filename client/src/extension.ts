@@ -21,7 +21,11 @@ import { ApiKeyStore } from './secrets/apiKeyStore';
 import { TargetState } from './targets/targetState';
 import { DeploymentsTree } from './views/deploymentsTree';
 import { PlanPanels } from './views/planPanel';
-import { ResultDocuments } from './views/resultDocuments';
+import { InlineResults, RESULT_COMMANDS } from './views/inlineResults';
+import { ResultLenses } from './views/resultLenses';
+import { ResultPanel } from './views/resultPanel';
+import { RunHistoryTree } from './views/runHistoryTree';
+import { RunResults } from './views/runResults';
 import { TargetStatusBar } from './views/targetStatusBar';
 import { WelcomeView } from './views/welcomeView';
 import type { TreeNode } from './views/treeNodes';
@@ -51,6 +55,8 @@ export interface VastTestHooks {
     readonly statusBar: TargetStatusBar;
     /** The last "no worker" notification of a deploy or a run: its text and the whole explanation. */
     lastWaitEnded(): { brief: string; message: string } | undefined;
+    /** Remote runs: the inline texts shown, the run history view and the result view. */
+    readonly runs: { readonly inline: InlineResults; readonly history: RunHistoryTree; readonly panel: ResultPanel };
   };
 }
 
@@ -71,14 +77,17 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   });
   service = languageService;
   const outlines = new Outlines(() => languageService.whenReady());
-  const results = new ResultDocuments();
+  const runs = new RunResults();
+  const inline = new InlineResults(runs, outlines);
+  const resultPanel = new ResultPanel(runs);
+  const history = new RunHistoryTree(runs);
   const tree = new DeploymentsTree(targets, registry);
   const view = vscode.window.createTreeView('vast.deployments', { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);
   const follower = new LogFollower(() => (apiKeys.current ? [apiKeys.current.key] : []));
   tree.isFollowing = (target, id) => follower.isFollowing(target, id);
   const planPanels = new PlanPanels();
-  const payloads = new PayloadCommands(outlines, () => languageService.whenReady(), registry, targets, results, log);
+  const payloads = new PayloadCommands(outlines, () => languageService.whenReady(), registry, targets, runs, log);
   const deploys = new DeployCommands(registry, targets, tree, planPanels, log);
   const treeCommands = new TreeCommands(tree, follower, outlines, payloads);
   const account = new AccountCommands(apiKeys, targets, engine, log);
@@ -94,7 +103,12 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     lensTitles,
     languageService,
     new SchemaProvider(outlines),
-    results,
+    runs,
+    inline,
+    resultPanel,
+    history,
+    vscode.window.createTreeView('vast.runHistory', { treeDataProvider: history }),
+    new ResultLenses(runs, outlines),
     new PayloadLensProvider(targets),
     view,
     tree,
@@ -114,6 +128,12 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   register('vast.switchTarget', () => deploys.switchTarget());
   register('vast.runRemotely', (args) => payloads.runRemotely(args));
   register(PAYLOAD_COMMANDS.run, (uri) => payloads.runPayload(uri));
+  register(RESULT_COMMANDS.rerun, (id) => payloads.rerun(id));
+  register(RESULT_COMMANDS.open, (id) => {
+    const entry = typeof id === 'number' ? runs.get(id) : undefined;
+    if (!entry) throw new Error('That run is no longer in the run history.');
+    resultPanel.show(entry);
+  });
   register(PAYLOAD_COMMANDS.saveAsBenchmarkSample, (uri) => payloads.saveAsBenchmarkSample(uri));
   register(PAYLOAD_COMMANDS.saveAs, (uri) => payloads.savePayloadAs(uri));
   register('vast.refreshDeployments', () => tree.refresh());
@@ -142,7 +162,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
           replaceDeployer: (fake) => registry.replaceForTest('deployer', fake),
           replaceDeploymentsSource: (fake) => registry.replaceForTest('sourceFactory', fake),
           replaceRemoteRunner: (fake) => registry.replaceForTest('remoteRunner', fake),
-          ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded },
+          ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded, runs: { inline, history, panel: resultPanel } },
         }
       : undefined;
   return {

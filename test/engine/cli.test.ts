@@ -186,6 +186,10 @@ describe('vast-deploy deploy / run / status / logs against the engine', () => {
     assert.match(r.stderr, /BadInput/);
     assert.match(r.stderr, /bad input 3/);
     assert.match(r.stderr, /Traceback|in boom/);
+    // The frame of the worker's copy of the file names the file given to `run`, at the line that raised.
+    const raising = fs.readFileSync(TOOLS, 'utf8').split('\n').findIndex((l) => l.includes('raise BadInput')) + 1;
+    assert.ok(r.stderr.includes(`File "${TOOLS}", line ${raising}, in boom`), r.stderr);
+    assert.ok(!/File "[^"]*workers[^"]*deployment\.py"/.test(r.stderr), r.stderr);
   });
 
   test('run refuses a bool in --args before calling (usage error 2), naming the argument', async () => {

@@ -4,6 +4,7 @@ import { loadDeployment } from '../../../server/src/deploy/loadDeployment';
 import { runRemote } from '../../../server/src/deploy/runRemote';
 import { RemoteError, toDisplayJson } from '../../../server/src/wire';
 import type { RemoteRunner, RemoteRunRequest } from '../contracts';
+import type { CopySource } from '../../../server/src/ui/remoteTraceback';
 import type { RemoteRunResult } from '../../../server/src/ui/runResult';
 import type { Connections } from './connections';
 
@@ -21,7 +22,20 @@ export class CoreRemoteRunner implements RemoteRunner {
       return {
         ok: false,
         error: { className: err.className ?? 'RemoteError', message: err.remoteMessage ?? err.message, traceback: err.traceback },
+        copies: err.traceback ? await this.copiesOf(request) : undefined,
       };
+    }
+  }
+
+  /** The deployment's image.copy() sources, so traceback frames in copied files map back (best effort). */
+  private async copiesOf(request: RemoteRunRequest): Promise<CopySource[] | undefined> {
+    if (!request.file) return undefined;
+    try {
+      const base = await this.connections.base(request.target);
+      const loaded = await loadDeployment(request.file, { target: base, select: request.deployment || undefined, force: true });
+      return loaded.bundle.copies.map(({ src, dst, kind }) => ({ src, dst, kind }));
+    } catch {
+      return undefined; // frames of deployment.py itself still map
     }
   }
 

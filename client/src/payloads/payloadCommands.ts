@@ -1,5 +1,5 @@
-// Run remotely: open (or create) a payload for a @remote function, run it through the RemoteRunner, show the result
-// beside it; named payloads; "Save as benchmark sample".
+// Run remotely: open (or create) a payload for a @remote function, run it through the RemoteRunner and record the run
+// (RunResults: shown inline, in the run history and the result view); named payloads; "Save as benchmark sample".
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DEFAULT_PAYLOAD_NAME, payloadNameProblem } from '../../../server/src/payloads/paths';
@@ -10,11 +10,12 @@ import {
   type RemoteLensArgs,
 } from '../../../server/src/payloads/protocol';
 import type { RemoteSignature } from '../../../server/src/payloads/protocol';
-import { renderRunResult, type RemoteRunResult } from '../../../server/src/ui/runResult';
+import { mapTraceback } from '../../../server/src/ui/remoteTraceback';
+import type { RemoteRunResult } from '../../../server/src/ui/runResult';
 import type { CoreRegistry } from '../registry';
 import { TARGET_LABELS, type TargetState } from '../targets/targetState';
 import { requireTrust } from '../trust';
-import type { ResultDocuments } from '../views/resultDocuments';
+import type { RunEntry, RunResults } from '../views/runResults';
 import type { LocatedRemote, Outlines } from './outlines';
 import { createPayload, listPayloads, locationOf, parsePayload, payloadRoot, payloadUri, withoutSchema } from './payloadFiles';
 
@@ -26,7 +27,7 @@ export class PayloadCommands {
     private readonly client: () => Promise<LanguageClient>,
     private readonly registry: CoreRegistry,
     private readonly targets: TargetState,
-    private readonly results: ResultDocuments,
+    private readonly runs: RunResults,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -51,48 +52,83 @@ export class PayloadCommands {
     return uri;
   }
 
-  /** Runs a payload file through the core's RemoteRunner and shows the result beside it. */
+  /** Runs a payload file through the registered RemoteRunner; the result shows inline and in the run history. */
   async runPayload(uri?: vscode.Uri): Promise<RemoteRunResult | undefined> {
     uri ??= vscode.window.activeTextEditor?.document.uri;
     const location = uri && locationOf(uri);
     if (!uri || !location) throw new Error('Open a payload file (.vast/payloads/<deployment>/<function>/<name>.json) to run it.');
     if (!(await requireTrust('Run remotely'))) return undefined;
-    const document = await vscode.workspace.openTextDocument(uri);
-    const kwargs = withoutSchema(parsePayload(document));
     const remote = await this.outlines.findRemote(location.deployment, location.function, uri);
     if (!remote) throw new Error(`No @remote function ${location.function} in a deployment named ${location.deployment} was found in this workspace.`);
-    const unknown = Object.keys(kwargs).filter((k) => !remote.remote.signature.params.some((p) => p.name === k));
-    if (unknown.length && !remote.remote.signature.acceptsExtraKeywords) {
-      throw new Error(`${location.function}() has no parameter ${unknown.map((k) => `"${k}"`).join(', ')} (payload ${location.name})`);
-    }
-    const runner = this.registry.remoteRunner;
     const target = this.targets.selected;
-    const deployment = remote.deployment.name;
-    this.log.info(`Run ${deployment}.${location.function}(${location.name}) on the ${TARGET_LABELS[target]}`);
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Running ${location.function}(${location.name}) on the ${TARGET_LABELS[target]}`, cancellable: true },
-      async (_progress, token) => {
-        const abort = new AbortController();
-        const sub = token.onCancellationRequested(() => abort.abort());
-        try {
-          const file = remote.uri.scheme === 'file' ? remote.uri.fsPath : undefined;
-          return await runner.run({ target, file, deployment, tag: remote.deployment.tag, function: location.function, kwargs, signal: abort.signal });
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
-    const text = renderRunResult(result, {
-      deployment,
+    const run = {
+      deployment: remote.deployment.name,
+      tag: remote.deployment.tag,
       function: location.function,
       payloadName: location.name,
+      payloadUri: uri,
+      target,
       targetLabel: TARGET_LABELS[target],
-      finishedAt: new Date(),
-    });
-    await this.results.show(`/${location.deployment}/${location.function}/${location.name}.result.md`, text);
+      deploymentFile: remote.uri,
+    };
+    let kwargs: Record<string, unknown>;
+    try {
+      kwargs = withoutSchema(parsePayload(await vscode.workspace.openTextDocument(uri)));
+      const unknown = Object.keys(kwargs).filter((k) => !remote.remote.signature.params.some((p) => p.name === k));
+      if (unknown.length && !remote.remote.signature.acceptsExtraKeywords) {
+        throw new Error(`${location.function}() has no parameter ${unknown.map((k) => `"${k}"`).join(', ')} (payload ${location.name})`);
+      }
+    } catch (err) {
+      // The old result must not stay on screen as if it were this payload's.
+      this.runs.refuse(this.runs.start({ ...run, kwargs: {} }), err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+    return this.execute({ ...run, kwargs });
+  }
+
+  /** Runs a recorded run's payload again (the run history, the result view, the hover). */
+  async rerun(id: unknown): Promise<RemoteRunResult | undefined> {
+    const entry = typeof id === 'number' ? this.runs.get(id) : undefined;
+    if (!entry) throw new Error('That run is no longer in the run history.');
+    if (!(await requireTrust('Run remotely'))) return undefined;
+    const { deployment, tag, function: fn, payloadName, target, targetLabel, deploymentFile, kwargs } = entry;
+    return this.execute({ deployment, tag, function: fn, payloadName, target, targetLabel, deploymentFile, kwargs });
+  }
+
+  private async execute(run: Omit<RunEntry, 'id' | 'key' | 'startedAt' | 'state'>): Promise<RemoteRunResult | undefined> {
+    const entry = this.runs.start(run);
+    const abort = new AbortController();
+    let result: RemoteRunResult;
+    try {
+      const runner = this.registry.remoteRunner;
+      this.log.info(`Run ${run.deployment}.${run.function}(${run.payloadName}) on the ${run.targetLabel}`);
+      result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Running ${run.function}(${run.payloadName}) on the ${run.targetLabel}`, cancellable: true },
+        async (_progress, token) => {
+          const sub = token.onCancellationRequested(() => abort.abort());
+          try {
+            const file = run.deploymentFile.scheme === 'file' ? run.deploymentFile.fsPath : undefined;
+            return await runner.run({ target: run.target, file, deployment: run.deployment, tag: run.tag, function: run.function, kwargs: run.kwargs, signal: abort.signal });
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+    } catch (err) {
+      // Not deployed, no worker, timed out, cancelled: no result came back, so none may look current.
+      const reason = abort.signal.aborted ? 'cancelled' : err instanceof Error ? err.message : String(err);
+      this.runs.refuse(entry, reason);
+      if (abort.signal.aborted) return undefined; // the user asked for it: no error message
+      throw err;
+    }
+    const traceback =
+      !result.ok && result.error.traceback && run.deploymentFile.scheme === 'file'
+        ? mapTraceback(result.error.traceback, { deploymentFile: run.deploymentFile.fsPath, copies: result.copies })
+        : undefined;
+    this.runs.finish(entry, result, traceback);
     // The walkthrough's "Run a remote function" step is done, whichever way the run was started.
     void vscode.commands.executeCommand('setContext', 'vast.walkthrough.ran', true);
-    if (!result.ok) this.log.warn(`${location.function}(${location.name}) raised ${result.error.className}: ${result.error.message}`);
+    if (!result.ok) this.log.warn(`${run.function}(${run.payloadName}) raised ${result.error.className}: ${result.error.message}`);
     return result;
   }
 

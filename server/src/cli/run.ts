@@ -6,6 +6,7 @@ import * as path from 'path';
 import { loadDeployment } from '../deploy/loadDeployment';
 import { runRemote } from '../deploy/runRemote';
 import { WaitEndedError } from '../deploy/waitExplanation';
+import { mapTraceback } from '../ui/remoteTraceback';
 import { didYouMean } from '../util/didYouMean';
 import { displayJsonText, parseArgsJson, RemoteError } from '../wire';
 import { parseCommandArgs } from './args';
@@ -78,7 +79,10 @@ export async function runRun(args: string[], io: CliIO): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof RemoteError) {
-      io.stderr(`${err.describe()}\n`);
+      // Frames of the worker's copy of the deployment (and of its copy() sources) name the files here instead.
+      const described = err.describe();
+      const copies = loaded.bundle.copies.map(({ src, dst, kind }) => ({ src, dst, kind }));
+      io.stderr(`${err.traceback ? mapTraceback(described, { deploymentFile: loaded.bundle.filePath, copies }).text : described}\n`);
       return 1;
     }
     if (err instanceof WaitEndedError) {

@@ -1,5 +1,8 @@
-// The result document of "Run remotely": the value with the worker and timings, or the remote error's class, message
-// and traceback. The actual call (route + worker) is the RemoteRunner's job; this only renders what it returns.
+// What a remote run gives the editor (the RemoteRunner's answer) and the short texts shown inline and in the run
+// history: a value preview, the duration, the worker, or the remote exception. The actual call (route + worker) is
+// the RemoteRunner's job; this only formats what it returns.
+import { stringifyPythonJson } from '../wire/jsonText';
+import type { CopySource } from './remoteTraceback';
 
 export interface RemoteErrorInfo {
   className: string;
@@ -9,42 +12,70 @@ export interface RemoteErrorInfo {
 
 export type RemoteRunResult =
   | { ok: true; value: unknown; workerId?: number | string; workerUrl?: string; routeMs: number; callMs: number }
-  | { ok: false; error: RemoteErrorInfo; workerId?: number | string; workerUrl?: string; routeMs?: number; callMs?: number };
+  | {
+      ok: false;
+      error: RemoteErrorInfo;
+      workerId?: number | string;
+      workerUrl?: string;
+      routeMs?: number;
+      callMs?: number;
+      /** The deployment's image.copy() sources, so frames in copied files map back to the workspace. */
+      copies?: CopySource[];
+    };
 
-export interface RunContext {
-  deployment: string;
-  function: string;
-  payloadName: string;
-  targetLabel: string;
-  /** When the call finished. */
-  finishedAt: Date;
+/** What the inline text says about one function's latest run. */
+export type RunState =
+  | { kind: 'running'; targetLabel: string }
+  | { kind: 'done'; result: RemoteRunResult }
+  /** No result came back (bad payload, not deployed, no worker, cancelled): the old one must not look current. */
+  | { kind: 'refused'; reason: string };
+
+export const PREVIEW_CHARS = 60;
+
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
-function ms(n: number | undefined): string {
-  return n === undefined ? '—' : n < 1000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(2)} s`;
-}
-
-function fence(text: string, lang = ''): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = '`'.repeat(longest + 1);
-  return `${ticks}${lang}\n${text}\n${ticks}`;
-}
-
-export function renderRunResult(result: RemoteRunResult, context: RunContext): string {
-  const head = `# ${context.function}(${context.payloadName}) on ${context.deployment} (${context.targetLabel})`;
-  const worker = result.workerId !== undefined ? `worker ${result.workerId}` : result.workerUrl ? `worker ${result.workerUrl}` : 'worker —';
-  const timing = `${worker} · route wait ${ms(result.routeMs)} · call ${ms(result.callMs)} · ${context.finishedAt.toISOString()}`;
-  if (result.ok) {
-    let value: string;
-    try {
-      value = JSON.stringify(result.value, null, 2) ?? String(result.value);
-    } catch {
-      value = String(result.value);
-    }
-    return `${head}\n\n**Result** · ${timing}\n\n${fence(value, 'json')}\n`;
+/** The value as compact JSON, cut to `max` characters with an ellipsis. */
+export function previewValue(value: unknown, max = PREVIEW_CHARS): string {
+  let text: string;
+  try {
+    text = stringifyPythonJson(value);
+  } catch {
+    text = String(value);
   }
-  const { className, message, traceback } = result.error;
-  const parts = [`${head}\n\n**Remote error: ${className}** · ${timing}\n\n${message ? fence(message) : '_(the exception carried no message)_'}\n`];
-  if (traceback) parts.push(`## Traceback\n\n${fence(traceback, 'text')}\n`);
-  return parts.join('\n');
+  return shorten(text, max);
+}
+
+function shorten(text: string, max: number): string {
+  const oneLine = text.replace(/\s*\n\s*/g, ' ');
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, Math.max(1, max - 1))}…`;
+}
+
+/** `worker 3`, or the worker's host:port when only its URL is known. */
+export function workerLabel(result: { workerId?: number | string; workerUrl?: string }): string | undefined {
+  if (result.workerId !== undefined) return `worker ${result.workerId}`;
+  if (!result.workerUrl) return undefined;
+  try {
+    return `worker ${new URL(result.workerUrl).host}`;
+  } catch {
+    return `worker ${result.workerUrl}`;
+  }
+}
+
+/** The text after the function's signature (and the payload's Run lens). */
+export function inlineText(state: RunState): string {
+  switch (state.kind) {
+    case 'running':
+      return `⟳ running on the ${state.targetLabel}…`;
+    case 'refused':
+      return `⚠ no result: ${shorten(state.reason, 100)}`;
+    case 'done': {
+      const r = state.result;
+      if (!r.ok) return `✖ ${r.error.className}${r.error.message ? `: ${shorten(r.error.message, 100)}` : ''}`;
+      const worker = workerLabel(r);
+      return [`→ ${previewValue(r.value)}`, formatDuration(r.callMs), ...(worker ? [worker] : [])].join(' · ');
+    }
+  }
 }

@@ -160,29 +160,89 @@ suite('Vast with the local engine', function () {
     assert.equal(title, `$(rocket) Deploy · tier 2 soft update: code changed${warning}`);
   });
 
-  test('Run remotely: square(5) returns 25 from the worker', async () => {
-    const payload = await writePayload({ x: 5 });
+  /** The payload beside the deployment file, so both show the function's latest run. */
+  async function runInline(kwargs: Record<string, unknown>): Promise<{ payload: vscode.Uri; result: RemoteRunResult | undefined }> {
+    const payload = await writePayload(kwargs);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(deployFile()), { viewColumn: vscode.ViewColumn.One, preview: false });
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(payload), { viewColumn: vscode.ViewColumn.Two, preview: false });
     const result = await vscode.commands.executeCommand<RemoteRunResult>('vast.runPayload', payload);
+    return { payload, result };
+  }
+
+  const lineOf = (text: string) => fs.readFileSync(deployFile().fsPath, 'utf8').split('\n').findIndex((l) => l.includes(text));
+
+  test('Run remotely: square(5) returns 25 from the worker, shown inline after the def line and on the payload', async () => {
+    const a = await api();
+    const { payload, result } = await runInline({ x: 5 });
     assert.ok(result?.ok, `a value, not ${JSON.stringify(result)}`);
     assert.equal(result.value, 25);
-    const shown = await waitFor('the result document', () =>
-      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result' && d.uri.path.includes('/square/square/')),
-    );
-    assert.match(shown.getText(), /```json\n25\n```/);
-    assert.match(shown.getText(), /local engine/);
+    const def = lineOf('async def square');
+    const inline = await waitFor('the inline value after the def line', () => a.ui.runs.inline.shownIn(deployFile()).find((s) => s.line === def && s.look === 'value'));
+    assert.match(inline.text, /^→ 25 · \d+ ms · worker 127\.0\.0\.1:\d+$/);
+    const onPayload = await waitFor('the inline value on the payload', () => a.ui.runs.inline.shownIn(payload).find((s) => s.look === 'value'));
+    assert.equal(onPayload.line, 0);
+    // The function's lens line now offers its payload again, in one click, and the result view.
+    const lenses = await waitFor('the Run again lens', async () => {
+      const ls = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', deployFile(), 10)) ?? [];
+      return ls.some((l) => l.command?.title === 'Open result') ? ls : undefined;
+    });
+    const runLine = lenses.find((l) => l.command?.command === 'vast.runRemotely')!.range.start.line;
+    const again = lenses.find((l) => l.command?.title === '$(debug-rerun) Run default again');
+    assert.equal(again?.range.start.line, runLine);
+    assert.equal(again?.command?.command, 'vast.runPayload');
+    assert.equal(String(again?.command?.arguments?.[0]), String(payload));
+    // The run history: the function, with this run (value, time, worker, payload).
+    const [fn] = a.ui.runs.history.getChildren();
+    assert.equal(a.ui.runs.history.getTreeItem(fn).label, 'square()');
+    const [run] = a.ui.runs.history.getChildren(fn);
+    const item = a.ui.runs.history.getTreeItem(run);
+    assert.equal(item.label, inline.text);
+    assert.match(String(item.description), /^\d+:\d\d:\d\d.* · worker 127\.0\.0\.1:\d+ · default · local engine$/);
+    assert.equal(item.command?.command, 'vast.openRunResult');
+    await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+    assert.match(a.ui.runs.panel.html ?? '', /<pre id="value">25<\/pre>/);
+    assert.match(a.ui.runs.panel.html ?? '', /<th>target<\/th><td>local engine<\/td>/);
   });
 
-  test('a remote exception shows its class and message', async () => {
-    const payload = await writePayload({ x: 'a' });
-    const result = await vscode.commands.executeCommand<RemoteRunResult>('vast.runPayload', payload);
+  test('a remote exception shows inline in red, and its traceback is mapped to the workspace file', async () => {
+    const a = await api();
+    const { result } = await runInline({ x: 'a' });
     assert.ok(result && !result.ok, `an error, not ${JSON.stringify(result)}`);
     assert.equal(result.error.className, 'TypeError');
     assert.match(result.error.message, /can't multiply sequence/);
-    const shown = await waitFor('the error document', () =>
-      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result' && d.getText().includes('TypeError')),
-    );
-    assert.match(shown.getText(), /Remote error: TypeError/);
-    assert.match(shown.getText(), /can't multiply sequence/);
+    const def = lineOf('async def square');
+    const inline = await waitFor('the inline error', () => a.ui.runs.inline.shownIn(deployFile()).find((s) => s.line === def && s.look === 'error'));
+    assert.match(inline.text, /^✖ TypeError: can't multiply sequence/);
+    // The worker ran its copy of the file; the error points at the line here.
+    const raising = lineOf('return x * x');
+    const diagnostic = await waitFor('the remote error diagnostic', () => vscode.languages.getDiagnostics(deployFile()).find((d) => d.source === 'vast remote'));
+    assert.equal(diagnostic.range.start.line, raising);
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(diagnostic.message, /^TypeError: can't multiply sequence.* \(raised on the worker by square\(default\)\)$/);
+    await vscode.commands.executeCommand('vast.openRunResult', inline.runId);
+    const html = a.ui.runs.panel.html ?? '';
+    assert.ok(html.includes(`data-file="${deployFile().fsPath}" data-line="${raising + 1}"`), html);
+    assert.ok(!/File &quot;[^&]*workers[^&]*deployment\.py/.test(html), 'no frame names the worker\'s copy');
+    // The history keeps both runs, newest first; the next run removes the diagnostic.
+    const [fn] = a.ui.runs.history.getChildren();
+    assert.deepEqual(a.ui.runs.history.getChildren(fn).map((n) => (n.kind === 'run' ? n.entry.state.kind === 'done' && n.entry.state.result.ok : undefined)), [false, true]);
+    const again = await vscode.commands.executeCommand<RemoteRunResult>('vast.rerunRemote', a.ui.runs.history.getChildren(fn).map((n) => (n.kind === 'run' ? n.entry.id : 0))[1]);
+    assert.ok(again?.ok && again.value === 25, 'Run again sends the same payload');
+    await waitFor('the diagnostic to go', () => !vscode.languages.getDiagnostics(deployFile()).some((d) => d.source === 'vast remote'));
+    assert.equal(a.ui.runs.history.getChildren(fn).length, 3);
+  });
+
+  test('a refused run marks the old result instead of leaving it on screen', async () => {
+    const a = await api();
+    const def = lineOf('async def square');
+    await waitFor('a current value', () => a.ui.runs.inline.shownIn(deployFile()).find((s) => s.line === def && s.look === 'value'));
+    const { result } = await runInline({ x: 5, y: 1 });
+    assert.equal(result, undefined, 'refused: the command reports the error instead of a result');
+    const inline = await waitFor('the refused mark', () => a.ui.runs.inline.shownIn(deployFile()).find((s) => s.line === def && s.look === 'refused'));
+    assert.match(inline.text, /^⚠ no result: square\(\) has no parameter "y"/);
+    assert.ok(!a.ui.runs.inline.shownIn(deployFile()).some((s) => s.look === 'value'), 'no stale value');
+    const [fn] = a.ui.runs.history.getChildren();
+    assert.equal(a.ui.runs.history.getChildren(fn).length, 3, 'a refused run is no history entry');
   });
 
   test('Show plan, then its Deploy: the open plan is planned again and shows no change', async () => {

@@ -185,11 +185,14 @@ suite('Vast UI: payloads', () => {
     const result = await vscode.commands.executeCommand<{ ok: boolean; value?: unknown }>('vast.runPayload', defaultPayload());
     assert.deepEqual(calls, [{ x: 5 }], 'the $schema key is not sent');
     assert.deepEqual(result, { ok: true, value: 25, workerId: 11, routeMs: 4, callMs: 9 });
-    const shown = await waitFor('the result document', () =>
-      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result' && d.uri.path.startsWith('/good-app/') && d.getText().includes('25')),
-    );
-    assert.match(shown.getText(), /```json\n25\n```/);
-    assert.match(shown.getText(), /worker 11 · route wait 4 ms · call 9 ms/);
+    // Shown where it was started (after the payload's Run lens line), not in a document of its own.
+    const shown = await waitFor('the inline value on the payload', () => a.ui.runs.inline.shownIn(defaultPayload()).find((s) => s.look === 'value'));
+    assert.deepEqual({ line: shown.line, text: shown.text }, { line: 0, text: '→ 25 · 9 ms · worker 11' });
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'vast-result'), 'no Markdown result document');
+    await vscode.commands.executeCommand('vast.openRunResult', shown.runId);
+    const html = a.ui.runs.panel.html ?? '';
+    assert.match(html, /<pre id="value">25<\/pre>/);
+    assert.match(html, /<th>worker<\/th><td>worker 11<\/td>/);
   });
 
   test('a remote error shows its class and message', async () => {
@@ -199,12 +202,26 @@ suite('Vast UI: payloads', () => {
       run: async () => ({ ok: false, error: { className: 'ValueError', message: 'x must be positive', traceback: 'Traceback (most recent call last):\nValueError: x must be positive' } }),
     });
     await vscode.commands.executeCommand('vast.runPayload', defaultPayload());
-    const shown = await waitFor('the error result', () =>
-      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vast-result' && d.uri.path.startsWith('/good-app/') && d.getText().includes('ValueError')),
-    );
-    assert.match(shown.getText(), /Remote error: ValueError/);
-    assert.match(shown.getText(), /x must be positive/);
-    assert.match(shown.getText(), /## Traceback/);
+    const shown = await waitFor('the inline error', () => a.ui.runs.inline.shownIn(defaultPayload()).find((s) => s.look === 'error'));
+    assert.equal(shown.text, '✖ ValueError: x must be positive');
+    // The open result view follows the function's latest run.
+    const html = a.ui.runs.panel.html ?? '';
+    assert.match(html, /<p id="error" class="error"><strong>ValueError<\/strong>: x must be positive<\/p>/);
+    assert.match(html, /<h3>Traceback<\/h3>/);
+  });
+
+  test('the run history keeps the last 20 runs of a function, newest first', async () => {
+    const a = await api();
+    runnerRegistration?.dispose();
+    let n = 0;
+    runnerRegistration = a.replaceRemoteRunner({ run: async () => ({ ok: true, value: ++n, workerId: 1, routeMs: 1, callMs: 1 }) });
+    for (let i = 0; i < 20; i++) await vscode.commands.executeCommand('vast.runPayload', defaultPayload());
+    const fn = a.ui.runs.history.getChildren().find((f) => a.ui.runs.history.getTreeItem(f).description === 'good-app');
+    assert.ok(fn, 'good-app square() is in the history');
+    const labels = a.ui.runs.history.getChildren(fn).map((r) => a.ui.runs.history.getTreeItem(r).label);
+    assert.equal(labels.length, 20, 'the two earlier runs dropped out');
+    assert.equal(labels[0], '→ 20 · 1 ms · worker 1');
+    assert.equal(labels[19], '→ 1 · 1 ms · worker 1');
   });
 
   test('Save as benchmark sample appends the payload to benchmark_dataset (unsaved)', async () => {

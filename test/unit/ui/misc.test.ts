@@ -1,11 +1,10 @@
-// Log following, plan page and run result.
+// Log following and plan page (run results: runResult.test.ts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Plan } from '../../../server/src/deploy/types';
 import { appendedLines, splitLogLines } from '../../../server/src/api/logTail';
 import { planNeedsConfirmation } from '../../../server/src/deploy/policy';
 import { configDiffLines, renderPlanHtml, tierLabel } from '../../../server/src/ui/planView';
-import { renderRunResult } from '../../../server/src/ui/runResult';
 
 describe('log following', () => {
   test('only lines after the overlap are new', () => {
@@ -61,20 +60,3 @@ describe('plan view', () => {
     assert.equal((html.match(/<tr class="tier/g) ?? []).length, 2);
   });
 });
-
-describe('renderRunResult', () => {
-  const context = { deployment: 'app', function: 'square', payloadName: 'default', targetLabel: 'local engine', finishedAt: new Date(0) };
-  test('a value with the worker and timings', () => {
-    const text = renderRunResult({ ok: true, value: 25, workerId: 3, routeMs: 12.4, callMs: 1500 }, context);
-    assert.match(text, /# square\(default\) on app \(local engine\)/);
-    assert.match(text, /worker 3 · route wait 12 ms · call 1\.50 s/);
-    assert.match(text, /```json\n25\n```/);
-  });
-  test('a remote error with class, message and traceback', () => {
-    const text = renderRunResult({ ok: false, error: { className: 'ValueError', message: 'boom', traceback: 'Traceback...\nValueError: boom' } }, context);
-    assert.match(text, /\*\*Remote error: ValueError\*\*/);
-    assert.match(text, /```\nboom\n```/);
-    assert.match(text, /## Traceback/);
-  });
-});
-
