@@ -3,6 +3,7 @@
 // Fires onDidChange when either changes.
 import * as vscode from 'vscode';
 import type { TargetKind } from '../../../server/src/deploy/types';
+import { setting, updateSetting } from '../config';
 import type { LocalEngine } from '../core/localEngine';
 import type { ApiKeyStore } from '../secrets/apiKeyStore';
 
@@ -48,12 +49,12 @@ export class TargetState implements vscode.Disposable {
   }
 
   get selected(): TargetKind {
-    return vscode.workspace.getConfiguration('vast').get<string>('target') === 'vast' ? 'vast' : 'local';
+    return setting('target');
   }
 
   async select(kind: TargetKind): Promise<void> {
     const scope = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await vscode.workspace.getConfiguration('vast').update('target', kind, scope);
+    await updateSetting('target', kind, scope);
     this.changed.fire();
   }
 
