@@ -3,7 +3,7 @@
 // Fires onDidChange when either changes.
 import * as vscode from 'vscode';
 import type { TargetKind } from '../../../server/src/deploy/types';
-import { setting, updateSetting } from '../config';
+import { changedSettings, setting, updateSetting } from '../config';
 import type { LocalEngine } from '../core/localEngine';
 import type { ApiKeyStore } from '../secrets/apiKeyStore';
 
@@ -43,7 +43,7 @@ export class TargetState implements vscode.Disposable {
       apiKeys.onDidChange(() => this.changed.fire()),
       localEngine.onDidChange(() => this.refreshEngine()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('vast.target') || e.affectsConfiguration('vast.cloud')) this.changed.fire();
+        if (changedSettings(e, ['target', 'cloud.consoleUrl', 'cloud.autoscalerUrl']).length) this.changed.fire();
       }),
     );
   }
