@@ -12,12 +12,12 @@ export interface ServerSettings {
   diagnosticsEnabled: boolean;
 }
 
-/** The settings' defaults, as package.json declares them. */
-const DEFAULTS: ServerSettings = { diagnosticsEnabled: true };
+/** The settings' defaults, as package.json declares them (test/unit/ui/config.test.ts compares them). */
+export const SERVER_SETTING_DEFAULTS: ServerSettings = { diagnosticsEnabled: true };
 
 function settingsFrom(section: unknown): ServerSettings {
   const enable = (section as { diagnostics?: { enable?: unknown } } | null | undefined)?.diagnostics?.enable;
-  return { diagnosticsEnabled: typeof enable === 'boolean' ? enable : DEFAULTS.diagnosticsEnabled };
+  return { diagnosticsEnabled: typeof enable === 'boolean' ? enable : SERVER_SETTING_DEFAULTS.diagnosticsEnabled };
 }
 
 export class ClientSettings {
@@ -42,7 +42,7 @@ export class ClientSettings {
   initialize(capabilities: ClientCapabilities): void {
     this.canPull = capabilities.workspace?.configuration === true;
     this.canRegister = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
-    if (!this.canPull) this.known = { ...DEFAULTS };
+    if (!this.canPull) this.known = { ...SERVER_SETTING_DEFAULTS };
   }
 
   /** At `initialized`: asks to be told of changes to the section, then asks for its values. */
@@ -69,7 +69,7 @@ export class ClientSettings {
     } catch (err) {
       // Diagnostics held forever would look like a clean file: keep what is known, else the defaults.
       this.connection.console.error(`Reading the settings from the client failed: ${err instanceof Error ? err.message : String(err)}`);
-      next = this.known ?? DEFAULTS;
+      next = this.known ?? SERVER_SETTING_DEFAULTS;
     }
     if (request !== this.newestRequest) return;
     const before = this.known;

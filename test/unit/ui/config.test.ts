@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { readSettings, SETTING_KEYS, SETTINGS, settingValue } from '../../../client/src/configSchema';
+import { SERVER_SETTING_DEFAULTS } from '../../../server/src/lsp/settings';
 import { repoRoot } from '../../support/paths';
 
 interface ContributedSetting {
@@ -54,5 +55,9 @@ describe('typed settings', () => {
     assert.equal(settingValue('poll.intervalSeconds', 2.5), 2.5);
     assert.equal(settingValue('poll.intervalSeconds', Number.NaN), 15);
     assert.equal(settingValue('pythonPath', 3), '');
+  });
+
+  test("the language server's defaults are the settings' defaults", () => {
+    assert.equal(SERVER_SETTING_DEFAULTS.diagnosticsEnabled, SETTINGS['diagnostics.enable'].default);
   });
 });
