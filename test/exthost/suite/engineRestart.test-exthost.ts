@@ -92,7 +92,8 @@ suite('Engine settings apply after a restart', function () {
       return info.pid !== before.pid ? info : undefined;
     });
     assert.equal(after.worker_limit, 3, 'the new engine read the changed setting');
-    assert.equal((await api()).ui.targets.engineStatus.running, true);
+    const targets = (await api()).ui.targets;
+    await waitFor('the status to show the restarted engine', () => targets.engineStatus.running && targets.engineStatus.pid === after.pid);
   });
 
   test('a setting the engine does not read at start asks nothing; nor does changing back to what it runs with', async () => {
