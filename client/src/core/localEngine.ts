@@ -13,8 +13,8 @@ export class LocalEngine implements vscode.Disposable {
   /** Fires after this extension started or stopped the daemon. */
   readonly onDidChange = this.changed.event;
   private starting: Promise<EngineClientInfo> | undefined;
-  /** The settings this extension started the running daemon with; undefined when another process started it. */
-  private settingsAtStart: VastSettings | undefined;
+  /** The daemon this extension started last and the settings it started it with. */
+  private startedHere: { pid: number; settings: VastSettings } | undefined;
 
   /** `$VAST_DEPLOY_STATE` (the tests set it), else the XDG state folder: the same one the CLI uses. */
   get stateDir(): string {
@@ -44,7 +44,7 @@ export class LocalEngine implements vscode.Disposable {
       const settings = vastSettings();
       this.starting = ensureEngineRunning({ stateDir: this.stateDir, ...engineStartOptions(settings) })
         .then((r) => {
-          this.settingsAtStart = r.alreadyRunning ? undefined : settings;
+          if (!r.alreadyRunning) this.startedHere = { pid: r.info.pid, settings };
           return r.info;
         })
         .finally(() => (this.starting = undefined));
@@ -54,9 +54,10 @@ export class LocalEngine implements vscode.Disposable {
     return { info, started: true };
   }
 
-  /** The settings the running daemon started with, when this extension started it. */
+  /** The settings the running daemon started with, when this extension started it (not the CLI, another window). */
   get startedWith(): VastSettings | undefined {
-    return this.current() ? this.settingsAtStart : undefined;
+    const running = this.current();
+    return running && running.pid === this.startedHere?.pid ? this.startedHere.settings : undefined;
   }
 
   async target(): Promise<Target> {
@@ -66,7 +67,6 @@ export class LocalEngine implements vscode.Disposable {
   /** What stopping did: the pid it stopped, or the pid of a stale engine.json it removed (left alone). */
   async stop(): Promise<StopOutcome> {
     const outcome = await stopEngine(this.stateDir);
-    this.settingsAtStart = undefined;
     this.changed.fire();
     return outcome;
   }
