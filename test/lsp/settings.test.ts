@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { ConfigurationParams, PublishDiagnosticsParams, RegistrationParams } from 'vscode-languageserver/node';
 import { fixturePath, repoRoot } from '../support/paths';
 
@@ -37,7 +37,8 @@ class SettingsClient {
   private readonly gate = new Promise<void>((resolve) => (this.openGate = resolve));
   private waiters: (() => void)[] = [];
 
-  constructor() {
+  /** `failing`: the client answers workspace/configuration with an error. */
+  constructor(private readonly failing = false) {
     this.child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => this.record(() => this.published.push(p)));
@@ -48,6 +49,7 @@ class SettingsClient {
     this.connection.onRequest('workspace/configuration', async (p: ConfigurationParams) => {
       this.record(() => this.configurationRequests.push(p));
       await this.gate;
+      if (this.failing) throw new ResponseError(-32603, 'no settings here');
       return p.items.map((item) => (item.section === 'vast' ? structuredClone(this.vast) : null));
     });
     this.connection.listen();
@@ -71,6 +73,17 @@ class SettingsClient {
     return this.connection.sendNotification(method, params);
   }
 
+  async start(): Promise<void> {
+    await this.request('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
+      workspaceFolders: [{ uri: pathToFileURL(fixturePath('lsp', 'server')).href, name: 'server' }],
+    });
+    await this.notify('initialized', {});
+    await this.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'python', version: 1, text: TEXT } });
+  }
+
   async until(what: string, done: () => boolean): Promise<void> {
     await withTimeout(
       (async () => {
@@ -82,22 +95,16 @@ class SettingsClient {
 }
 
 describe('settings pulled from the client', { timeout: 30_000 }, () => {
-  let client: SettingsClient | undefined;
+  const clients: SettingsClient[] = [];
   after(() => {
-    if (client && client.child.exitCode === null) client.child.kill();
+    for (const client of clients) if (client.child.exitCode === null) client.child.kill();
   });
 
   test('with vast.diagnostics.enable off nothing is ever published; turning it on publishes the diagnostics', async () => {
     assert.ok(fs.existsSync(path.join(repoRoot(), 'dist', 'server.js')), 'dist/server.js is missing: run node scripts/build.mjs');
-    const c = (client = new SettingsClient());
-    await c.request('initialize', {
-      processId: process.pid,
-      rootUri: null,
-      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
-      workspaceFolders: [{ uri: pathToFileURL(fixturePath('lsp', 'server')).href, name: 'server' }],
-    });
-    await c.notify('initialized', {});
-    await c.notify('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'python', version: 1, text: TEXT } });
+    const c = new SettingsClient();
+    clients.push(c);
+    await c.start();
 
     // The server asked for the section and waits for the answer: it has the document (it answers requests on it)
     // but publishes nothing, not even diagnostics it would clear a moment later.
@@ -131,5 +138,13 @@ describe('settings pulled from the client', { timeout: 30_000 }, () => {
     await c.notify('workspace/didChangeConfiguration', { settings: null });
     await c.until('VD001 after turning the setting on', () => c.published.some((p) => p.uri === URI && p.diagnostics.some((d) => d.code === 'VD001')));
     assert.equal(c.configurationRequests.length, 2, 'one request at initialized, one for the change');
+  });
+
+  test('a client that fails to answer gets the defaults (diagnostics on) rather than diagnostics held forever', async () => {
+    const c = new SettingsClient(true);
+    clients.push(c);
+    await c.start();
+    c.answer();
+    await c.until('VD001 with the default settings', () => c.published.some((p) => p.uri === URI && p.diagnostics.some((d) => d.code === 'VD001')));
   });
 });
