@@ -15,6 +15,7 @@ import { PAYLOAD_COMMANDS, PayloadLensProvider } from './payloads/payloadLens';
 import { SchemaProvider } from './payloads/schemaProvider';
 import { Connections } from './core/connections';
 import { createCore } from './core/index';
+import { EngineRestartPrompt, type RestartQuestion } from './core/engineRestartPrompt';
 import { LocalEngine } from './core/localEngine';
 import { CoreRegistry } from './registry';
 import { ApiKeyStore } from './secrets/apiKeyStore';
@@ -47,6 +48,8 @@ export interface VastTestHooks {
   replaceDeployer(fake: Deployer): vscode.Disposable;
   replaceDeploymentsSource(fake: DeploymentsSourceFactory): vscode.Disposable;
   replaceRemoteRunner(fake: RemoteRunner): vscode.Disposable;
+  /** Answers the "restart the engine to apply the settings" question instead of a notification. */
+  replaceEngineRestartQuestion(fake: RestartQuestion): vscode.Disposable;
   readonly ui: {
     readonly tree: vscode.TreeDataProvider<TreeNode> & { poll(): Promise<unknown>; refresh(): void };
     readonly targets: TargetState;
@@ -93,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const account = new AccountCommands(apiKeys, targets, engine, log);
   const statusBar = new TargetStatusBar(targets);
   const welcome = new WelcomeView(targets, context.extensionUri);
+  const engineRestart = new EngineRestartPrompt(engine, () => vscode.commands.executeCommand('vast.restartEngine'));
 
   context.subscriptions.push(
     log,
@@ -116,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     planPanels,
     statusBar,
     welcome,
+    engineRestart,
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
     core.disposable,
   );
@@ -148,6 +153,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   register('vast.signOut', () => account.signOut());
   register('vast.startEngine', () => account.startEngine());
   register('vast.stopEngine', () => account.stopEngine());
+  register('vast.restartEngine', () => account.restartEngine());
   register('vast.openExample', () => welcome.openExample());
   register('vast.openWalkthrough', () =>
     vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#vast.gettingStarted`, false),
@@ -162,6 +168,11 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
           replaceDeployer: (fake) => registry.replaceForTest('deployer', fake),
           replaceDeploymentsSource: (fake) => registry.replaceForTest('sourceFactory', fake),
           replaceRemoteRunner: (fake) => registry.replaceForTest('remoteRunner', fake),
+          replaceEngineRestartQuestion: (fake) => {
+            const original = engineRestart.ask;
+            engineRestart.ask = fake;
+            return new vscode.Disposable(() => (engineRestart.ask = original));
+          },
           ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded, runs: { inline, history, panel: resultPanel } },
         }
       : undefined;

@@ -95,11 +95,9 @@ export class LanguageService implements vscode.Disposable {
       outputChannel: this.log,
       outputChannelName: this.log.name,
       traceOutputChannel: this.traceChannel,
-      // Read at each (re)start; later changes reach the server as workspace/didChangeConfiguration { settings: { vast } }.
-      initializationOptions: () => ({
-        diagnosticsEnabled: vscode.workspace.getConfiguration('vast').get<boolean>('diagnostics.enable', true),
-      }),
-      synchronize: { configurationSection: 'vast' },
+      // No initializationOptions and no synchronize section: the server asks for the section `vast` itself
+      // (workspace/configuration, answered by the client from the settings) once initialized and on every change it
+      // registered for, and holds diagnostics until the first answer (server/src/lsp/settings.ts).
       middleware: this.hooks.middleware,
     };
     // The id 'vast' makes the client read the setting `vast.trace.server`.

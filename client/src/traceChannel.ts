@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { changedSettings, setting } from './config';
 
 /**
  * The channel the language client writes its message trace to: the main 'Vast Deployments' log, gated by the
@@ -20,7 +21,7 @@ export class TraceChannel implements vscode.LogOutputChannel {
     this.disposables.push(
       log.onDidChangeLogLevel(() => this.levelChanged.fire(this.logLevel)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('vast.trace.server')) return;
+        if (!changedSettings(e, ['trace.server']).length) return;
         this.enabled = TraceChannel.settingEnabled();
         this.levelChanged.fire(this.logLevel);
       }),
@@ -28,7 +29,7 @@ export class TraceChannel implements vscode.LogOutputChannel {
   }
 
   private static settingEnabled(): boolean {
-    return vscode.workspace.getConfiguration('vast').get<string>('trace.server', 'off') !== 'off';
+    return setting('trace.server') !== 'off';
   }
 
   get name(): string {

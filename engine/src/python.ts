@@ -73,7 +73,7 @@ function verdictOf(candidates: string[], results: { version?: string; error?: st
   const min = MIN_PYTHON.join('.');
   return {
     ok: false,
-    error: `no Python >= ${min} found to run local workers: tried ${tried.join(', ')}; set the Python with --python, the vast.engine.python setting or $VAST_PYTHON`,
+    error: `no Python >= ${min} found to run local workers: tried ${tried.join(', ')}; set the Python with --python, the vast.pythonPath setting or $VAST_PYTHON`,
   };
 }
 

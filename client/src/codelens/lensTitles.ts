@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
 import { CodeLensRequest } from 'vscode-languageclient/node';
+import { setting } from '../config';
 import type { PlanRequest } from '../contracts';
 import { LENS_COMMANDS, type DeploymentLensArgs } from '../../../server/src/payloads/protocol';
 import { splitSummary } from '../../../server/src/ui/planView';
@@ -15,7 +16,7 @@ const SUMMARY_WAIT_MS = 750;
 const LOST_REFRESH_RETRY_MS = 1000;
 
 export function codeLensEnabled(): boolean {
-  return vscode.workspace.getConfiguration('vast').get<boolean>('codeLens.enable', true);
+  return setting('codeLens.enable');
 }
 
 export class LensTitles implements vscode.Disposable {

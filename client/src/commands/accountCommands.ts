@@ -87,6 +87,19 @@ export class AccountCommands {
     return info.url;
   }
 
+  /** Stops and starts the local engine, so it takes the settings it reads only at start; returns its URL. */
+  async restartEngine(): Promise<string | undefined> {
+    if (!(await requireTrust('The local engine'))) return undefined;
+    const { stopped, info } = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Restarting the local engine' },
+      () => this.engine.restart(),
+    );
+    this.log.info(`local engine restarted: ${info.url} (pid ${info.pid}${stopped.stopped !== undefined ? `, was pid ${stopped.stopped}` : ''})`);
+    this.targets.refreshEngine();
+    void vscode.window.showInformationMessage(`Local engine restarted at ${info.url}`);
+    return info.url;
+  }
+
   async stopEngine(): Promise<number | undefined> {
     const { stopped, staleRemoved } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Stopping the local engine' }, () => this.engine.stop());
     if (stopped !== undefined) this.log.info(`local engine stopped (was pid ${stopped})`);

@@ -5,7 +5,7 @@
 // public URLs as defaults; a deployment file's own webserver_url / autoscaler_url / autoscaler_instance replace those,
 // and its own api_key wins over the stored key, VAST_API_KEY and the key files.
 // One client per target URL and key, so connections and the endpoint cache are reused between calls.
-import * as vscode from 'vscode';
+import { settingName, vastSettings } from '../config';
 import {
   AUTOSCALER_URL_ENV,
   cloudDefaults,
@@ -27,10 +27,11 @@ export const NO_API_KEY = 'No Vast API key: run "Vast: Set API Key" (or set VAST
 
 /** The cloud settings (resource-independent), then the environment; a bad URL names the setting. */
 export function cloudDefaultsFromSettings(env: NodeJS.ProcessEnv = process.env): CloudDefaults {
-  const config = vscode.workspace.getConfiguration('vast.cloud');
+  const settings = vastSettings();
+  const fromSetting = (key: 'cloud.consoleUrl' | 'cloud.autoscalerUrl'): [string, string] => [settings[key], `the setting ${settingName(key)}`];
   return cloudDefaults({
-    consoleUrl: firstOverride([config.get<string>('consoleUrl'), 'the setting vast.cloud.consoleUrl'], [env[CONSOLE_URL_ENV], CONSOLE_URL_ENV]),
-    autoscalerUrl: firstOverride([config.get<string>('autoscalerUrl'), 'the setting vast.cloud.autoscalerUrl'], [env[AUTOSCALER_URL_ENV], AUTOSCALER_URL_ENV]),
+    consoleUrl: firstOverride(fromSetting('cloud.consoleUrl'), [env[CONSOLE_URL_ENV], CONSOLE_URL_ENV]),
+    autoscalerUrl: firstOverride(fromSetting('cloud.autoscalerUrl'), [env[AUTOSCALER_URL_ENV], AUTOSCALER_URL_ENV]),
   });
 }
 

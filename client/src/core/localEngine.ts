@@ -5,13 +5,16 @@ import { ensureEngineRunning, runningEngine, stopEngine, type StopOutcome } from
 import { engineClientInfo, engineTarget, isProcessAlive, type EngineClientInfo } from '../../../engine/src/client-info';
 import { resolveStateDir } from '../../../engine/src/state-dir';
 import type { Target } from '../../../server/src/deploy/types';
-import { engineEnvironment } from './engineSettings';
+import { vastSettings, type VastSettings } from '../config';
+import { engineStartOptions } from './engineSettings';
 
 export class LocalEngine implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires after this extension started or stopped the daemon. */
   readonly onDidChange = this.changed.event;
   private starting: Promise<EngineClientInfo> | undefined;
+  /** The daemon this extension started last and the settings it started it with. */
+  private startedHere: { pid: number; settings: VastSettings } | undefined;
 
   /** `$VAST_DEPLOY_STATE` (the tests set it), else the XDG state folder: the same one the CLI uses. */
   get stateDir(): string {
@@ -38,15 +41,23 @@ export class LocalEngine implements vscode.Disposable {
     const running = await this.responding();
     if (running) return { info: running, started: false };
     if (!this.starting) {
-      const config = vscode.workspace.getConfiguration('vast');
-      const port = config.get<number>('engine.port', 0);
-      this.starting = ensureEngineRunning({ stateDir: this.stateDir, port: port > 0 ? port : undefined, env: engineEnvironment(config) })
-        .then((r) => r.info)
+      const settings = vastSettings();
+      this.starting = ensureEngineRunning({ stateDir: this.stateDir, ...engineStartOptions(settings) })
+        .then((r) => {
+          if (!r.alreadyRunning) this.startedHere = { pid: r.info.pid, settings };
+          return r.info;
+        })
         .finally(() => (this.starting = undefined));
     }
     const info = await this.starting;
     this.changed.fire();
     return { info, started: true };
+  }
+
+  /** The settings the running daemon started with, when this extension started it (not the CLI, another window). */
+  get startedWith(): VastSettings | undefined {
+    const running = this.current();
+    return running && running.pid === this.startedHere?.pid ? this.startedHere.settings : undefined;
   }
 
   async target(): Promise<Target> {
@@ -58,6 +69,13 @@ export class LocalEngine implements vscode.Disposable {
     const outcome = await stopEngine(this.stateDir);
     this.changed.fire();
     return outcome;
+  }
+
+  /** Stops the daemon and starts it again with the current settings (which it reads only when it starts). */
+  async restart(): Promise<{ stopped: StopOutcome; info: EngineClientInfo }> {
+    const stopped = await this.stop();
+    const { info } = await this.ensure();
+    return { stopped, info };
   }
 
   dispose(): void {

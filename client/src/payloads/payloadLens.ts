@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { TARGET_LABELS, type TargetState } from '../targets/targetState';
 import { codeLensEnabled } from '../codelens/lensTitles';
+import { changedSettings } from '../config';
 import { locationOf } from './payloadFiles';
 
 export const PAYLOAD_SELECTOR: vscode.DocumentSelector = [
@@ -26,7 +27,7 @@ export class PayloadLensProvider implements vscode.CodeLensProvider, vscode.Disp
       vscode.languages.registerCodeLensProvider(PAYLOAD_SELECTOR, this),
       targets.onDidChange(() => this.changed.fire()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('vast.codeLens')) this.changed.fire();
+        if (changedSettings(e, ['codeLens.enable']).length) this.changed.fire();
       }),
     ];
   }

@@ -3,6 +3,7 @@
 // Fires onDidChange when either changes.
 import * as vscode from 'vscode';
 import type { TargetKind } from '../../../server/src/deploy/types';
+import { changedSettings, setting, updateSetting } from '../config';
 import type { LocalEngine } from '../core/localEngine';
 import type { ApiKeyStore } from '../secrets/apiKeyStore';
 
@@ -42,18 +43,18 @@ export class TargetState implements vscode.Disposable {
       apiKeys.onDidChange(() => this.changed.fire()),
       localEngine.onDidChange(() => this.refreshEngine()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('vast.target') || e.affectsConfiguration('vast.cloud')) this.changed.fire();
+        if (changedSettings(e, ['target', 'cloud.consoleUrl', 'cloud.autoscalerUrl']).length) this.changed.fire();
       }),
     );
   }
 
   get selected(): TargetKind {
-    return vscode.workspace.getConfiguration('vast').get<string>('target') === 'vast' ? 'vast' : 'local';
+    return setting('target');
   }
 
   async select(kind: TargetKind): Promise<void> {
     const scope = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await vscode.workspace.getConfiguration('vast').update('target', kind, scope);
+    await updateSetting('target', kind, scope);
     this.changed.fire();
   }
 

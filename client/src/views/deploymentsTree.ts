@@ -7,6 +7,7 @@ import type { TargetKind } from '../../../server/src/deploy/types';
 import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../../../server/src/protocol/vast';
 import { DEFAULT_POLL_POLICY, Poller, type PollOutcome, type PollPolicy } from '../../../server/src/ui/backoff';
 import { workerStatusInfo } from '../../../server/src/ui/workerStatus';
+import { changedSettings, setting } from '../config';
 import { isRateLimited, type DeploymentsSource } from '../contracts';
 import type { CoreRegistry } from '../registry';
 import type { TargetState } from '../targets/targetState';
@@ -34,8 +35,7 @@ function message(err: unknown): string {
 }
 
 export function pollPolicyFromSettings(): PollPolicy {
-  const seconds = vscode.workspace.getConfiguration('vast').get<number>('poll.intervalSeconds', DEFAULT_POLL_POLICY.intervalS);
-  const intervalS = Number.isFinite(seconds) && seconds >= 2 ? seconds : DEFAULT_POLL_POLICY.intervalS;
+  const intervalS = setting('poll.intervalSeconds');
   return { ...DEFAULT_POLL_POLICY, intervalS, activeIntervalS: Math.min(DEFAULT_POLL_POLICY.activeIntervalS, intervalS) };
 }
 
@@ -70,7 +70,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       targets.onDidChange(() => this.reset()),
       registry.onDidChange(() => this.reset()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('vast.poll')) this.poller.setPolicy(pollPolicyFromSettings());
+        if (changedSettings(e, ['poll.intervalSeconds']).length) this.poller.setPolicy(pollPolicyFromSettings());
       }),
     );
   }

@@ -16,11 +16,14 @@ import { toLspDiagnostic } from './convert';
 import { DocumentStore, type ManagedDocument } from './documents';
 import { registerLanguageFeatures } from './features';
 import { registerCodeLensFeatures } from './codeLensRequests';
+import { ClientSettings } from './settings';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new DocumentStore();
 let workspaceRoots: string[] = [];
-let diagnosticsEnabled = true;
+const settings = new ClientSettings(connection, () => {
+  for (const doc of documents.all()) schedule(doc.uri);
+});
 const pending = new Set<string>();
 let flushScheduled = false;
 
@@ -38,8 +41,7 @@ function rootsFrom(params: InitializeParams): string[] {
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   await initPythonParser();
   workspaceRoots = rootsFrom(params);
-  const options = params.initializationOptions as { diagnosticsEnabled?: boolean } | undefined;
-  if (typeof options?.diagnosticsEnabled === 'boolean') diagnosticsEnabled = options.diagnosticsEnabled;
+  settings.initialize(params.capabilities);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -53,9 +55,16 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   };
 });
 
-/** Analyses and publishes one document, turning any failure into a single diagnostic instead of a dead server. */
+connection.onInitialized(() => void settings.initialized());
+
+/**
+ * Analyses and publishes one document, turning any failure into a single diagnostic instead of a dead server.
+ * Nothing before the client's settings are known (the first answer schedules every open document).
+ */
 function publish(doc: ManagedDocument): void {
-  if (!diagnosticsEnabled) {
+  const known = settings.current;
+  if (!known) return;
+  if (!known.diagnosticsEnabled) {
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
     return;
   }
@@ -162,13 +171,8 @@ connection.onDidCloseTextDocument(({ textDocument }) => {
   void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
 });
 
-connection.onDidChangeConfiguration(({ settings }) => {
-  const enabled = (settings as { vast?: { diagnostics?: { enable?: boolean } } } | undefined)?.vast?.diagnostics?.enable;
-  if (typeof enabled === 'boolean' && enabled !== diagnosticsEnabled) {
-    diagnosticsEnabled = enabled;
-    for (const doc of documents.all()) schedule(doc.uri);
-  }
-});
+// The notification only says that something changed: the values come from the client (settings.ts).
+connection.onDidChangeConfiguration(() => settings.changed());
 
 connection.onCodeAction((params) => {
   const doc = current(params.textDocument.uri);
