@@ -21,6 +21,26 @@ const common = {
   logLevel: 'warning',
 };
 
+// The extension host never analyses a file: it asks the language server (`vast/bundle`). So the client bundle must
+// hold no parser, no model builder and no rules; a stray import would silently bring the analysis core back (it
+// once made dist/client.js 2.8 MB and parsed every file a second time in the extension host).
+const CLIENT_FORBIDDEN = [
+  [/(^|\/)(web-)?tree-sitter/, 'the tree-sitter parser'],
+  [/server\/src\/(analysis|parse|rules|lsp|catalog)\//, 'the analysis core'],
+  // model/ignoreLines.ts is the content hash's line scanner (text only): the tarball names its member from there.
+  [/server\/src\/model\/(?!ignoreLines\.ts$)/, 'the model builder'],
+  [/server\/src\/deploy\/(loadDeployment|deploymentBundle|bundle|pyValues|imageSteps|searchParams)\.ts$/, 'the bundle builder'],
+];
+
+/** What dist/client.js must not contain, from esbuild's list of the files it bundled. */
+export function clientBundleProblems(metafile) {
+  const problems = [];
+  for (const input of Object.keys(metafile.inputs)) {
+    for (const [pattern, what] of CLIENT_FORBIDDEN) if (pattern.test(input)) problems.push(`${input}: ${what} (the language server's part)`);
+  }
+  return problems;
+}
+
 function findTests(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -31,8 +51,9 @@ function findTests(dir) {
   return out;
 }
 
+const clientBuild = { ...common, entryPoints: { client: join(root, 'client/src/extension.ts') }, outdir: join(root, 'dist'), external: ['vscode'], metafile: true };
 const builds = [
-  { ...common, entryPoints: { client: join(root, 'client/src/extension.ts') }, outdir: join(root, 'dist'), external: ['vscode'] },
+  clientBuild,
   { ...common, entryPoints: { server: join(root, 'server/src/lsp/main.ts'), cli: join(root, 'server/src/cli/main.ts') }, outdir: join(root, 'dist') },
 ];
 // The local engine is its own process (dist/engine.js); its Python worker runtime ships as plain files in dist/python.
@@ -80,5 +101,10 @@ if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
   console.log('esbuild: watching');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  const problems = clientBundleProblems(results[builds.indexOf(clientBuild)].metafile);
+  if (problems.length) {
+    console.error(`dist/client.js breaks the extension's boundary:\n  ${problems.join('\n  ')}`);
+    process.exit(1);
+  }
 }

@@ -97,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     statusBar,
     welcome,
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
-    registerCore(registry, connections, targets, log),
+    registerCore(registry, connections, targets, log, () => languageService.whenReady()),
   );
 
   const register = commandRegistrar(context, log, (err) => deploys.waitEnded(err));

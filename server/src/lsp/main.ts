@@ -16,6 +16,7 @@ import { toLspDiagnostic } from './convert';
 import { DocumentStore, type ManagedDocument } from './documents';
 import { registerLanguageFeatures } from './features';
 import { registerCodeLensFeatures } from './codeLensRequests';
+import { registerBundleRequest } from './bundleRequest';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new DocumentStore();
@@ -181,6 +182,7 @@ const lookupAnalysis = (uri: string) => {
 };
 registerLanguageFeatures(connection, lookupAnalysis);
 registerCodeLensFeatures(connection, lookupAnalysis);
+registerBundleRequest(connection, current, () => workspaceRoots);
 
 process.on('uncaughtException', (err) => connection.console.error(`Uncaught: ${err.stack ?? err.message}`));
 process.on('unhandledRejection', (err) => connection.console.error(`Unhandled rejection: ${String(err)}`));
