@@ -46,6 +46,8 @@ export interface VastExtensionApi {
     readonly statusBar: TargetStatusBar;
     /** The last "no worker" notification of a deploy or a run: its text and the whole explanation. */
     lastWaitEnded(): { brief: string; message: string } | undefined;
+    /** How many times plans and deploys read the deployed state (a Deploy click on a lens showing its plan reads none). */
+    remoteStateReads(): number;
   };
 }
 
@@ -138,7 +140,15 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     registerDeployer: (deployer) => registry.register('deployer', deployer),
     registerDeploymentsSource: (factory) => registry.register('sourceFactory', factory),
     registerRemoteRunner: (runner) => registry.register('remoteRunner', runner),
-    ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded },
+    ui: {
+      tree,
+      targets,
+      planPanels,
+      logs: follower,
+      statusBar,
+      lastWaitEnded: () => deploys.lastWaitEnded,
+      remoteStateReads: () => connections.remoteStateReads,
+    },
   };
 }
 

@@ -202,6 +202,25 @@ suite('Vast with the local engine', function () {
     await waitFor('the plan view to show the deployed state', () => /<strong>tier 0 /.test(a.ui.planPanels.get('square', 'default')?.webview.html ?? ''));
   });
 
+  test('a Deploy click on a lens that shows the plan deploys that plan: no analysis in the extension host, no new read', async () => {
+    const a = await api();
+    // The extension host holds no parser, model or rules: it asks the language server for the saved file's bundle.
+    const client = fs.readFileSync(path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'client.js'), 'utf8');
+    for (const analysisCode of ['web-tree-sitter', 'tree-sitter-python.wasm', 'runRules', 'buildModel', 'VD001']) {
+      assert.equal(client.includes(analysisCode), false, `dist/client.js contains ${analysisCode}`);
+    }
+    const doc = await vscode.workspace.openTextDocument(deployFile());
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(doc.lineCount, 0), '# a change the lens plans\n');
+    await vscode.workspace.applyEdit(edit);
+    await doc.save();
+    await waitFor('the tier 2 title', async () => (await deployTitle())?.includes('tier 2'));
+    const reads = a.ui.remoteStateReads();
+    assert.equal(await vscode.commands.executeCommand<boolean>('vast.deploy', lensArgs()), true);
+    // The lens's plan (same saved version, read moments ago) is the one deployed: the click reads nothing again.
+    assert.equal(a.ui.remoteStateReads() - reads, 0, 'reads of the deployed state during the click');
+  });
+
   test('after the deployment is deleted elsewhere, Refresh makes the lens plan a create again', async () => {
     const info = engineJson();
     const headers = { authorization: `Bearer ${info.api_key}` };
