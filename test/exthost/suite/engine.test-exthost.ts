@@ -221,6 +221,20 @@ suite('Vast with the local engine', function () {
     assert.equal(a.ui.remoteStateReads() - reads, 0, 'reads of the deployed state during the click');
   });
 
+  test('a file the checker finds errors in is planned but not deployed (the CLI\'s refusal)', async () => {
+    const file = vscode.Uri.joinPath(appDir(), 'checker_errors.py');
+    const source = fs.readFileSync(deployFile().fsPath, 'utf8').replace('name="square"', 'name="checker-errors"').replace('async def square', 'def square');
+    await vscode.workspace.fs.writeFile(file, Buffer.from(source));
+    const args = { uri: file.toString(), deploymentIndex: 0, deployment: 'checker-errors' };
+    const plan = await vscode.commands.executeCommand<{ tier: number | string }>('vast.showPlan', args);
+    assert.equal(plan?.tier, 'create', 'a plan shows what the file would deploy, errors and all');
+    assert.notEqual(await vscode.commands.executeCommand<boolean | undefined>('vast.deploy', args), true);
+    const info = engineJson();
+    const list = (await (await fetch(`${info.url}/api/v0/deployments/`, { headers: { authorization: `Bearer ${info.api_key}` } })).json()) as { deployments: { name: string }[] };
+    assert.deepEqual(list.deployments.filter((d) => d.name === 'checker-errors'), [], 'nothing was registered');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('after the deployment is deleted elsewhere, Refresh makes the lens plan a create again', async () => {
     const info = engineJson();
     const headers = { authorization: `Bearer ${info.api_key}` };
