@@ -41,6 +41,23 @@ export function clientBundleProblems(metafile) {
   return problems;
 }
 
+// Of the deploy core, the language server holds only the model-derived bundle builder (it answers `vast/bundle`);
+// planning, the API client and the deploy flow run where deploys run (the extension host, the CLI).
+const SERVER_DEPLOY_FILES = new Set(['deploymentBundle', 'bundle', 'pyValues', 'imageSteps', 'config', 'searchParams', 'copies', 'contentHash', 'envFlags', 'putBody', 'types']);
+
+/** What dist/server.js must not contain: the deploy core beyond the bundle builder, the API client, the engine. */
+export function serverBundleProblems(metafile) {
+  const output = Object.entries(metafile.outputs).find(([file]) => file.endsWith('server.js'));
+  const problems = [];
+  for (const input of Object.keys(output?.[1].inputs ?? {})) {
+    const deployFile = /server\/src\/deploy\/(\w+)\.ts$/.exec(input)?.[1];
+    if ((deployFile && !SERVER_DEPLOY_FILES.has(deployFile)) || /server\/src\/(api|cli)\/|(^|\/)engine\/src\//.test(input)) {
+      problems.push(`${input}: not the language server's (only the bundle builder of deploy is)`);
+    }
+  }
+  return problems;
+}
+
 function findTests(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -65,8 +82,9 @@ const clientBuild = {
 const CLIENT_MAX_BYTES = 1024 * 1024;
 const builds = [
   clientBuild,
-  { ...common, entryPoints: { server: join(root, 'server/src/lsp/main.ts'), cli: join(root, 'server/src/cli/main.ts') }, outdir: join(root, 'dist') },
 ];
+const serverBuild = { ...common, entryPoints: { server: join(root, 'server/src/lsp/main.ts'), cli: join(root, 'server/src/cli/main.ts') }, outdir: join(root, 'dist'), metafile: true };
+builds.push(serverBuild);
 // The local engine is its own process (dist/engine.js); its Python worker runtime ships as plain files in dist/python.
 if (existsSync(join(root, 'engine/src/main.ts'))) {
   builds.push({ ...common, entryPoints: { engine: join(root, 'engine/src/main.ts') }, outdir: join(root, 'dist') });
@@ -113,11 +131,14 @@ if (watch) {
   console.log('esbuild: watching');
 } else {
   const results = await Promise.all(builds.map((b) => esbuild.build(b)));
-  const problems = clientBundleProblems(results[builds.indexOf(clientBuild)].metafile);
+  const problems = [
+    ...clientBundleProblems(results[builds.indexOf(clientBuild)].metafile),
+    ...serverBundleProblems(results[builds.indexOf(serverBuild)].metafile),
+  ];
   const clientBytes = statSync(join(root, 'dist/client.js')).size;
   if (clientBytes > CLIENT_MAX_BYTES) problems.push(`dist/client.js is ${clientBytes} bytes, over ${CLIENT_MAX_BYTES}`);
   if (problems.length) {
-    console.error(`dist/client.js breaks the extension's boundary:\n  ${problems.join('\n  ')}`);
+    console.error(`the bundles break the boundary between the extension and the language server:\n  ${problems.join('\n  ')}`);
     process.exit(1);
   }
 }
