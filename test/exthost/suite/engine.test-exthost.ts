@@ -235,6 +235,36 @@ suite('Vast with the local engine', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('a plan from another plan provider: the deploy reads the deployed state once itself, and does not turn into a tier 3 unasked', async () => {
+    const a = await api();
+    const doc = await vscode.workspace.openTextDocument(deployFile());
+    const save = async (text: string) => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+      await vscode.workspace.applyEdit(edit);
+      await doc.save();
+    };
+    const original = doc.getText();
+    await save(`${original}# a change another provider planned\n`);
+    const shown = await vscode.commands.executeCommand<{ tier: number }>('vast.showPlan', lensArgs());
+    assert.equal(shown?.tier, 2);
+    // A copy: a plan the core did not make, so the deployer cannot ship a prepared tarball and plans once itself.
+    const registration = a.registerPlanProvider({ peekSummary: () => undefined, plan: async () => ({ ...shown! }) as never });
+    try {
+      let reads = a.ui.remoteStateReads();
+      assert.equal(await vscode.commands.executeCommand<boolean>('vast.deploy', lensArgs()), true);
+      assert.equal(a.ui.remoteStateReads() - reads, 1, 'the deploy flow read the deployed state once');
+      // The provider still says tier 2, but the file now replaces every worker: not deployed without the question.
+      await save(`${original}# a change another provider planned\n`.replace('storage=16', 'storage=20'));
+      reads = a.ui.remoteStateReads();
+      assert.equal(await vscode.commands.executeCommand<boolean>('vast.deploy', lensArgs()), false);
+      assert.equal(a.ui.remoteStateReads() - reads, 1);
+    } finally {
+      registration.dispose();
+      await save(`${original}# a change another provider planned\n`);
+    }
+  });
+
   test('after the deployment is deleted elsewhere, Refresh makes the lens plan a create again', async () => {
     const info = engineJson();
     const headers = { authorization: `Bearer ${info.api_key}` };
