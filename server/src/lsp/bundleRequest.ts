@@ -23,28 +23,25 @@ export type AnalysisSource = 'document' | 'cached' | 'parsed';
 export class SavedAnalyses {
   /** By file path: the saved text last analysed and its analysis (the rules as a deploy runs them). */
   private readonly byPath = new Map<string, { text: string; analysis: FileAnalysis }>();
-  /** How each answer got its analysis, in order (the LSP tests read it through the answer). */
-  lastSource: AnalysisSource | undefined;
 
-  analysisOf(filePath: string, text: string, open: ManagedDocument | undefined, workspaceRoots: readonly string[]): FileAnalysis {
+  /** The analysis of `text` (the saved file) and where it came from (the answer says it; the LSP tests read it). */
+  analysisOf(filePath: string, text: string, open: ManagedDocument | undefined, workspaceRoots: readonly string[]): { analysis: FileAnalysis; source: AnalysisSource } {
     const cached = this.byPath.get(filePath);
-    if (cached?.text === text) {
-      this.lastSource = 'cached';
-      return cached.analysis;
-    }
+    if (cached?.text === text) return { analysis: cached.analysis, source: 'cached' };
     let analysis: FileAnalysis;
+    let source: AnalysisSource;
     if (open && open.textDocument.getText() === text) {
       // The editor's model of this very text: no parse. The rules run again with the deploy's options (only the
       // file's folder resolves relative paths, as on a worker), so the refusals are the CLI's, word for word.
       const { model } = open.analysis(workspaceRoots);
       analysis = { model, diagnostics: runRules(model, deployAnalysisOptions(filePath)) };
-      this.lastSource = 'document';
+      source = 'document';
     } else {
       analysis = analyzeText(text, deployAnalysisOptions(filePath));
-      this.lastSource = 'parsed';
+      source = 'parsed';
     }
     this.byPath.set(filePath, { text, analysis });
-    return analysis;
+    return { analysis, source };
   }
 }
 
@@ -64,7 +61,7 @@ export function registerBundleRequest(
     try {
       if (!params.uri.startsWith('file:')) throw new DeploymentFileError(`${params.uri}: only files on disk can be deployed (save the file first)`);
       const { filePath, fileBytes } = readDeploymentFile(fileURLToPath(params.uri));
-      const analysis = analyses.analysisOf(filePath, fileBytes.toString('utf8'), openDocument(params.uri), workspaceRoots());
+      const { analysis, source } = analyses.analysisOf(filePath, fileBytes.toString('utf8'), openDocument(params.uri), workspaceRoots());
       const loaded = await bundleDeployment(filePath, fileBytes, analysis, {
         target: params.target,
         select: params.select,
@@ -79,7 +76,7 @@ export function registerBundleRequest(
         fileBytes: fileBytes.toString('base64'),
         bundle: loaded.bundle,
         ...(refusal ? { unforcedRefusal: { message: headline(refusal), details: refusal.details } } : {}),
-        analysis: analyses.lastSource ?? 'parsed',
+        analysis: source,
       };
     } catch (err) {
       if (err instanceof DeploymentFileError) return { ok: false, message: headline(err), details: err.details };
