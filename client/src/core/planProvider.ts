@@ -60,8 +60,13 @@ export class PreparedPlans {
     return this.byPlan.get(plan);
   }
 
+  /** Drops the plans of matching requests: a plan a command still holds is then planned again by the deploy. */
   forget(prefix: string): void {
-    for (const key of [...this.byKey.keys()]) if (key.startsWith(prefix)) this.byKey.delete(key);
+    for (const [key, entry] of [...this.byKey]) {
+      if (!key.startsWith(prefix)) continue;
+      this.byKey.delete(key);
+      this.byPlan.delete(entry.prepared.plan);
+    }
   }
 }
 
