@@ -66,7 +66,12 @@ describe('vast/bundle', { timeout: 60_000 }, () => {
   before(async () => {
     await initPythonParser();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-bundle-request-'));
-    child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'server.js'), '--stdio'], { cwd: repoRoot(), stdio: ['pipe', 'pipe', 'pipe'] });
+    // The server inherits the environment of the process that starts it (the extension host, which deploys).
+    child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'server.js'), '--stdio'], {
+      cwd: repoRoot(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, VAST_BUNDLE_TEST_NAME: 'from-server-environment' },
+    });
     child.stderr!.on('data', (d) => log.push(String(d)));
     connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     connection.onRequest('workspace/codeLens/refresh', () => {
@@ -161,6 +166,9 @@ describe('vast/bundle', { timeout: 60_000 }, () => {
     const named = await bundle(file, { environment: { VAST_BUNDLE_TEST_NAME: 'from-request' } });
     assert.ok(named.ok, JSON.stringify(named));
     assert.equal(named.bundle.identity.name, 'from-request');
+    const inherited = await bundle(file);
+    assert.ok(inherited.ok, JSON.stringify(inherited));
+    assert.equal(inherited.bundle.identity.name, 'from-server-environment');
   });
 
   test('the lens-refresh notification makes the server send workspace/codeLens/refresh', async () => {
