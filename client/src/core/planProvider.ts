@@ -45,7 +45,17 @@ export class PreparedPlans {
   private readonly byPlan = new WeakMap<Plan, PreparedPlan>();
   private readonly byKey = new Map<string, { at: number; prepared: PreparedPlan }>();
 
-  remember(key: string, prepared: PreparedPlan): void {
+  /** Bumped by every forget: a plan started before one may compare against a state that is gone. */
+  private generation = 0;
+
+  /** The generation to hand back to `remember` when the plan started now is done. */
+  get current(): number {
+    return this.generation;
+  }
+
+  /** Keeps a finished plan, unless something was forgotten while it was being made (then it is stale). */
+  remember(key: string, prepared: PreparedPlan, startedAt: number): void {
+    if (startedAt !== this.generation) return;
     this.byPlan.set(prepared.plan, prepared);
     this.byKey.set(key, { at: Date.now(), prepared });
   }
@@ -62,6 +72,7 @@ export class PreparedPlans {
 
   /** Drops the plans of matching requests: a plan a command still holds is then planned again by the deploy. */
   forget(prefix: string): void {
+    this.generation++;
     for (const [key, entry] of [...this.byKey]) {
       if (!key.startsWith(prefix)) continue;
       this.byKey.delete(key);
@@ -189,13 +200,15 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
       const base = await this.connections.base(request.target);
+      // After the target is known: starting the engine for this plan forgets older plans, not this one.
+      const generation = this.prepared.current;
       let target: Target | undefined;
       const planned = await planFile(this.bundles, request, base, (identity, bundle) => {
         target = this.connections.targetFor(base, bundle);
         return this.connections.readRemoteState(this.connections.client(target), identity, abort.signal);
       });
       if (request.target === 'local') await this.addMachineNotes(planned.plan, abort.signal);
-      this.prepared.remember(key, { ...planned, target: target! });
+      this.prepared.remember(key, { ...planned, target: target! }, generation);
       return planned.plan;
     } finally {
       sub.dispose();
