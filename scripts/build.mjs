@@ -21,6 +21,43 @@ const common = {
   logLevel: 'warning',
 };
 
+// The extension host never analyses a file: it asks the language server (`vast/bundle`). So the client bundle must
+// hold no parser, no model builder and no rules; a stray import would silently bring the analysis core back (it
+// once made dist/client.js 2.8 MB and parsed every file a second time in the extension host).
+const CLIENT_FORBIDDEN = [
+  [/(^|\/)(web-)?tree-sitter/, 'the tree-sitter parser'],
+  [/server\/src\/(analysis|parse|rules|lsp|catalog)\//, 'the analysis core'],
+  // model/ignoreLines.ts is the content hash's line scanner (text only): the tarball names its member from there.
+  [/server\/src\/model\/(?!ignoreLines\.ts$)/, 'the model builder'],
+  [/server\/src\/deploy\/(loadDeployment|deploymentBundle|bundle|pyValues|imageSteps|searchParams)\.ts$/, 'the bundle builder'],
+];
+
+/** What dist/client.js must not contain, from esbuild's list of the files it bundled. */
+export function clientBundleProblems(metafile) {
+  const problems = [];
+  for (const input of Object.keys(metafile.inputs)) {
+    for (const [pattern, what] of CLIENT_FORBIDDEN) if (pattern.test(input)) problems.push(`${input}: ${what} (the language server's part)`);
+  }
+  return problems;
+}
+
+// Of the deploy core, the language server holds only the model-derived bundle builder (it answers `vast/bundle`);
+// planning, the API client and the deploy flow run where deploys run (the extension host, the CLI).
+const SERVER_DEPLOY_FILES = new Set(['deploymentBundle', 'bundle', 'pyValues', 'imageSteps', 'config', 'searchParams', 'copies', 'contentHash', 'envFlags', 'putBody', 'types']);
+
+/** What dist/server.js must not contain: the deploy core beyond the bundle builder, the API client, the engine. */
+export function serverBundleProblems(metafile) {
+  const output = Object.entries(metafile.outputs).find(([file]) => file.endsWith('server.js'));
+  const problems = [];
+  for (const input of Object.keys(output?.[1].inputs ?? {})) {
+    const deployFile = /server\/src\/deploy\/(\w+)\.ts$/.exec(input)?.[1];
+    if ((deployFile && !SERVER_DEPLOY_FILES.has(deployFile)) || /server\/src\/(api|cli)\/|(^|\/)engine\/src\//.test(input)) {
+      problems.push(`${input}: not the language server's (only the bundle builder of deploy is)`);
+    }
+  }
+  return problems;
+}
+
 function findTests(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -31,10 +68,23 @@ function findTests(dir) {
   return out;
 }
 
+const clientBuild = {
+  ...common,
+  entryPoints: { client: join(root, 'client/src/extension.ts') },
+  outdir: join(root, 'dist'),
+  external: ['vscode'],
+  metafile: true,
+  // What the editor loads at startup, shipped as built: minified (the source map stays beside it).
+  minify: true,
+  alias: { ...alias, undici: join(root, 'scripts/undici-extension.cjs') },
+};
+/** The most dist/client.js may weigh (1 MiB): above it, something that belongs elsewhere has crept in. */
+const CLIENT_MAX_BYTES = 1024 * 1024;
 const builds = [
-  { ...common, entryPoints: { client: join(root, 'client/src/extension.ts') }, outdir: join(root, 'dist'), external: ['vscode'] },
-  { ...common, entryPoints: { server: join(root, 'server/src/lsp/main.ts'), cli: join(root, 'server/src/cli/main.ts') }, outdir: join(root, 'dist') },
+  clientBuild,
 ];
+const serverBuild = { ...common, entryPoints: { server: join(root, 'server/src/lsp/main.ts'), cli: join(root, 'server/src/cli/main.ts') }, outdir: join(root, 'dist'), metafile: true };
+builds.push(serverBuild);
 // The local engine is its own process (dist/engine.js); its Python worker runtime ships as plain files in dist/python.
 if (existsSync(join(root, 'engine/src/main.ts'))) {
   builds.push({ ...common, entryPoints: { engine: join(root, 'engine/src/main.ts') }, outdir: join(root, 'dist') });
@@ -85,5 +135,15 @@ if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
   console.log('esbuild: watching');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  const problems = [
+    ...clientBundleProblems(results[builds.indexOf(clientBuild)].metafile),
+    ...serverBundleProblems(results[builds.indexOf(serverBuild)].metafile),
+  ];
+  const clientBytes = statSync(join(root, 'dist/client.js')).size;
+  if (clientBytes > CLIENT_MAX_BYTES) problems.push(`dist/client.js is ${clientBytes} bytes, over ${CLIENT_MAX_BYTES}`);
+  if (problems.length) {
+    console.error(`the bundles break the boundary between the extension and the language server:\n  ${problems.join('\n  ')}`);
+    process.exit(1);
+  }
 }

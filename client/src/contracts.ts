@@ -37,7 +37,11 @@ export interface PlanProvider {
    * still fires when it lands). Lets a lens request carry a fast plan's title instead of re-rendering for it.
    */
   summaryWithin?(request: PlanRequest, waitMs: number): Promise<string | undefined>;
-  plan(request: PlanRequest, token: vscode.CancellationToken): Promise<Plan>;
+  /**
+   * The full plan. `reuse`: a plan of the same saved version and target made moments ago (the one a lens or plan
+   * view shows) may be returned as it is, so a Deploy click plans once and reads the deployed state at most once.
+   */
+  plan(request: PlanRequest, token: vscode.CancellationToken, options?: { reuse?: boolean }): Promise<Plan>;
   /** What is deployed changed (a deployment deleted, stopped, started, or a Refresh): every summary is stale. */
   remoteChanged?(): void;
 }

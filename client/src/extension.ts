@@ -60,6 +60,8 @@ export interface VastTestHooks {
     lastWaitEnded(): { brief: string; message: string } | undefined;
     /** Remote runs: the inline texts shown, the run history view and the result view. */
     readonly runs: { readonly inline: InlineResults; readonly history: RunHistoryTree; readonly panel: ResultPanel };
+    /** How many times plans and deploys read the deployed state (a Deploy click on a lens showing its plan reads none). */
+    remoteStateReads(): number;
   };
 }
 
@@ -71,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const engine = new LocalEngine();
   const targets = new TargetState(apiKeys, engine);
   const connections = new Connections(engine, () => apiKeys.current?.key, log);
-  const core = createCore(connections, targets, log);
+  const core = createCore(connections, targets, log, () => languageService.whenReady());
   const registry = new CoreRegistry(core.pieces);
   const lensTitles = new LensTitles(targets, registry);
   const languageService = new LanguageService(context, log, {
@@ -173,7 +175,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
             engineRestart.ask = fake;
             return new vscode.Disposable(() => (engineRestart.ask = original));
           },
-          ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded, runs: { inline, history, panel: resultPanel } },
+          ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded, runs: { inline, history, panel: resultPanel }, remoteStateReads: () => connections.remoteStateReads },
         }
       : undefined;
   return {

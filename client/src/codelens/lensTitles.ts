@@ -1,19 +1,18 @@
 // The language server sends the lenses (one parse, one model); this middleware gives them what only the extension
 // knows: the chosen target and the predicted tier. It also honours `vast.codeLens.enable` and re-renders lenses when
-// the target, the key, the plan provider's summaries or the setting change.
+// the target, the key, the plan provider's summaries or the setting change: it asks the server, which sends the
+// standard `workspace/codeLens/refresh` (the client then asks for lenses again).
 import * as vscode from 'vscode';
 import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
-import { CodeLensRequest } from 'vscode-languageclient/node';
 import { setting } from '../config';
 import type { PlanRequest } from '../contracts';
-import { LENS_COMMANDS, type DeploymentLensArgs } from '../../../server/src/payloads/protocol';
+import { LENS_COMMANDS, REFRESH_CODE_LENSES_NOTIFICATION, type DeploymentLensArgs } from '../../../server/src/payloads/protocol';
 import { splitSummary } from '../../../server/src/ui/planView';
 import type { CoreRegistry } from '../registry';
 import { TARGET_ICONS, TARGET_LABELS, type TargetState } from '../targets/targetState';
 
 /** How long a lens request waits for a plan being computed before it shows a bare "Deploy" (and refreshes later). */
 const SUMMARY_WAIT_MS = 750;
-const LOST_REFRESH_RETRY_MS = 1000;
 
 export function codeLensEnabled(): boolean {
   return setting('codeLens.enable');
@@ -44,13 +43,8 @@ export class LensTitles implements vscode.Disposable {
     this.client = client;
   }
 
-  /** When VS Code last asked for lenses; a refresh it did not act on is fired once more. */
-  private lastProvidedAt = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
-
   readonly middleware: Middleware = {
     provideCodeLenses: async (document, token, next) => {
-      this.lastProvidedAt = Date.now();
       if (!codeLensEnabled()) return [];
       const lenses = await next(document, token);
       if (!lenses) return lenses;
@@ -62,24 +56,10 @@ export class LensTitles implements vscode.Disposable {
     },
   };
 
-  /**
-   * Asks VS Code to fetch lenses again. A change event that lands while VS Code is still taking in the previous lenses
-   * can go unanswered (seen in the UI tests: a plan finished 14 ms after a lens request and its title never showed), so
-   * when no lens request follows within a second, the event is fired once more.
-   */
-  refresh(retry = true): void {
+  /** Asks for the lenses to be fetched again (the server answers with `workspace/codeLens/refresh`). */
+  refresh(): void {
     if (!this.client?.isRunning()) return;
-    const feature = this.client.getFeature(CodeLensRequest.method);
-    const doc = vscode.workspace.textDocuments.find((d) => d.languageId === 'python');
-    const provider = doc ? feature.getProvider(doc) : undefined;
-    if (!provider) return;
-    const firedAt = Date.now();
-    provider.onDidChangeCodeLensEmitter.fire();
-    if (!retry) return;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      if (this.lastProvidedAt < firedAt && vscode.window.visibleTextEditors.some((e) => e.document.languageId === 'python')) this.refresh(false);
-    }, LOST_REFRESH_RETRY_MS);
+    this.client.sendNotification(REFRESH_CODE_LENSES_NOTIFICATION).catch(() => undefined); // a stopping client: its lenses go anyway
   }
 
   private retitle(document: vscode.TextDocument, lens: vscode.CodeLens, summaries: Map<vscode.CodeLens, string | undefined>): vscode.CodeLens {
@@ -139,7 +119,6 @@ export class LensTitles implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.retryTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

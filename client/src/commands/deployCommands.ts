@@ -50,11 +50,13 @@ export class DeployCommands {
     const request = await this.request(args, 'Deploying');
     if (!request) return false;
     const deployer = this.registry.deployer;
-    const plan = await this.plan(request);
+    // The plan the lens or plan view shows, when it is of this saved version: the deployer ships exactly it.
+    const plan = await this.plan(request, true);
     if (plan.tier === 0) {
       void vscode.window.showInformationMessage(`${plan.deployment.name}:${plan.deployment.tag} is up to date on the ${TARGET_LABELS[request.target]}: nothing to deploy.`);
       return false;
     }
+    // The one place a tier 3/4 deploy is asked for (the deployer ships the confirmed plan and asks nothing).
     if (planNeedsConfirmation(plan)) {
       const ok = await vscode.window.showWarningMessage(confirmationText(plan), { modal: true }, 'Deploy');
       if (ok !== 'Deploy') return false;
@@ -149,12 +151,12 @@ export class DeployCommands {
     };
   }
 
-  private plan(request: PlanRequest): Promise<Plan> {
+  private plan(request: PlanRequest, reuse = false): Promise<Plan> {
     const provider = this.registry.planProvider;
     return Promise.resolve(
       vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Planning ${request.deployment}` }, () => {
         const source = new vscode.CancellationTokenSource();
-        return provider.plan(request, source.token).finally(() => source.dispose());
+        return provider.plan(request, source.token, { reuse }).finally(() => source.dispose());
       }),
     );
   }

@@ -17,7 +17,8 @@ import {
   type CloudDefaults,
 } from '../../../server/src/api';
 import { engineTarget } from '../../../engine/src/client-info';
-import type { Bundle, Target, TargetKind } from '../../../server/src/deploy/types';
+import { fetchRemoteState } from '../../../server/src/deploy/remoteState';
+import type { Bundle, RemoteState, Target, TargetKind } from '../../../server/src/deploy/types';
 import type { LocalEngine } from './localEngine';
 
 /** A target before any deployment file is read: the local engine, or the cloud's default URLs (no key yet). */
@@ -60,6 +61,20 @@ export class Connections {
   async target(kind: TargetKind): Promise<Target> {
     const base = await this.base(kind);
     return base.kind === 'local' ? (base as Target) : { ...base, apiKey: this.requireKey() };
+  }
+
+  /** Full reads of the deployed state (listing and endpoint) for plans and deploys; the extension tests count them. */
+  remoteStateReads = 0;
+
+  /** The deployed state a plan compares against (every full read goes through here, or is noted with noteRemoteStateRead). */
+  readRemoteState(client: VastClient, identity: { name: string; tag: string }, signal?: AbortSignal): Promise<RemoteState> {
+    this.noteRemoteStateRead();
+    return fetchRemoteState(client, identity, { signal });
+  }
+
+  /** A read of the deployed state made elsewhere (the deploy flow's own plan phase). */
+  noteRemoteStateRead(): void {
+    this.remoteStateReads++;
   }
 
   client(target: Target): VastClient {

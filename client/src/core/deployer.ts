@@ -1,16 +1,22 @@
 // Deploy through the shared flow (server/src/deploy/deployFlow): each phase and the workers' states go to the
 // progress notification, the elapsed time to a status-bar item; cancelling aborts the running phase.
+//
+// A click plans once: the plan the command confirmed was made by the plan provider with its bundle and tarball
+// (PreparedPlans), and the flow ships exactly that, without packaging, reading the deployed state or asking again.
+// The question for a tier 3/4 is asked by the command only (the rule is in server/src/deploy/policy.ts).
 import * as vscode from 'vscode';
-import { deploy, DeployCancelledError, PHASE_TITLES, type DeployPhase } from '../../../server/src/deploy/deployFlow';
-import { loadDeployment } from '../../../server/src/deploy/loadDeployment';
+import { deploy, DeployCancelledError, PHASE_TITLES, type DeployInput, type DeployPhase, type PlannedDeploy } from '../../../server/src/deploy/deployFlow';
 import { planSummary } from '../../../server/src/deploy/planFormat';
 import type { Plan } from '../../../server/src/deploy/types';
 import type { WorkerWaitUpdate } from '../../../server/src/deploy/waitReady';
-import { confirmationText, planNeedsConfirmation } from '../../../server/src/deploy/policy';
+import { planNeedsConfirmation } from '../../../server/src/deploy/policy';
+import type { Target } from '../../../server/src/deploy/types';
 import { actionWords, withRaw, workerStateWords } from '../../../server/src/ui/stateWords';
 import type { Deployer, DeployProgress, DeployResult, PlanRequest } from '../contracts';
 import { TARGET_LABELS } from '../targets/targetState';
+import type { Bundles } from './bundles';
 import type { Connections } from './connections';
+import type { PreparedPlans } from './planProvider';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -35,6 +41,8 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
 
   constructor(
     private readonly connections: Connections,
+    private readonly bundles: Bundles,
+    private readonly prepared: PreparedPlans,
     /** Called after every deploy attempt (plans and the tree are stale then). */
     private readonly afterDeploy: (uri: vscode.Uri) => void,
     private readonly log?: vscode.LogOutputChannel,
@@ -51,20 +59,20 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
     tick();
     status.show();
     const timer = setInterval(tick, 500);
+    let changedTier: number | 'create' | undefined;
     try {
       if (request.target === 'local') progress.report(vscode.workspace.isTrusted ? 'Starting the local engine' : 'The local engine needs a trusted workspace');
-      const base = await this.connections.base(request.target);
-      const loaded = await loadDeployment(request.uri.fsPath, { target: base, select: request.deployment || undefined });
-      const target = this.connections.targetFor(base, loaded.bundle);
+      const { input, target, planned } = await this.toDeploy(request, confirmed);
       const client = this.connections.client(target);
-      const { name, tag } = loaded.bundle.identity;
+      const { name, tag } = input.bundle.identity;
       let lastWorkers = '';
       const outcome = await deploy(
-        loaded,
+        input,
         client,
         target,
         {
           onPhase: (phase: DeployPhase) => {
+            if (phase === 'plan') this.connections.noteRemoteStateRead();
             phaseTitle = PHASE_TITLES[phase];
             tick();
             progress.report(`${phaseTitle}… (${seconds(Date.now() - started)})`);
@@ -77,18 +85,20 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
             this.log?.info(`${name}:${tag}: ${workersLine(update, true)}`);
           },
           onWarning: (message) => progress.report(`Warning: ${message}`),
-          // The command confirmed the plan it showed; ask again only if the target changed meanwhile into a 3/4.
-          confirm: async (plan) => {
-            if (planNeedsConfirmation(confirmed)) return true;
-            return (await vscode.window.showWarningMessage(confirmationText(plan), { modal: true }, 'Deploy')) === 'Deploy';
+          // Only without a prepared plan (a plan provider other than ours): the flow planned again, and a deploy that
+          // became a tier 3 or 4 since the plan the user saw is not made without being asked; the command asks.
+          confirm: async (fresh) => {
+            changedTier = planNeedsConfirmation(confirmed) ? undefined : fresh.tier;
+            return changedTier === undefined;
           },
         },
-        // After the user accepted a hard update or a new endpoint, a fresh read could not change the answer: skip
-        // it. Otherwise the plan shown may be stale, and a deploy that became a tier 3 or 4 since is asked again.
-        { signal: abort.signal, readState: !planNeedsConfirmation(confirmed), audience: 'editor' },
+        { signal: abort.signal, planned, audience: 'editor' },
       );
-      if (!outcome.deployed) return { summary: `${name}:${tag}: cancelled, nothing changed`, deployed: false };
-      const ttl = loaded.bundle.putBody.ttl;
+      if (!outcome.deployed) {
+        const why = changedTier === undefined ? '' : ` (it became a tier ${changedTier} since it was planned: deploy again to see the new plan)`;
+        return { summary: `${name}:${tag}: cancelled, nothing changed${why}`, deployed: false };
+      }
+      const ttl = input.bundle.putBody.ttl;
       const heartbeat = ttl !== undefined && outcome.deploymentId !== undefined ? this.keepAlive(client, outcome.deploymentId, ttl) : '';
       const ready = outcome.readyWorker ? `, worker ${outcome.readyWorker.id} ready` : '';
       return {
@@ -111,6 +121,27 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
       sub.dispose();
       this.afterDeploy(request.uri);
     }
+  }
+
+  /**
+   * What to ship: the prepared plan's bundle, tarball and target when the confirmed plan is one the plan provider made
+   * (no new bundle, tarball or read), else the saved file's bundle now (the flow then plans once itself). Prepared
+   * plans are dropped when the target changes (an engine restart, a new key), so their target is the current one.
+   */
+  private async toDeploy(request: PlanRequest, confirmed: Plan): Promise<{ input: DeployInput; target: Target; planned?: PlannedDeploy }> {
+    const prepared = this.prepared.of(confirmed);
+    if (prepared) {
+      // The plan was made with `force` (a plan shows what errors would ship); a deploy refuses them, as the CLI does.
+      if (prepared.served.unforcedRefusal) throw prepared.served.unforcedRefusal;
+      return { input: prepared.served, target: prepared.target, planned: { plan: confirmed, tarball: prepared.tarball } };
+    }
+    return this.fresh(request);
+  }
+
+  private async fresh(request: PlanRequest): Promise<{ input: DeployInput; target: Target }> {
+    const base = await this.connections.base(request.target);
+    const input = await this.bundles.get(request.uri, base, { select: request.deployment });
+    return { input, target: this.connections.targetFor(base, input.bundle) };
   }
 
   /** Starts (or restarts) the ttl heartbeat of a deployment; the deployment is torn down ttl s after VS Code closes. */

@@ -1,16 +1,26 @@
 // The deploy core behind the UI's seams, made once at activation.
 import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import type { CorePieces } from '../registry';
 import type { TargetState } from '../targets/targetState';
 import type { Connections } from './connections';
 import { CoreDeployer } from './deployer';
-import { CorePlanProvider } from './planProvider';
+import { Bundles } from './bundles';
+import { CorePlanProvider, PreparedPlans } from './planProvider';
 import { CoreRemoteRunner } from './remoteRunner';
 import { clientSource } from './sources';
 
-export function createCore(connections: Connections, targets: TargetState, log?: vscode.LogOutputChannel): { pieces: CorePieces; disposable: vscode.Disposable } {
-  const plans = new CorePlanProvider(connections, targets.onDidChange);
-  const deployer = new CoreDeployer(connections, (uri) => {
+export function createCore(
+  connections: Connections,
+  targets: TargetState,
+  log: vscode.LogOutputChannel | undefined,
+  /** The running language client: it answers `vast/bundle` (the extension host never analyses a file itself). */
+  languageClient: () => Promise<LanguageClient>,
+): { pieces: CorePieces; disposable: vscode.Disposable } {
+  const bundles = new Bundles(languageClient);
+  const prepared = new PreparedPlans();
+  const plans = new CorePlanProvider(connections, bundles, prepared, targets.onDidChange);
+  const deployer = new CoreDeployer(connections, bundles, prepared, (uri) => {
     plans.forget(uri, true);
     targets.refreshEngine();
   }, log);
@@ -18,7 +28,7 @@ export function createCore(connections: Connections, targets: TargetState, log?:
     pieces: {
       planProvider: plans,
       deployer,
-      remoteRunner: new CoreRemoteRunner(connections),
+      remoteRunner: new CoreRemoteRunner(connections, bundles),
       // The tree lists a target only when usable (engine running, key set): it never starts the engine itself.
       sourceFactory: (target) => clientSource(async () => connections.existingClient(target)),
     },

@@ -1,16 +1,19 @@
-// The tier the Deploy lens shows: the SAVED file (deploys only read the disk) bundled and compared with what the
-// target has. Summaries are computed in the background and cached per document version and target; saving,
-// switching target or deploying forgets them.
+// The tier the Deploy lens shows: the SAVED file (deploys only read the disk) bundled by the language server
+// (`vast/bundle`: the extension host never parses) and compared with what the target has. Summaries are computed in
+// the background and cached per document version and target; saving, switching target or deploying forgets them.
 //
 // On the cloud a lens costs at most one request, and usually none: the deployments listing, shared by every lens of
 // every file that talks to the same console with the same key, and kept for a minute (a deploy from here drops it).
 // The endpoint record is left out, so the lens cannot see an autoscaling-only change and says so on a "no changes"
 // title; the full plan (Show Plan, and the deploy's confirmation) reads the endpoint too.
+//
+// A full plan (the local engine's lens, Show Plan, a Deploy click) is kept with its bundle, tarball and target for a
+// minute, so a Deploy click on a lens or plan view that shows it deploys exactly that plan: no new bundle, no new
+// tarball, no new read of the deployed state (PreparedPlans, handed to the deployer).
 import * as vscode from 'vscode';
-import { loadDeployment } from '../../../server/src/deploy/loadDeployment';
 import { computePlan } from '../../../server/src/deploy/plan';
 import { planSummary } from '../../../server/src/deploy/planFormat';
-import { fetchRemoteState, remoteStateFromListing } from '../../../server/src/deploy/remoteState';
+import { remoteStateFromListing } from '../../../server/src/deploy/remoteState';
 import { writeTarball } from '../../../server/src/deploy/tarball';
 import type { Bundle, Plan, RemoteState, Target } from '../../../server/src/deploy/types';
 import type { PlanProvider, PlanRequest } from '../contracts';
@@ -19,7 +22,64 @@ import { engineFacts } from '../../../engine/src/client-info';
 import type { MachineFacts } from '../../../engine/src/machine';
 import { MACHINE_NOTE, machineNote, machineShortfalls } from '../../../server/src/deploy/machineFit';
 import { DeploymentListings } from '../../../server/src/deploy/deploymentListings';
+import type { Bundles, ServedBundle } from './bundles';
 import { errorText, type Connections } from './connections';
+
+/** A full plan with what it was made of: the deployer ships exactly this (see PreparedPlans). */
+export interface PreparedPlan {
+  plan: Plan;
+  served: ServedBundle;
+  tarball: Buffer;
+  /** Where it goes: the file's own URLs and key where it passes them. */
+  target: Target;
+}
+
+/** How long a shown plan may be deployed as it is; after that a Deploy click reads the deployed state again. */
+export const PLAN_REUSE_MS = 60_000;
+
+/**
+ * Full plans by the Plan object the UI holds (the lens's, the plan view's, the one a click confirmed), so the deployer
+ * can ship what was planned without redoing it; and by request, so a click reuses what the lens already planned.
+ */
+export class PreparedPlans {
+  private readonly byPlan = new WeakMap<Plan, PreparedPlan>();
+  private readonly byKey = new Map<string, { at: number; prepared: PreparedPlan }>();
+
+  /** Bumped by every forget: a plan started before one may compare against a state that is gone. */
+  private generation = 0;
+
+  /** The generation to hand back to `remember` when the plan started now is done. */
+  get current(): number {
+    return this.generation;
+  }
+
+  /** Keeps a finished plan, unless something was forgotten while it was being made (then it is stale). */
+  remember(key: string, prepared: PreparedPlan, startedAt: number): void {
+    if (startedAt !== this.generation) return;
+    this.byPlan.set(prepared.plan, prepared);
+    this.byKey.set(key, { at: Date.now(), prepared });
+  }
+
+  /** The recent full plan of a request (same saved version, target and deployment), if any. */
+  recent(key: string): PreparedPlan | undefined {
+    const entry = this.byKey.get(key);
+    return entry && Date.now() - entry.at < PLAN_REUSE_MS ? entry.prepared : undefined;
+  }
+
+  of(plan: Plan): PreparedPlan | undefined {
+    return this.byPlan.get(plan);
+  }
+
+  /** Drops the plans of matching requests: a plan a command still holds is then planned again by the deploy. */
+  forget(prefix: string): void {
+    this.generation++;
+    for (const [key, entry] of [...this.byKey]) {
+      if (!key.startsWith(prefix)) continue;
+      this.byKey.delete(key);
+      this.byPlan.delete(entry.prepared.plan);
+    }
+  }
+}
 
 type Entry = { state: 'pending'; settled: Promise<void> } | { state: 'done'; summary: string };
 
@@ -40,13 +100,14 @@ function reason(err: unknown): string {
  * `remote` gets the target the file itself settles (its own cloud URLs and key, else the defaults).
  */
 async function planFile(
+  bundles: Bundles,
   request: PlanRequest,
   base: Pick<Target, 'kind' | 'consoleUrl' | 'autoscalerUrl'>,
   remote: (identity: { name: string; tag: string }, bundle: Bundle) => Promise<RemoteState>,
-): Promise<Plan> {
-  const loaded = await loadDeployment(request.uri.fsPath, { target: base, select: request.deployment || undefined, force: true });
-  const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
-  return computePlan(loaded.bundle, tarball.length, await remote(loaded.bundle.identity, loaded.bundle));
+): Promise<{ plan: Plan; served: ServedBundle; tarball: Buffer }> {
+  const served = await bundles.get(request.uri, base, { select: request.deployment, force: true });
+  const tarball = await writeTarball(served.bundle, served.fileBytes);
+  return { plan: computePlan(served.bundle, tarball.length, await remote(served.bundle.identity, served.bundle)), served, tarball };
 }
 
 export class CorePlanProvider implements PlanProvider, vscode.Disposable {
@@ -60,6 +121,8 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
 
   constructor(
     private readonly connections: Connections,
+    private readonly bundles: Bundles,
+    readonly prepared: PreparedPlans,
     onTargetChange: vscode.Event<void>,
   ) {
     this.subscriptions = [
@@ -108,7 +171,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
    */
   private async lensSummary(request: PlanRequest, token: vscode.CancellationToken): Promise<string> {
     if (request.target === 'local' && !this.connections.engine.current()) {
-      const plan = await planFile(request, localTarget('http://127.0.0.1:0', ''), async () => ({}));
+      const { plan } = await planFile(this.bundles, request, localTarget('http://127.0.0.1:0', ''), async () => ({}));
       return `${planSummary(plan)} (engine stopped)`;
     }
     if (request.target === 'local') {
@@ -116,7 +179,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
       return [planSummary(plan), ...(plan.notes ?? []).filter((n) => n.startsWith(MACHINE_NOTE))].join('\n');
     }
     const base = await this.connections.base(request.target);
-    const plan = await planFile(request, base, async (identity, bundle) => {
+    const { plan } = await planFile(this.bundles, request, base, async (identity, bundle) => {
       const client = this.connections.client(this.connections.targetFor(base, bundle));
       return remoteStateFromListing(await this.listings.get(client), identity);
     });
@@ -124,17 +187,29 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
     return unseen ? `${planSummary(plan)} (autoscaling not compared)` : planSummary(plan);
   }
 
-  async plan(request: PlanRequest, token: vscode.CancellationToken): Promise<Plan> {
+  /**
+   * The full plan (the deployed state read with its endpoint). `reuse`: a plan of the same saved version, target and
+   * deployment made within the last minute is returned as it is (a Deploy click on a lens or plan view showing it).
+   */
+  async plan(request: PlanRequest, token: vscode.CancellationToken, options: { reuse?: boolean } = {}): Promise<Plan> {
     if (request.uri.scheme !== 'file') throw new Error('only files on disk can be planned (save the file first)');
+    const key = cacheKey(request);
+    const recent = options.reuse ? this.prepared.recent(key) : undefined;
+    if (recent) return recent.plan;
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
       const base = await this.connections.base(request.target);
-      const plan = await planFile(request, base, (identity, bundle) =>
-        fetchRemoteState(this.connections.client(this.connections.targetFor(base, bundle)), identity, { signal: abort.signal }),
-      );
-      if (request.target === 'local') await this.addMachineNotes(plan, abort.signal);
-      return plan;
+      // After the target is known: starting the engine for this plan forgets older plans, not this one.
+      const generation = this.prepared.current;
+      let target: Target | undefined;
+      const planned = await planFile(this.bundles, request, base, (identity, bundle) => {
+        target = this.connections.targetFor(base, bundle);
+        return this.connections.readRemoteState(this.connections.client(target), identity, abort.signal);
+      });
+      if (request.target === 'local') await this.addMachineNotes(planned.plan, abort.signal);
+      this.prepared.remember(key, { ...planned, target: target! }, generation);
+      return planned.plan;
     } finally {
       sub.dispose();
     }
@@ -168,6 +243,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
   forget(uri?: vscode.Uri, remoteChanged = uri === undefined): void {
     const prefix = uri ? `${uri.toString()}#` : '';
     for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
+    this.prepared.forget(prefix);
     if (remoteChanged) this.listings.clear();
     this.changed.fire();
   }

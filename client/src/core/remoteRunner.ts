@@ -1,15 +1,19 @@
 // Run remotely through runRemote (route + worker call + unwrap); a remote exception becomes the error result with
 // its class, message and traceback, anything else (not deployed, no route, HTTP errors) is thrown to the command.
-import { loadDeployment } from '../../../server/src/deploy/loadDeployment';
+import * as vscode from 'vscode';
 import { runRemote } from '../../../server/src/deploy/runRemote';
 import { RemoteError, toDisplayJson } from '../../../server/src/wire';
 import type { RemoteRunner, RemoteRunRequest } from '../contracts';
 import type { CopySource } from '../../../server/src/ui/remoteTraceback';
 import type { RemoteRunResult } from '../../../server/src/ui/runResult';
+import type { Bundles } from './bundles';
 import type { Connections } from './connections';
 
 export class CoreRemoteRunner implements RemoteRunner {
-  constructor(private readonly connections: Connections) {}
+  constructor(
+    private readonly connections: Connections,
+    private readonly bundles: Bundles,
+  ) {}
 
   async run(request: RemoteRunRequest): Promise<RemoteRunResult> {
     const client = await this.clientFor(request);
@@ -32,8 +36,8 @@ export class CoreRemoteRunner implements RemoteRunner {
     if (!request.file) return undefined;
     try {
       const base = await this.connections.base(request.target);
-      const loaded = await loadDeployment(request.file, { target: base, select: request.deployment || undefined, force: true });
-      return loaded.bundle.copies.map(({ src, dst, kind }) => ({ src, dst, kind }));
+      const served = await this.bundles.get(vscode.Uri.file(request.file), base, { select: request.deployment || undefined, force: true });
+      return served.bundle.copies.map(({ src, dst, kind }) => ({ src, dst, kind }));
     } catch {
       return undefined; // frames of deployment.py itself still map
     }
@@ -46,7 +50,7 @@ export class CoreRemoteRunner implements RemoteRunner {
   private async clientFor(request: RemoteRunRequest) {
     if (request.target === 'local' || !request.file) return (await this.connections.clientFor(request.target)).client;
     const base = await this.connections.base(request.target);
-    const loaded = await loadDeployment(request.file, { target: base, select: request.deployment || undefined, force: true });
-    return this.connections.client(this.connections.targetFor(base, loaded.bundle));
+    const served = await this.bundles.get(vscode.Uri.file(request.file), base, { select: request.deployment, force: true });
+    return this.connections.client(this.connections.targetFor(base, served.bundle));
   }
 }

@@ -3,8 +3,8 @@
 // show it, and the AbortSignal cancels whatever phase is running.
 import type { VastClient } from '../api/client';
 import type { DeploymentAction, WorkerRecord } from '../protocol/vast';
-import type { LoadedDeployment } from './loadDeployment';
-import { withFileSize } from './bundle';
+import type { LoadedDeployment } from './deploymentBundle';
+import { withFileSize } from './putBody';
 import { computePlan } from './plan';
 import { planNeedsConfirmation } from './policy';
 import { fetchRemoteState } from './remoteState';
@@ -46,8 +46,22 @@ export interface DeployOptions {
   /** The first wait between worker polls; later waits grow up to maxPollIntervalMs. */
   pollIntervalMs?: number;
   maxPollIntervalMs?: number;
+  /**
+   * A plan made (and, for a tier 3/4, confirmed) just before, with the tarball it measured: the flow neither packages
+   * nor reads the deployed state again, and asks nothing (whoever planned asked). The extension plans once per click.
+   */
+  planned?: PlannedDeploy;
   /** Who reads why a wait ended: the CLI's advice names its commands, the editor's its buttons (default 'editor'). */
   audience?: 'cli' | 'editor';
+}
+
+/** What the flow needs of a loaded deployment file: the bundle and the file's bytes (the tarball ships them). */
+export type DeployInput = Pick<LoadedDeployment, 'bundle' | 'fileBytes'>;
+
+/** A plan of this very bundle and the tarball it was measured with (`plan.file_size` is its length). */
+export interface PlannedDeploy {
+  plan: Plan;
+  tarball: Buffer;
 }
 
 /** What a deploy did; `plan` is undefined only with `readState: false` (nothing was read). */
@@ -71,10 +85,10 @@ export class DeployCancelledError extends Error {
 /** A deploy that read the deployed state first: its outcome has the plan. */
 export type DeployOutcome = DeployResultBase & { plan: Plan };
 
-export function deploy(loaded: LoadedDeployment, client: VastClient, target: Target, hooks?: DeployHooks, options?: DeployOptions & { readState?: true }): Promise<DeployOutcome>;
-export function deploy(loaded: LoadedDeployment, client: VastClient, target: Target, hooks: DeployHooks, options: DeployOptions): Promise<DeployResultBase>;
+export function deploy(loaded: DeployInput, client: VastClient, target: Target, hooks?: DeployHooks, options?: DeployOptions & { readState?: true }): Promise<DeployOutcome>;
+export function deploy(loaded: DeployInput, client: VastClient, target: Target, hooks: DeployHooks, options: DeployOptions): Promise<DeployResultBase>;
 export async function deploy(
-  loaded: LoadedDeployment,
+  loaded: DeployInput,
   client: VastClient,
   target: Target,
   hooks: DeployHooks = {},
@@ -88,13 +102,19 @@ export async function deploy(
     hooks.onPhase?.(next);
   };
   try {
-    enter('package');
-    const tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
+    let tarball: Buffer;
+    let plan: Plan | undefined;
+    if (options.planned) {
+      ({ plan, tarball } = options.planned);
+    } else {
+      enter('package');
+      tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
+    }
 
     // The one read before the PUT that the SDK does not send: the deployed state, so that a hard update or a new
-    // endpoint is shown and confirmed before it happens. Skipped when nobody is asked (`deploy --yes`).
-    let plan: Plan | undefined;
-    if (options.readState !== false) {
+    // endpoint is shown and confirmed before it happens. Skipped when nobody is asked (`deploy --yes`), and when the
+    // caller planned (and asked) already.
+    if (!options.planned && options.readState !== false) {
       enter('plan');
       const remote = await fetchRemoteState(client, loaded.bundle.identity, { signal });
       plan = computePlan(loaded.bundle, tarball.length, remote);

@@ -1,6 +1,6 @@
 // Registration of the UI features (CodeLens, and the custom requests the extension's payload and lens code asks:
 // vast/outline, vast/benchmarkSampleEdit). Kept apart from features.ts so the hot paths there stay untouched.
-import type { Connection } from 'vscode-languageserver/node';
+import { CodeLensRefreshRequest, type Connection } from 'vscode-languageserver/node';
 import { buildModel } from '../model/extract';
 import type { DeploymentModel } from '../model/types';
 import { ParsedDocument } from '../parse/pythonParser';
@@ -10,6 +10,7 @@ import { deploymentOutline } from '../payloads/outline';
 import {
   BENCHMARK_SAMPLE_EDIT_REQUEST,
   OUTLINE_REQUEST,
+  REFRESH_CODE_LENSES_NOTIFICATION,
   type BenchmarkSampleEditParams,
   type BenchmarkSampleEditResult,
   type OutlineParams,
@@ -39,6 +40,12 @@ export function registerCodeLensFeatures(connection: Connection, lookup: Analysi
       report('CodeLens', err);
       return [];
     }
+  });
+
+  // The extension knows when lens titles are stale (target, key, deployed state, a finished plan); the standard
+  // refresh makes the editor ask for lenses again (a client without refresh support just keeps its lenses).
+  connection.onNotification(REFRESH_CODE_LENSES_NOTIFICATION.method, () => {
+    connection.sendRequest(CodeLensRefreshRequest.type).catch((err: unknown) => report('CodeLens refresh', err));
   });
 
   connection.onRequest(OUTLINE_REQUEST, (params: OutlineParams): OutlineResult => {

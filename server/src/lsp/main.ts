@@ -17,6 +17,7 @@ import { DocumentStore, type ManagedDocument } from './documents';
 import { registerLanguageFeatures } from './features';
 import { registerCodeLensFeatures } from './codeLensRequests';
 import { ClientSettings } from './settings';
+import { registerBundleRequest } from './bundleRequest';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new DocumentStore();
@@ -185,6 +186,7 @@ const lookupAnalysis = (uri: string) => {
 };
 registerLanguageFeatures(connection, lookupAnalysis);
 registerCodeLensFeatures(connection, lookupAnalysis);
+registerBundleRequest(connection, current, () => workspaceRoots);
 
 process.on('uncaughtException', (err) => connection.console.error(`Uncaught: ${err.stack ?? err.message}`));
 process.on('unhandledRejection', (err) => connection.console.error(`Unhandled rejection: ${String(err)}`));

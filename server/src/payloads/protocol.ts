@@ -2,6 +2,8 @@
 // import these names and shapes; the server answers them from the same model the diagnostics use.
 // Self-contained (no analysis imports), so the extension can use it without pulling in the analysis core; the
 // server's outline.ts, signature.ts and staticJson.ts build these shapes and re-export them.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { Bundle, Target } from '../deploy/types';
 
 /** A position and range as LSP sends them (zero-based line, UTF-16 character); the model's Range has this shape. */
 export interface Position {
@@ -106,3 +108,43 @@ export interface RemoteLensArgs {
   deployment: string;
   function: string;
 }
+
+/**
+ * `vast/bundle`: what a deploy of the SAVED file would send (deploys ship what is on disk). The server reads the file,
+ * reuses the analysis it holds for the open document when its text is the saved text (else analyses the saved text
+ * once per saved version), and builds the bundle with the same core as the CLI's loadDeployment, so the extension
+ * host never parses. `os.environ[...]` values are read from the server's environment, which it inherits from the
+ * extension host that starts it (the deploying process), unless `environment` is given.
+ */
+export interface BundleParams {
+  /** A `file:` URI. */
+  uri: string;
+  /** Decides the URLs the bundle settles (for the cloud: the defaults a file that names none gets). */
+  target: Pick<Target, 'kind' | 'consoleUrl' | 'autoscalerUrl'>;
+  /** Which `Deployment(...)` when the file has several: its `name` value or variable. */
+  select?: string;
+  /** Bundle even when the checker reports errors (a plan); the answer still says what a deploy would refuse. */
+  force?: boolean;
+  environment?: Record<string, string>;
+}
+export type BundleResult =
+  | {
+      ok: true;
+      filePath: string;
+      /** The saved file's bytes, base64: the tarball ships exactly these. */
+      fileBytes: string;
+      bundle: Bundle;
+      /** With `force`: what a deploy that is not forced refuses in this file (the checker's errors), if anything. */
+      unforcedRefusal?: { message: string; details: string[] };
+      /** Where the analysis came from: the open document's model, the server's cache of this saved text, or a parse. */
+      analysis: 'document' | 'cached' | 'parsed';
+    }
+  /** What a deploy refuses (unreadable file, no deployment, checker errors, values only Python knows). */
+  | { ok: false; message: string; details: string[] };
+export const BUNDLE_REQUEST = new RequestType<BundleParams, BundleResult, void>('vast/bundle');
+
+/**
+ * `vast/refreshCodeLenses` (extension → server): what the lens titles show changed (target, key, deployed state,
+ * a plan that finished); the server answers with the standard `workspace/codeLens/refresh`.
+ */
+export const REFRESH_CODE_LENSES_NOTIFICATION = new NotificationType<void>('vast/refreshCodeLenses');

@@ -264,6 +264,69 @@ suite('Vast with the local engine', function () {
     await waitFor('the plan view to show the deployed state', () => /<strong>tier 0 /.test(a.ui.planPanels.get('square', 'default')?.webview.html ?? ''));
   });
 
+  test('a Deploy click on a lens that shows the plan deploys that plan: no analysis in the extension host, no new read', async () => {
+    const a = await api();
+    // The extension host holds no parser, model or rules: it asks the language server for the saved file's bundle.
+    const client = fs.readFileSync(path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'client.js'), 'utf8');
+    for (const analysisCode of ['tree-sitter', 'VD001', 'VD040']) { // strings minifying keeps (the parser's files, rule codes)
+      assert.equal(client.includes(analysisCode), false, `dist/client.js contains ${analysisCode}`);
+    }
+    const doc = await vscode.workspace.openTextDocument(deployFile());
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(doc.lineCount, 0), '# a change the lens plans\n');
+    await vscode.workspace.applyEdit(edit);
+    await doc.save();
+    await waitFor('the tier 2 title', async () => (await deployTitle())?.includes('tier 2'));
+    const reads = a.ui.remoteStateReads();
+    assert.equal(await vscode.commands.executeCommand<boolean>('vast.deploy', lensArgs()), true);
+    // The lens's plan (same saved version, read moments ago) is the one deployed: the click reads nothing again.
+    assert.equal(a.ui.remoteStateReads() - reads, 0, 'reads of the deployed state during the click');
+  });
+
+  test('a file the checker finds errors in is planned but not deployed (the CLI\'s refusal)', async () => {
+    const file = vscode.Uri.joinPath(appDir(), 'checker_errors.py');
+    const source = fs.readFileSync(deployFile().fsPath, 'utf8').replace('name="square"', 'name="checker-errors"').replace('async def square', 'def square');
+    await vscode.workspace.fs.writeFile(file, Buffer.from(source));
+    const args = { uri: file.toString(), deploymentIndex: 0, deployment: 'checker-errors' };
+    const plan = await vscode.commands.executeCommand<{ tier: number | string }>('vast.showPlan', args);
+    assert.equal(plan?.tier, 'create', 'a plan shows what the file would deploy, errors and all');
+    assert.notEqual(await vscode.commands.executeCommand<boolean | undefined>('vast.deploy', args), true);
+    const info = engineJson();
+    const list = (await (await fetch(`${info.url}/api/v0/deployments/`, { headers: { authorization: `Bearer ${info.api_key}` } })).json()) as { deployments: { name: string }[] };
+    assert.deepEqual(list.deployments.filter((d) => d.name === 'checker-errors'), [], 'nothing was registered');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('a plan from another plan provider: the deploy reads the deployed state once itself, and does not turn into a tier 3 unasked', async () => {
+    const a = await api();
+    const doc = await vscode.workspace.openTextDocument(deployFile());
+    const save = async (text: string) => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+      await vscode.workspace.applyEdit(edit);
+      await doc.save();
+    };
+    const original = doc.getText();
+    await save(`${original}# a change another provider planned\n`);
+    const shown = await vscode.commands.executeCommand<{ tier: number }>('vast.showPlan', lensArgs());
+    assert.equal(shown?.tier, 2);
+    // A copy: a plan the core did not make, so the deployer cannot ship a prepared tarball and plans once itself.
+    const registration = a.replacePlanProvider({ peekSummary: () => undefined, plan: async () => ({ ...shown! }) as never });
+    try {
+      let reads = a.ui.remoteStateReads();
+      assert.equal(await vscode.commands.executeCommand<boolean>('vast.deploy', lensArgs()), true);
+      assert.equal(a.ui.remoteStateReads() - reads, 1, 'the deploy flow read the deployed state once');
+      // The provider still says tier 2, but the file now replaces every worker: not deployed without the question.
+      await save(`${original}# a change another provider planned\n`.replace('storage=16', 'storage=20'));
+      reads = a.ui.remoteStateReads();
+      assert.equal(await vscode.commands.executeCommand<boolean>('vast.deploy', lensArgs()), false);
+      assert.equal(a.ui.remoteStateReads() - reads, 1);
+    } finally {
+      registration.dispose();
+      await save(`${original}# a change another provider planned\n`);
+    }
+  });
+
   test('after the deployment is deleted elsewhere, Refresh makes the lens plan a create again', async () => {
     const info = engineJson();
     const headers = { authorization: `Bearer ${info.api_key}` };

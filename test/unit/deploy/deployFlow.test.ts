@@ -1,0 +1,96 @@
+// The deploy flow given a plan made just before (the extension plans once per click): it ships that plan's tarball,
+// reads no deployed state and asks nothing; without one it packages, reads and plans itself, as the CLI uses it.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import type { VastClient } from '../../../server/src/api/client';
+import { deploy } from '../../../server/src/deploy/deployFlow';
+import { computePlan } from '../../../server/src/deploy/plan';
+import { writeTarball } from '../../../server/src/deploy/tarball';
+import type { Bundle } from '../../../server/src/deploy/types';
+import { bundleText, initParser, LOCAL_TARGET } from './support';
+
+const TEXT = `from vastai import Deployment
+app = Deployment(name="flow")
+
+@app.remote(benchmark_dataset=[{"x": 2}])
+async def square(x):
+    return x * x
+
+
+image = app.image("vastai/base-image:@vastai-automatic-tag", storage=1)
+app.configure_autoscaling(cold_workers=0)
+app.ensure_ready()
+`;
+
+/** A console that records what it is asked: nothing deployed yet, and every PUT creates. */
+function recordingClient() {
+  const calls: string[] = [];
+  const uploads: Buffer[] = [];
+  const client = {
+    async listDeployments() {
+      calls.push('listDeployments');
+      return [];
+    },
+    async getEndpoint() {
+      calls.push('getEndpoint');
+      throw new Error('nothing is deployed');
+    },
+    async putDeployment(body: { file_size: number }) {
+      calls.push(`putDeployment ${body.file_size}`);
+      return { action: 'created', deployment_id: 1, endpoint_id: 2, workergroup_id: 3, upload_url: 'http://127.0.0.1:1/upload', upload_fields: {} };
+    },
+    async uploadBundle(_url: string, _fields: unknown, tarball: Buffer) {
+      calls.push('uploadBundle');
+      uploads.push(tarball);
+    },
+  };
+  return { calls, uploads, client: client as unknown as VastClient };
+}
+
+async function bundleAndBytes(): Promise<{ bundle: Bundle; fileBytes: Buffer }> {
+  const result = await bundleText(TEXT, { target: LOCAL_TARGET });
+  assert.ok(result.ok, JSON.stringify(result));
+  return { bundle: result.bundle, fileBytes: Buffer.from(TEXT) };
+}
+
+before(() => initParser());
+
+describe('deploy flow', () => {
+  test('without a plan it packages, reads the deployed state and plans before the PUT', async () => {
+    const input = await bundleAndBytes();
+    const { calls, client } = recordingClient();
+    const phases: string[] = [];
+    const outcome = await deploy(input, client, LOCAL_TARGET, { onPhase: (p) => phases.push(p) }, { wait: false });
+    assert.deepEqual(phases, ['package', 'plan', 'register', 'upload']);
+    assert.equal(calls[0], 'listDeployments');
+    assert.equal(outcome.plan.tier, 'create');
+  });
+
+  test('given a plan it ships that plan\'s tarball: no packaging, no read of the deployed state, no question', async () => {
+    const input = await bundleAndBytes();
+    const tarball = await writeTarball(input.bundle, input.fileBytes);
+    const plan = computePlan(input.bundle, tarball.length, {});
+    const { calls, uploads, client } = recordingClient();
+    const phases: string[] = [];
+    let asked = false;
+    const outcome = await deploy(
+      input,
+      client,
+      LOCAL_TARGET,
+      {
+        onPhase: (p) => phases.push(p),
+        confirm: async () => {
+          asked = true;
+          return false;
+        },
+      },
+      { wait: false, planned: { plan: { ...plan, tier: 4 }, tarball } },
+    );
+    assert.deepEqual(phases, ['register', 'upload']);
+    assert.deepEqual(calls, [`putDeployment ${tarball.length}`, 'uploadBundle']);
+    assert.equal(uploads[0], tarball, 'the planned tarball itself is uploaded');
+    assert.equal(asked, false, 'whoever planned asked already');
+    assert.equal(outcome.deployed, true);
+    assert.equal(outcome.plan?.tier, 4);
+  });
+});
