@@ -143,6 +143,8 @@ export class Engine {
     // No worker runs before the engine does: folders left by a previous run are stale.
     fs.rmSync(path.join(stateDir, 'workers'), { recursive: true, force: true });
     removePartialUploads(path.join(stateDir, 'tarballs'));
+    // Log files of deployments deleted by an engine that died before it removed them (or deleted from state.json).
+    this.logs.removeFilesExcept(new Set(this.store.state.endpoints.map((e) => e.id)));
   }
 
   static async start(options: EngineOptions): Promise<Engine> {
