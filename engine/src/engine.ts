@@ -127,7 +127,10 @@ export class Engine {
     this.workerRuntime = options.workerRuntime ?? 'bundled';
     this.strictFilters = options.strictFilters ?? false;
     this.maxUploadBytes = options.maxUploadBytes ?? 1024 ** 3;
+    // Random per engine run: a worker tag (WORKER_TAG_VARIABLE) can only be in processes this engine's workers started.
+    const tagPrefix = crypto.randomBytes(8).toString('hex');
     this.workers = new WorkerManager({
+      tagPrefix,
       planSpawn: (w) => this.planSpawn(w),
       log: this.logs,
       gpuName: this.machine.gpus[0]?.name ?? `CPU (${this.machine.cpuCores} cores, local)`,
@@ -136,7 +139,7 @@ export class Engine {
       changed: (w) => this.workerChanged(w),
       // The SDK's /pyworker/update only touches /.force_update for Vast's supervisor, which does not run here.
       softUpdates: this.workerRuntime !== 'sdk',
-      pids: new WorkerPidRecord(options.stateDir),
+      pids: new WorkerPidRecord(options.stateDir, tagPrefix),
       reportStaleMs: options.reportStaleMs,
     });
     if (this.store.loadWarning) this.say(this.store.loadWarning);
@@ -341,6 +344,7 @@ export class Engine {
       mtoken: w.mtoken,
       engineUrl: this.url,
       venvCache: path.join(this.stateDir, 'venv-cache'),
+      tag: this.workers.tagOf(w),
     });
     if (this.workerRuntime === 'sdk') {
       const version = this.currentVersion(dep);

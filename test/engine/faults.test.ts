@@ -48,6 +48,13 @@ function source(name: string, body: string): string {
     'async def spawn_detached(x):',
     '    return subprocess.Popen(["sleep", "3600"], start_new_session=True).pid',
     '',
+    '@app.remote()',
+    'async def spawn_detached_then_crash(x):',
+    '    import os',
+    '    pid = subprocess.Popen(["sleep", "3600"], start_new_session=True).pid',
+    '    asyncio.get_running_loop().call_later(0.5, os._exit, 3)  # the worker dies by itself, not by the engine',
+    '    return pid',
+    '',
   ].join('\n');
 }
 
@@ -103,6 +110,22 @@ describe('faults with real workers', () => {
     try {
       await clientOf(engine).deleteDeployment(dep!.id);
       await waitFor('the detached child stopped', () => processGone(child), 60_000);
+    } finally {
+      if (!processGone(child)) process.kill(child, 'SIGKILL');
+    }
+  });
+
+  test('a child in a session of its own whose worker crashed by itself is stopped with its deployment', { skip: !onLinux && 'reads /proc' }, async () => {
+    const put = await deploySource(engine, 'faults-crash', '    return x');
+    const worker = await waitFor('a ready worker', () => engine.workers.forEndpoint(put.endpoint_id).find((w) => w.status === 'idle'));
+    const crashedPid = worker.pid!;
+    const { value } = await runRemote(clientOf(engine), { name: 'faults-crash', tag: 'default' }, 'spawn_detached_then_crash', { x: 1 }, { timeoutMs: 60_000 });
+    const child = Number(value);
+    try {
+      await waitFor('the worker process gone', () => processGone(crashedPid), 30_000);
+      assert.ok(!processGone(child), 'the child outlived its worker');
+      await clientOf(engine).deleteDeployment(put.deployment_id);
+      await waitFor('the orphaned child stopped', () => processGone(child), 30_000);
     } finally {
       if (!processGone(child)) process.kill(child, 'SIGKILL');
     }

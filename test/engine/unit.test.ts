@@ -155,12 +155,14 @@ describe('worker environment flags', () => {
     assert.equal(venvOf('/usr/bin/python3'), undefined);
     const env = workerEnvironment({
       base: { PATH: '/bin', VAST_API_KEY: 'k', PYTHONPATH: '/engine/path' },
-      flags: '-e WORKER_PORT=3000 -e MODE=fast -e PYTHONPATH=/mine',
+      flags: '-e WORKER_PORT=3000 -e MODE=fast -e PYTHONPATH=/mine -e VAST_LOCAL_WORKER_TAG=forged',
       pythonPath: ['/runtime', '/engine/path'],
       venv,
       ports: { worker: 41001, http: 41002 },
       deploymentId: 7, workerId: 9, token: 't', mtoken: 'm', engineUrl: 'http://127.0.0.1:5', venvCache: '/cache',
+      tag: '0123456789abcdef-9',
     });
+    assert.equal(env.VAST_LOCAL_WORKER_TAG, '0123456789abcdef-9', "the engine's tag, not the deployment's flag");
     assert.equal(env.VAST_API_KEY, undefined);
     assert.equal(env.MODE, 'fast');
     assert.equal(env.PYTHONPATH, ['/runtime', '/engine/path', '/mine'].join(path.delimiter));
