@@ -14,7 +14,7 @@ import { Router } from './http';
 import { redact } from '../../server/src/api/redact';
 import { LogBook } from './logs';
 import { detectMachineFacts, type MachineFacts } from './machine';
-import { checkSdkWorker, checkSdkWorkerAsync, findPython, findPythonAsync, SDK_WORKER_MODULE, type PythonVerdict } from './python';
+import { checkSdkWorker, checkSdkWorkerAsync, findPython, findPythonAsync, findSdkHost, SDK_WORKER_MODULE, type PythonVerdict } from './python';
 import { registerAutoscalerRoutes } from './routes-autoscaler';
 import { registerConsoleRoutes } from './routes-console';
 import { registerAccountRoutes } from './routes-account';
@@ -57,6 +57,8 @@ export interface EngineOptions {
    * default `$VAST_WORKER_PATH` or `python/` beside the engine bundle; 'sdk': default `$VAST_WORKER_PATH` or nothing.
    */
   workerPath?: string;
+  /** 'sdk' runtime: the host script that runs the SDK's worker (engine/python/sdk_host); default found by findSdkHost. */
+  sdkHost?: string;
   /** Picks the ports of one worker process (tests: a port another program holds); default free loopback ports. */
   allocatePorts?: (count: number) => Promise<number[]>;
   /** Most workers per endpoint on this machine; default the number of CPU cores. */
@@ -352,7 +354,9 @@ export class Engine {
       const { refusals, notes } = sdkPreflight(readTarball(fs.readFileSync(this.store.tarballPath(version))), env);
       if (refusals.length) return { error: refusalMessage(refusals) };
       for (const note of notes) this.logs.add(w.endpointId, w.id, 'lifecycle', note);
-      return { command: py.command, args: ['-u', '-m', SDK_WORKER_MODULE], env };
+      // Through our host script: it adds the boot time limits and the parent watch the SDK's worker lacks.
+      const host = this.options.sdkHost ?? findSdkHost();
+      return { command: py.command, args: host ? ['-u', host] : ['-u', '-m', SDK_WORKER_MODULE], env };
     }
     const module = this.options.workerModule ?? process.env.VAST_WORKER_MODULE ?? 'vast_worker';
     return { command: py.command, args: ['-u', '-m', module], env };
