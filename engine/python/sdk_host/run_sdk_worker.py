@@ -128,7 +128,9 @@ def _end_group_and_exit(message: str) -> None:
     except OSError:
         pass
     # Set-up steps (pip, runs) and the deployment's own subprocesses are in our group: the engine starts each worker
-    # in a session of its own.
+    # in a session of its own. Our message must stay the last line: the SDK's main thread, seeing its set-up step
+    # killed, would print a traceback after it.
+    parent.silence_output()
     _signal_rest_of_group(signal.SIGTERM)
     os._exit(1)
 
