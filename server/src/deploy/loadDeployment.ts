@@ -67,8 +67,11 @@ export async function loadDeployment(file: string, options: LoadOptions): Promis
   const filePath = path.resolve(file);
   let fileBytes: Buffer;
   try {
+    // Reading a pipe or a device such as /dev/zero would wait, or read, for ever.
+    if (!fs.statSync(filePath).isFile()) throw new DeploymentFileError(`${file}: not a regular file (a folder, pipe or device); a deployment file is a Python file`);
     fileBytes = fs.readFileSync(filePath);
   } catch (err) {
+    if (err instanceof DeploymentFileError) throw err;
     throw new DeploymentFileError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   await initPythonParser();
