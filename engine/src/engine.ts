@@ -351,7 +351,7 @@ export class Engine {
     if (this.workerRuntime === 'sdk') {
       const version = this.currentVersion(dep);
       if (!version) return { error: `deployment ${dep.id} has no uploaded code` };
-      const { refusals, notes } = sdkPreflight(readTarball(fs.readFileSync(this.store.tarballPath(version))), env);
+      const { refusals, notes } = sdkPreflight(await readTarball(this.store.tarballPath(version)), env);
       if (refusals.length) return { error: refusalMessage(refusals) };
       for (const note of notes) this.logs.add(w.endpointId, w.id, 'lifecycle', note);
       // Through our host script: it adds the boot time limits and the parent watch the SDK's worker lacks.
