@@ -10,6 +10,8 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type { DeploymentPutResponse } from '../../server/src/protocol/vast';
 import { LogBook, MAX_LOG_LINE_CHARS, MAX_LOGS_ANSWER_CHARS, RING_MAX_CHARS, RING_MAX_LINES, splitLines } from '../../engine/src/logs';
+import { DAEMON_LOG_MAX_BYTES, tailOfFile } from '../../engine/src/state-dir';
+import { ensureEngineRunning, stopEngine } from '../../server/src/cli/engine';
 import { api, deploy, enginesClosedAfterTests, tempStateDir, waitFor } from './helpers';
 
 const startEngine = enginesClosedAfterTests();
@@ -210,5 +212,29 @@ describe('engine: worker logs stay bounded', () => {
     }
     const tail = await api(engine, 'POST', '/get_endpoint_logs/', { id: endpointId, api_key: engine.apiKey, tail: 3 });
     assert.equal(tail.json.debug.split('\n').length, 3, 'a tail that fits comes whole, with no note');
+  });
+});
+
+describe("the daemon's own log (engine.log)", () => {
+  test('a daemon start moves a log past 8 MiB to engine.log.1, so it stays bounded across restarts', async () => {
+    const stateDir = tempStateDir();
+    const log = path.join(stateDir, 'engine.log');
+    fs.writeFileSync(log, `${'old line\n'.repeat(Math.ceil(DAEMON_LOG_MAX_BYTES / 9) + 1)}`);
+    const { info } = await ensureEngineRunning({ stateDir, port: 0 });
+    try {
+      assert.ok(fs.statSync(`${log}.1`).size > DAEMON_LOG_MAX_BYTES, 'the old log was kept as engine.log.1');
+      assert.ok(fs.statSync(log).size < 1024 * 1024, `engine.log is ${fs.statSync(log).size} bytes`);
+      assert.equal(info.url.startsWith('http://127.0.0.1:'), true);
+    } finally {
+      await stopEngine(stateDir);
+    }
+  });
+
+  test('its tail is read from the end of the file, whatever its size', () => {
+    const file = path.join(tempStateDir(), 'engine.log');
+    fs.writeFileSync(file, `${'x'.repeat(200_000)}\n${Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n')}\n`);
+    assert.equal(tailOfFile(file, 3), 'line 17\nline 18\nline 19');
+    assert.equal(tailOfFile(file, 1000)!.split('\n')[0], 'line 0', 'a line cut by the 64 KiB window is left out');
+    assert.equal(tailOfFile(path.join(tempStateDir(), 'none.log'), 3), undefined);
   });
 });

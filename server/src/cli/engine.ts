@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { engineClientInfo, engineFacts, engineProcessState, isProcessAlive, type EngineClientInfo } from '../../../engine/src/client-info';
-import { resolveStateDir, STATE_FILES } from '../../../engine/src/state-dir';
+import { resolveStateDir, rotateDaemonLog, STATE_FILES, tailOfFile } from '../../../engine/src/state-dir';
 import { UsageError, type CliIO } from './io';
 
 export const ENGINE_USAGE = `Usage: vast-deploy engine start|stop|status [--port N] [--python P] [--worker-runtime bundled|sdk] [--state DIR] [--format text|json]
@@ -130,6 +130,7 @@ export async function ensureEngineRunning(opts: DaemonStartOptions): Promise<{ i
   let logFd: number;
   try {
     fs.mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+    rotateDaemonLog(logFile);
     logFd = fs.openSync(logFile, 'a', 0o600);
   } catch (err) {
     throw new Error(`cannot write to the state folder ${opts.stateDir} (${(err as Error).message}); make it writable, or choose another folder with --state or VAST_DEPLOY_STATE`);
@@ -182,11 +183,7 @@ async function workerRuntimeOf(info: EngineClientInfo): Promise<string | undefin
 }
 
 function tail(file: string, lines = 15): string {
-  try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
+  return tailOfFile(file, lines) ?? '(no log)';
 }
 
 export interface StopOutcome {
