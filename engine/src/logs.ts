@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { redact } from '../../server/src/api/redact';
+import { ensurePrivateDir } from './state-dir';
 
 export type LogStream = 'stdout' | 'stderr' | 'lifecycle';
 
@@ -103,7 +104,7 @@ export class LogBook {
     limits: Partial<LogBookLimits> = {},
   ) {
     this.limits = { ringMaxLines: RING_MAX_LINES, ringMaxChars: RING_MAX_CHARS, fileMaxBytes: LOG_FILE_MAX_BYTES, forgottenKept: FORGOTTEN_ENDPOINTS_KEPT, ...limits };
-    fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+    ensurePrivateDir(logDir);
   }
 
   workerLogFile(endpointId: number, workerId: number): string {

@@ -13,7 +13,14 @@ export function resolveStateDir(explicit?: string, env: NodeJS.ProcessEnv = proc
 }
 
 export function ensurePrivateDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // A file where a folder of the state belongs (left by hand, or by another program): say which, and what to do.
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new Error(`${dir} is not a folder (a file is in its place): move or delete it, and start the engine again`);
+    throw err;
+  }
 }
 
 /**

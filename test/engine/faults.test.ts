@@ -221,6 +221,18 @@ describe('a state folder the engine cannot write', () => {
     assert.match(r.stderr, /cannot start: cannot write .*engine\.json/);
   });
 
+  test('a file where a folder of the state belongs (logs, tarballs): the daemon refuses to start, naming it', () => {
+    for (const folder of ['logs', 'tarballs']) {
+      const stateDir = tempStateDir();
+      fs.writeFileSync(path.join(stateDir, folder), 'stale\n');
+      const r = spawnSync(process.execPath, [bundle, '--state', stateDir, '--port', '0'], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 1, `${folder}: ${r.stderr}`);
+      // Before: "EEXIST: file already exists, mkdir" for logs; a stale tarballs file let it start, and every upload was a 500.
+      assert.ok(r.stderr.includes(`cannot start: ${path.join(stateDir, folder)} is not a folder (a file is in its place): move or delete it`), r.stderr);
+      assert.ok(!fs.existsSync(path.join(stateDir, 'engine.json')));
+    }
+  });
+
   test('`vast-deploy engine start` says so at once instead of waiting for an engine that never answers', { skip: !dir && 'no unwritable folder here' }, async () => {
     let stderr = '';
     const code = await main(['engine', 'start', '--state', dir!], { cwd: process.cwd(), stdout: () => undefined, stderr: (t: string) => (stderr += t) });
