@@ -242,3 +242,19 @@ describe('a state folder the engine cannot write', () => {
     assert.doesNotMatch(stderr, /did not answer within/);
   });
 });
+
+test('the daemon whose output pipe lost its reader still stops on SIGTERM (it spun at 100% CPU on EPIPE)', async () => {
+  const stateDir = tempStateDir();
+  const daemon = spawn(process.execPath, [bundle, '--state', stateDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    await waitFor('engine.json', () => fs.existsSync(path.join(stateDir, 'engine.json')));
+    // The reader goes away: the next line the engine writes gets EPIPE.
+    daemon.stdout!.destroy();
+    daemon.stderr!.destroy();
+    daemon.kill('SIGTERM');
+    await waitFor('the daemon to exit', () => daemon.exitCode !== null || daemon.signalCode !== null, 20_000);
+    assert.equal(daemon.exitCode, 0);
+  } finally {
+    if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill('SIGKILL');
+  }
+});
