@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { engineClientInfo, engineProcessState, isProcessAlive, type EngineClientInfo } from './client-info';
-import { STATE_FILES } from './state-dir';
+import { rotateDaemonLog, STATE_FILES, tailOfFile } from './state-dir';
 
 /** dist/engine.js: `$VAST_ENGINE_JS`, beside this bundle (dist/cli.js), or dist/ above it (bundled tests). */
 export function findEngineBundle(): string {
@@ -50,6 +50,7 @@ export async function ensureEngineRunning(opts: DaemonStartOptions): Promise<{ i
   let logFd: number;
   try {
     fs.mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+    rotateDaemonLog(logFile);
     logFd = fs.openSync(logFile, 'a', 0o600);
   } catch (err) {
     throw new Error(`cannot write to the state folder ${opts.stateDir} (${(err as Error).message}); make it writable, or choose another folder with --state or VAST_DEPLOY_STATE`);
@@ -79,11 +80,7 @@ export async function ensureEngineRunning(opts: DaemonStartOptions): Promise<{ i
 }
 
 function tail(file: string, lines = 15): string {
-  try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
+  return tailOfFile(file, lines) ?? '(no log)';
 }
 
 export interface StopOutcome {

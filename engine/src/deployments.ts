@@ -360,7 +360,7 @@ export async function deleteDeployments(engine: Engine, deps: StoredDeployment[]
   for (const dep of doomed) engine.logs.add(dep.endpoint_id, null, 'lifecycle', `deployment ${dep.id} deleted`);
   await Promise.all(doomed.flatMap((dep) => engine.workers.forEndpoint(dep.endpoint_id).map((w) => engine.removeWorker(w))));
   for (const id of endpointIds) engine.waiting.delete(id);
-  // Last: the workers' exit lines above still reach the log files. Without this the rings stayed in memory forever.
+  // Last, once the workers' exit lines are in: drops the rings (they stayed in memory forever) and the log files.
   for (const id of endpointIds) engine.logs.forget(id);
 }
 

@@ -14,7 +14,7 @@ import { Router } from './http';
 import { redact } from '../../server/src/api/redact';
 import { LogBook } from './logs';
 import { detectMachineFacts, type MachineFacts } from './machine';
-import { checkSdkWorker, checkSdkWorkerAsync, findPython, findPythonAsync, SDK_WORKER_MODULE, type PythonVerdict } from './python';
+import { checkSdkWorker, checkSdkWorkerAsync, findPython, findPythonAsync, findSdkHost, SDK_WORKER_MODULE, type PythonVerdict } from './python';
 import { registerAutoscalerRoutes } from './routes-autoscaler';
 import { registerConsoleRoutes } from './routes-console';
 import { registerAccountRoutes } from './routes-account';
@@ -56,6 +56,8 @@ export interface EngineOptions {
    * default `$VAST_WORKER_PATH` or `python/` beside the engine bundle; 'sdk': default `$VAST_WORKER_PATH` or nothing.
    */
   workerPath?: string;
+  /** 'sdk' runtime: the host script that runs the SDK's worker (engine/python/sdk_host); default found by findSdkHost. */
+  sdkHost?: string;
   /** Picks the ports of one worker process (tests: a port another program holds); default free loopback ports. */
   allocatePorts?: (count: number) => Promise<number[]>;
   /** Most workers per endpoint on this machine; default the number of CPU cores. */
@@ -126,7 +128,10 @@ export class Engine {
     this.workerRuntime = options.workerRuntime ?? 'bundled';
     this.strictFilters = options.strictFilters ?? false;
     this.maxUploadBytes = options.maxUploadBytes ?? 1024 ** 3;
+    // Random per engine run: a worker tag (WORKER_TAG_VARIABLE) can only be in processes this engine's workers started.
+    const tagPrefix = crypto.randomBytes(8).toString('hex');
     this.workers = new WorkerManager({
+      tagPrefix,
       planSpawn: (w) => this.planSpawn(w),
       log: this.logs,
       gpuName: this.machine.gpus[0]?.name ?? `CPU (${this.machine.cpuCores} cores, local)`,
@@ -135,13 +140,15 @@ export class Engine {
       changed: (w) => this.workerChanged(w),
       // The SDK's /pyworker/update only touches /.force_update for Vast's supervisor, which does not run here.
       softUpdates: this.workerRuntime !== 'sdk',
-      pids: new WorkerPidRecord(options.stateDir),
+      pids: new WorkerPidRecord(options.stateDir, tagPrefix),
       reportStaleMs: options.reportStaleMs,
     });
     if (this.store.loadWarning) this.say(this.store.loadWarning);
     // No worker runs before the engine does: folders left by a previous run are stale.
     fs.rmSync(path.join(stateDir, 'workers'), { recursive: true, force: true });
     removePartialUploads(path.join(stateDir, 'tarballs'));
+    // Log files of deployments deleted by an engine that died before it removed them (or deleted from state.json).
+    this.logs.removeFilesExcept(new Set(this.store.state.endpoints.map((e) => e.id)));
   }
 
   static async start(options: EngineOptions): Promise<Engine> {
@@ -338,14 +345,17 @@ export class Engine {
       mtoken: w.mtoken,
       engineUrl: this.url,
       venvCache: path.join(this.stateDir, 'venv-cache'),
+      tag: this.workers.tagOf(w),
     });
     if (this.workerRuntime === 'sdk') {
       const version = this.currentVersion(dep);
       if (!version) return { error: `deployment ${dep.id} has no uploaded code` };
-      const { refusals, notes } = sdkPreflight(readTarball(fs.readFileSync(this.store.tarballPath(version))), env);
+      const { refusals, notes } = sdkPreflight(await readTarball(this.store.tarballPath(version)), env);
       if (refusals.length) return { error: refusalMessage(refusals) };
       for (const note of notes) this.logs.add(w.endpointId, w.id, 'lifecycle', note);
-      return { command: py.command, args: ['-u', '-m', SDK_WORKER_MODULE], env };
+      // Through our host script: it adds the boot time limits and the parent watch the SDK's worker lacks.
+      const host = this.options.sdkHost ?? findSdkHost();
+      return { command: py.command, args: host ? ['-u', host] : ['-u', '-m', SDK_WORKER_MODULE], env };
     }
     const module = this.options.workerModule ?? process.env.VAST_WORKER_MODULE ?? 'vast_worker';
     return { command: py.command, args: ['-u', '-m', module], env };

@@ -67,7 +67,11 @@ export class Router {
       }
       if (pathMatched) throw new HttpError(405, `method ${req.method} is not allowed on ${url.pathname}`);
       throw new HttpError(404, `no such route: ${req.method} ${url.pathname}`);
-    } catch (err) {
+    } catch (caught) {
+      const err = diskFull(caught) ?? caught;
+      // Answered before its body was read (or after reading it was given up): the client must not send another
+      // request on this connection, which may be reset.
+      if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
       if (err instanceof HttpError) {
         sendJson(res, err.status, { success: false, error: err.message, msg: err.message, ...err.extra });
         if (!req.complete) req.resume();
@@ -80,6 +84,17 @@ export class Router {
       sendJson(res, 500, { success: false, error: `internal engine error: ${message}`, msg: `internal engine error: ${message}` });
     }
   }
+}
+
+/** Errors of a disk that has no room left (or no quota): the user can act on those, so they say so. */
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+
+/** A 507 naming the problem for an error of a full disk (a state commit, a log, an upload), or undefined. */
+export function diskFull(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return undefined;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (!code || !DISK_FULL_CODES.has(code)) return undefined;
+  return new HttpError(507, `the disk holding the engine's state folder is full (${code}: ${(err as Error).message}); nothing was changed: free some space and try again`);
 }
 
 const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?$/i;

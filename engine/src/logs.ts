@@ -2,10 +2,13 @@
 // lines and in characters) for `/get_endpoint_logs/` and the streaming route, and appended to one file per worker in
 // the state folder (rotated: each file is capped, one older `.1` file is kept). Worker output is untrusted in size:
 // a single line is cut at MAX_LOG_LINE_CHARS before it is kept anywhere, so one huge print cannot grow the engine.
+// File names carry the endpoint id (`endpoint-<e>.log`, `endpoint-<e>-worker-<w>.log`), so deleting a deployment
+// deletes its files, including those of workers a previous engine run started.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { redact } from '../../server/src/api/redact';
+import { ensurePrivateDir } from './state-dir';
 
 export type LogStream = 'stdout' | 'stderr' | 'lifecycle';
 
@@ -27,11 +30,17 @@ export const RING_MAX_LINES = 5000;
 export const RING_MAX_CHARS = 4 * 1024 * 1024;
 /** Each log file on disk is rotated to `<file>.1` (replacing the older one) once it passes this size (8 MiB). */
 export const LOG_FILE_MAX_BYTES = 8 * 1024 * 1024;
+/**
+ * How many deleted endpoint ids the LogBook remembers to keep their late lines (a worker's exit, "removed") out of
+ * memory and off disk. Those lines come within seconds of the delete; the oldest id is forgotten past this many.
+ */
+export const FORGOTTEN_ENDPOINTS_KEPT = 1024;
 
 export interface LogBookLimits {
   ringMaxLines: number;
   ringMaxChars: number;
   fileMaxBytes: number;
+  forgottenKept: number;
 }
 
 /** A FIFO that drops from the front in O(1) (an array with a moving head, compacted now and then). */
@@ -83,8 +92,8 @@ export class LogBook {
   private readonly listeners = new Set<Listener>();
   private readonly files = new Map<string, LogFile>();
   /**
-   * Deleted endpoints: their workers' last lines (exit, "removed") can arrive after the delete; they still go to
-   * disk but no longer into memory. Ids are never reused, so this only grows by one number per deleted deployment.
+   * Deleted endpoints, oldest first: their workers' last lines (exit, "removed") can arrive after the delete, and go
+   * neither into memory nor to disk. Bounded by FORGOTTEN_ENDPOINTS_KEPT (a Set iterates in insertion order).
    */
   private readonly forgotten = new Set<number>();
   private readonly limits: LogBookLimits;
@@ -94,12 +103,16 @@ export class LogBook {
     private readonly echo?: (text: string) => void,
     limits: Partial<LogBookLimits> = {},
   ) {
-    this.limits = { ringMaxLines: RING_MAX_LINES, ringMaxChars: RING_MAX_CHARS, fileMaxBytes: LOG_FILE_MAX_BYTES, ...limits };
-    fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+    this.limits = { ringMaxLines: RING_MAX_LINES, ringMaxChars: RING_MAX_CHARS, fileMaxBytes: LOG_FILE_MAX_BYTES, forgottenKept: FORGOTTEN_ENDPOINTS_KEPT, ...limits };
+    ensurePrivateDir(logDir);
   }
 
-  workerLogFile(workerId: number): string {
-    return path.join(this.logDir, `worker-${workerId}.log`);
+  workerLogFile(endpointId: number, workerId: number): string {
+    return path.join(this.logDir, `endpoint-${endpointId}-worker-${workerId}.log`);
+  }
+
+  endpointLogFile(endpointId: number): string {
+    return path.join(this.logDir, `endpoint-${endpointId}.log`);
   }
 
   add(endpointId: number, workerId: number | null, stream: LogStream, raw: string): void {
@@ -108,10 +121,10 @@ export class LogBook {
     const text = redact(raw.length > MAX_LOG_LINE_CHARS + CUT_MARKER_ROOM ? capLine(raw) : raw);
     const line: LogLine = { time: Date.now() / 1000, endpoint_id: endpointId, worker_id: workerId, stream, text };
     const formatted = formatLogLine(line);
-    const file = workerId === null ? path.join(this.logDir, `endpoint-${endpointId}.log`) : this.workerLogFile(workerId);
-    this.append(file, endpointId, `${formatted}\n`);
     if (stream === 'lifecycle') this.echo?.(formatted);
     if (this.forgotten.has(endpointId)) return;
+    const file = workerId === null ? this.endpointLogFile(endpointId) : this.workerLogFile(endpointId, workerId);
+    this.append(file, endpointId, `${formatted}\n`);
     let ring = this.rings.get(endpointId);
     if (!ring) this.rings.set(endpointId, (ring = new Ring()));
     ring.push(line);
@@ -146,11 +159,19 @@ export class LogBook {
     return this.listeners.size;
   }
 
-  /** The endpoint was deleted: drop its lines from memory and end its listeners. Its files stay on disk. */
+  /** How many deleted endpoint ids are remembered (bounded by FORGOTTEN_ENDPOINTS_KEPT). */
+  forgottenCount(): number {
+    return this.forgotten.size;
+  }
+
+  /** The endpoint was deleted: drop its lines from memory, end its listeners and delete its log files. */
   forget(endpointId: number): void {
+    this.forgotten.delete(endpointId);
     this.forgotten.add(endpointId);
+    while (this.forgotten.size > this.limits.forgottenKept) this.forgotten.delete(this.forgotten.values().next().value!);
     this.rings.delete(endpointId);
     for (const [file, info] of this.files) if (info.endpointId === endpointId) this.files.delete(file);
+    for (const name of this.logFileNames()) if (endpointOfLogFile(name) === endpointId) removeQuietly(path.join(this.logDir, name));
     for (const l of [...this.listeners]) {
       if (l.endpointId !== endpointId) continue;
       this.listeners.delete(l);
@@ -162,13 +183,34 @@ export class LogBook {
     }
   }
 
+  /**
+   * Deletes the log files of endpoints that no longer exist: a deployment deleted by an engine killed before it
+   * removed them, or deleted from the state file by hand. Run at start, with the endpoints the state holds.
+   */
+  removeFilesExcept(liveEndpointIds: ReadonlySet<number>): string[] {
+    const removed: string[] = [];
+    for (const name of this.logFileNames()) {
+      const endpointId = endpointOfLogFile(name);
+      if (endpointId === undefined || liveEndpointIds.has(endpointId)) continue;
+      if (removeQuietly(path.join(this.logDir, name))) removed.push(name);
+    }
+    return removed;
+  }
+
+  private logFileNames(): string[] {
+    try {
+      return fs.readdirSync(this.logDir);
+    } catch {
+      return [];
+    }
+  }
+
   private append(file: string, endpointId: number, text: string): void {
     try {
       let info = this.files.get(file);
       if (!info) {
         info = { endpointId, size: fileSize(file) };
-        // Lines for a deleted endpoint still go to disk, but their file is not remembered.
-        if (!this.forgotten.has(endpointId)) this.files.set(file, info);
+        this.files.set(file, info);
       }
       const bytes = Buffer.byteLength(text);
       if (info.size > 0 && info.size + bytes > this.limits.fileMaxBytes) {
@@ -180,6 +222,21 @@ export class LogBook {
     } catch {
       // a full disk must not stop the engine; the ring buffer still has the line
     }
+  }
+}
+
+/** The endpoint a log file of ours belongs to (`endpoint-<e>.log`, `endpoint-<e>-worker-<w>.log`, each with `.1`). */
+function endpointOfLogFile(name: string): number | undefined {
+  const m = /^endpoint-(\d+)(?:-worker-\d+)?\.log(?:\.1)?$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+function removeQuietly(file: string): boolean {
+  try {
+    fs.rmSync(file);
+    return true;
+  } catch {
+    return false; // already gone; or a disk that refuses: the next start tries again
   }
 }
 

@@ -41,7 +41,15 @@ export async function runDaemon(argv: string[]): Promise<void> {
     process.exitCode = 3;
     return;
   }
-  const log = (line: string) => process.stdout.write(`${stamp(line)}\n`);
+  // Whoever reads our output may go away (a pipe whose reader exited): writing then fails with EPIPE, and an error
+  // logged by the handlers below would fail again, without end, starving every timer (100% CPU, SIGTERM never
+  // completed). Once stdout fails, the engine stops logging there.
+  let stdoutBroken = false;
+  process.stdout.on('error', () => (stdoutBroken = true));
+  process.stderr.on('error', () => undefined);
+  const log = (line: string) => {
+    if (!stdoutBroken) process.stdout.write(`${stamp(line)}\n`);
+  };
   // A bug in one request or timer must not take every deployment down with it.
   process.on('uncaughtException', (err) => log(`uncaught exception (engine keeps running): ${err.stack ?? err.message}`));
   process.on('unhandledRejection', (err) => log(`unhandled rejection (engine keeps running): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));

@@ -1,9 +1,11 @@
 // Worker process groups outlive an engine that is killed with SIGKILL (they run detached, in their own groups, so a
 // worker's pip or run scripts stop with it). The engine records the live groups in its state folder and, when it
-// starts again, kills the ones the previous engine left behind before it spawns new workers.
+// starts again, kills the ones the previous engine left behind before it spawns new workers, and every process that
+// carries one of the previous engine's worker tags (children that left their worker's group, whatever became of it).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { processStartTicks } from './proc';
+import { processesWithEnvironment, processStartTicks, signalProcesses } from './proc';
+import { WORKER_TAG_VARIABLE } from './worker-env';
 import { writeFileAtomic } from './state-dir';
 
 const FILE = 'worker-pids.json';
@@ -14,10 +16,22 @@ interface RecordedWorker {
   start: string;
 }
 
+/** The file: this engine's worker tag prefix and its live worker groups. (An older engine wrote the list alone.) */
+interface RecordFile {
+  tag?: string;
+  workers: RecordedWorker[];
+}
+
+const TAG_PREFIX_SHAPE = /^[0-9a-f]{16}$/;
+
 export class WorkerPidRecord {
   private readonly workers = new Map<number, string>();
 
-  constructor(private readonly stateDir: string) {}
+  /** `tagPrefix`: what this engine's worker tags start with (`<tagPrefix>-<worker id>`). */
+  constructor(
+    private readonly stateDir: string,
+    private readonly tagPrefix?: string,
+  ) {}
 
   add(pid: number): void {
     // Read right after spawn: the pid is ours now, and exec keeps the start time.
@@ -32,9 +46,9 @@ export class WorkerPidRecord {
   }
 
   private save(): void {
-    const list: RecordedWorker[] = [...this.workers].map(([pid, start]) => ({ pid, start }));
+    const record: RecordFile = { tag: this.tagPrefix, workers: [...this.workers].map(([pid, start]) => ({ pid, start })) };
     try {
-      writeFileAtomic(path.join(this.stateDir, FILE), JSON.stringify(list));
+      writeFileAtomic(path.join(this.stateDir, FILE), JSON.stringify(record));
     } catch {
       // Best effort: losing the record only means a SIGKILLed engine's workers are not reaped.
     }
@@ -54,7 +68,8 @@ export function reapOrphanWorkers(stateDir: string): number[] {
     return [];
   }
   const killed: number[] = [];
-  for (const entry of Array.isArray(recorded) ? recorded : []) {
+  const { workers, tag } = (Array.isArray(recorded) ? { workers: recorded } : (recorded ?? {})) as Partial<{ workers: unknown; tag: unknown }>;
+  for (const entry of Array.isArray(workers) ? workers : []) {
     const { pid, start } = (entry ?? {}) as Partial<RecordedWorker>;
     if (!Number.isInteger(pid) || pid! <= 1 || typeof start !== 'string') continue;
     if (processStartTicks(pid!) !== start) continue;
@@ -64,6 +79,11 @@ export function reapOrphanWorkers(stateDir: string): number[] {
     } catch {
       // already gone
     }
+  }
+  if (typeof tag === 'string' && TAG_PREFIX_SHAPE.test(tag)) {
+    const tagged = processesWithEnvironment(WORKER_TAG_VARIABLE, `${tag}-`);
+    signalProcesses(tagged, 'SIGKILL');
+    for (const ref of tagged) if (!killed.includes(ref.pid)) killed.push(ref.pid);
   }
   fs.rmSync(file, { force: true });
   return killed;

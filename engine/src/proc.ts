@@ -87,3 +87,42 @@ export function signalProcesses(refs: ProcessRef[], signal: NodeJS.Signals): voi
     }
   }
 }
+
+/**
+ * Every live process (but this one) whose environment, as it was started, holds `name=<value>` with a value starting
+ * with `valuePrefix`; [] off Linux. Children inherit their parent's environment whatever session or group they are
+ * in, and whether or not their parent still lives, so a marker only the engine hands out finds a worker's
+ * descendants after the worker itself is gone. Processes of other users are not readable and never match.
+ */
+export function processesWithEnvironment(name: string, valuePrefix: string, options: { exact?: boolean } = {}): ProcessRef[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  // Each entry of /proc/<pid>/environ ends with a NUL: with it, the value must be exactly `valuePrefix`.
+  const needle = Buffer.from(`${name}=${valuePrefix}${options.exact ? '\0' : ''}`);
+  const found: ProcessRef[] = [];
+  for (const entry of names) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let environ: Buffer;
+    try {
+      environ = fs.readFileSync(`/proc/${entry}/environ`);
+    } catch {
+      continue; // gone, or another user's
+    }
+    if (!hasVariable(environ, needle)) continue;
+    const startTicks = processStartTicks(Number(entry));
+    if (startTicks !== undefined && !isZombie(Number(entry))) found.push({ pid: Number(entry), startTicks });
+  }
+  return found;
+}
+
+/** True when one NUL-separated `NAME=value` entry of `environ` starts with `needle`. */
+function hasVariable(environ: Buffer, needle: Buffer): boolean {
+  for (let at = environ.indexOf(needle); at >= 0; at = environ.indexOf(needle, at + 1)) {
+    if (at === 0 || environ[at - 1] === 0) return true;
+  }
+  return false;
+}

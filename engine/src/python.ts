@@ -1,6 +1,8 @@
 // Finds the user's Python for workers: `--python`/setting, `$VAST_PYTHON`, then `python3`, `python`. Checked once;
 // the verdict (a path or a clear error) is cached and carried by worker records when it is an error.
 import { execFile, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export const MIN_PYTHON: [number, number] = [3, 9];
 
@@ -83,6 +85,24 @@ function verdictOf(candidates: string[], results: { version?: string; error?: st
 
 /** What `python -m` runs for the SDK runtime (what a Vast container's start script runs). */
 export const SDK_WORKER_MODULE = 'vastai.serverless.remote.serve_deployment';
+
+/** Where the script that runs the SDK's worker with boot time limits and a parent watch lives, inside the runtime. */
+const SDK_HOST_SCRIPT = path.join('python', 'sdk_host', 'run_sdk_worker.py');
+
+/**
+ * The SDK worker host script (engine/python/sdk_host): beside the engine bundle (dist/python), or, for the tests
+ * (bundled elsewhere), in a dist/ or engine/ folder above it. Undefined when it is nowhere: the module runs bare.
+ */
+export function findSdkHost(from = __dirname): string | undefined {
+  let dir = from;
+  for (let up = 0; up < 5; up++) {
+    for (const candidate of [path.join(dir, SDK_HOST_SCRIPT), path.join(dir, 'dist', SDK_HOST_SCRIPT), path.join(dir, 'engine', SDK_HOST_SCRIPT)]) {
+      if (fs.existsSync(candidate)) return candidate;
+    }
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
 
 /** serve_deployment itself only needs the standard library until it imports serve.py, which needs the rest. */
 const SDK_IMPORT_PROBE = `import ${SDK_WORKER_MODULE}, vastai.serverless.remote.serve`;

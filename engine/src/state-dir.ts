@@ -13,7 +13,14 @@ export function resolveStateDir(explicit?: string, env: NodeJS.ProcessEnv = proc
 }
 
 export function ensurePrivateDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // A file where a folder of the state belongs (left by hand, or by another program): say which, and what to do.
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new Error(`${dir} is not a folder (a file is in its place): move or delete it, and start the engine again`);
+    throw err;
+  }
 }
 
 /**
@@ -92,4 +99,39 @@ export function rememberPort(stateDir: string, port: number): number[] {
   const ports = [port, ...rememberedPorts(stateDir).filter((p) => p !== port)].slice(0, REMEMBERED_PORTS);
   writeFileAtomic(path.join(stateDir, STATE_FILES.ports), `${JSON.stringify({ ports })}\n`);
   return ports;
+}
+
+/** The daemon's log (engine.log, its stdout and stderr) is moved to `engine.log.1` at a start once past this (8 MiB). */
+export const DAEMON_LOG_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Called before a daemon starts appending to its log: a log past `maxBytes` becomes `<log>.1` (replacing the older
+ * one), so the log of an engine started again and again stays bounded. Best effort: a log that cannot be moved is
+ * appended to, as before.
+ */
+export function rotateDaemonLog(file: string, maxBytes = DAEMON_LOG_MAX_BYTES): void {
+  try {
+    if (fs.statSync(file).size > maxBytes) fs.renameSync(file, `${file}.1`);
+  } catch {
+    // no log yet, or it cannot be moved
+  }
+}
+
+/** The last `lines` lines of a log file, reading at most its last 64 KiB (a log can be large); undefined if unreadable. */
+export function tailOfFile(file: string, lines: number, maxBytes = 64 * 1024): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
+    const length = Math.min(size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    fs.readSync(fd, buffer, 0, length, size - length);
+    let text = buffer.toString('utf8');
+    if (length < size) text = text.slice(text.indexOf('\n') + 1); // the first line read is cut
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }

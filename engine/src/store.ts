@@ -73,6 +73,8 @@ export class Store {
     ensurePrivateDir(stateDir);
     this.file = path.join(stateDir, STATE_FILES.state);
     this.tarballDir = path.join(stateDir, 'tarballs');
+    // Now rather than at the first upload: a file in its place stops the start with a message, not each upload.
+    ensurePrivateDir(this.tarballDir);
     const loaded = loadState(this.file);
     this.state = loaded.state;
     this.loadWarning = loaded.warning;

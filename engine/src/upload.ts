@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { HttpError } from './http';
+import { diskFull, HttpError } from './http';
 
 /** Room for the form around the file (fields, part headers, boundaries): the fields the PUT hands out are small. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
@@ -52,7 +52,8 @@ export async function receiveUpload(req: UploadRequest, options: UploadOptions):
       for await (const chunk of req) await receiver.feed(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     } catch (err) {
       if (err instanceof HttpError) throw err;
-      throw new HttpError(400, `upload was interrupted: ${(err as Error).message}`);
+      // A write the disk refused is the engine's side, not an interrupted upload.
+      throw diskFull(err) ?? new HttpError(400, `upload was interrupted: ${(err as Error).message}`);
     }
     return await receiver.finish();
   } catch (err) {

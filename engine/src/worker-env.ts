@@ -137,7 +137,15 @@ export interface WorkerEnvironmentInput {
   mtoken: string;
   engineUrl: string;
   venvCache: string;
+  /** WORKER_TAG_VARIABLE's value: marks the worker's processes and everything they start (see WorkerManager.stop). */
+  tag: string;
 }
+
+/**
+ * Set to `<engine instance>-<worker id>` in every worker's environment, which its descendants inherit: the engine
+ * finds them by it when the worker is gone (a child in a session of its own whose worker crashed).
+ */
+export const WORKER_TAG_VARIABLE = 'VAST_LOCAL_WORKER_TAG';
 
 /** The whole environment of one worker process: host allow-list < deployment flags < what Vast's container sets. */
 export function workerEnvironment(input: WorkerEnvironmentInput): Record<string, string> {
@@ -170,6 +178,7 @@ export function workerEnvironment(input: WorkerEnvironmentInput): Record<string,
     USE_SSL: 'false',
     VAST_VENV_CACHE: input.venvCache,
     VAST_LOCAL_ENGINE: '1',
+    [WORKER_TAG_VARIABLE]: input.tag,
   });
   return env;
 }

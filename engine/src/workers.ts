@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import type { WorkerRecord, WorkerStatus, WorkerStatusReport } from '../../server/src/protocol/vast';
 import { splitLines, type LogBook } from './logs';
 import { isPortTakenError } from './worker-ports';
-import { descendants, signalProcesses, type ProcessRef } from './proc';
+import { descendants, processesWithEnvironment, signalProcesses, type ProcessRef } from './proc';
+import { WORKER_TAG_VARIABLE } from './worker-env';
 
 /** Fresh ports per start; after this many "address already in use" in a row the worker fails like any error. */
 export const MAX_PORT_RETRIES = 3;
@@ -90,12 +91,27 @@ export interface WorkerManagerHooks {
   pids?: WorkerPidRecord;
   /** Default REPORT_STALE_MS. */
   reportStaleMs?: number;
+  /** This engine's random part of every worker tag (WORKER_TAG_VARIABLE): `<tagPrefix>-<worker id>`. */
+  tagPrefix: string;
 }
 
 export class WorkerManager {
   readonly workers = new Map<number, LocalWorker>();
 
   constructor(private readonly hooks: WorkerManagerHooks) {}
+
+  /** The value of WORKER_TAG_VARIABLE in this worker's processes and all they start. */
+  tagOf(w: LocalWorker): string {
+    return `${this.hooks.tagPrefix}-${w.id}`;
+  }
+
+  /**
+   * Processes carrying the worker's tag: descendants of any of its processes, including those in a session of their
+   * own whose worker exited by itself (a crash), which the process-tree walk no longer finds.
+   */
+  private tagged(w: LocalWorker): ProcessRef[] {
+    return processesWithEnvironment(WORKER_TAG_VARIABLE, this.tagOf(w), { exact: true });
+  }
 
   forEndpoint(endpointId: number): LocalWorker[] {
     return [...this.workers.values()].filter((w) => w.endpointId === endpointId);
@@ -371,6 +387,12 @@ export class WorkerManager {
       let timer: NodeJS.Timeout | undefined;
       const done = () => {
         clearTimeout(timer);
+        // What the worker's processes left running (a crashed one's children included): SIGTERM, SIGKILL soon after.
+        const left = this.tagged(w);
+        if (left.length) {
+          signalProcesses(left, 'SIGTERM');
+          setTimeout(() => signalProcesses(left, 'SIGKILL'), ESCAPED_GRACE_MS).unref();
+        }
         w.url = undefined;
         w.outstanding.clear();
         this.setStatus(w, 'stopped');
@@ -433,9 +455,15 @@ export class WorkerManager {
     };
   }
 
-  /** Engine shutdown: stop every process. */
+  /**
+   * Engine shutdown: stop every process, and wait (at most ESCAPED_GRACE_MS) for the tagged processes the workers
+   * left, SIGKILLing those still there: the timers stop() sets would not outlive the engine.
+   */
   async stopAll(graceMs = 5_000): Promise<void> {
     await Promise.all([...this.workers.values()].map((w) => this.stop(w, graceMs)));
+    const allTagged = () => processesWithEnvironment(WORKER_TAG_VARIABLE, `${this.hooks.tagPrefix}-`);
+    for (const until = Date.now() + ESCAPED_GRACE_MS; allTagged().length && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+    signalProcesses(allTagged(), 'SIGKILL');
   }
 }
 

@@ -48,6 +48,13 @@ function source(name: string, body: string): string {
     'async def spawn_detached(x):',
     '    return subprocess.Popen(["sleep", "3600"], start_new_session=True).pid',
     '',
+    '@app.remote()',
+    'async def spawn_detached_then_crash(x):',
+    '    import os',
+    '    pid = subprocess.Popen(["sleep", "3600"], start_new_session=True).pid',
+    '    asyncio.get_running_loop().call_later(0.5, os._exit, 3)  # the worker dies by itself, not by the engine',
+    '    return pid',
+    '',
   ].join('\n');
 }
 
@@ -103,6 +110,22 @@ describe('faults with real workers', () => {
     try {
       await clientOf(engine).deleteDeployment(dep!.id);
       await waitFor('the detached child stopped', () => processGone(child), 60_000);
+    } finally {
+      if (!processGone(child)) process.kill(child, 'SIGKILL');
+    }
+  });
+
+  test('a child in a session of its own whose worker crashed by itself is stopped with its deployment', { skip: !onLinux && 'reads /proc' }, async () => {
+    const put = await deploySource(engine, 'faults-crash', '    return x');
+    const worker = await waitFor('a ready worker', () => engine.workers.forEndpoint(put.endpoint_id).find((w) => w.status === 'idle'));
+    const crashedPid = worker.pid!;
+    const { value } = await runRemote(clientOf(engine), { name: 'faults-crash', tag: 'default' }, 'spawn_detached_then_crash', { x: 1 }, { timeoutMs: 60_000 });
+    const child = Number(value);
+    try {
+      await waitFor('the worker process gone', () => processGone(crashedPid), 30_000);
+      assert.ok(!processGone(child), 'the child outlived its worker');
+      await clientOf(engine).deleteDeployment(put.deployment_id);
+      await waitFor('the orphaned child stopped', () => processGone(child), 30_000);
     } finally {
       if (!processGone(child)) process.kill(child, 'SIGKILL');
     }
@@ -198,6 +221,18 @@ describe('a state folder the engine cannot write', () => {
     assert.match(r.stderr, /cannot start: cannot write .*engine\.json/);
   });
 
+  test('a file where a folder of the state belongs (logs, tarballs): the daemon refuses to start, naming it', () => {
+    for (const folder of ['logs', 'tarballs']) {
+      const stateDir = tempStateDir();
+      fs.writeFileSync(path.join(stateDir, folder), 'stale\n');
+      const r = spawnSync(process.execPath, [bundle, '--state', stateDir, '--port', '0'], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 1, `${folder}: ${r.stderr}`);
+      // Before: "EEXIST: file already exists, mkdir" for logs; a stale tarballs file let it start, and every upload was a 500.
+      assert.ok(r.stderr.includes(`cannot start: ${path.join(stateDir, folder)} is not a folder (a file is in its place): move or delete it`), r.stderr);
+      assert.ok(!fs.existsSync(path.join(stateDir, 'engine.json')));
+    }
+  });
+
   test('`vast-deploy engine start` says so at once instead of waiting for an engine that never answers', { skip: !dir && 'no unwritable folder here' }, async () => {
     let stderr = '';
     const code = await main(['engine', 'start', '--state', dir!], { cwd: process.cwd(), stdout: () => undefined, stderr: (t: string) => (stderr += t) });
@@ -206,4 +241,20 @@ describe('a state folder the engine cannot write', () => {
     assert.ok(stderr.includes(dir!), stderr);
     assert.doesNotMatch(stderr, /did not answer within/);
   });
+});
+
+test('the daemon whose output pipe lost its reader still stops on SIGTERM (it spun at 100% CPU on EPIPE)', async () => {
+  const stateDir = tempStateDir();
+  const daemon = spawn(process.execPath, [bundle, '--state', stateDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    await waitFor('engine.json', () => fs.existsSync(path.join(stateDir, 'engine.json')));
+    // The reader goes away: the next line the engine writes gets EPIPE.
+    daemon.stdout!.destroy();
+    daemon.stderr!.destroy();
+    daemon.kill('SIGTERM');
+    await waitFor('the daemon to exit', () => daemon.exitCode !== null || daemon.signalCode !== null, 20_000);
+    assert.equal(daemon.exitCode, 0);
+  } finally {
+    if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill('SIGKILL');
+  }
 });

@@ -261,7 +261,7 @@ describe('engine: logs', () => {
     assert.match(logs.json.info1, /status creating → loading/);
     assert.match(logs.json.info0, /\[vast-worker\] ready/);
     const [worker] = await workersOf(engine, put.endpoint_id);
-    const file = fs.readFileSync(`${engine.stateDir}/logs/worker-${worker!.id}.log`, 'utf8');
+    const file = fs.readFileSync(`${engine.stateDir}/logs/endpoint-${put.endpoint_id}-worker-${worker!.id}.log`, 'utf8');
     assert.match(file, /\[worker \d+ stdout\] \[vast-worker\] downloaded code: # logged/);
     assert.match(file, /\[worker \d+\] status creating → loading/);
 

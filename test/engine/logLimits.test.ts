@@ -10,6 +10,8 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type { DeploymentPutResponse } from '../../server/src/protocol/vast';
 import { LogBook, MAX_LOG_LINE_CHARS, MAX_LOGS_ANSWER_CHARS, RING_MAX_CHARS, RING_MAX_LINES, splitLines } from '../../engine/src/logs';
+import { DAEMON_LOG_MAX_BYTES, tailOfFile } from '../../engine/src/state-dir';
+import { ensureEngineRunning, stopEngine } from '../../engine/src/control';
 import { api, deploy, enginesClosedAfterTests, tempStateDir, waitFor } from './helpers';
 
 const startEngine = enginesClosedAfterTests();
@@ -99,29 +101,57 @@ describe('LogBook: bounded memory and files', () => {
     const dir = path.join(tempStateDir(), 'logs');
     const book = new LogBook(dir, undefined, { fileMaxBytes: 10_000 });
     for (let i = 0; i < 100; i++) book.add(1, 3, 'stdout', `${i} ${'c'.repeat(500)}`);
-    const file = book.workerLogFile(3);
+    const file = book.workerLogFile(1, 3);
     assert.ok(fs.statSync(file).size <= 10_000);
     assert.ok(fs.statSync(`${file}.1`).size <= 10_000);
     assert.match(fs.readFileSync(file, 'utf8').trimEnd().split('\n').at(-1)!, /\] 99 c+$/);
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['worker-3.log', 'worker-3.log.1']);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['endpoint-1-worker-3.log', 'endpoint-1-worker-3.log.1']);
   });
 
-  test("forget drops the endpoint's lines, ends its listeners, and later lines stay out of memory", () => {
-    const book = new LogBook(path.join(tempStateDir(), 'logs'));
+  test("forget drops the endpoint's lines, ends its listeners, deletes its files, and later lines stay out", () => {
+    const dir = path.join(tempStateDir(), 'logs');
+    const book = new LogBook(dir, undefined, { fileMaxBytes: 200 });
     const seen: string[] = [];
     let ended = false;
     book.subscribe((l) => seen.push(l.text), { endpointId: 1, onForgotten: () => (ended = true) });
     const other = book.subscribe(() => undefined, { endpointId: 2 });
     book.add(1, 5, 'stdout', 'hello');
+    for (let i = 0; i < 4; i++) book.add(1, null, 'lifecycle', `endpoint line ${i} ${'e'.repeat(60)}`); // rotated: a .1 file
+    book.add(2, 6, 'stdout', 'another endpoint');
+    // A file of this endpoint's worker from a previous engine run, which this LogBook never wrote.
+    fs.writeFileSync(path.join(dir, 'endpoint-1-worker-4.log'), 'old run\n');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['endpoint-1-worker-4.log', 'endpoint-1-worker-5.log', 'endpoint-1.log', 'endpoint-1.log.1', 'endpoint-2-worker-6.log']);
     book.forget(1);
     assert.equal(ended, true);
     assert.equal(book.listenerCount(), 1, "only the other endpoint's listener is left");
     book.add(1, 5, 'lifecycle', 'removed');
     assert.deepEqual(book.lines(1), []);
     assert.equal(book.heldChars(1), 0);
-    assert.deepEqual(seen, ['hello']);
-    assert.match(fs.readFileSync(book.workerLogFile(5), 'utf8'), /removed/, 'the late line still reaches the file');
+    assert.deepEqual(seen.slice(0, 2), ['hello', `endpoint line 0 ${'e'.repeat(60)}`]);
+    assert.equal(seen.length, 5, 'nothing after forget');
+    // Before, the files stayed on disk for ever, and late lines were still appended to them.
+    assert.deepEqual(fs.readdirSync(dir), ['endpoint-2-worker-6.log'], "only the other endpoint's file is left");
     other();
+  });
+
+  test('the deleted endpoint ids it remembers are bounded, oldest dropped first', () => {
+    const book = new LogBook(path.join(tempStateDir(), 'logs'), undefined, { forgottenKept: 3 });
+    for (let id = 1; id <= 10; id++) book.forget(id);
+    assert.equal(book.forgottenCount(), 3);
+    book.add(10, 1, 'stdout', 'late line of a just-deleted endpoint');
+    assert.deepEqual(book.lines(10), [], 'a recent id is still remembered');
+    book.add(1, 1, 'stdout', 'an id deleted long ago');
+    assert.equal(book.lines(1).length, 1, 'the oldest id was forgotten');
+  });
+
+  test('at start, the files of endpoints that no longer exist are removed, and nothing else', () => {
+    const dir = path.join(tempStateDir(), 'logs');
+    fs.mkdirSync(dir, { recursive: true });
+    const names = ['endpoint-1.log', 'endpoint-1-worker-2.log.1', 'endpoint-3-worker-4.log', 'endpoint-3.log', 'notes.txt', 'worker-9.log'];
+    for (const name of names) fs.writeFileSync(path.join(dir, name), 'x\n');
+    const book = new LogBook(dir);
+    assert.deepEqual(book.removeFilesExcept(new Set([3])).sort(), ['endpoint-1-worker-2.log.1', 'endpoint-1.log']);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['endpoint-3-worker-4.log', 'endpoint-3.log', 'notes.txt', 'worker-9.log']);
   });
 });
 
@@ -139,7 +169,7 @@ describe('engine: worker logs stay bounded', () => {
     const expected = `${'L'.repeat(MAX_LOG_LINE_CHARS)} … [${64_000_000 - MAX_LOG_LINE_CHARS} characters cut]`;
     assert.ok(line.text === expected, `the kept line (${line.text.length} characters) ends ${line.text.slice(-40)}`);
     assert.ok(engine.logs.heldChars(endpointId) < 4 * MAX_LOG_LINE_CHARS, `held ${engine.logs.heldChars(endpointId)} characters`);
-    const file = engine.logs.workerLogFile(line.worker_id!);
+    const file = engine.logs.workerLogFile(endpointId, line.worker_id!);
     const longest = Math.max(...fs.readFileSync(file, 'utf8').split('\n').map((l) => l.length));
     assert.ok(longest < MAX_LOG_LINE_CHARS + 200, `longest line on disk: ${longest}`);
   });
@@ -162,6 +192,8 @@ describe('engine: worker logs stay bounded', () => {
     assert.deepEqual(engine.logs.lines(endpointId), []);
     assert.equal(engine.logs.heldChars(endpointId), 0);
     assert.equal(engine.logs.listenerCount(), listenersBefore);
+    const left = fs.readdirSync(path.join(engine.stateDir, 'logs')).filter((n) => n.startsWith(`endpoint-${endpointId}`));
+    assert.deepEqual(left, [], 'its log files are deleted');
   });
 
   test('one /get_endpoint_logs/ answer is bounded, saying what it left out', async () => {
@@ -180,5 +212,29 @@ describe('engine: worker logs stay bounded', () => {
     }
     const tail = await api(engine, 'POST', '/get_endpoint_logs/', { id: endpointId, api_key: engine.apiKey, tail: 3 });
     assert.equal(tail.json.debug.split('\n').length, 3, 'a tail that fits comes whole, with no note');
+  });
+});
+
+describe("the daemon's own log (engine.log)", () => {
+  test('a daemon start moves a log past 8 MiB to engine.log.1, so it stays bounded across restarts', async () => {
+    const stateDir = tempStateDir();
+    const log = path.join(stateDir, 'engine.log');
+    fs.writeFileSync(log, `${'old line\n'.repeat(Math.ceil(DAEMON_LOG_MAX_BYTES / 9) + 1)}`);
+    const { info } = await ensureEngineRunning({ stateDir, port: 0 });
+    try {
+      assert.ok(fs.statSync(`${log}.1`).size > DAEMON_LOG_MAX_BYTES, 'the old log was kept as engine.log.1');
+      assert.ok(fs.statSync(log).size < 1024 * 1024, `engine.log is ${fs.statSync(log).size} bytes`);
+      assert.equal(info.url.startsWith('http://127.0.0.1:'), true);
+    } finally {
+      await stopEngine(stateDir);
+    }
+  });
+
+  test('its tail is read from the end of the file, whatever its size', () => {
+    const file = path.join(tempStateDir(), 'engine.log');
+    fs.writeFileSync(file, `${'x'.repeat(200_000)}\n${Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n')}\n`);
+    assert.equal(tailOfFile(file, 3), 'line 17\nline 18\nline 19');
+    assert.equal(tailOfFile(file, 1000)!.split('\n')[0], 'line 0', 'a line cut by the 64 KiB window is left out');
+    assert.equal(tailOfFile(path.join(tempStateDir(), 'none.log'), 3), undefined);
   });
 });

@@ -51,7 +51,7 @@ describe('keys never reach a log', () => {
     book.add(1, 7, 'stdout', 'GET https://console.vast.ai/api/v0/x/?api_key=abcdef123456 Authorization: Bearer zyxwvu987654');
     const kept = book.lines(1)[0]!.text;
     assert.equal(kept, 'GET https://console.vast.ai/api/v0/x/?api_key=*** Authorization: Bearer ***');
-    const onDisk = fs.readFileSync(book.workerLogFile(7), 'utf8');
+    const onDisk = fs.readFileSync(book.workerLogFile(1, 7), 'utf8');
     assert.doesNotMatch(onDisk, /abcdef123456|zyxwvu987654/);
   });
 

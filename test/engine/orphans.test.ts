@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { reapOrphanWorkers, WorkerPidRecord } from '../../engine/src/orphans';
 
-function sleeper(marker: string): ChildProcess {
+function sleeper(marker: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
   // argv carries the marker, as `python -m vast_worker` does for real workers.
-  return spawn('python3', ['-c', 'import time; time.sleep(60)', marker], { detached: true, stdio: 'ignore' });
+  return spawn('python3', ['-c', 'import time; time.sleep(60)', marker], { detached: true, stdio: 'ignore', env });
 }
 
 async function commandLineShows(proc: ChildProcess, marker: string): Promise<void> {
@@ -41,7 +41,8 @@ test('a restarted engine kills the worker groups the previous one recorded, and 
     record.add(worker.pid!);
     // The stranger's pid as a record from before a reboot would name it: the same number, another start time.
     const file = path.join(stateDir, 'worker-pids.json');
-    const entries = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number; start: string }[];
+    const { workers: entries } = JSON.parse(fs.readFileSync(file, 'utf8')) as { workers: { pid: number; start: string }[] };
+    // The list alone, as an engine before worker tags wrote it.
     fs.writeFileSync(file, JSON.stringify([...entries, { pid: stranger.pid, start: '1' }, stranger.pid]));
     assert.deepEqual(reapOrphanWorkers(stateDir), [worker.pid]);
     await exited(worker);
@@ -58,8 +59,32 @@ test('a worker that exits is dropped from the record', () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-orphans-'));
   const record = new WorkerPidRecord(stateDir);
   record.add(process.pid);
-  assert.equal(JSON.parse(fs.readFileSync(path.join(stateDir, 'worker-pids.json'), 'utf8')).length, 1);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(stateDir, 'worker-pids.json'), 'utf8')).workers.length, 1);
   record.remove(process.pid);
-  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(stateDir, 'worker-pids.json'), 'utf8')), []);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(stateDir, 'worker-pids.json'), 'utf8')).workers, []);
   fs.rmSync(stateDir, { recursive: true, force: true });
+});
+
+test("a restarted engine kills what carries the killed engine's worker tag (a child whose worker is gone), and nothing else", { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-orphans-'));
+  const prefix = '00112233aabbccdd';
+  // A child that started a session of its own; its worker exited long ago, so no recorded pid leads to it.
+  const escaped = sleeper('escaped', { ...process.env, VAST_LOCAL_WORKER_TAG: `${prefix}-4` });
+  // Another engine's worker child, and a process whose tag only looks alike.
+  const otherEngine = sleeper('other', { ...process.env, VAST_LOCAL_WORKER_TAG: 'ffeeddccbbaa0099-4' });
+  const lookalike = sleeper('lookalike', { ...process.env, NOT_THE_TAG: `${prefix}-4`, VAST_LOCAL_WORKER_TAGX: `${prefix}-4` });
+  try {
+    await Promise.all([commandLineShows(escaped, 'escaped'), commandLineShows(otherEngine, 'other'), commandLineShows(lookalike, 'lookalike')]);
+    const record = new WorkerPidRecord(stateDir, prefix);
+    record.add(process.pid);
+    record.remove(process.pid); // the file now holds the tag and no live worker
+    assert.deepEqual(reapOrphanWorkers(stateDir), [escaped.pid]);
+    await exited(escaped);
+    assert.equal(escaped.signalCode, 'SIGKILL');
+    assert.equal(otherEngine.exitCode, null, "another engine's tag is left alone");
+    assert.equal(lookalike.exitCode, null, 'the tag must be the variable itself');
+  } finally {
+    for (const p of [escaped, otherEngine, lookalike]) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  }
 });

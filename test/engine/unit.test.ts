@@ -157,12 +157,14 @@ describe('worker environment flags', () => {
     assert.equal(venvOf('/usr/bin/python3'), undefined);
     const env = workerEnvironment({
       base: { PATH: '/bin', VAST_API_KEY: 'k', PYTHONPATH: '/engine/path' },
-      flags: '-e WORKER_PORT=3000 -e MODE=fast -e PYTHONPATH=/mine',
+      flags: '-e WORKER_PORT=3000 -e MODE=fast -e PYTHONPATH=/mine -e VAST_LOCAL_WORKER_TAG=forged',
       pythonPath: ['/runtime', '/engine/path'],
       venv,
       ports: { worker: 41001, http: 41002 },
       deploymentId: 7, workerId: 9, token: 't', mtoken: 'm', engineUrl: 'http://127.0.0.1:5', venvCache: '/cache',
+      tag: '0123456789abcdef-9',
     });
+    assert.equal(env.VAST_LOCAL_WORKER_TAG, '0123456789abcdef-9', "the engine's tag, not the deployment's flag");
     assert.equal(env.VAST_API_KEY, undefined);
     assert.equal(env.MODE, 'fast');
     assert.equal(env.PYTHONPATH, ['/runtime', '/engine/path', '/mine'].join(path.delimiter));
@@ -180,16 +182,16 @@ describe("the SDK worker's side effects, read from the tarball", () => {
   const tarball = (config: Record<string, unknown>, extra: Record<string, string> = {}) =>
     readTarball(handMadeTarball({ './config.json': JSON.stringify({ name: 'x', pip_installs: [], apt_gets: [], envs: [], runs: [], ...config }), './deployment.py': '# x\n', ...extra }));
 
-  test('a plain deployment may run; envs, apt_gets and paths outside the worker folder are refused, naming each', () => {
-    assert.deepEqual(sdkPreflight(tarball({ runs: ['echo hi'] }), {}), { refusals: [], notes: [] });
-    const facts = tarball({ envs: [['A', '1']], apt_gets: ['ffmpeg'] }, { '/app/labels.json': '{}', 'data/../../up.txt': 'x' });
+  test('a plain deployment may run; envs, apt_gets and paths outside the worker folder are refused, naming each', async () => {
+    assert.deepEqual(sdkPreflight(await tarball({ runs: ['echo hi'] }), {}), { refusals: [], notes: [] });
+    const facts = await tarball({ envs: [['A', '1']], apt_gets: ['ffmpeg'] }, { '/app/labels.json': '{}', 'data/../../up.txt': 'x' });
     assert.deepEqual(facts.names, ['./config.json', './deployment.py', '/app/labels.json', 'data/../../up.txt']);
     const { refusals } = sdkPreflight(facts, {});
     assert.equal(refusals.length, 3, refusals.join('\n'));
     assert.match(refusals[0]!, /\/app\/labels\.json, data\/\.\.\/\.\.\/up\.txt to those paths/);
     assert.match(refusals[1]!, /append .* 1 env variable.* \/etc\/environment/);
     assert.match(refusals[2]!, /apt-get install ffmpeg/);
-    assert.match(sdkPreflight(tarball({}), { DEBUG_DEPLOYMENT_TAR: '/home/me/x.tar.gz' }).refusals[0]!, /extract DEBUG_DEPLOYMENT_TAR=\/home\/me\/x\.tar\.gz instead .* delete that file/);
+    assert.match(sdkPreflight(await tarball({}), { DEBUG_DEPLOYMENT_TAR: '/home/me/x.tar.gz' }).refusals[0]!, /extract DEBUG_DEPLOYMENT_TAR=\/home\/me\/x\.tar\.gz instead .* delete that file/);
   });
 
   test('long names (PAX), and links: one pointing outside the worker folder is refused, one inside is not', async () => {
@@ -203,14 +205,14 @@ describe("the SDK worker's side effects, read from the tarball", () => {
     fs.symlinkSync('/etc', path.join(dir, 'sub', 'system'));
     const file = path.join(dir, 'bundle.tar.gz');
     await tar.c({ gzip: true, cwd: dir, file, portable: true }, ['config.json', long, 'sub']);
-    const facts = readTarball(fs.readFileSync(file));
+    const facts = await readTarball(file);
     assert.ok(facts.names.includes(long), facts.names.join('\n'));
     assert.deepEqual(facts.links, { 'sub/inside': '../config.json', 'sub/system': '/etc' });
     assert.deepEqual(sdkPreflight(facts, {}).refusals, ['it would create links pointing outside the worker folder (sub/system -> /etc)']);
   });
 
-  test('pip_installs need a virtual environment with uv; then they are only noted', () => {
-    const facts = tarball({ pip_installs: ['numpy==2.0'] });
+  test('pip_installs need a virtual environment with uv; then they are only noted', async () => {
+    const facts = await tarball({ pip_installs: ['numpy==2.0'] });
     assert.match(sdkPreflight(facts, { PATH: '/bin' }).refusals[0]!, /uv pip install numpy==2\.0.*virtual environment/);
     const venv = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-venv-'));
     assert.match(sdkPreflight(facts, { PATH: venv, VIRTUAL_ENV: venv }).refusals[0]!, /uv is not on PATH/);

@@ -13,7 +13,15 @@ import { completionsAt } from '../../server/src/lsp/completion';
 import { hoverAt } from '../../server/src/lsp/hover';
 import { documentSymbols } from '../../server/src/lsp/symbols';
 import { excessiveNestingOffset, MAX_ANALYZED_CHARS, PYTHON_MAX_NESTING } from '../../server/src/model/limits';
+import { runRules } from '../../server/src/analysis/analyze';
+import { buildModel } from '../../server/src/model/extract';
+import { ParsedDocument } from '../../server/src/parse/pythonParser';
 import { fixturePath } from '../support/paths';
+
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { row: before.length - 1, column: before.at(-1)!.length };
+}
 
 const SQUARE = fs.readFileSync(fixturePath('..', '..', 'examples', 'square', 'deploy.py'), 'utf8');
 const DATASET = '@app.remote(benchmark_dataset=[{"x": 2}, {"x": 100}, {"x": -5}])';
@@ -37,14 +45,48 @@ describe('analyzer limits', () => {
     completionsAt(model, end);
   });
 
-  test('a 3,000-term operator chain is not evaluated (unknown), and nothing overflows', () => {
+  test('a 3,000-term operator chain is not evaluated (unknown), nothing overflows, and VD039 says it is too deep', () => {
     const text = SQUARE.replace('storage=16', `storage=${Array(3000).fill('1').join(' + ')}`);
     const { model, diagnostics } = analyzeText(text);
     assert.equal(model.deployments.length, 1);
     assert.ok(!diagnostics.some((d) => d.code === 'VD000'), JSON.stringify(diagnostics.map((d) => d.message)));
     const line = text.split('\n').findIndex((l) => l.includes('storage='));
+    // Before, the chain was silently unknown: no diagnostic said that nothing in it was checked.
+    const deep = diagnostics.filter((d) => d.code === 'VD039');
+    assert.equal(deep.length, 1, JSON.stringify(diagnostics.map((d) => d.message)));
+    assert.equal(deep[0]!.severity, 'warning');
+    assert.match(deep[0]!.message, /nested more than 200 levels deep .* too deep for the Vast analyzer/);
+    assert.deepEqual([deep[0]!.range.start.line, deep[0]!.range.start.character], [line, text.split('\n')[line]!.indexOf('storage=') + 'storage='.length]);
     hoverAt(model, { line, character: 60 });
     documentSymbols(model);
+  });
+
+  test('an undefined name inside a too-deep chain: the user is told the expression was not analysed', () => {
+    const text = SQUARE.replace('storage=16', `storage=undefined_size + ${Array(500).fill('1').join(' + ')}`);
+    const { diagnostics } = analyzeText(text);
+    assert.ok(diagnostics.some((d) => d.code === 'VD039' && /too deep/.test(d.message)), JSON.stringify(diagnostics.map((d) => [d.code, d.message])));
+  });
+
+  test('a chain just within the depth limit is evaluated, with no VD039', () => {
+    const text = SQUARE.replace('storage=16', `storage=${Array(150).fill('1').join(' + ')}`);
+    const { model, diagnostics } = analyzeText(text);
+    assert.ok(!diagnostics.some((d) => d.code === 'VD039'));
+    assert.deepEqual(model.deployments[0]!.images[0]!.storage!.value.kind, 'int', 'the value is known');
+  });
+
+  test('the too-deep diagnostic stays on every keystroke elsewhere (a memoized definition is read again)', () => {
+    const chain = Array(400).fill('1').join(' + ');
+    const text = SQUARE.replace(DATASET, `@app.remote(benchmark_dataset=[{"x": ${chain}}])`);
+    const doc = new ParsedDocument(text);
+    try {
+      const count = () => runRules(buildModel(doc)).filter((d) => d.code === 'VD039').length;
+      assert.equal(count(), 1);
+      const at = text.length;
+      doc.update([{ startOffset: at, oldEndOffset: at, startPosition: pointAt(text, at), oldEndPosition: pointAt(text, at), text: '\n' }]);
+      assert.equal(count(), 1, 'after an edit elsewhere');
+    } finally {
+      doc.dispose();
+    }
   });
 
   test('the nesting scan counts brackets as Python does: not in strings, comments or f-string text', () => {

@@ -8,6 +8,7 @@ import sys
 import textwrap
 import time
 import unittest
+from typing import Dict, Tuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from support import PYTHON_DIR, WAIT_S, FakeEngine, KeyPair, Sandbox, deployment_tarball  # noqa: E402
@@ -124,12 +125,26 @@ ENGINE_STAND_IN = textwrap.dedent('''
 ''')
 
 
+BLOCKED_CONTEXT = FAST_FUNCTION + textwrap.dedent('''
+    import time
+
+    @app.context()
+    class Model:
+        async def __aenter__(self):
+            open("entered", "w").close()
+            time.sleep(3600)  # blocks the event loop: the worker cannot stop itself
+        async def __aexit__(self, *exc):
+            pass
+''')
+
+
 @unittest.skipUnless(sys.platform.startswith("linux"), "reads /proc")
 class EngineGone(unittest.TestCase):
-    def test_the_worker_and_its_children_exit_when_the_engine_is_killed(self) -> None:
+    def start(self, source: str, extra_env: Dict[str, str]) -> Tuple[subprocess.Popen, int, "FakeEngine", Sandbox]:
+        """The worker under an engine stand-in; returns the stand-in, the worker pid, the fake engine and the sandbox."""
         sandbox = Sandbox()
         self.addCleanup(sandbox.close)
-        engine = FakeEngine(KeyPair(sandbox.root), deployment_tarball(FAST_FUNCTION, "orphan", runs=[
+        engine = FakeEngine(KeyPair(sandbox.root), deployment_tarball(source, "orphan", runs=[
             ["sh", "-c", "sleep 3600 >/dev/null 2>&1 & echo $! > background.pid"]]))
         self.addCleanup(engine.close)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("VAST_", "PIP_"))}
@@ -139,6 +154,7 @@ class EngineGone(unittest.TestCase):
             "VAST_API_URL": engine.base, "REPORT_ADDR": engine.base, "WORKER_PORT": "0",
             "VAST_VENV_CACHE": os.path.join(sandbox.root, "venvs"),
         })
+        env.update(extra_env)
         log = open(os.path.join(sandbox.root, "stand-in.log"), "wb")
         self.addCleanup(log.close)
         stand_in = subprocess.Popen([sys.executable, "-c", ENGINE_STAND_IN], cwd=sandbox.workdir, env=env,
@@ -146,6 +162,10 @@ class EngineGone(unittest.TestCase):
         assert stand_in.stdout is not None
         worker_pid = int(stand_in.stdout.readline())
         self.addCleanup(lambda: process_gone(worker_pid) or os.killpg(worker_pid, signal.SIGKILL))
+        return stand_in, worker_pid, engine, sandbox
+
+    def test_the_worker_and_its_children_exit_when_the_engine_is_killed(self) -> None:
+        stand_in, worker_pid, engine, sandbox = self.start(FAST_FUNCTION, {})
         engine.wait_ready()
         background = read_pid(os.path.join(sandbox.workdir, "background.pid"))
         self.assertFalse(process_gone(background))
@@ -154,6 +174,30 @@ class EngineGone(unittest.TestCase):
         stand_in.wait()
         wait_gone(worker_pid, "the worker")
         wait_gone(background, "a process the worker's run step left in the background")
+
+    def test_a_worker_whose_event_loop_is_blocked_ends_its_group_after_the_grace(self) -> None:
+        # The parent watch sees the engine gone, but the stop it asks of the blocked event loop never runs: after
+        # the grace (40 s; 1 s here) the watch thread kills the group and exits.
+        stand_in, worker_pid, _engine, sandbox = self.start(BLOCKED_CONTEXT, {"VAST_WORKER_ORPHAN_GRACE_S": "1"})
+        entered = os.path.join(sandbox.workdir, "entered")
+        deadline = time.monotonic() + WAIT_S
+        while not os.path.exists(entered):
+            self.assertLess(time.monotonic(), deadline, "the context was never entered")
+            time.sleep(0.1)
+        background = read_pid(os.path.join(sandbox.workdir, "background.pid"))
+        stand_in.kill()
+        stand_in.wait()
+        wait_gone(worker_pid, "the worker blocked in __aenter__")
+        wait_gone(background, "a process the worker's run step left in the background")
+
+
+class OrphanGraceSetting(unittest.TestCase):
+    def test_the_grace_is_40_s_unless_a_number_of_seconds_is_set(self) -> None:
+        from vast_worker.worker import orphan_stop_grace_s
+        self.assertEqual(orphan_stop_grace_s({}), 40.0)
+        self.assertEqual(orphan_stop_grace_s({"VAST_WORKER_ORPHAN_GRACE_S": "1.5"}), 1.5)
+        for bad in ("x", "-1", "nan"):
+            self.assertEqual(orphan_stop_grace_s({"VAST_WORKER_ORPHAN_GRACE_S": bad}), 40.0, bad)
 
 
 if __name__ == "__main__":

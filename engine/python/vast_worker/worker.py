@@ -21,8 +21,18 @@ _AUTH_FIELD_SET = frozenset(AUTH_FIELDS)
 _PAYLOAD_KEYS = frozenset(("args", "kwargs"))
 PUBKEY_RETRY_DELAYS_S = (1, 2, 4, 8)
 CONTEXT_EXIT_TIMEOUT_S = 30.0
-# A worker whose engine died gets this long to stop cleanly (contexts exit within CONTEXT_EXIT_TIMEOUT_S).
+# A worker whose engine died gets this long to stop cleanly (contexts exit within CONTEXT_EXIT_TIMEOUT_S); then the
+# parent-watch thread ends the process group itself. VAST_WORKER_ORPHAN_GRACE_S (seconds) changes it, for tests.
 ORPHAN_STOP_GRACE_S = CONTEXT_EXIT_TIMEOUT_S + 10.0
+
+
+def orphan_stop_grace_s(environ: Dict[str, str]) -> float:
+    raw = environ.get("VAST_WORKER_ORPHAN_GRACE_S", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return ORPHAN_STOP_GRACE_S
+    return value if value >= 0 else ORPHAN_STOP_GRACE_S  # NaN fails the comparison too
 
 
 class WorkerEnv:
@@ -253,7 +263,7 @@ class Worker:
         parent.silence_output()
         self.orphaned = True
         loop.call_soon_threadsafe(self.request_stop, f"the engine, pid {engine_pid}, is gone")
-        time.sleep(ORPHAN_STOP_GRACE_S)
+        time.sleep(orphan_stop_grace_s(dict(os.environ)))
         parent.signal_own_group(getattr(signal, "SIGKILL", signal.SIGTERM))
         os._exit(1)
 

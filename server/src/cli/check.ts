@@ -52,6 +52,9 @@ export async function checkPaths(inputs: string[], io: CliIO, analyze: FileAnaly
       const found: string[] = [];
       findCandidates(full, found);
       files.push(...found.sort().map((file) => ({ file, explicit: false })));
+    } else if (!stat.isFile()) {
+      // Reading a pipe or a device such as /dev/zero would wait, or read, for ever.
+      throw new UsageError(`${input}: not a regular file (a pipe, device or socket); check reads deployment files`);
     } else files.push({ file: full, explicit: true });
   }
   await initPythonParser();

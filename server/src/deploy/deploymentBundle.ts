@@ -49,8 +49,11 @@ export interface FileAnalysis {
 export function readDeploymentFile(file: string): { filePath: string; fileBytes: Buffer } {
   const filePath = path.resolve(file);
   try {
+    // Reading a pipe or a device such as /dev/zero would wait, or read, for ever.
+    if (!fs.statSync(filePath).isFile()) throw new DeploymentFileError(`${file}: not a regular file (a folder, pipe or device); a deployment file is a Python file`);
     return { filePath, fileBytes: fs.readFileSync(filePath) };
   } catch (err) {
+    if (err instanceof DeploymentFileError) throw err;
     throw new DeploymentFileError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }

@@ -162,6 +162,7 @@ class ModelBuilder {
       ignoredLines: findIgnoredLines(this.doc.text),
       syntaxErrors: this.doc.errorFree ? [] : top.filter((n) => n.hasError).map(spanOf),
       resynced: this.doc.resynced,
+      tooDeep: [...this.values.tooDeep].sort((a, b) => a.startOffset - b.startOffset),
     };
   }
 
@@ -267,6 +268,8 @@ class ModelBuilder {
     const saved = this.lookups;
     const lookups = { names: [] as string[], found: false };
     this.lookups = lookups;
+    // A definition that hit the evaluator's depth limit is read again at each build, so that its VD039 stays.
+    const depthLimitHits = this.values.depthLimitHits;
     let result: T | undefined;
     try {
       result = read();
@@ -277,7 +280,7 @@ class ModelBuilder {
         saved.found ||= lookups.found;
       }
     }
-    if (result && cacheable && !lookups.found) this.memo.store(key, result, statement.startIndex, start.row, lookups.names);
+    if (result && cacheable && !lookups.found && this.values.depthLimitHits === depthLimitHits) this.memo.store(key, result, statement.startIndex, start.row, lookups.names);
     return result;
   }
 
@@ -609,6 +612,7 @@ function emptyModel(text: string, limit: AnalysisLimit): DeploymentModel {
     syntaxErrors: [],
     resynced: false,
     notAnalyzed: limit,
+    tooDeep: [],
   };
 }
 

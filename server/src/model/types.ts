@@ -351,4 +351,6 @@ export interface DeploymentModel {
   resynced: boolean;
   /** Set when the text exceeds an analysis limit (limits.ts): the model is then empty apart from `text`. */
   notAnalyzed?: AnalysisLimit;
+  /** Expressions nested past the evaluator's depth limit (values.ts MAX_EVALUATION_DEPTH): not evaluated. */
+  tooDeep: Span[];
 }

@@ -2,7 +2,7 @@
 // level. Anything else is `unknown`, which rules must treat as "could be anything".
 import type { Node } from 'web-tree-sitter';
 import { namedChildrenNoComments, spanOf, SourceText, unparenthesize } from './nodes';
-import type { DictEntry, Parameter, StaticValue } from './types';
+import type { DictEntry, Parameter, Span, StaticValue } from './types';
 
 export interface ValueScope {
   /** The statically known value of a module-level constant, if `name` is one. */
@@ -102,6 +102,16 @@ export const MAX_EVALUATION_DEPTH = 200;
 
 export class ValueEvaluator {
   private depth = 0;
+  /** The depth limit was hit somewhere inside the outermost expression being evaluated. */
+  private hitDepthLimit = false;
+  private readonly tooDeepSeen = new Set<string>();
+  /**
+   * Outermost expressions whose evaluation stopped at MAX_EVALUATION_DEPTH, once each, in the order met: their value
+   * and the names in them were not checked, and rule VD039 says so instead of leaving them silently unknown.
+   */
+  readonly tooDeep: Span[] = [];
+  /** How many times the depth limit was hit so far (the model does not memoize a definition that hit it). */
+  depthLimitHits = 0;
 
   constructor(
     private readonly src: SourceText,
@@ -109,12 +119,24 @@ export class ValueEvaluator {
   ) {}
 
   evaluate(input: Node): StaticValue {
-    if (this.depth >= MAX_EVALUATION_DEPTH) return { ...spanOf(input), text: this.src.of(input), kind: 'unknown' };
+    if (this.depth >= MAX_EVALUATION_DEPTH) {
+      this.hitDepthLimit = true;
+      this.depthLimitHits++;
+      return { ...spanOf(input), text: this.src.of(input), kind: 'unknown' };
+    }
     this.depth++;
     try {
       return this.evaluateNode(input);
     } finally {
       this.depth--;
+      if (this.depth === 0 && this.hitDepthLimit) {
+        this.hitDepthLimit = false;
+        const key = `${input.startIndex}:${input.endIndex}`;
+        if (!this.tooDeepSeen.has(key)) {
+          this.tooDeepSeen.add(key);
+          this.tooDeep.push(spanOf(input));
+        }
+      }
     }
   }
 
