@@ -18,10 +18,10 @@ async function loadDeployLib(root) {
   return loadBundledTs(root, 'deploy-lib', {
     stdin: {
       contents: [
-        "export { buildBundle } from './server/src/deploy/bundle';",
-        "export { writeTarball } from './server/src/deploy/tarball';",
-        "export { buildModel } from './server/src/model/extract';",
-        "export { ParsedDocument, initPythonParser } from './server/src/parse/pythonParser';",
+        "export { buildBundle } from './src/deploy/bundle/bundle';",
+        "export { writeTarball } from './src/deploy/tarball';",
+        "export { buildModel } from './src/analysis/model/extract';",
+        "export { ParsedDocument, initPythonParser } from './src/analysis/parse/pythonParser';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',

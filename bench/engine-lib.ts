@@ -1,7 +1,7 @@
 // What bench/engine.mjs needs from the TypeScript sources; bundled with esbuild at bench time (see engine.mjs).
-export { Engine, engineClientInfo, engineTarget } from '../engine/src/index';
-export { loadDeployment } from '../server/src/deploy/loadDeployment';
-export { deploy } from '../server/src/deploy/deployFlow';
-export { VastClient, localTarget } from '../server/src/api/index';
-export { encodeCall, unwrapResult } from '../server/src/wire/index';
+export { Engine, engineClientInfo, engineTarget } from '../src/engine/server/index';
+export { loadDeployment } from '../src/deploy/bundle/loadDeployment';
+export { deploy } from '../src/deploy/deployFlow';
+export { VastClient, localTarget } from '../src/vast-api/index';
+export { encodeCall, unwrapResult } from '../src/vast-api/wire/index';
 export { fetch as undiciFetch, request as undiciRequest } from 'undici';

@@ -3,7 +3,7 @@
 //   1. build      node scripts/build.mjs, node scripts/build-exthost.mjs   (a failure counts as 1 failed)
 //   2. typecheck  npx tsc -p . --noEmit                                    (a failure counts as 1 failed)
 //   3. unit + LSP node --test out/test/                                     (its own pass/fail counts)
-//   3b. Python    python3 -m unittest discover -s tests in engine/python    (the worker runtime; its own counts;
+//   3b. Python    python3 -m unittest discover -s tests in src/engine/python    (the worker runtime; its own counts;
 //                 runs even when the build failed; $VAST_TEST_PYTHON picks the interpreter)
 //   3c. conformance  node --test out/conformance/: against the real vastai SDK (skipped, saying why, without its source;
 //                 failed, naming the apt-get command, without its Python packages)
@@ -98,7 +98,7 @@ async function nodeTests(title = 'unit + LSP tests', dir = 'out/test/') {
 
 /** The worker runtime's unittest suite; counts come from unittest's "Ran N tests" and "FAILED (...)" lines. */
 async function pythonTests() {
-  header('Python worker runtime tests: python3 -m unittest discover -s tests (engine/python)');
+  header('Python worker runtime tests: python3 -m unittest discover -s tests (src/engine/python)');
   const start = Date.now();
   const python = process.env.VAST_TEST_PYTHON || (process.platform === 'win32' ? 'python' : 'python3');
   const probe = await run(python, ['-c', 'import sys; assert sys.version_info >= (3, 9), sys.version'], { capture: true });
@@ -110,7 +110,7 @@ async function pythonTests() {
   }
   const { code, output } = await run(python, ['-m', 'unittest', 'discover', '-s', 'tests', '-v'], {
     capture: true,
-    cwd: join(root, 'engine/python'),
+    cwd: join(root, 'src/engine/python'),
   });
   const ran = Number(/^Ran (\d+) tests? in /m.exec(output)?.[1] ?? 0);
   const summary = /^(?:OK|FAILED) \(([^)]*)\)$/m.exec(output)?.[1] ?? '';

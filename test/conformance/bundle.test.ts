@@ -1,4 +1,4 @@
-// Our bundle (server/src/deploy: config.json, the content hash, the PUT body, as `vast-deploy deploy` computes them
+// Our bundle (src/deploy: config.json, the content hash, the PUT body, as `vast-deploy deploy` computes them
 // through loadDeployment) against the real SDK's own functions on the same deployment file, byte for byte. The SDK
 // side is test/conformance/sdk_bundle.py: it imports the file in deploy mode with ensure_ready() made a no-op and
 // calls the SDK's config, hash and deployment-config functions.
@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { initPythonParser } from '../../server/src/analysis/document';
-import { cloudTarget } from '../../server/src/api/targets';
-import { loadDeployment } from '../../server/src/deploy/loadDeployment';
+import { initPythonParser } from '../../src/analysis/document';
+import { cloudTarget } from '../../src/vast-api/targets';
+import { loadDeployment } from '../../src/deploy/bundle/loadDeployment';
 import { repoRoot } from '../support/paths';
 import { runSdk } from './sdk';
 

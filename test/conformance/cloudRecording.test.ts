@@ -299,13 +299,13 @@ function normalized(r: Recorded) {
  */
 const OUR_EXTRA_REQUESTS: { request: string; why: string }[] = [
   {
-    // server/src/deploy/deployFlow.ts: `deploy` waits for a ready worker (and reports a failing one at once); the SDK
+    // src/deploy/deployFlow.ts: `deploy` waits for a ready worker (and reports a failing one at once); the SDK
     // returns after the upload and learns it on the first call. `--no-wait` leaves it out.
     request: 'POST /get_endpoint_workers/',
     why: 'deploy waits for a ready worker',
   },
   {
-    // server/src/deploy/runRemote.ts: `run` is a fresh process that knows the deployment only by (name, tag); the
+    // src/deploy/runRemote.ts: `run` is a fresh process that knows the deployment only by (name, tag); the
     // SDK's script learns the endpoint id from the PUT it just sent (and sends that PUT on every run).
     request: 'GET /api/v0/deployments/',
     why: 'run looks the endpoint up by (name, tag)',

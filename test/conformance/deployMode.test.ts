@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Engine } from '../../engine/src/engine';
+import type { Engine } from '../../src/engine/server/engine';
 import { startRealEngine } from '../engine/realWorkers.support';
 import { runSdk } from './sdk';
 

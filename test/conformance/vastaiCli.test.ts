@@ -8,7 +8,7 @@
 // "Failed with error <status>: <msg>" to stderr), so each refusal is checked by its message.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import type { Engine } from '../../engine/src/engine';
+import type { Engine } from '../../src/engine/server/engine';
 import { api, deploy, enginesClosedAfterTests, putBody, waitFor } from '../engine/helpers';
 import { runSdk, type RunResult } from './sdk';
 

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { describe, it } from 'node:test';
-import { jsonNestingOver } from '../../engine/src/http';
+import { jsonNestingOver } from '../../src/engine/server/http';
 import { enginesClosedAfterTests } from './helpers';
 
 const startEngine = enginesClosedAfterTests();

@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Engine } from '../../engine/src/engine';
-import { initPythonParser } from '../../server/src/analysis/document';
-import type { CliIO } from '../../server/src/cli/io';
-import { main } from '../../server/src/cli/main';
+import type { Engine } from '../../src/engine/server/engine';
+import { initPythonParser } from '../../src/analysis/document';
+import type { CliIO } from '../../src/cli/io';
+import { main } from '../../src/cli/main';
 import { fixturePath, repoRoot } from '../support/paths';
 import { publishEngineInfo, startRealEngine } from './realWorkers.support';
 

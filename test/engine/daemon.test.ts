@@ -4,10 +4,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { engineClientInfo, engineTarget, isProcessAlive } from '../../engine/src/client-info';
-import { findEngineBundle } from '../../engine/src/control';
-import type { CliIO } from '../../server/src/cli/io';
-import { main } from '../../server/src/cli/main';
+import { engineClientInfo, engineTarget, isProcessAlive } from '../../src/engine/daemon/client-info';
+import { findEngineBundle } from '../../src/engine/daemon/control';
+import type { CliIO } from '../../src/cli/io';
+import { main } from '../../src/cli/main';
 import { tempStateDir, waitFor } from './helpers';
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { DeploymentPutResponse } from '../../server/src/protocol/vast';
+import type { DeploymentPutResponse } from '../../src/shared/protocol/vast';
 import { api, enginesClosedAfterTests, putBody, upload, waitFor, workersOf } from './helpers';
 import { handMadeTarball } from './realWorkers.support';
 

@@ -5,9 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after } from 'node:test';
 import * as tar from 'tar';
-import { Engine, type EngineOptions } from '../../engine/src/engine';
-import type { MachineFacts } from '../../engine/src/machine';
-import type { DeploymentPutBody, DeploymentPutResponse, RouteReady, RouteResponse, WorkerRecord } from '../../server/src/protocol/vast';
+import { Engine, type EngineOptions } from '../../src/engine/server/engine';
+import type { MachineFacts } from '../../src/engine/daemon/machine';
+import type { DeploymentPutBody, DeploymentPutResponse, RouteReady, RouteResponse, WorkerRecord } from '../../src/shared/protocol/vast';
 import { fixturePath } from '../support/paths';
 
 /** A machine without GPU, 4 cores, 16 GB RAM, 100 GB free: fixed so filter messages do not depend on the host. */

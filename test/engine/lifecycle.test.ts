@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { describe, test } from 'node:test';
-import { verifyRouteSignature } from '../../engine/src/signing';
-import type { DeploymentPutResponse, EndpointLogsResponse } from '../../server/src/protocol/vast';
+import { verifyRouteSignature } from '../../src/engine/server/signing';
+import type { DeploymentPutResponse, EndpointLogsResponse } from '../../src/shared/protocol/vast';
 import { api, callEcho, deploy, endpointOf, enginesClosedAfterTests, makeTarball, putBody, routeReady, upload, waitFor, workersOf } from './helpers';
 
 const engineFor = enginesClosedAfterTests();

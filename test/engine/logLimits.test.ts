@@ -8,10 +8,10 @@ import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import type { DeploymentPutResponse } from '../../server/src/protocol/vast';
-import { LogBook, MAX_LOG_LINE_CHARS, MAX_LOGS_ANSWER_CHARS, RING_MAX_CHARS, RING_MAX_LINES, splitLines } from '../../engine/src/logs';
-import { DAEMON_LOG_MAX_BYTES, tailOfFile } from '../../engine/src/state-dir';
-import { ensureEngineRunning, stopEngine } from '../../engine/src/control';
+import type { DeploymentPutResponse } from '../../src/shared/protocol/vast';
+import { LogBook, MAX_LOG_LINE_CHARS, MAX_LOGS_ANSWER_CHARS, RING_MAX_CHARS, RING_MAX_LINES, splitLines } from '../../src/engine/server/logs';
+import { DAEMON_LOG_MAX_BYTES, tailOfFile } from '../../src/engine/daemon/state-dir';
+import { ensureEngineRunning, stopEngine } from '../../src/engine/daemon/control';
 import { api, deploy, enginesClosedAfterTests, tempStateDir, waitFor } from './helpers';
 
 const startEngine = enginesClosedAfterTests();

@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { Router } from '../../engine/src/http';
-import { LogBook } from '../../engine/src/logs';
+import { Router } from '../../src/engine/server/http';
+import { LogBook } from '../../src/engine/server/logs';
 import { api, enginesClosedAfterTests, tempStateDir } from './helpers';
 
 const startEngine = enginesClosedAfterTests();

@@ -6,11 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { reapOrphanWorkers, WorkerPidRecord } from '../../engine/src/orphans';
+import { reapOrphanWorkers, WorkerPidRecord } from '../../src/engine/server/orphans';
 
 function sleeper(marker: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  // argv carries the marker, as `python -m vast_worker` does for real workers.
-  return spawn('python3', ['-c', 'import time; time.sleep(60)', marker], { detached: true, stdio: 'ignore', env });
+  // argv carries the marker, as `python -m vast_worker` does for real workers. Node itself, not `python3`: on a PATH
+  // where python3 is a version manager's shim (a shell script), the shim's own short-lived helpers inherit the
+  // environment, tag included, and a scan catches them too.
+  return spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)', marker], { detached: true, stdio: 'ignore', env });
 }
 
 async function commandLineShows(proc: ChildProcess, marker: string): Promise<void> {
@@ -78,7 +80,15 @@ test("a restarted engine kills what carries the killed engine's worker tag (a ch
     const record = new WorkerPidRecord(stateDir, prefix);
     record.add(process.pid);
     record.remove(process.pid); // the file now holds the tag and no live worker
-    assert.deepEqual(reapOrphanWorkers(stateDir), [escaped.pid]);
+    const reaped = reapOrphanWorkers(stateDir);
+    const describe = (pid: number) => {
+      try {
+        return `${pid}: ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`;
+      } catch {
+        return `${pid}: gone`;
+      }
+    };
+    assert.deepEqual(reaped, [escaped.pid], reaped.map(describe).join('; '));
     await exited(escaped);
     assert.equal(escaped.signalCode, 'SIGKILL');
     assert.equal(otherEngine.exitCode, null, "another engine's tag is left alone");

@@ -4,12 +4,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { engineTarget } from '../../engine/src/client-info';
-import { Engine, type EngineOptions } from '../../engine/src/engine';
-import { VastClient } from '../../server/src/api/client';
-import { deploy, type DeployOutcome } from '../../server/src/deploy/deployFlow';
-import { loadDeployment, type LoadedDeployment } from '../../server/src/deploy/loadDeployment';
-import type { Target } from '../../server/src/deploy/types';
+import { engineTarget } from '../../src/engine/daemon/client-info';
+import { Engine, type EngineOptions } from '../../src/engine/server/engine';
+import { VastClient } from '../../src/vast-api/client';
+import { deploy, type DeployOutcome } from '../../src/deploy/deployFlow';
+import { loadDeployment, type LoadedDeployment } from '../../src/deploy/bundle/loadDeployment';
+import type { Target } from '../../src/deploy/types';
 import { fixturePath, repoRoot } from '../support/paths';
 import { tempStateDir, TEST_MACHINE } from './helpers';
 

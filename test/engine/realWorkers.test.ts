@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { isProcessAlive } from '../../engine/src/client-info';
-import type { Engine } from '../../engine/src/engine';
-import { runRemote } from '../../server/src/deploy/runRemote';
+import { isProcessAlive } from '../../src/engine/daemon/client-info';
+import type { Engine } from '../../src/engine/server/engine';
+import { runRemote } from '../../src/deploy/runRemote';
 import { repoRoot } from '../support/paths';
 import { waitFor } from './helpers';
 import { clientOf, copyFolder, deployFile, editFile, startRealEngine } from './realWorkers.support';

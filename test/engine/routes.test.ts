@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import type { DeploymentPutResponse } from '../../server/src/protocol/vast';
+import type { DeploymentPutResponse } from '../../src/shared/protocol/vast';
 import { api, deploy, enginesClosedAfterTests, makeTarball, putBody, tempStateDir, upload, waitFor } from './helpers';
 
 // cold_workers 0 in these tests' deployments keeps workers out unless a test wants one.

@@ -1,14 +1,14 @@
 // The SDK's own worker (worker runtime "sdk") gets what the bundled runtime has and the SDK lacks, through our host
-// script (engine/python/sdk_host): boot phases with time limits, named in the worker's error, and an exit when the
+// script (src/engine/python/sdk_host): boot phases with time limits, named in the worker's error, and an exit when the
 // engine is killed. Runs the real SDK; skipped with the reason when it is not here.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Engine } from '../../engine/src/engine';
-import { commandLine, descendants, isZombie, processStartTicks } from '../../engine/src/proc';
-import type { DeploymentPutResponse } from '../../server/src/protocol/vast';
+import type { Engine } from '../../src/engine/server/engine';
+import { commandLine, descendants, isZombie, processStartTicks } from '../../src/engine/daemon/proc';
+import type { DeploymentPutResponse } from '../../src/shared/protocol/vast';
 import { repoRoot } from '../support/paths';
 import { sdkPython, sdkSource, sdkUnavailable, shimDir } from '../conformance/sdk';
 import { api, putBody, tempStateDir, upload, waitFor, workersOf } from './helpers';

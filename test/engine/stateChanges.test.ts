@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import type { Engine } from '../../engine/src/engine';
-import type { DeploymentPutResponse } from '../../server/src/protocol/vast';
+import type { Engine } from '../../src/engine/server/engine';
+import type { DeploymentPutResponse } from '../../src/shared/protocol/vast';
 import { api, deploy, enginesClosedAfterTests, makeTarball, putBody, upload, waitFor } from './helpers';
 
 const engineFor = enginesClosedAfterTests();

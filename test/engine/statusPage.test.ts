@@ -2,7 +2,7 @@
 // counts only, and no key.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { accountLabel, VastClient } from '../../server/src/api';
+import { accountLabel, VastClient } from '../../src/vast-api';
 import { enginesClosedAfterTests } from './helpers';
 
 const startEngine = enginesClosedAfterTests();

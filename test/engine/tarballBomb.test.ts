@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import * as zlib from 'node:zlib';
-import { readTarball, sdkPreflight } from '../../engine/src/sdk-worker';
+import { readTarball, sdkPreflight } from '../../src/engine/server/sdk-worker';
 
 const BIG_BYTES = 384 * 1024 * 1024;
 

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import type { Engine } from '../../engine/src/engine';
-import type { DeploymentPutResponse } from '../../server/src/protocol/vast';
+import type { Engine } from '../../src/engine/server/engine';
+import type { DeploymentPutResponse } from '../../src/shared/protocol/vast';
 import { api, enginesClosedAfterTests, putBody, waitFor } from './helpers';
 
 const startEngine = enginesClosedAfterTests();

@@ -1,4 +1,4 @@
-// What a local worker process is given (engine/CONTRACT.md "Spawning a worker"), seen from inside a real worker
+// What a local worker process is given (src/engine/CONTRACT.md "Spawning a worker"), seen from inside a real worker
 // (dist/python): a container's variables with real ports the engine picked, and none of the engine's secrets.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -6,9 +6,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Engine } from '../../engine/src/engine';
-import { freeLoopbackPorts } from '../../engine/src/worker-ports';
-import { runRemote } from '../../server/src/deploy/runRemote';
+import type { Engine } from '../../src/engine/server/engine';
+import { freeLoopbackPorts } from '../../src/engine/server/worker-ports';
+import { runRemote } from '../../src/deploy/runRemote';
 import { clientOf, deployFile, startRealEngine } from './realWorkers.support';
 
 /** A deployment whose one function returns the named variables of its worker's environment. */

@@ -11,10 +11,10 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { initPythonParser } from '../../server/src/analysis/document';
-import { DeploymentFileError, loadDeployment } from '../../server/src/deploy/loadDeployment';
-import type { Target } from '../../server/src/deploy/types';
-import { BUNDLE_REQUEST, REFRESH_CODE_LENSES_NOTIFICATION, type BundleParams, type BundleResult } from '../../server/src/payloads/protocol';
+import { initPythonParser } from '../../src/analysis/document';
+import { DeploymentFileError, loadDeployment } from '../../src/deploy/bundle/loadDeployment';
+import type { Target } from '../../src/deploy/types';
+import { BUNDLE_REQUEST, REFRESH_CODE_LENSES_NOTIFICATION, type BundleParams, type BundleResult } from '../../src/shared/protocol/lsp';
 import { repoRoot } from '../support/paths';
 
 const WAIT_MS = 10_000;

@@ -1,9 +1,9 @@
-// The real language server (server/src/lsp/main.ts) over stdio, with one fault injected for the LSP tests: analysing a
+// The real language server (src/language-server/main.ts) over stdio, with one fault injected for the LSP tests: analysing a
 // document whose text contains ANALYSIS_FAULT throws, as a bug in the parser or the model builder would. It is its
 // own bundle (out/test-servers/faultyServer.js, built by scripts/build.mjs), so the shipped dist/server.js has no
 // switch that could make it fail on purpose.
-import '../../server/src/lsp/main';
-import { ManagedDocument } from '../../server/src/lsp/documents';
+import '../../src/language-server/main';
+import { ManagedDocument } from '../../src/language-server/documents';
 import { ANALYSIS_FAULT } from './analysisFault';
 
 const analysis = ManagedDocument.prototype.analysis;

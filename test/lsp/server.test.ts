@@ -17,7 +17,7 @@ import type {
   PublishDiagnosticsParams,
   TextEdit,
 } from 'vscode-languageserver/node';
-import { RULES } from '../../server/src/rules/registry';
+import { RULES } from '../../src/analysis/rules/registry';
 import { fixturePath, repoRoot } from '../support/paths';
 import { ANALYSIS_FAULT } from './analysisFault';
 

@@ -4,8 +4,8 @@
 //   x = 1  # expect: VD003 "key" warning   ... with that severity
 //   # expect-next-line: VD004              the expectation applies to the following line
 // Several expectations on one line are separated by `;`.
-import type { VastDiagnostic } from '../../server/src/analysis/analyze';
-import type { Range } from '../../server/src/model/types';
+import type { VastDiagnostic } from '../../src/analysis/analyze';
+import type { Range } from '../../src/analysis/model/types';
 
 export interface Expectation {
   line: number;

@@ -1,5 +1,5 @@
 // Protocol records for tests that show them (the Deployments tree): every field Vast sends, with neutral values.
-import type { WorkerRecord } from '../../server/src/protocol/vast';
+import type { WorkerRecord } from '../../src/shared/protocol/vast';
 
 export function workerRecord(over: Partial<WorkerRecord> = {}): WorkerRecord {
   return {

@@ -4,7 +4,7 @@
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { VastExtensionApi } from '../../../client/src/extension';
+import type { VastExtensionApi } from '../../../src/extension/extension';
 
 const EXTENSION_ID = 'vast-deployments.vast-deployments';
 

@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { VastExtensionApi, VastTestHooks } from '../../../client/src/extension';
-import type { TreeNode } from '../../../client/src/views/treeNodes';
-import type { RemoteRunResult } from '../../../server/src/ui/runResult';
+import type { VastExtensionApi, VastTestHooks } from '../../../src/extension/extension';
+import type { TreeNode } from '../../../src/extension/views/treeNodes';
+import type { RemoteRunResult } from '../../../src/extension/ui/runResult';
 
 const EXTENSION_ID = 'vast-deployments.vast-deployments';
 

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { VastExtensionApi, VastTestHooks } from '../../../client/src/extension';
+import type { VastExtensionApi, VastTestHooks } from '../../../src/extension/extension';
 
 const EXTENSION_ID = 'vast-deployments.vast-deployments';
 const RESTART = 'Restart Engine';

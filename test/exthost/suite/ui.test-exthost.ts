@@ -6,11 +6,11 @@
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DeploymentsSource, PlanProvider, RemoteRunner } from '../../../client/src/contracts';
-import type { VastExtensionApi, VastTestHooks } from '../../../client/src/extension';
-import type { TreeNode } from '../../../client/src/views/treeNodes';
-import type { Plan } from '../../../server/src/deploy/types';
-import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../../../server/src/protocol/vast';
+import type { DeploymentsSource, PlanProvider, RemoteRunner } from '../../../src/extension/contracts';
+import type { VastExtensionApi, VastTestHooks } from '../../../src/extension/extension';
+import type { TreeNode } from '../../../src/extension/views/treeNodes';
+import type { Plan } from '../../../src/deploy/types';
+import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../../../src/shared/protocol/vast';
 import { workerRecord } from '../../support/records';
 
 const EXTENSION_ID = 'vast-deployments.vast-deployments';

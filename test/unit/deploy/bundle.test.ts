@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { before, describe, test } from 'node:test';
-import { buildBundle, withFileSize } from '../../../server/src/deploy/bundle';
-import type { Bundle, BundleResult } from '../../../server/src/deploy/types';
+import { buildBundle, withFileSize } from '../../../src/deploy/bundle/bundle';
+import type { Bundle, BundleResult } from '../../../src/deploy/types';
 import { repoRoot } from '../../support/paths';
 import { bundleText, deploymentWith, initParser, LOCAL_TARGET, modelOf, VAST_TARGET } from './support';
 

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { describe, test } from 'node:test';
-import { configJson } from '../../../server/src/deploy/config';
-import { contentHash, hashedFileBytes } from '../../../server/src/deploy/contentHash';
-import type { CopySpec, DeployConfig } from '../../../server/src/deploy/types';
+import { configJson } from '../../../src/deploy/bundle/config';
+import { contentHash, hashedFileBytes } from '../../../src/deploy/bundle/contentHash';
+import type { CopySpec, DeployConfig } from '../../../src/deploy/types';
 import { tempDir, writeFiles } from './support';
 
 const SQUARE_FILE = [

@@ -2,11 +2,11 @@
 // reads no deployed state and asks nothing; without one it packages, reads and plans itself, as the CLI uses it.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import type { VastClient } from '../../../server/src/api/client';
-import { deploy } from '../../../server/src/deploy/deployFlow';
-import { computePlan } from '../../../server/src/deploy/plan';
-import { writeTarball } from '../../../server/src/deploy/tarball';
-import type { Bundle } from '../../../server/src/deploy/types';
+import type { VastClient } from '../../../src/vast-api/client';
+import { deploy } from '../../../src/deploy/deployFlow';
+import { computePlan } from '../../../src/deploy/plan';
+import { writeTarball } from '../../../src/deploy/tarball';
+import type { Bundle } from '../../../src/deploy/types';
 import { bundleText, initParser, LOCAL_TARGET } from './support';
 
 const TEXT = `from vastai import Deployment

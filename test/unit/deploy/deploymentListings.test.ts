@@ -1,8 +1,8 @@
 // The lens's planning read on the cloud: one deployments listing per client, shared for a while.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DeploymentListings } from '../../../server/src/deploy/deploymentListings';
-import type { DeploymentRecord } from '../../../server/src/protocol/vast';
+import { DeploymentListings } from '../../../src/deploy/deploymentListings';
+import type { DeploymentRecord } from '../../../src/shared/protocol/vast';
 
 function countingClient(fail = false) {
   const client = {

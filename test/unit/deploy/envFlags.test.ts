@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { autoscalerUrlFor, envFlags } from '../../../server/src/deploy/envFlags';
+import { autoscalerUrlFor, envFlags } from '../../../src/deploy/bundle/envFlags';
 
 const base = { ports: [], autoscalerUrl: 'https://run.vast.ai', webserverUrl: 'https://console.vast.ai' };
 

@@ -1,10 +1,10 @@
 // computePlan on hand-built bundles and records: every tier, several changes at once, masking, reasons, text forms.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { computePlan, MASKED_SECRET, REASONS } from '../../../server/src/deploy/plan';
-import { elideMiddle, expectedAction, formatPlanText, planSummary } from '../../../server/src/deploy/planFormat';
-import type { Bundle, DeployConfig, Plan } from '../../../server/src/deploy/types';
-import type { DeploymentRecord, EndpointRecord } from '../../../server/src/protocol/vast';
+import { computePlan, MASKED_SECRET, REASONS } from '../../../src/deploy/plan';
+import { elideMiddle, expectedAction, formatPlanText, planSummary } from '../../../src/deploy/planFormat';
+import type { Bundle, DeployConfig, Plan } from '../../../src/deploy/types';
+import type { DeploymentRecord, EndpointRecord } from '../../../src/shared/protocol/vast';
 
 const HASH_A = 'fec05aa405c9618532af02467c2be64e372e27314d788c0b2e90cd8aebf09094';
 const HASH_B = '2e50ead65ddc6af0c341fcf41a84ae3bb6f1884c33e1f3ab5a54f511e0ac28d3';

@@ -1,8 +1,8 @@
 // search_params as the SDK's unparse writes it, read from real require(...) calls.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { searchParams, unparseQuery, searchDefaults } from '../../../server/src/deploy/searchParams';
-import { PyFloat, PyTuple } from '../../../server/src/wire/values';
+import { searchParams, unparseQuery, searchDefaults } from '../../../src/deploy/bundle/searchParams';
+import { PyFloat, PyTuple } from '../../../src/shared/python/values';
 import { deploymentWith, initParser, modelOf } from './support';
 
 before(() => initParser());

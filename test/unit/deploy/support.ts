@@ -3,12 +3,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildModel } from '../../../server/src/model/extract';
-import type { DeploymentModel } from '../../../server/src/model/types';
-import { ParsedDocument } from '../../../server/src/parse/pythonParser';
-import { buildBundle, type BuildBundleOptions } from '../../../server/src/deploy/bundle';
-import type { BundleResult, Target } from '../../../server/src/deploy/types';
-import { initPythonParser } from '../../../server/src/analysis/document';
+import { buildModel } from '../../../src/analysis/model/extract';
+import type { DeploymentModel } from '../../../src/analysis/model/types';
+import { ParsedDocument } from '../../../src/analysis/parse/pythonParser';
+import { buildBundle, type BuildBundleOptions } from '../../../src/deploy/bundle/bundle';
+import type { BundleResult, Target } from '../../../src/deploy/types';
+import { initPythonParser } from '../../../src/analysis/document';
 import { repoRoot } from '../../support/paths';
 
 /** The parser looks for its wasm up to three folders above the bundled test; these tests sit one deeper. */

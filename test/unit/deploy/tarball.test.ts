@@ -6,8 +6,8 @@ import * as path from 'path';
 import { before, describe, test } from 'node:test';
 import { list } from 'tar';
 import { gunzipSync } from 'zlib';
-import { writeTarball } from '../../../server/src/deploy/tarball';
-import type { Bundle, BundleResult } from '../../../server/src/deploy/types';
+import { writeTarball } from '../../../src/deploy/tarball';
+import type { Bundle, BundleResult } from '../../../src/deploy/types';
 import { bundleText, deploymentWith, initParser, tempDir } from './support';
 
 before(() => initParser());

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { explainWaitEnd, workerLine } from '../../../server/src/deploy/waitExplanation';
-import { ReadyTimeoutError, waitForReadyWorker, WorkerFailedError } from '../../../server/src/deploy/waitReady';
-import { NoWorkerCanServe } from '../../../server/src/deploy/workerWatch';
-import type { WorkerRecord } from '../../../server/src/protocol/vast';
-import { actionWords, withRaw, workerStateWords } from '../../../server/src/ui/stateWords';
+import { explainWaitEnd, workerLine } from '../../../src/deploy/waitExplanation';
+import { ReadyTimeoutError, waitForReadyWorker, WorkerFailedError } from '../../../src/deploy/waitReady';
+import { NoWorkerCanServe } from '../../../src/deploy/workerWatch';
+import type { WorkerRecord } from '../../../src/shared/protocol/vast';
+import { actionWords, withRaw, workerStateWords } from '../../../src/deploy/stateWords';
 
 const worker = (id: number, status: string, extra: Partial<WorkerRecord> = {}) => ({ id, status, ...extra }) as WorkerRecord;
 const cloud = { kind: 'vast' as const, consoleUrl: 'https://console.example', apiKey: 'k' };

@@ -2,8 +2,8 @@
 // a worker that reports an error ends the wait at once unless another one is ready.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { WorkersResult } from '../../../server/src/api/client';
-import { WorkerFailedError, waitForReadyWorker } from '../../../server/src/deploy/waitReady';
+import type { WorkersResult } from '../../../src/vast-api/client';
+import { WorkerFailedError, waitForReadyWorker } from '../../../src/deploy/waitReady';
 
 describe('waitForReadyWorker', () => {
   test('waits 1.5 times longer after each poll, up to maxIntervalMs; returns the ready worker', async () => {

@@ -1,7 +1,0 @@
-// What other parts of the project (CLI, extension, tests) use from the engine.
-export { engineClientInfo, engineTarget, isProcessAlive, type EngineClientInfo, type EngineInfoFile } from './client-info';
-export { resolveStateDir, STATE_FILES } from './state-dir';
-export { Engine, type EngineOptions } from './engine';
-export { signedRouteMessage, verifyRouteSignature } from './signing';
-export { unmetFilters, parseSearchParams, detectMachineFacts, type MachineFacts } from './machine';
-export { findPython } from './python';

@@ -1,4 +1,0 @@
-// The User-Agent every request carries, with the product version (one home: protocol/version.ts).
-import { PRODUCT_VERSION } from '../protocol/version';
-
-export const USER_AGENT = `vast-deployments-vscode/${PRODUCT_VERSION}`;

@@ -1,0 +1,94 @@
+// `vast-deploy deploy <deploy.py> [--target local|vast] [--yes] [--no-wait] [--keep-alive]`: package, register,
+// upload, roll the workers and wait for a ready worker, printing each phase with its elapsed time on stderr.
+import * as path from 'path';
+import { deploy, PHASE_TITLES, type DeployPhase } from '../deploy/deployFlow';
+import { loadDeployment } from '../deploy/bundle/loadDeployment';
+import { formatPlanText, planSummary } from '../deploy/planFormat';
+import { confirmationReason } from '../deploy/policy';
+import type { Plan } from '../deploy/types';
+import { parseCommandArgs } from './args';
+import { UsageError, type CliIO } from './io';
+import { untilInterrupted } from './interrupt';
+import { baseTarget, clientFor, TARGET_OPTIONS, targetForFile } from './target';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function confirmPlan(plan: Plan, io: CliIO, yes: boolean): Promise<boolean> {
+  if (yes) return true;
+  const what = confirmationReason(plan);
+  io.stderr(formatPlanText(plan).replace(/\n?$/, '\n'));
+  if (!io.prompt) {
+    throw new UsageError(`deploy: this deploy ${what}; pass --yes to confirm it without a terminal`);
+  }
+  const answer = await io.prompt(`This deploy ${what}. Continue? [y/N] `);
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+export async function runDeploy(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('deploy', args, {
+    ...TARGET_OPTIONS,
+    yes: { type: 'boolean', short: 'y' },
+    'no-wait': { type: 'boolean' },
+    'keep-alive': { type: 'boolean' },
+    deployment: { type: 'string' },
+    force: { type: 'boolean' },
+    timeout: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError('deploy: expected one deployment file: vast-deploy deploy <deploy.py>');
+  const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutS !== undefined && !(timeoutS > 0)) throw new UsageError(`deploy: --timeout must be a number of seconds, not "${values.timeout}"`);
+  const base = await baseTarget('deploy', values, io);
+  const kind = base.kind;
+  const loaded = await loadDeployment(path.resolve(io.cwd, positionals[0]), {
+    target: base,
+    select: values.deployment as string | undefined,
+    force: Boolean(values.force),
+  });
+  const target = targetForFile('deploy', base, loaded.bundle);
+  const client = clientFor(target, io);
+  const yes = Boolean(values.yes);
+  const { name, tag } = loaded.bundle.identity;
+  const started = Date.now();
+  let lastWorkers = '';
+  return untilInterrupted(async (signal) => {
+    const outcome = await deploy(
+      loaded,
+      client,
+      target,
+      {
+        onPhase: (phase: DeployPhase) => {
+          io.stderr(`${PHASE_TITLES[phase]}… (${seconds(Date.now() - started)})\n`);
+        },
+        onWorkers: ({ workers, pending }) => {
+          const line = pending ?? workers.map((w) => `worker ${w.id} ${w.status}${w.error_msg ? ` (${w.error_msg})` : ''}`).join(', ');
+          if (line && line !== lastWorkers) io.stderr(`  ${line}\n`);
+          lastWorkers = line;
+        },
+        confirm: (plan) => confirmPlan(plan, io, yes),
+        onWarning: (message) => io.stderr(`warning: ${message}\n`),
+      },
+      // With --yes nobody is asked, so the deployed state is not read before the PUT: one request less per deploy.
+      { signal, readState: !yes, wait: !values['no-wait'], readyTimeoutMs: timeoutS && timeoutS * 1000, audience: 'cli' },
+    );
+    if (!outcome.deployed) {
+      io.stderr('deploy: cancelled, nothing changed\n');
+      return 1;
+    }
+    const ready = outcome.readyWorker ? `, worker ${outcome.readyWorker.id} ready` : '';
+    io.stdout(
+      `${name}:${tag} on ${kind === 'local' ? 'the local engine' : 'Vast'}: ${outcome.action}${outcome.plan ? ` (${planSummary(outcome.plan)})` : ''}, ` +
+        `deployment ${outcome.deploymentId}, endpoint ${outcome.endpointId}${ready} in ${seconds(Date.now() - started)}\n`,
+    );
+    const ttl = loaded.bundle.putBody.ttl;
+    if (ttl !== undefined && outcome.deploymentId !== undefined) {
+      if (values['keep-alive']) {
+        io.stderr(`ttl ${ttl} s: sending heartbeats until interrupted (Ctrl-C)\n`);
+        await client.startHeartbeat(outcome.deploymentId, ttl, signal); // returns once interrupted
+      } else {
+        await client.heartbeat(outcome.deploymentId);
+        io.stderr(`ttl ${ttl} s: the deployment is torn down ${ttl} s after its last heartbeat (use --keep-alive to keep it up)\n`);
+      }
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,7 @@
+// What other parts of the project (CLI, extension, tests) use from the engine.
+export { engineClientInfo, engineTarget, isProcessAlive, type EngineClientInfo, type EngineInfoFile } from '../daemon/client-info';
+export { resolveStateDir, STATE_FILES } from '../daemon/state-dir';
+export { Engine, type EngineOptions } from './engine';
+export { signedRouteMessage, verifyRouteSignature } from './signing';
+export { unmetFilters, parseSearchParams, detectMachineFacts, type MachineFacts } from '../daemon/machine';
+export { findPython } from './python';

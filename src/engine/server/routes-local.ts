@@ -1,0 +1,96 @@
+// Local-only extensions (not part of Vast's API; the cloud has no equivalent), all under /local/v0/ and the engine
+// API key:
+//   GET /local/v0/info                                        engine facts: version, pid, Python, machine, limits, runtime
+//   GET /local/v0/logs/stream?endpoint_id=N[&worker_id=M][&tail=K]
+//       text/event-stream: the last K lines (default 100), then each new line, one `data: <LogLine JSON>` event each.
+// And, without a key, `GET /`: a small status page for the engine URL `npm start` and `engine start` print (counts
+// only: deployment names and logs stay behind the key).
+import { presentedKeys, requireKey } from './auth';
+import { escapeHtml } from '../../shared/html';
+import { PRODUCT_VERSION } from '../../shared/version';
+import type { Engine } from './engine';
+import { HttpError, sendJson, sendText, type Router } from './http';
+import type { LogLine } from './logs';
+
+/** The page a browser shows at the engine's URL: that it runs, its version, and how many deployments and workers. */
+function statusPage(engine: Engine): string {
+  const statuses = new Map<string, number>();
+  for (const w of engine.workers.workers.values()) statuses.set(w.status, (statuses.get(w.status) ?? 0) + 1);
+  const workers = [...statuses].map(([status, n]) => `${n} ${status}`).join(', ') || 'none';
+  const py = engine.python();
+  const rows: [string, string][] = [
+    ['Version', PRODUCT_VERSION],
+    ['Deployments', String(engine.store.state.deployments.length)],
+    ['Workers', workers],
+    ['Worker runtime', `${engine.workerRuntime}${py.ok ? ` (Python ${py.version})` : ` (${py.error})`}`],
+  ];
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Vast local engine</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:44rem}td{padding:.2rem 1rem .2rem 0}code{background:#eee;padding:0 .2rem}</style></head>
+<body><h1>Vast local engine: running</h1><table>${rows.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+<p>This is the local stand-in for Vast's console and autoscaler. Deployments, workers and logs are in the <b>Vast</b> view of VS Code, or
+<code>vast-deploy status</code> and <code>vast-deploy logs &lt;name&gt;</code> in a terminal.</p></body></html>`;
+}
+
+export function registerLocalRoutes(router: Router, engine: Engine): void {
+  router.add('GET', '/', (ctx) => {
+    ctx.res.setHeader('cache-control', 'no-store');
+    sendText(ctx.res, 200, statusPage(engine), 'text/html; charset=utf-8');
+  });
+
+  router.add('GET', '/local/v0/info', (ctx) => {
+    requireKey(presentedKeys(ctx.req, ctx.url), [engine.apiKey], 'the engine API key');
+    const py = engine.python();
+    sendJson(ctx.res, 200, {
+      success: true,
+      engine: 'vast-deploy local engine',
+      version: PRODUCT_VERSION,
+      pid: process.pid,
+      url: engine.url,
+      state_dir: engine.stateDir,
+      python: py.ok ? { command: py.command, version: py.version } : { error: py.error },
+      machine: engine.machine,
+      worker_limit: engine.workerLimit,
+      worker_runtime: engine.workerRuntime,
+      strict_filters: engine.strictFilters,
+      max_upload_bytes: engine.maxUploadBytes,
+      state_warning: engine.store.loadWarning ?? null,
+      deployments: engine.store.state.deployments.length,
+      workers: engine.workers.workers.size,
+    });
+  });
+
+  router.add('GET', '/local/v0/logs/stream', (ctx) => {
+    requireKey(presentedKeys(ctx.req, ctx.url), [engine.apiKey], 'the engine API key');
+    const num = (name: string): number | undefined => {
+      const raw = ctx.url.searchParams.get(name);
+      if (raw === null) return undefined;
+      if (!/^\d+$/.test(raw)) throw new HttpError(400, `query parameter "${name}" must be a non-negative integer, got "${raw}"`);
+      return Number(raw);
+    };
+    const endpointId = num('endpoint_id');
+    if (endpointId === undefined) throw new HttpError(400, 'query parameter "endpoint_id" is required');
+    if (!engine.endpoint(endpointId)) throw new HttpError(404, `no endpoint with id ${endpointId}`);
+    const workerId = num('worker_id');
+    const tail = num('tail') ?? 100;
+    const wanted = (l: LogLine) => l.endpoint_id === endpointId && (workerId === undefined || l.worker_id === workerId);
+    const res = ctx.res;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const send = (l: LogLine) => res.write(`data: ${JSON.stringify(l)}\n\n`);
+    const backlog = engine.logs.lines(endpointId).filter(wanted);
+    for (const l of tail > 0 ? backlog.slice(-tail) : []) send(l);
+    const unsubscribe = engine.logs.subscribe(
+      (l) => {
+        if (wanted(l)) send(l);
+      },
+      // The deployment was deleted: nothing more will come, so the stream ends (and its listener is gone).
+      { endpointId, onForgotten: () => (end(), res.end()) },
+    );
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    function end() {
+      clearInterval(keepAlive);
+      unsubscribe();
+    }
+    ctx.req.on('close', end);
+    res.on('error', end);
+  });
+}

@@ -1,0 +1,20 @@
+// The tree's data per target, straight from VastClient (the local engine speaks the same protocol).
+import type { VastClient } from '../../vast-api';
+import type { DeploymentsSource } from '../contracts';
+
+export function clientSource(client: () => Promise<VastClient>): DeploymentsSource {
+  return {
+    listDeployments: async (signal) => (await client()).listDeployments(signal),
+    listEndpoints: async (signal) => (await client()).listEndpoints(signal),
+    getEndpoint: async (id, signal) => (await client()).getEndpoint(id, signal),
+    listWorkergroups: async (endpointId, signal) => (await (await client()).listWorkergroups(signal)).filter((g) => g.endpoint_id === endpointId),
+    getEndpointWorkers: async (id, signal) => (await client()).getEndpointWorkers(id, signal),
+    getEndpointLogs: async (id, signal) => (await client()).getEndpointLogs(id, undefined, signal),
+    stopDeployment: async (id) => void (await (await client()).stopDeployment(id)),
+    startDeployment: async (id) => void (await (await client()).startDeployment(id)),
+    deleteDeployment: async (id) => {
+      const answer = await (await client()).deleteDeployment(id);
+      if (answer && answer.success === false) throw new Error(`deleting deployment ${id} failed: ${answer.msg ?? 'the server refused'}`);
+    },
+  };
+}
