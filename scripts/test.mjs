@@ -2,6 +2,8 @@
 //
 //   1. build      node scripts/build.mjs, node scripts/build-exthost.mjs   (a failure counts as 1 failed)
 //   2. typecheck  npx tsc -p . --noEmit                                    (a failure counts as 1 failed)
+//   2b. boundaries  node scripts/boundaries.mjs: the import rules of .dependency-cruiser.cjs (a new violation counts
+//                 as 1 failed; the known ones are listed)
 //   3. unit + LSP node --test out/test/                                     (its own pass/fail counts)
 //   3b. Python    python3 -m unittest discover -s tests in src/engine/python    (the worker runtime; its own counts;
 //                 runs even when the build failed; $VAST_TEST_PYTHON picks the interpreter)
@@ -179,6 +181,7 @@ async function vscodeLayers() {
 
 const built = (await gate('build', 'node', ['scripts/build.mjs'])) && (await gate('build extension-host tests', 'node', ['scripts/build-exthost.mjs']));
 await gate('typecheck', 'npx', ['tsc', '-p', '.', '--noEmit']);
+await gate('import boundaries (.dependency-cruiser.cjs)', 'node', ['scripts/boundaries.mjs']);
 await pythonTests();
 if (built) {
   await nodeTests();
