@@ -20,7 +20,14 @@ module.exports = {
     onlyImports('shared', [], 'shared is the bottom layer: wire types, LSP extensions, Target, Python values'),
     onlyImports('analysis', ['shared'], 'the analysis core knows nothing of transports, deploys or editors'),
     onlyImports('vast-api', ['shared'], 'the HTTP client and wire codec know nothing of the analysis or the deploy flow'),
-    onlyImports('language-server', ['analysis', 'shared'], 'the language server is analysis over LSP'),
+    onlyImports('language-server', ['analysis', 'deploy', 'shared'], 'the language server is analysis over LSP'),
+    {
+      name: 'language-server-deploy-bundle-only',
+      comment: 'of deploy, the language server may use only the model-derived bundle builder (it answers vast/bundle)',
+      severity: 'error',
+      from: { path: '^src/language-server/' },
+      to: { path: '^src/deploy/', pathNot: '^src/deploy/bundle/' },
+    },
     onlyImports('deploy', ['analysis', 'vast-api', 'shared'], 'deploy uses the API client and shared types'),
     {
       name: 'deploy-analysis-bundle-only',

@@ -1,5 +1,6 @@
 // `vast-deploy engine start|stop|status`: the command line over the daemon control in src/engine/daemon/control.ts.
-import { engineFacts, type EngineClientInfo } from '../engine/daemon/client-info';
+import { type EngineClientInfo } from '../engine/daemon/client-info';
+import { engineFacts } from '../shared/engineInfo';
 import { ensureEngineRunning, runningEngine, stopEngine } from '../engine/daemon/control';
 import { resolveStateDir } from '../engine/daemon/state-dir';
 import { UsageError, type CliIO } from './io';

@@ -19,7 +19,8 @@ import {
   VastClient,
   type CloudDefaults,
 } from '../vast-api';
-import type { Bundle, Target, TargetKind } from '../deploy/types';
+import type { Target, TargetKind } from '../deploy/types';
+import type { Bundle } from '../shared/protocol/bundle';
 import { oneOf } from './args';
 import { ensureEngineRunning } from '../engine/daemon/control';
 import { UsageError, type CliIO } from './io';

@@ -1,8 +1,8 @@
 // What this machine lacks of a deployment's GPU filters (search_params), on the local engine: there the "offer" is
 // this machine, and the engine starts workers even when it does not match, so code that needs a GPU (vLLM, CUDA)
 // fails on them. The plan view, the Deploy lens and the explanation of a failed wait all say it with these words.
-import { engineFacts } from '../engine/daemon/client-info';
-import { unmetFilters, type MachineFacts } from '../engine/daemon/machine';
+import { engineFacts } from '../shared/engineInfo';
+import { unmetFilters, type MachineFacts } from '../shared/machine';
 import type { Target } from './types';
 
 /** Starts the plan note that says what this machine lacks. */

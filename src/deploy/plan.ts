@@ -3,7 +3,8 @@
 // this predicts it from the same fields: tag → 4, image/env flags/search/storage/docker login → 3, content hash → 2,
 // autoscaling → 1.
 import { AUTOSCALING_KEYS, type AutoscalingKey, type DeploymentRecord, type EndpointRecord } from '../shared/protocol/vast';
-import type { Bundle, DeployConfig, Plan, PlanChange, RemoteState, Tier } from './types';
+import type { Plan, PlanChange, RemoteState, Tier } from './types';
+import type { Bundle, DeployConfig } from '../shared/protocol/bundle';
 
 export const MASKED_SECRET = '********';
 

@@ -9,7 +9,7 @@ import { promisify } from 'util';
 import * as zlib from 'zlib';
 import { copyEntries } from './bundle/copies';
 import { DEPLOYMENT_MEMBER } from './bundle/contentHash';
-import type { Bundle } from './types';
+import type { Bundle } from '../shared/protocol/bundle';
 
 const gzip = promisify(zlib.gzip);
 const BLOCK = 512;

@@ -1,6 +1,7 @@
 // Contracts between the deploy-core pieces (bundle, plan, API client, orchestration) and their users (CLI,
 // extension, tests). Implementations live beside this file; the wire shapes they use are in ../protocol/vast.ts.
 import type { Range } from '../shared/protocol/lsp';
+import type { Bundle, DeployConfig } from '../shared/protocol/bundle';
 import type { AutoscalingSettings, DeploymentPutBody, DeploymentRecord, EndpointRecord } from '../shared/protocol/vast';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -12,22 +13,6 @@ export { VAST_AUTOSCALER_URL, VAST_CONSOLE_URL, type Target, type TargetKind } f
 // ---------------------------------------------------------------------------------------------------------------
 // Bundle: everything `ensure_ready()` computes locally, from the static model.
 
-/** config.json's content, field order name, pip_installs, apt_gets, envs, runs. */
-export interface DeployConfig {
-  name: string;
-  pip_installs: string[];
-  apt_gets: string[];
-  envs: [string, string][];
-  runs: (string | string[])[];
-}
-
-/** One `image.copy(src, dst)`: src resolved against the deployment file's folder. */
-export interface CopySpec {
-  src: string;
-  dst: string;
-  kind: 'file' | 'directory';
-}
-
 /** A value the bundle needs but the static model cannot know (a variable, a call...): no hash is guessed. */
 export interface UnknownValueReport {
   /** What it feeds: `name`, `pip_install`, `env`, `copy`, `image`, `search_params`, ... */
@@ -36,29 +21,6 @@ export interface UnknownValueReport {
   range?: Range;
   /** `unknown`: only known when Python runs; `error`: known, and the SDK would refuse it (raise). */
   kind?: 'unknown' | 'error';
-}
-
-export interface Bundle {
-  /** Path of the deployment file on disk (its folder resolves copy() sources). */
-  filePath: string;
-  config: DeployConfig;
-  /** config.json exactly as Python's json.dumps writes it. */
-  configJson: string;
-  fileHash: string;
-  copies: CopySpec[];
-  /** The PUT body without `file_size` (known only once the tarball is written). */
-  putBody: Omit<DeploymentPutBody, 'file_size'>;
-  autoscaling: AutoscalingSettings;
-  /** Deployment identity on the server: (name, tag). */
-  identity: { name: string; tag: string };
-  /** The console this deployment registers with: the file's `webserver_url` (vast target) or the local engine's. */
-  consoleUrl: string;
-  /** Where its workers report (REPORT_ADDR): from the file's autoscaler_url/instance (vast) or the local engine. */
-  autoscalerUrl: string;
-  /** `Deployment(api_key=...)` when the file passes one (vast target only): it wins over every other key source. */
-  apiKey?: string;
-  /** PUT body fields whose value is a Python float in the file: sent as floats (`16.0`), as the SDK sends them. */
-  pythonFloats: string[];
 }
 
 export type BundleResult = { ok: true; bundle: Bundle } | { ok: false; unknowns: UnknownValueReport[] };

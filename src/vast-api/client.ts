@@ -27,7 +27,8 @@ import type {
 } from '../shared/protocol/vast';
 import { VastApiError } from './errors';
 import { runHeartbeat } from './heartbeat';
-import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, HttpLayer, joinUrl, type ApiLogger, type FetchLike, type HttpMethod } from './http';
+import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, HttpLayer, joinUrl, type ApiLogger, type HttpMethod } from './http';
+import type { FetchLike } from './transport';
 import { Redactor } from '../shared/redact';
 import * as routing from './routing';
 import { sleep as realSleep, type NowFn, type RandomFn, type SleepFn } from './timing';

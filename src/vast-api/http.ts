@@ -3,14 +3,13 @@
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { PyFloat } from '../shared/python/values';
 import { pythonFloatRepr } from '../shared/python/format';
-import type { MultipartBody } from './upload';
+import type { MultipartBody } from './multipart';
 import { abortError, isRetryableStatus, serverMessage, VastApiError, type VastApiErrorCode } from './errors';
 import type { Redactor } from '../shared/redact';
 import { parseRetryAfter, retryBackoffMs, type NowFn, type RandomFn, type SleepFn } from './timing';
-import { fetchTransport, requestTransport, TransportTimeoutError, type Transport } from './transport';
+import { fetchTransport, requestTransport, TransportTimeoutError, type FetchLike, type Transport } from './transport';
 import { USER_AGENT } from './version';
 
-export type FetchLike = typeof undiciFetch;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface ApiLogger {

@@ -1,7 +1,8 @@
 // The Vast API client: one import for the deploy core, CLI and extension.
 export { VastClient, accountLabel, defaultCacheDir, type CurrentUser, type VastClientOptions, type WorkersResult } from './client';
 export { VastApiError, isAbortError, isRetryableStatus, serverMessage, type VastApiErrorCode } from './errors';
-export type { ApiLogger, FetchLike } from './http';
+export type { ApiLogger } from './http';
+export type { FetchLike } from './transport';
 export { redact, Redactor } from '../shared/redact';
 export { ApiKeyNotFoundError, apiKeyLocations, resolveApiKey, type ResolvedApiKey } from './apiKey';
 export {

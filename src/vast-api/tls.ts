@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
-import { describeNetworkError, type FetchLike } from './http';
+import { describeNetworkError } from './http';
+import type { FetchLike } from './transport';
 
 export const VAST_ROOT_CA_URL = 'https://console.vast.ai/static/jvastai_root.cer';
 

@@ -2,8 +2,10 @@
 // Response objects, header guards, body streams) that dominated the client's per-call cost on the remote-call hot
 // path; an injected `fetch` (tests, proxies) is still honoured through the fetch transport.
 import { fetch as undiciFetch, getGlobalDispatcher, request as undiciRequest, type Dispatcher } from 'undici';
-import type { FetchLike } from './http';
 import { deadlineSignal } from './timing';
+
+/** The fetch the HTTP layer calls: undici's, or a test's stand-in. */
+export type FetchLike = typeof undiciFetch;
 
 export interface WireRequest {
   url: string;

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { after } from 'node:test';
 import * as tar from 'tar';
 import { Engine, type EngineOptions } from '../../src/engine/server/engine';
-import type { MachineFacts } from '../../src/engine/daemon/machine';
+import type { MachineFacts } from '../../src/shared/machine';
 import type { DeploymentPutBody, DeploymentPutResponse, RouteReady, RouteResponse, WorkerRecord } from '../../src/shared/protocol/vast';
 import { fixturePath } from '../support/paths';
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import * as tar from 'tar';
 import { desiredWorkers, statusSummary } from '../../src/engine/server/autoscaler';
-import { parseSearchParams, unmetFilters, type MachineFacts } from '../../src/engine/daemon/machine';
+import { parseSearchParams, unmetFilters, type MachineFacts } from '../../src/shared/machine';
 import { parseDaemonArgs } from '../../src/engine/server/daemon-args';
 import { findPython } from '../../src/engine/server/python';
 import { RouteSigner, signedRouteMessage, verifyRouteSignature } from '../../src/engine/server/signing';

@@ -13,7 +13,8 @@ import { PyFloat, PyTuple, type PyValue } from '../../shared/python/values';
 import { pythonStr } from '../../shared/python/format';
 import { problem, pyTypeName, short, toPyValue, unknown, type ValueContext } from './pyValues';
 import { searchParams } from './searchParams';
-import { type Bundle, type BundleResult, type CopySpec, type Target, type UnknownValueReport } from '../types';
+import { type BundleResult, type Target, type UnknownValueReport } from '../types';
+import { type Bundle, type CopySpec } from '../../shared/protocol/bundle';
 import { useRange } from '../../analysis/model/valueUse';
 
 export interface BuildBundleOptions {

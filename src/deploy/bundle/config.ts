@@ -2,7 +2,7 @@
 // be exactly the SDK's `json.dumps(dataclasses.asdict(Config))`.
 import type { ImageSettings } from './imageSteps';
 import { pythonJsonDumps } from '../../shared/python/format';
-import type { DeployConfig } from '../types';
+import type { DeployConfig } from '../../shared/protocol/bundle';
 
 /**
  * The config for a Deployment's `name` (the value given to `Deployment(name=...)`, or "" when none was: the SDK

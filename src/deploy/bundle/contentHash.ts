@@ -5,7 +5,7 @@ import { createHash, type Hash } from 'crypto';
 import * as fs from 'fs';
 import { filterIgnoredLines } from '../../analysis/model/ignoreLines';
 import { copyEntries } from './copies';
-import type { CopySpec } from '../types';
+import type { CopySpec } from '../../shared/protocol/bundle';
 
 export const DEPLOYMENT_MEMBER = './deployment.py';
 

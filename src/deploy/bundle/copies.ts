@@ -3,7 +3,7 @@
 // symlinked directories listed but not entered). The hash walks in sorted order; the tarball uses the same order.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { CopySpec } from '../types';
+import type { CopySpec } from '../../shared/protocol/bundle';
 
 /** `posixpath.join(a, b)` for two parts. */
 export function posixJoin(a: string, b: string): string {

@@ -7,7 +7,8 @@ import * as path from 'path';
 import type { VastDiagnostic } from '../../analysis/analyze';
 import type { Deployment, DeploymentModel } from '../../analysis/model/types';
 import { buildBundle } from './bundle';
-import type { Bundle, Target } from '../types';
+import type { Target } from '../types';
+import type { Bundle } from '../../shared/protocol/bundle';
 
 export class DeploymentFileError extends Error {
   constructor(

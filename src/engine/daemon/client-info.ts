@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Target } from '../../shared/protocol/target';
-import type { MachineFacts } from './machine';
+import { engineFacts } from '../../shared/engineInfo';
 import { commandLine, isZombie } from './proc';
 import { STATE_FILES } from './state-dir';
 
@@ -55,28 +55,6 @@ export function engineClientInfo(stateDir: string): EngineClientInfo | undefined
     apiKey: parsed.api_key,
     stateDir,
   };
-}
-
-/** What `GET /local/v0/info` says of the engine (the fields its clients read). */
-export interface EngineFacts {
-  pid?: unknown;
-  worker_runtime?: unknown;
-  machine?: MachineFacts;
-}
-
-/** The engine's own facts, asked with its key; undefined when it does not answer them within `timeoutMs`. */
-export async function engineFacts(info: Pick<EngineClientInfo, 'url' | 'apiKey'>, timeoutMs: number, signal?: AbortSignal): Promise<EngineFacts | undefined> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  try {
-    const res = await fetch(`${info.url}/local/v0/info`, {
-      headers: { authorization: `Bearer ${info.apiKey}` },
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    const body = (await res.json().catch(() => undefined)) as EngineFacts | undefined;
-    return res.ok && body && typeof body === 'object' ? body : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The engine plays both Vast roles (console and autoscaler) on one URL. */

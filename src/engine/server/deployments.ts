@@ -5,7 +5,7 @@ import { AUTOSCALING_KEYS, type AutoscalingKey, type DeploymentPutBody, type Dep
 import { generateKey } from './auth';
 import type { Engine } from './engine';
 import { HttpError } from './http';
-import { unmetFilters } from '../daemon/machine';
+import { unmetFilters } from '../../shared/machine';
 import { KEPT_VERSIONS, type StoredDeployment, type StoredEndpoint, type StoredVersion } from './store';
 import { autoscalingOf, decideTier, HARD_UPDATE_FIELDS } from './tiers';
 import type { ReceivedUpload } from './upload';

@@ -3,5 +3,6 @@ export { engineClientInfo, engineTarget, isProcessAlive, type EngineClientInfo, 
 export { resolveStateDir, STATE_FILES } from '../daemon/state-dir';
 export { Engine, type EngineOptions } from './engine';
 export { signedRouteMessage, verifyRouteSignature } from './signing';
-export { unmetFilters, parseSearchParams, detectMachineFacts, type MachineFacts } from '../daemon/machine';
+export { detectMachineFacts } from '../daemon/machine';
+export { unmetFilters, parseSearchParams, type MachineFacts } from '../../shared/machine';
 export { findPython } from './python';

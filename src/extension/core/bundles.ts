@@ -3,7 +3,8 @@
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { DeployInput } from '../../deploy/deployFlow';
-import type { Bundle, Target } from '../../deploy/types';
+import type { Target } from '../../deploy/types';
+import type { Bundle } from '../../shared/protocol/bundle';
 import { BUNDLE_REQUEST, type BundleResult } from '../../shared/protocol/lsp';
 
 /** What a deploy refuses to ship (the server's words, as the CLI prints them): the lines behind it are indented. */

@@ -18,7 +18,8 @@ import {
 } from '../../vast-api';
 import { engineTarget } from '../../engine/daemon/client-info';
 import { fetchRemoteState } from '../../deploy/remoteState';
-import type { Bundle, RemoteState, Target, TargetKind } from '../../deploy/types';
+import type { RemoteState, Target, TargetKind } from '../../deploy/types';
+import type { Bundle } from '../../shared/protocol/bundle';
 import type { LocalEngine } from './localEngine';
 
 /** A target before any deployment file is read: the local engine, or the cloud's default URLs (no key yet). */

@@ -1,6 +1,6 @@
 // Text of the Vast tree's items, from the wire records (src/shared/protocol/vast.ts). VS-Code-free so it is tested
 // with node; the extension turns these into TreeItems.
-import { parseSearchParams, type SearchFilter } from '../../engine/daemon/machine';
+import { parseSearchParams, type SearchFilter } from '../../shared/machine';
 import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../../shared/protocol/vast';
 import { workerStatusInfo } from '../../deploy/workerStatus';
 

@@ -3,7 +3,8 @@
 // Self-contained (no analysis imports), so the extension can use it without pulling in the analysis core; the
 // server's outline.ts, signature.ts and staticJson.ts build these shapes and re-export them.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { Bundle, Target } from '../../deploy/types';
+import type { Target } from './target';
+import type { Bundle } from './bundle';
 
 /** A position and range as LSP sends them (zero-based line, UTF-16 character); the model's Range has this shape. */
 export interface Position {

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { before, describe, test } from 'node:test';
 import { buildBundle, withFileSize } from '../../../src/deploy/bundle/bundle';
-import type { Bundle, BundleResult } from '../../../src/deploy/types';
+import type { BundleResult } from '../../../src/deploy/types';
+import type { Bundle } from '../../../src/shared/protocol/bundle';
 import { repoRoot } from '../../support/paths';
 import { bundleText, deploymentWith, initParser, LOCAL_TARGET, modelOf, VAST_TARGET } from './support';
 

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { describe, test } from 'node:test';
 import { configJson } from '../../../src/deploy/bundle/config';
 import { contentHash, hashedFileBytes } from '../../../src/deploy/bundle/contentHash';
-import type { CopySpec, DeployConfig } from '../../../src/deploy/types';
+import type { CopySpec, DeployConfig } from '../../../src/shared/protocol/bundle';
 import { tempDir, writeFiles } from './support';
 
 const SQUARE_FILE = [

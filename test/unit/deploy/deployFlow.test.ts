@@ -6,7 +6,7 @@ import type { VastClient } from '../../../src/vast-api/client';
 import { deploy } from '../../../src/deploy/deployFlow';
 import { computePlan } from '../../../src/deploy/plan';
 import { writeTarball } from '../../../src/deploy/tarball';
-import type { Bundle } from '../../../src/deploy/types';
+import type { Bundle } from '../../../src/shared/protocol/bundle';
 import { bundleText, initParser, LOCAL_TARGET } from './support';
 
 const TEXT = `from vastai import Deployment

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { computePlan, MASKED_SECRET, REASONS } from '../../../src/deploy/plan';
 import { elideMiddle, expectedAction, formatPlanText, planSummary } from '../../../src/deploy/planFormat';
-import type { Bundle, DeployConfig, Plan } from '../../../src/deploy/types';
+import type { Plan } from '../../../src/deploy/types';
+import type { Bundle, DeployConfig } from '../../../src/shared/protocol/bundle';
 import type { DeploymentRecord, EndpointRecord } from '../../../src/shared/protocol/vast';
 
 const HASH_A = 'fec05aa405c9618532af02467c2be64e372e27314d788c0b2e90cd8aebf09094';

@@ -7,7 +7,8 @@ import { before, describe, test } from 'node:test';
 import { list } from 'tar';
 import { gunzipSync } from 'zlib';
 import { writeTarball } from '../../../src/deploy/tarball';
-import type { Bundle, BundleResult } from '../../../src/deploy/types';
+import type { BundleResult } from '../../../src/deploy/types';
+import type { Bundle } from '../../../src/shared/protocol/bundle';
 import { bundleText, deploymentWith, initParser, tempDir } from './support';
 
 before(() => initParser());
