@@ -1,7 +1,7 @@
 // The engine daemon's command line (see main.ts for what each option does), apart from main.ts so that it can be
 // tested without starting a daemon.
 import { parseArgs } from 'node:util';
-import { WORKER_RUNTIMES, type WorkerRuntime } from './engine';
+import { WORKER_RUNTIMES, type WorkerRuntime } from './worker-runtime';
 
 export interface DaemonArgs {
   stateDir?: string;

@@ -1,5 +1,7 @@
 // The local serverless engine: Vast's console and autoscaler on one loopback port, running deployments as local
-// Python worker processes. This file composes the pieces and owns the periodic work (autoscaling, TTL teardown).
+// Python worker processes. This file composes the services (records, routing state, activity, transfer tokens,
+// worker pool, deployment service, scaler), hands each route file the ones it needs, and owns the lifetime: the
+// listening server, the autoscaler's timer, the Python probe and how workers are spawned.
 import { reapOrphanWorkers, WorkerPidRecord } from './orphans';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -7,9 +9,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { desiredWorkers } from './autoscaler';
+import { ActivityTracker } from './activity';
+import { EngineAddress } from './address';
 import { generateKey } from './auth';
-import { deleteDeployment } from './deployments';
+import { DeploymentService } from './deployments';
 import { Router } from './http';
 import { redact } from '../../shared/redact';
 import { LogBook } from './logs';
@@ -20,23 +23,21 @@ import { registerAutoscalerRoutes } from './routes-autoscaler';
 import { registerConsoleRoutes } from './routes-console';
 import { registerAccountRoutes } from './routes-account';
 import { registerLocalRoutes } from './routes-local';
+import { Records } from './records';
+import { RoutingState } from './routing';
+import { Scaler } from './scaler';
 import { RouteSigner } from './signing';
 import { ensurePrivateDir, rememberedPorts, rememberPort, STATE_FILES, writeFileAtomic } from '../daemon/state-dir';
 import { Store, type StoredDeployment, type StoredEndpoint, type StoredVersion } from './store';
 import { readTarball, refusalMessage, sdkPreflight } from './sdk-worker';
+import { DOWNLOAD_TOKEN_TTL_MS, TransferTokens, UPLOAD_TOKEN_TTL_MS } from './transfer-tokens';
 import { WorkerManager, type LocalWorker, type SpawnPlan } from './workers';
 import { hostEnvironment, venvOf, workerEnvironment } from './worker-env';
+import { WorkerPool } from './worker-pool';
 import { freeLoopbackPorts } from './worker-ports';
+import type { WorkerRuntime } from './worker-runtime';
 
-/** Load = cost routed per second over this window. */
-const LOAD_WINDOW_MS = 10_000;
-
-/**
- * Which worker runs deployments: our standard-library runtime (src/engine/python, the default), or the `vastai` SDK's
- * own serve-mode worker (`python -m vastai.serverless.remote.serve_deployment`) from the user's Python.
- */
-export type WorkerRuntime = 'bundled' | 'sdk';
-export const WORKER_RUNTIMES: readonly WorkerRuntime[] = ['bundled', 'sdk'];
+export { WORKER_RUNTIMES, type WorkerRuntime } from './worker-runtime';
 
 export interface EngineOptions {
   stateDir: string;
@@ -78,11 +79,6 @@ export interface EngineOptions {
   log?: (line: string) => void;
 }
 
-interface PendingToken {
-  versionId: number;
-  expiresAt: number;
-}
-
 export class Engine {
   readonly store: Store;
   readonly signer: RouteSigner;
@@ -94,33 +90,27 @@ export class Engine {
   readonly workerRuntime: WorkerRuntime;
   readonly strictFilters: boolean;
   readonly maxUploadBytes: number;
-  readonly uploads = new Map<string, PendingToken>();
-  readonly downloads = new Map<string, PendingToken>();
-  /** Route polls waiting for a worker: endpoint id → request_idx → cost and when last polled. */
-  readonly waiting = new Map<number, Map<number, { cost: number; seenAt: number }>>();
-  /** Cost routed per endpoint, with times: the load rate the autoscaler compares with worker perf. */
-  readonly routed = new Map<number, { at: number; cost: number }[]>();
-  /** Last request routed or waiting, per endpoint (inactivity_timeout). */
-  readonly lastActivity = new Map<number, number>();
-  counter = Math.floor(Date.now() / 1000) % 100_000;
-  url = '';
-  port = 0;
-  /** Ports this state folder's engine listened on, this one included: URLs naming them name this engine. */
-  private readonly ownPorts = new Set<number>();
+  readonly records: Records;
+  readonly address = new EngineAddress();
+  readonly deployments: DeploymentService;
+  private readonly routing = new RoutingState();
+  private readonly activity = new ActivityTracker();
+  private readonly uploads = new TransferTokens(UPLOAD_TOKEN_TTL_MS);
+  private readonly downloads = new TransferTokens(DOWNLOAD_TOKEN_TTL_MS);
+  private readonly pool: WorkerPool;
+  private readonly scaler: Scaler;
   private server?: http.Server;
   private timer?: NodeJS.Timeout;
   private pythonVerdict?: PythonVerdict;
   /** The background Python probe; the autoscaler awaits it before spawning instead of probing synchronously. */
   private pythonProbe?: Promise<void>;
-  private ticking = false;
-  /** A kick arrived while a tick ran: run one more right after it. */
-  private tickAgain = false;
   private closed = false;
 
   private constructor(readonly options: EngineOptions) {
     const stateDir = options.stateDir;
     ensurePrivateDir(stateDir);
     this.store = new Store(stateDir);
+    this.records = new Records(this.store);
     this.signer = new RouteSigner(stateDir);
     this.apiKey = loadOrCreateApiKey(stateDir);
     this.logs = new LogBook(path.join(stateDir, 'logs'), (line) => this.say(line));
@@ -143,6 +133,34 @@ export class Engine {
       softUpdates: this.workerRuntime !== 'sdk',
       pids: new WorkerPidRecord(options.stateDir, tagPrefix),
       reportStaleMs: options.reportStaleMs,
+    });
+    this.pool = new WorkerPool(this.store, this.records, this.workers, stateDir);
+    this.deployments = new DeploymentService({
+      store: this.store,
+      records: this.records,
+      workers: this.workers,
+      pool: this.pool,
+      logs: this.logs,
+      routing: this.routing,
+      activity: this.activity,
+      address: this.address,
+      uploads: this.uploads,
+      machine: this.machine,
+      strictFilters: this.strictFilters,
+      scaleSoon: () => this.scaler.scaleSoon(),
+    });
+    this.scaler = new Scaler({
+      store: this.store,
+      records: this.records,
+      workers: this.workers,
+      pool: this.pool,
+      logs: this.logs,
+      routing: this.routing,
+      activity: this.activity,
+      workerLimit: this.workerLimit,
+      deleteDeployment: (dep) => this.deployments.deleteDeployment(dep),
+      pythonProbe: () => (!this.pythonVerdict && this.pythonProbe ? this.pythonProbe : undefined),
+      say: (line) => this.say(line),
     });
     if (this.store.loadWarning) this.say(this.store.loadWarning);
     // No worker runs before the engine does: folders left by a previous run are stale.
@@ -173,6 +191,12 @@ export class Engine {
   get stateDir(): string {
     return this.options.stateDir;
   }
+  get url(): string {
+    return this.address.url;
+  }
+  get port(): number {
+    return this.address.port;
+  }
 
   /** An engine line for the daemon's log; the engine's key and any key-shaped text in it are masked. */
   say(line: string): void {
@@ -181,10 +205,25 @@ export class Engine {
 
   private async listen(port: number | undefined): Promise<void> {
     const router = new Router();
-    registerConsoleRoutes(router, this);
-    registerAutoscalerRoutes(router, this);
-    registerLocalRoutes(router, this);
-    registerAccountRoutes(router, this);
+    const { apiKey, store, records, workers, logs, signer, routing, activity, address } = this;
+    registerConsoleRoutes(router, { apiKey, store, records, workers, deployments: this.deployments, address, uploads: this.uploads, downloads: this.downloads, maxUploadBytes: this.maxUploadBytes });
+    registerAutoscalerRoutes(router, { apiKey, store, records, workers, logs, signer, routing, activity });
+    registerLocalRoutes(router, {
+      apiKey,
+      stateDir: this.stateDir,
+      store,
+      records,
+      workers,
+      logs,
+      address,
+      python: () => this.python(),
+      machine: this.machine,
+      workerLimit: this.workerLimit,
+      workerRuntime: this.workerRuntime,
+      strictFilters: this.strictFilters,
+      maxUploadBytes: this.maxUploadBytes,
+    });
+    registerAccountRoutes(router, apiKey);
     const handle = (req: http.IncomingMessage, res: http.ServerResponse) => void router.dispatch(req, res, (l) => this.say(l));
     const previous = port === undefined ? rememberedPorts(this.stateDir)[0] : undefined;
     let server: http.Server | undefined;
@@ -197,42 +236,14 @@ export class Engine {
     }
     server ??= await bindLoopback(port ?? 0, handle);
     this.server = server;
-    this.port = (server.address() as AddressInfo).port;
-    this.url = `http://127.0.0.1:${this.port}`;
-    for (const p of rememberPort(this.stateDir, this.port)) this.ownPorts.add(p);
-  }
-
-  /** A loopback URL on one of this engine's ports, present or past. */
-  namesThisEngine(url: string): boolean {
-    let u: URL;
-    try {
-      u = new URL(url);
-    } catch {
-      return false;
-    }
-    return u.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(u.hostname) && this.ownPorts.has(Number(u.port)) && ['', '/'].includes(u.pathname) && !u.search;
-  }
-
-  /**
-   * Env flags with REPORT_ADDR / VAST_API_URL values that name this engine (under any of its ports) written as its
-   * current URL. Locally the engine gives workers its own URL in both anyway, so such a value is the engine's
-   * address, not a setting: a restart on another port must not turn every deployment into a hard update.
-   */
-  withOwnUrl(env: string, { pastPortsOnly = false } = {}): string {
-    return env.replace(/(-e\s+(?:REPORT_ADDR|VAST_API_URL)=)(\S+)/g, (whole, flag: string, url: string) => {
-      if (!this.namesThisEngine(url) || (pastPortsOnly && new URL(url).port === String(this.port))) return whole;
-      return `${flag}${this.url}`;
-    });
-  }
-
-  sameEngineEnv(stored: string, sent: string): boolean {
-    return stored === sent || this.withOwnUrl(stored) === this.withOwnUrl(sent);
+    const bound = (server.address() as AddressInfo).port;
+    this.address.listening(bound, rememberPort(this.stateDir, bound));
   }
 
   /** After a start on a new port: the stored env flags name the engine's current URL, so records and plans agree. */
   private adoptOwnUrl(): void {
     const { state } = this.store;
-    const moved = (env: string) => this.withOwnUrl(env, { pastPortsOnly: true });
+    const moved = (env: string) => this.address.withOwnUrl(env, { pastPortsOnly: true });
     const stale = state.deployments.filter((d) => d.env && moved(d.env) !== d.env);
     if (!stale.length) return;
     try {
@@ -254,6 +265,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.scaler.stop();
     clearInterval(this.timer);
     await this.workers.stopAll();
     await new Promise<void>((resolve) => {
@@ -296,32 +308,19 @@ export class Engine {
   }
 
   // -------------------------------------------------------------------------------------------------------------
-  // Lookups
+  // Lookups (tests and tools read the state through these)
 
   deployment(id: number): StoredDeployment | undefined {
-    return this.store.state.deployments.find((d) => d.id === id);
+    return this.records.deployment(id);
   }
   endpoint(id: number): StoredEndpoint | undefined {
-    return this.store.state.endpoints.find((e) => e.id === id);
-  }
-  endpointByName(name: string): StoredEndpoint | undefined {
-    return this.store.state.endpoints.find((e) => e.endpoint_name === name) ?? (/^\d+$/.test(name) ? this.endpoint(Number(name)) : undefined);
+    return this.records.endpoint(id);
   }
   version(id: number | null | undefined): StoredVersion | undefined {
-    return id === null || id === undefined ? undefined : this.store.state.versions.find((v) => v.id === id);
+    return this.records.version(id);
   }
-  /** The code workers should run: the deployment's current uploaded version. */
   currentVersion(dep: StoredDeployment): StoredVersion | undefined {
-    const v = this.version(dep.current_version_id);
-    return v && v.uploaded_at !== null ? v : undefined;
-  }
-
-  newToken(map: Map<string, PendingToken>, versionId: number, ttlMs: number): string {
-    const token = crypto.randomBytes(24).toString('hex');
-    const now = Date.now();
-    for (const [t, p] of map) if (p.expiresAt < now) map.delete(t);
-    map.set(token, { versionId, expiresAt: now + ttlMs });
-    return token;
+    return this.records.currentVersion(dep);
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -331,7 +330,7 @@ export class Engine {
     if (!this.pythonVerdict && this.pythonProbe) await this.pythonProbe;
     const py = this.python();
     if (!py.ok) return { error: py.error };
-    const dep = this.deployment(w.deploymentId);
+    const dep = this.records.deployment(w.deploymentId);
     if (!dep) return { error: `deployment ${w.deploymentId} no longer exists` };
     const [workerPort, httpPort] = await (this.options.allocatePorts ?? freeLoopbackPorts)(2);
     const env = workerEnvironment({
@@ -349,7 +348,7 @@ export class Engine {
       tag: this.workers.tagOf(w),
     });
     if (this.workerRuntime === 'sdk') {
-      const version = this.currentVersion(dep);
+      const version = this.records.currentVersion(dep);
       if (!version) return { error: `deployment ${dep.id} has no uploaded code` };
       const { refusals, notes } = sdkPreflight(await readTarball(this.store.tarballPath(version)), env);
       if (refusals.length) return { error: refusalMessage(refusals) };
@@ -364,130 +363,17 @@ export class Engine {
 
   private workerChanged(w: LocalWorker): void {
     if (w.status !== 'idle') return;
-    const dep = this.deployment(w.deploymentId);
-    const current = dep && this.currentVersion(dep);
+    const dep = this.records.deployment(w.deploymentId);
+    const current = dep && this.records.currentVersion(dep);
     if (dep && current && w.downloadedHash === current.file_hash && dep.last_healthy_version_id !== current.id) {
       dep.last_healthy_version_id = current.id;
       this.store.save();
     }
   }
 
-  filterWarnings(dep: StoredDeployment): string[] {
-    return this.endpoint(dep.endpoint_id)?.local_warnings ?? [];
-  }
-
-  newWorker(dep: StoredDeployment): LocalWorker {
-    const id = this.store.nextId('worker');
-    this.store.save();
-    return this.workers.create(id, dep.id, dep.endpoint_id, path.join(this.stateDir, 'workers', `w${id}`), this.filterWarnings(dep));
-  }
-
-  async removeWorker(w: LocalWorker): Promise<void> {
-    await this.workers.remove(w);
-    fs.rmSync(w.cwd, { recursive: true, force: true });
-  }
-
-  // -------------------------------------------------------------------------------------------------------------
-  // Periodic work
-
-  async tick(): Promise<void> {
-    if (this.closed) return;
-    if (this.ticking) {
-      this.tickAgain = true;
-      return;
-    }
-    this.ticking = true;
-    try {
-      do {
-        this.tickAgain = false;
-        this.teardownExpired();
-        this.workers.checkReports();
-        if (!this.pythonVerdict && this.pythonProbe) await this.pythonProbe;
-        for (const endpoint of [...this.store.state.endpoints]) await this.scaleEndpoint(endpoint);
-      } while (this.tickAgain && !this.closed);
-    } catch (err) {
-      this.say(`autoscaler error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    } finally {
-      this.ticking = false;
-    }
-  }
-
-  /**
-   * Runs the autoscaler now instead of at the next period: new code just arrived, so the first worker can start
-   * without waiting up to a whole tick (the deploy -> ready path).
-   */
-  scaleSoon(): void {
-    setImmediate(() => void this.tick());
-  }
-
-  private teardownExpired(): void {
-    const now = Date.now() / 1000;
-    for (const dep of [...this.store.state.deployments]) {
-      if (!dep.ttl || dep.ttl <= 0) continue;
-      const last = dep.last_client_heartbeat ?? dep.created_at;
-      if (now - last <= dep.ttl) continue;
-      this.logs.add(dep.endpoint_id, null, 'lifecycle', `ttl: no client heartbeat for ${Math.round(now - last)} s (ttl ${dep.ttl} s); deleting deployment ${dep.id}`);
-      deleteDeployment(this, dep).catch((err: Error) => this.say(`ttl teardown of deployment ${dep.id} failed: ${err.message}`));
-    }
-  }
-
-  private async scaleEndpoint(endpoint: StoredEndpoint): Promise<void> {
-    const dep = this.deployment(endpoint.deployment_id);
-    if (!dep) return;
-    const workers = this.workers.forEndpoint(endpoint.id);
-    const now = Date.now();
-    for (const w of workers) {
-      for (const [idx, o] of w.outstanding) if (now - o.since > 10 * 60_000) w.outstanding.delete(idx);
-    }
-    const waiting = this.waiting.get(endpoint.id);
-    if (waiting) for (const [idx, o] of waiting) if (now - o.seenAt > 15_000) waiting.delete(idx);
-
-    if (endpoint.endpoint_state !== 'active') {
-      await Promise.all(workers.filter((w) => w.status !== 'stopped').map((w) => this.workers.stop(w)));
-      return;
-    }
-    // No code yet (first upload pending) or a hard update waiting for its upload: nothing to run.
-    if (!this.currentVersion(dep) || dep.pending_hard_update) return;
-
-    const live = workers.filter((w) => !['stopped', 'stopping'].includes(w.status));
-    const recent = (this.routed.get(endpoint.id) ?? []).filter((r) => now - r.at <= LOAD_WINDOW_MS);
-    this.routed.set(endpoint.id, recent);
-    const target = desiredWorkers({
-      endpoint,
-      perfs: live.map((w) => Number(w.report?.max_perf) || 0).filter((p) => p > 0),
-      load: recent.reduce((s, r) => s + r.cost, 0) / (LOAD_WINDOW_MS / 1000),
-      waiting: waiting?.size ?? 0,
-      idleMs: now - this.lastActiveAt(endpoint),
-      localLimit: this.workerLimit,
-    });
-    if (live.length < target) {
-      let missing = target - live.length;
-      for (const w of workers.filter((x) => x.status === 'stopped')) {
-        if (missing === 0) break;
-        this.workers.restartStopped(w);
-        missing--;
-      }
-      for (; missing > 0; missing--) this.newWorker(dep);
-    } else if (live.length > target) {
-      // Newest first, and never one that is serving.
-      const idle = live.filter((w) => w.outstanding.size === 0 && !(Number(w.report?.num_requests_working) > 0)).sort((a, b) => b.id - a.id);
-      for (const w of idle.slice(0, live.length - target)) {
-        this.logs.add(endpoint.id, w.id, 'lifecycle', `scaling down to ${target} worker${target === 1 ? '' : 's'}`);
-        await this.removeWorker(w);
-      }
-    }
-  }
-
-  readonly startedAt = Date.now();
-
-  /**
-   * When an endpoint was last used: its last request, or its creation or last deploy when later. Without a request
-   * since this engine started, idle time counts from the start, never from before it: an endpoint created on an
-   * engine that has run longer than its inactivity_timeout must still get its first worker.
-   */
-  private lastActiveAt(endpoint: StoredEndpoint): number {
-    const deployment = this.store.state.deployments.find((d) => d.endpoint_id === endpoint.id);
-    return Math.max(this.lastActivity.get(endpoint.id) ?? this.startedAt, (endpoint.created_at ?? 0) * 1000, (deployment?.updated_at ?? 0) * 1000);
+  /** Runs the autoscaler's periodic work now (the timer runs it every tickMs). */
+  tick(): Promise<void> {
+    return this.scaler.tick();
   }
 }
 

@@ -2,29 +2,45 @@
 // (`/worker_status/`, `/delete_requests/`, `/pubkey/`).
 import * as crypto from 'node:crypto';
 import type { EndpointLogsResponse, RouteReady, RouteWaiting, UpdateWorkersResponse, WorkerStatusReport } from '../../shared/protocol/vast';
+import type { ActivityTracker } from './activity';
 import { statusSummary } from './autoscaler';
 import { presentedKeys, requireKey } from './auth';
-import type { Engine } from './engine';
 import { fieldNumber, fieldString, HttpError, readJsonObject, sendJson, sendText, type RequestContext, type Router } from './http';
-import { formatLogLine, MAX_LOGS_ANSWER_CHARS, newestWithin } from './logs';
-import type { StoredEndpoint } from './store';
-import type { LocalWorker } from './workers';
+import { formatLogLine, MAX_LOGS_ANSWER_CHARS, newestWithin, type LogBook } from './logs';
+import type { Records } from './records';
+import type { RoutingState } from './routing';
+import type { RouteSigner } from './signing';
+import type { Store, StoredEndpoint } from './store';
+import type { LocalWorker, WorkerManager } from './workers';
 
-export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
+/** What the autoscaler routes work with. */
+export interface AutoscalerServices {
+  apiKey: string;
+  store: Store;
+  records: Records;
+  workers: WorkerManager;
+  logs: LogBook;
+  signer: RouteSigner;
+  routing: RoutingState;
+  activity: ActivityTracker;
+}
+
+export function registerAutoscalerRoutes(router: Router, services: AutoscalerServices): void {
+  const { apiKey, store, records, workers: manager, logs, signer, routing, activity } = services;
   const endpointById = (body: Record<string, unknown>): StoredEndpoint => {
     const id = fieldNumber(body, 'id', {});
-    const endpoint = engine.endpoint(id);
+    const endpoint = records.endpoint(id);
     if (!endpoint) throw new HttpError(404, `no endpoint with id ${id}`);
     return endpoint;
   };
   /** Endpoint-scoped calls take the user's key or that endpoint's own key. */
   const endpointKey = (ctx: RequestContext, body: Record<string, unknown>, endpoint: StoredEndpoint) =>
-    requireKey(presentedKeys(ctx.req, ctx.url, body), [engine.apiKey, endpoint.api_key], `the engine API key or endpoint ${endpoint.id}'s key`);
+    requireKey(presentedKeys(ctx.req, ctx.url, body), [apiKey, endpoint.api_key], `the engine API key or endpoint ${endpoint.id}'s key`);
   const workerOf = (ctx: RequestContext, body: Record<string, unknown>, idField: string): LocalWorker => {
     const raw = body[idField];
     const id = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
     if (typeof id !== 'number' || !Number.isInteger(id)) throw new HttpError(422, `field "${idField}" must be the worker id (CONTAINER_ID)`);
-    const w = engine.workers.workers.get(id);
+    const w = manager.workers.get(id);
     const presented = [...presentedKeys(ctx.req, ctx.url), ...(typeof body.mtoken === 'string' ? [body.mtoken] : [])];
     if (!w) {
       if (presented.length === 0) requireKey(presented, [], "the worker's MASTER_TOKEN (mtoken)");
@@ -38,28 +54,26 @@ export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
     const body = await readJsonObject(ctx.req);
     const name = body.endpoint;
     if (typeof name !== 'string' || !name) throw new HttpError(422, 'field "endpoint" is required (the endpoint name)');
-    const endpoint = engine.endpointByName(name);
+    const endpoint = records.endpointByName(name);
     if (!endpoint) {
-      requireKey(presentedKeys(ctx.req, ctx.url, body), [engine.apiKey, ...engine.store.state.endpoints.map((e) => e.api_key)], 'an endpoint key');
+      requireKey(presentedKeys(ctx.req, ctx.url, body), [apiKey, ...store.state.endpoints.map((e) => e.api_key)], 'an endpoint key');
       throw new HttpError(404, `no endpoint named "${name}"`);
     }
     endpointKey(ctx, body, endpoint);
     const cost = fieldNumber(body, 'cost', { optional: true, min: 0 }) ?? 100;
     let requestIdx = fieldNumber(body, 'request_idx', { optional: true, min: 0 }) ?? 0;
-    if (!requestIdx) requestIdx = ++engine.counter;
-    engine.lastActivity.set(endpoint.id, Date.now());
-    const dep = engine.deployment(endpoint.deployment_id);
-    const workers = engine.workers.forEndpoint(endpoint.id);
+    if (!requestIdx) requestIdx = routing.nextNumber();
+    activity.touch(endpoint.id);
+    const dep = records.deployment(endpoint.deployment_id);
+    const workers = manager.forEndpoint(endpoint.id);
     const ready = workers.filter((w) => (w.status === 'idle' || w.status === 'running') && w.url && !w.update);
     if (endpoint.endpoint_state !== 'active' || !dep || ready.length === 0) {
       let status: string;
       if (endpoint.endpoint_state !== 'active') status = endpoint.endpoint_state === 'stopped' ? 'Stopped' : 'Suspended';
-      else if (dep && !engine.currentVersion(dep)) status = 'waiting for the code upload';
+      else if (dep && !records.currentVersion(dep)) status = 'waiting for the code upload';
       else status = statusSummary(workers.map((w) => ({ status: w.status, error_msg: w.errorMsg })));
       if (endpoint.endpoint_state === 'active') {
-        let waiting = engine.waiting.get(endpoint.id);
-        if (!waiting) engine.waiting.set(endpoint.id, (waiting = new Map()));
-        waiting.set(requestIdx, { cost, seenAt: Date.now() });
+        routing.wait(endpoint.id, requestIdx, cost);
       }
       const response: RouteWaiting = { endpoint: endpoint.endpoint_name, status, request_idx: requestIdx };
       sendJson(ctx.res, 200, response);
@@ -77,16 +91,13 @@ export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
       const load = loadOf(ready[i]!);
       if (load < chosenLoad) [chosen, chosenLoad] = [ready[i]!, load];
     }
-    engine.waiting.get(endpoint.id)?.delete(requestIdx);
     chosen.outstanding.set(requestIdx, { cost, since: Date.now() });
-    let routed = engine.routed.get(endpoint.id);
-    if (!routed) engine.routed.set(endpoint.id, (routed = []));
-    routed.push({ at: Date.now(), cost });
+    routing.routedCall(endpoint.id, requestIdx, cost);
     const url = chosen.url!;
     const response: RouteReady = {
       url,
-      reqnum: ++engine.counter,
-      signature: engine.signer.sign(url),
+      reqnum: routing.nextNumber(),
+      signature: signer.sign(url),
       endpoint: endpoint.endpoint_name,
       cost,
       request_idx: requestIdx,
@@ -97,25 +108,25 @@ export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
 
   router.add('POST', '/update_workers/', async (ctx) => {
     const body = await readJsonObject(ctx.req);
-    requireKey(presentedKeys(ctx.req, ctx.url, body), [engine.apiKey], 'the engine API key');
+    requireKey(presentedKeys(ctx.req, ctx.url, body), [apiKey], 'the engine API key');
     const groupId = fieldNumber(body, 'workergroup_id', {});
-    const group = engine.store.state.workergroups.find((g) => g.id === groupId);
+    const group = store.state.workergroups.find((g) => g.id === groupId);
     if (!group) throw new HttpError(404, `no workergroup with id ${groupId}`);
-    const endpoint = engine.endpoint(group.endpoint_id);
-    const dep = endpoint && engine.deployment(endpoint.deployment_id);
+    const endpoint = records.endpoint(group.endpoint_id);
+    const dep = endpoint && records.deployment(endpoint.deployment_id);
     if (!dep) throw new HttpError(404, `workergroup ${groupId} has no deployment`);
-    const workers = engine.workers.forEndpoint(dep.endpoint_id);
+    const workers = manager.forEndpoint(dep.endpoint_id);
     if (body.cancel_update === true) {
       const cancelled = workers.filter((w) => w.update?.kind === 'soft' && w.status === 'update_ready');
       for (const w of cancelled) {
         w.update = undefined;
-        engine.workers.setStatus(w, w.report && Number(w.report.max_perf) > 0 ? 'idle' : 'model_loading', 'update cancelled');
+        manager.setStatus(w, w.report && Number(w.report.max_perf) > 0 ? 'idle' : 'model_loading', 'update cancelled');
       }
       const response: UpdateWorkersResponse = { success: true, cancelled: true, workers_to_update: 0 };
       sendJson(ctx.res, 200, response);
       return;
     }
-    const current = engine.currentVersion(dep);
+    const current = records.currentVersion(dep);
     if (!current || dep.pending_version_id) {
       const response: UpdateWorkersResponse = { success: false, error_msg: `deployment ${dep.id}'s new code has not been uploaded yet; upload it, then update the workers` };
       // `msg` too: on an error status the vastai CLI prints `msg` (`error_msg` is what the SDK reads on a 200).
@@ -123,11 +134,11 @@ export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
       return;
     }
     const stale = workers.filter((w) => !['stopped', 'stopping'].includes(w.status) && !w.update && w.downloadedHash !== current.file_hash);
-    engine.logs.add(dep.endpoint_id, null, 'lifecycle', `soft update to ${current.file_hash.slice(0, 12)}: ${stale.length} worker${stale.length === 1 ? '' : 's'}`);
+    logs.add(dep.endpoint_id, null, 'lifecycle', `soft update to ${current.file_hash.slice(0, 12)}: ${stale.length} worker${stale.length === 1 ? '' : 's'}`);
     for (const w of stale) {
       // Still booting on old code: a restart is the quickest way onto the new code.
-      if (w.status === 'model_loading' || w.status === 'idle' || w.status === 'running') void engine.workers.softUpdate(w);
-      else engine.workers.hardUpdate(w, 'soft update while the worker was not ready');
+      if (w.status === 'model_loading' || w.status === 'idle' || w.status === 'running') void manager.softUpdate(w);
+      else manager.hardUpdate(w, 'soft update while the worker was not ready');
     }
     const response: UpdateWorkersResponse = { success: true, workers_to_update: stale.length };
     sendJson(ctx.res, 200, response);
@@ -137,7 +148,7 @@ export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
     const body = await readJsonObject(ctx.req);
     const endpoint = endpointById(body);
     endpointKey(ctx, body, endpoint);
-    sendJson(ctx.res, 200, engine.workers.forEndpoint(endpoint.id).map((w) => engine.workers.record(w)));
+    sendJson(ctx.res, 200, manager.forEndpoint(endpoint.id).map((w) => manager.record(w)));
   });
 
   const logsRoute = async (ctx: RequestContext, byWorkergroup: boolean) => {
@@ -145,14 +156,14 @@ export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
     let endpoint: StoredEndpoint;
     if (byWorkergroup) {
       const groupId = fieldNumber(body, 'id', {});
-      const group = engine.store.state.workergroups.find((g) => g.id === groupId);
-      const found = group && engine.endpoint(group.endpoint_id);
+      const group = store.state.workergroups.find((g) => g.id === groupId);
+      const found = group && records.endpoint(group.endpoint_id);
       if (!found) throw new HttpError(404, `no workergroup with id ${groupId}`);
       endpoint = found;
     } else endpoint = endpointById(body);
     endpointKey(ctx, body, endpoint);
     const tail = fieldNumber(body, 'tail', { optional: true, min: 0 });
-    const lines = engine.logs.lines(endpoint.id);
+    const lines = logs.lines(endpoint.id);
     const pick = (filter: (s: string) => boolean) => {
       const chosen = lines.filter((l) => filter(l.stream));
       return newestWithin((tail ? chosen.slice(-tail) : chosen).map(formatLogLine), MAX_LOGS_ANSWER_CHARS);
@@ -197,7 +208,7 @@ export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
       working_request_idxs: (idxs as number[] | undefined) ?? [],
       url: fieldString(body, 'url', { optional: true }) ?? '',
     };
-    engine.workers.report(w, report);
+    manager.report(w, report);
     sendJson(ctx.res, 200, { success: true, status: w.status });
   });
 
@@ -216,13 +227,13 @@ export function registerAutoscalerRoutes(router: Router, engine: Engine): void {
     }
     for (const i of idxs) w.outstanding.delete(i);
     w.lastWorkAt = Date.now();
-    engine.lastActivity.set(w.endpointId, Date.now());
+    activity.touch(w.endpointId);
     sendJson(ctx.res, 200, { success: true, deleted: idxs.length });
   });
 
   // No key: the SDK's worker fetches it with a plain GET (and any key presented is ignored), and a public key is
   // public; it only lets a worker check that a call was routed by this engine.
   router.add('GET', '/pubkey/', (ctx) => {
-    sendText(ctx.res, 200, engine.signer.publicKeyPem, 'application/x-pem-file');
+    sendText(ctx.res, 200, signer.publicKeyPem, 'application/x-pem-file');
   });
 }

@@ -6,25 +6,41 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DeploymentListResponse, DeploymentShowResponse, DeploymentStateResponse, DeploymentVersionsResponse, DownloadUrlResponse, EndpointListResponse, EndpointShowResponse, WorkergroupListResponse } from '../../shared/protocol/vast';
 import { presentedKeys, requireKey } from './auth';
-import { completeUpload, deleteDeployment, deleteDeployments, deploymentRecord, endpointRecord, parseEndpointUpdate, parsePutBody, putDeployment, setEndpointState, updateEndpoint, workergroupRecord } from './deployments';
-import type { Engine } from './engine';
+import type { EngineAddress } from './address';
+import { parsePutBody, type DeploymentService } from './deployments';
 import { HttpError, pathId, readJsonObject, sendJson, type RequestContext, type Router } from './http';
+import type { Records } from './records';
+import type { Store } from './store';
+import type { TransferTokens } from './transfer-tokens';
 import { receiveUpload } from './upload';
+import type { WorkerManager } from './workers';
 
-const DOWNLOAD_TOKEN_TTL_MS = 10 * 60_000;
+/** What the console routes work with. */
+export interface ConsoleServices {
+  apiKey: string;
+  store: Store;
+  records: Records;
+  workers: WorkerManager;
+  deployments: DeploymentService;
+  address: EngineAddress;
+  uploads: TransferTokens;
+  downloads: TransferTokens;
+  maxUploadBytes: number;
+}
 
-export function registerConsoleRoutes(router: Router, engine: Engine): void {
+export function registerConsoleRoutes(router: Router, services: ConsoleServices): void {
+  const { apiKey, store, records, workers: manager, deployments, address, uploads, downloads, maxUploadBytes } = services;
   const userKey = (ctx: RequestContext, body?: Record<string, unknown>) =>
-    requireKey(presentedKeys(ctx.req, ctx.url, body), [engine.apiKey], 'the engine API key');
+    requireKey(presentedKeys(ctx.req, ctx.url, body), [apiKey], 'the engine API key');
   const deploymentOf = (ctx: RequestContext) => {
     const id = pathId(ctx.params);
-    const dep = engine.deployment(id);
+    const dep = records.deployment(id);
     if (!dep) throw new HttpError(404, `no deployment with id ${id}`);
     return dep;
   };
   const endpointOf = (ctx: RequestContext) => {
     const id = pathId(ctx.params);
-    const endpoint = engine.endpoint(id);
+    const endpoint = records.endpoint(id);
     if (!endpoint) throw new HttpError(404, `no endpoint with id ${id}`);
     return endpoint;
   };
@@ -32,12 +48,12 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
   router.add('PUT', '/api/v0/deployments/', async (ctx) => {
     userKey(ctx);
     const body = parsePutBody(await readJsonObject(ctx.req));
-    sendJson(ctx.res, 200, putDeployment(engine, body));
+    sendJson(ctx.res, 200, deployments.putDeployment(body));
   });
 
   router.add('GET', '/api/v0/deployments/', (ctx) => {
     userKey(ctx);
-    const body: DeploymentListResponse = { success: true, deployments: engine.store.state.deployments.map((d) => deploymentRecord(engine, d, false)) };
+    const body: DeploymentListResponse = { success: true, deployments: store.state.deployments.map((d) => deployments.deploymentRecord(d, false)) };
     sendJson(ctx.res, 200, body);
   });
 
@@ -46,21 +62,21 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
     const body = await readJsonObject(ctx.req);
     if (typeof body.name !== 'string' || !body.name) throw new HttpError(422, 'field "name" is required (the deployment name to delete)');
     if (body.tag !== undefined && body.tag !== null && typeof body.tag !== 'string') throw new HttpError(422, 'field "tag" must be a string');
-    const matches = engine.store.state.deployments.filter((d) => d.name === body.name && (body.tag == null || d.tag === body.tag));
-    await deleteDeployments(engine, matches);
+    const matches = store.state.deployments.filter((d) => d.name === body.name && (body.tag == null || d.tag === body.tag));
+    await deployments.deleteDeployments(matches);
     sendJson(ctx.res, 200, { success: true, count: matches.length });
   });
 
   router.add('GET', '/api/v0/deployment/:id/', (ctx) => {
     userKey(ctx);
-    const body: DeploymentShowResponse = { success: true, deployment: deploymentRecord(engine, deploymentOf(ctx), true) };
+    const body: DeploymentShowResponse = { success: true, deployment: deployments.deploymentRecord(deploymentOf(ctx), true) };
     sendJson(ctx.res, 200, body);
   });
 
   router.add('DELETE', '/api/v0/deployment/:id/', async (ctx) => {
     userKey(ctx);
     const dep = deploymentOf(ctx);
-    await deleteDeployment(engine, dep);
+    await deployments.deleteDeployment(dep);
     sendJson(ctx.res, 200, { success: true, msg: `deployment ${dep.id} deleted` });
   });
 
@@ -69,7 +85,7 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
     const dep = deploymentOf(ctx);
     const body: DeploymentVersionsResponse = {
       success: true,
-      versions: engine.store.state.versions
+      versions: store.state.versions
         .filter((v) => v.deployment_id === dep.id)
         .map((v) => ({ ...v, is_current: v.id === dep.current_version_id, is_last_healthy: v.id === dep.last_healthy_version_id })),
     };
@@ -80,7 +96,7 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
     router.add('POST', `/api/v0/deployment/:id/${verb}/`, async (ctx) => {
       userKey(ctx);
       const dep = deploymentOf(ctx);
-      await setEndpointState(engine, dep, state);
+      await deployments.setEndpointState(dep, state);
       const body: DeploymentStateResponse = { success: true, endpoint_state: state };
       sendJson(ctx.res, 200, body);
     });
@@ -89,7 +105,7 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
   router.add('POST', '/api/v0/deployment/:id/heartbeat/', (ctx) => {
     userKey(ctx);
     const dep = deploymentOf(ctx);
-    engine.store.commit(() => {
+    store.commit(() => {
       dep.last_client_heartbeat = Date.now() / 1000;
     });
     sendJson(ctx.res, 200, { success: true, last_client_heartbeat: dep.last_client_heartbeat });
@@ -98,23 +114,23 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
   // Workers fetch their code here (CONTRACT step 1): Bearer CONTAINER_API_KEY of a worker of this deployment.
   router.add('GET', '/api/v0/deployment/:id/download_url/', (ctx) => {
     const dep = deploymentOf(ctx);
-    const workers = engine.workers.forEndpoint(dep.endpoint_id);
-    const key = requireKey(presentedKeys(ctx.req, ctx.url), [engine.apiKey, ...workers.map((w) => w.token)], "this deployment's worker token (CONTAINER_API_KEY)");
-    const version = engine.currentVersion(dep);
-    if (!version || !engine.store.hasTarball(version)) throw new HttpError(409, `deployment ${dep.id} has no uploaded code yet`);
+    const workers = manager.forEndpoint(dep.endpoint_id);
+    const key = requireKey(presentedKeys(ctx.req, ctx.url), [apiKey, ...workers.map((w) => w.token)], "this deployment's worker token (CONTAINER_API_KEY)");
+    const version = records.currentVersion(dep);
+    if (!version || !store.hasTarball(version)) throw new HttpError(409, `deployment ${dep.id} has no uploaded code yet`);
     const worker = workers.find((w) => w.token === key);
-    if (worker) engine.workers.downloading(worker, version.file_hash);
-    const token = engine.newToken(engine.downloads, version.id, DOWNLOAD_TOKEN_TTL_MS);
-    const body: DownloadUrlResponse = { success: true, download_url: `${engine.url}/download/${token}` };
+    if (worker) manager.downloading(worker, version.file_hash);
+    const token = downloads.issue(version.id);
+    const body: DownloadUrlResponse = { success: true, download_url: `${address.url}/download/${token}` };
     sendJson(ctx.res, 200, body);
   });
 
   router.add('GET', '/download/:token', (ctx) => {
-    const pending = engine.downloads.get(ctx.params.token!);
-    if (!pending || pending.expiresAt < Date.now()) throw new HttpError(403, 'this download URL is unknown or expired; ask download_url for a new one');
-    const version = engine.version(pending.versionId);
-    if (!version || !engine.store.hasTarball(version)) throw new HttpError(410, 'this code version is gone (deleted or evicted)');
-    const stream = fs.createReadStream(engine.store.tarballPath(version));
+    const versionId = downloads.versionOf(ctx.params.token!);
+    if (versionId === undefined) throw new HttpError(403, 'this download URL is unknown or expired; ask download_url for a new one');
+    const version = records.version(versionId);
+    if (!version || !store.hasTarball(version)) throw new HttpError(410, 'this code version is gone (deleted or evicted)');
+    const stream = fs.createReadStream(store.tarballPath(version));
     ctx.res.writeHead(200, { 'content-type': 'application/gzip' });
     stream.on('error', () => ctx.res.destroy());
     stream.pipe(ctx.res);
@@ -122,37 +138,37 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
 
   router.add('POST', '/upload/:token', async (ctx) => {
     const token = ctx.params.token!;
-    const pending = engine.uploads.get(token);
-    if (!pending || pending.expiresAt < Date.now()) throw new HttpError(403, 'this upload URL is unknown, expired or already used; PUT the deployment again for a new one');
-    const version = engine.version(pending.versionId);
+    const versionId = uploads.versionOf(token);
+    if (versionId === undefined) throw new HttpError(403, 'this upload URL is unknown, expired or already used; PUT the deployment again for a new one');
+    const version = records.version(versionId);
     if (!version) throw new HttpError(410, 'the version this upload was for is gone (a newer PUT replaced it)');
     // Streamed to a file beside the tarballs (same filesystem, so putting it in place is a rename). The registered
     // size is checked, not `file_hash`: the SDK's file_hash is a hash of the deployment's source files, not of
     // the tarball, so the engine cannot recompute it from the upload (its sha256 goes in the log instead).
-    const final = engine.store.tarballPath(version);
+    const final = store.tarballPath(version);
     fs.mkdirSync(path.dirname(final), { recursive: true, mode: 0o700 });
     const partial = `${final}.${crypto.randomBytes(6).toString('hex')}.part`;
     try {
-      const received = await receiveUpload(ctx.req, { limit: engine.maxUploadBytes, token, expectedSize: version.file_size, destination: partial });
-      completeUpload(engine, version, partial, received);
+      const received = await receiveUpload(ctx.req, { limit: maxUploadBytes, token, expectedSize: version.file_size, destination: partial });
+      deployments.completeUpload(version, partial, received);
     } finally {
       fs.rmSync(partial, { force: true });
     }
-    engine.uploads.delete(token);
+    uploads.revoke(token);
     ctx.res.writeHead(204);
     ctx.res.end();
   });
 
   router.add('GET', '/api/v0/endptjobs/', (ctx) => {
     userKey(ctx);
-    const body: EndpointListResponse = { success: true, results: engine.store.state.endpoints.map((e) => endpointRecord(engine, e)) };
+    const body: EndpointListResponse = { success: true, results: store.state.endpoints.map((e) => deployments.endpointRecord(e)) };
     sendJson(ctx.res, 200, body);
   });
 
   router.add('GET', '/api/v0/endptjobs/:id/', (ctx) => {
     userKey(ctx);
     const endpoint = endpointOf(ctx);
-    const body: EndpointShowResponse = { success: true, result: endpointRecord(engine, endpoint) };
+    const body: EndpointShowResponse = { success: true, result: deployments.endpointRecord(endpoint) };
     sendJson(ctx.res, 200, body);
   });
 
@@ -160,9 +176,9 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
     const body = await readJsonObject(ctx.req);
     userKey(ctx, body);
     const endpoint = endpointOf(ctx);
-    await updateEndpoint(engine, endpoint, parseEndpointUpdate(engine, endpoint, body));
+    await deployments.updateEndpoint(endpoint, deployments.parseEndpointUpdate(endpoint, body));
     // Without the endpoint's key: `vastai update endpoint` prints this answer (only GET .../{id}/ hands the key out).
-    const { api_key: _key, ...result } = endpointRecord(engine, endpoint);
+    const { api_key: _key, ...result } = deployments.endpointRecord(endpoint);
     sendJson(ctx.res, 200, { success: true, result });
   });
 
@@ -188,9 +204,9 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
     router.add(method, '/api/v0/autojobs/:id/', async (ctx) => {
       userKey(ctx, await readJsonObject(ctx.req));
       const id = pathId(ctx.params);
-      const group = engine.store.state.workergroups.find((g) => g.id === id);
+      const group = store.state.workergroups.find((g) => g.id === id);
       if (!group) throw new HttpError(404, `no workergroup with id ${id}`);
-      const dep = engine.store.state.deployments.find((d) => d.workergroup_id === id);
+      const dep = store.state.deployments.find((d) => d.workergroup_id === id);
       const what = method === 'PUT' ? 'its search_params and launch_args come from the deployment file: change them there and deploy' : `delete the deployment${dep ? ` (vastai delete deployment ${dep.id})` : ''} to remove it`;
       throw new HttpError(409, `workergroup ${id} belongs to deployment ${dep?.id ?? '(none)'}: ${what}`);
     });
@@ -199,7 +215,7 @@ export function registerConsoleRoutes(router: Router, engine: Engine): void {
   for (const route of ['/api/v0/workergroups/', '/api/v0/autojobs/']) {
     router.add('GET', route, (ctx) => {
       userKey(ctx);
-      const body: WorkergroupListResponse = { success: true, results: engine.store.state.workergroups.map((g) => workergroupRecord(engine, g)) };
+      const body: WorkergroupListResponse = { success: true, results: store.state.workergroups.map((g) => deployments.workergroupRecord(g)) };
       sendJson(ctx.res, 200, body);
     });
   }

@@ -8,21 +8,45 @@
 import { presentedKeys, requireKey } from './auth';
 import { escapeHtml } from '../../shared/html';
 import { PRODUCT_VERSION } from '../../shared/version';
-import type { Engine } from './engine';
+import type { EngineAddress } from './address';
 import { HttpError, sendJson, sendText, type Router } from './http';
-import type { LogLine } from './logs';
+import type { LogBook, LogLine } from './logs';
+import type { MachineFacts } from '../../shared/machine';
+import type { PythonVerdict } from './python';
+import type { Records } from './records';
+import type { Store } from './store';
+import type { WorkerRuntime } from './worker-runtime';
+import type { WorkerManager } from './workers';
+
+/** What the local routes work with: the services they read, and the engine's settings they report. */
+export interface LocalServices {
+  apiKey: string;
+  stateDir: string;
+  store: Store;
+  records: Records;
+  workers: WorkerManager;
+  logs: LogBook;
+  address: EngineAddress;
+  /** The Python that runs workers (found at the first call when the background probe has not answered yet). */
+  python(): PythonVerdict;
+  machine: MachineFacts;
+  workerLimit: number;
+  workerRuntime: WorkerRuntime;
+  strictFilters: boolean;
+  maxUploadBytes: number;
+}
 
 /** The page a browser shows at the engine's URL: that it runs, its version, and how many deployments and workers. */
-function statusPage(engine: Engine): string {
+function statusPage(services: LocalServices): string {
   const statuses = new Map<string, number>();
-  for (const w of engine.workers.workers.values()) statuses.set(w.status, (statuses.get(w.status) ?? 0) + 1);
+  for (const w of services.workers.workers.values()) statuses.set(w.status, (statuses.get(w.status) ?? 0) + 1);
   const workers = [...statuses].map(([status, n]) => `${n} ${status}`).join(', ') || 'none';
-  const py = engine.python();
+  const py = services.python();
   const rows: [string, string][] = [
     ['Version', PRODUCT_VERSION],
-    ['Deployments', String(engine.store.state.deployments.length)],
+    ['Deployments', String(services.store.state.deployments.length)],
     ['Workers', workers],
-    ['Worker runtime', `${engine.workerRuntime}${py.ok ? ` (Python ${py.version})` : ` (${py.error})`}`],
+    ['Worker runtime', `${services.workerRuntime}${py.ok ? ` (Python ${py.version})` : ` (${py.error})`}`],
   ];
   return `<!doctype html><html><head><meta charset="utf-8"><title>Vast local engine</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:44rem}td{padding:.2rem 1rem .2rem 0}code{background:#eee;padding:0 .2rem}</style></head>
@@ -31,36 +55,36 @@ function statusPage(engine: Engine): string {
 <code>vast-deploy status</code> and <code>vast-deploy logs &lt;name&gt;</code> in a terminal.</p></body></html>`;
 }
 
-export function registerLocalRoutes(router: Router, engine: Engine): void {
+export function registerLocalRoutes(router: Router, services: LocalServices): void {
   router.add('GET', '/', (ctx) => {
     ctx.res.setHeader('cache-control', 'no-store');
-    sendText(ctx.res, 200, statusPage(engine), 'text/html; charset=utf-8');
+    sendText(ctx.res, 200, statusPage(services), 'text/html; charset=utf-8');
   });
 
   router.add('GET', '/local/v0/info', (ctx) => {
-    requireKey(presentedKeys(ctx.req, ctx.url), [engine.apiKey], 'the engine API key');
-    const py = engine.python();
+    requireKey(presentedKeys(ctx.req, ctx.url), [services.apiKey], 'the engine API key');
+    const py = services.python();
     sendJson(ctx.res, 200, {
       success: true,
       engine: 'vast-deploy local engine',
       version: PRODUCT_VERSION,
       pid: process.pid,
-      url: engine.url,
-      state_dir: engine.stateDir,
+      url: services.address.url,
+      state_dir: services.stateDir,
       python: py.ok ? { command: py.command, version: py.version } : { error: py.error },
-      machine: engine.machine,
-      worker_limit: engine.workerLimit,
-      worker_runtime: engine.workerRuntime,
-      strict_filters: engine.strictFilters,
-      max_upload_bytes: engine.maxUploadBytes,
-      state_warning: engine.store.loadWarning ?? null,
-      deployments: engine.store.state.deployments.length,
-      workers: engine.workers.workers.size,
+      machine: services.machine,
+      worker_limit: services.workerLimit,
+      worker_runtime: services.workerRuntime,
+      strict_filters: services.strictFilters,
+      max_upload_bytes: services.maxUploadBytes,
+      state_warning: services.store.loadWarning ?? null,
+      deployments: services.store.state.deployments.length,
+      workers: services.workers.workers.size,
     });
   });
 
   router.add('GET', '/local/v0/logs/stream', (ctx) => {
-    requireKey(presentedKeys(ctx.req, ctx.url), [engine.apiKey], 'the engine API key');
+    requireKey(presentedKeys(ctx.req, ctx.url), [services.apiKey], 'the engine API key');
     const num = (name: string): number | undefined => {
       const raw = ctx.url.searchParams.get(name);
       if (raw === null) return undefined;
@@ -69,16 +93,16 @@ export function registerLocalRoutes(router: Router, engine: Engine): void {
     };
     const endpointId = num('endpoint_id');
     if (endpointId === undefined) throw new HttpError(400, 'query parameter "endpoint_id" is required');
-    if (!engine.endpoint(endpointId)) throw new HttpError(404, `no endpoint with id ${endpointId}`);
+    if (!services.records.endpoint(endpointId)) throw new HttpError(404, `no endpoint with id ${endpointId}`);
     const workerId = num('worker_id');
     const tail = num('tail') ?? 100;
     const wanted = (l: LogLine) => l.endpoint_id === endpointId && (workerId === undefined || l.worker_id === workerId);
     const res = ctx.res;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const send = (l: LogLine) => res.write(`data: ${JSON.stringify(l)}\n\n`);
-    const backlog = engine.logs.lines(endpointId).filter(wanted);
+    const backlog = services.logs.lines(endpointId).filter(wanted);
     for (const l of tail > 0 ? backlog.slice(-tail) : []) send(l);
-    const unsubscribe = engine.logs.subscribe(
+    const unsubscribe = services.logs.subscribe(
       (l) => {
         if (wanted(l)) send(l);
       },
