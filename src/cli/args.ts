@@ -1,23 +1,14 @@
-// Option parsing for the deploy commands: node's parseArgs (strict), with its errors turned into usage errors that
-// name the command.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+// Option parsing for the deploy commands: the shared parser (src/shared/args.ts), with its errors turned into usage
+// errors that name the command.
+import { ArgumentError, parseOptions, type OptionSpecs, type ParsedArgs } from '../shared/args';
 import { UsageError } from './io';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-export interface Parsed {
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-}
-
-export function parseCommandArgs(command: string, args: string[], options: Options): Parsed {
+export function parseCommandArgs(command: string, args: string[], options: OptionSpecs): ParsedArgs {
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as Parsed['values'], positionals };
+    return parseOptions(args, options, { allowPositionals: true });
   } catch (err) {
-    // parseArgs messages look like "Unknown option '--frob'. To specify a positional argument starting with a '-'..."
-    const message = (err as Error).message.split('. To specify')[0];
-    throw new UsageError(`${command}: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
+    if (!(err instanceof ArgumentError)) throw err;
+    throw new UsageError(`${command}: ${err.message.charAt(0).toLowerCase()}${err.message.slice(1)}`);
   }
 }
 

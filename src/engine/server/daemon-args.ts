@@ -1,6 +1,6 @@
 // The engine daemon's command line (see main.ts for what each option does), apart from main.ts so that it can be
 // tested without starting a daemon.
-import { parseArgs } from 'node:util';
+import { parseOptions } from '../../shared/args';
 import { WORKER_RUNTIMES, type WorkerRuntime } from './worker-runtime';
 
 export interface DaemonArgs {
@@ -19,27 +19,20 @@ function workerRuntime(source: string, v: string | undefined): WorkerRuntime {
   return v as WorkerRuntime;
 }
 
-/** The daemon's options, parsed by node's own parseArgs (strict: an unknown option is an error), as the CLI's are. */
+/** The daemon's options, by the parser the CLI uses too (src/shared/args.ts). */
 export function parseDaemonArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): DaemonArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        state: { type: 'string' },
-        port: { type: 'string' },
-        python: { type: 'string' },
-        'worker-limit': { type: 'string' },
-        'worker-runtime': { type: 'string' },
-        'strict-filters': { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    // "Unknown option '--frob'. To specify a positional argument starting with a '-'...": keep the first sentence.
-    throw new Error((err as Error).message.split('. To specify')[0]);
-  }
+  const { values } = parseOptions(
+    argv,
+    {
+      state: { type: 'string' },
+      port: { type: 'string' },
+      python: { type: 'string' },
+      'worker-limit': { type: 'string' },
+      'worker-runtime': { type: 'string' },
+      'strict-filters': { type: 'boolean' },
+    },
+    { allowPositionals: false },
+  );
   const int = (flag: string, v: string) => {
     if (!/^\d+$/.test(v)) throw new Error(`${flag} needs a non-negative integer, got ${JSON.stringify(v)}`);
     return Number(v);
