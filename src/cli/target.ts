@@ -19,7 +19,7 @@ import {
   VastClient,
   type CloudDefaults,
 } from '../vast-api';
-import type { Target, TargetKind } from '../deploy/types';
+import type { Target, TargetKind } from '../shared/protocol/target';
 import type { Bundle } from '../shared/protocol/bundle';
 import { oneOf } from './args';
 import { ensureEngineRunning } from '../engine/daemon/control';

@@ -9,7 +9,8 @@ import { computePlan } from './plan';
 import { planNeedsConfirmation } from './policy';
 import { fetchRemoteState } from './remoteState';
 import { writeTarball } from './tarball';
-import type { Plan, Target } from './types';
+import type { Plan } from './types';
+import type { Target } from '../shared/protocol/target';
 import { explainWaitEnd, WaitEndedError } from './waitExplanation';
 import { isReadyStatus, waitForReadyWorker, type WorkerWaitUpdate } from './waitReady';
 

@@ -3,7 +3,7 @@
 // fails on them. The plan view, the Deploy lens and the explanation of a failed wait all say it with these words.
 import { engineFacts } from '../shared/engineInfo';
 import { unmetFilters, type MachineFacts } from '../shared/machine';
-import type { Target } from './types';
+import type { Target } from '../shared/protocol/target';
 
 /** Starts the plan note that says what this machine lacks. */
 export const MACHINE_NOTE = 'This machine does not meet the GPU filters:';

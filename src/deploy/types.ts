@@ -1,17 +1,11 @@
 // Contracts between the deploy-core pieces (bundle, plan, API client, orchestration) and their users (CLI,
-// extension, tests). Implementations live beside this file; the wire shapes they use are in ../protocol/vast.ts.
+// extension, tests). Implementations live beside this file; the wire shapes they use are in ../shared/protocol/.
 import type { Range } from '../shared/protocol/lsp';
 import type { Bundle, DeployConfig } from '../shared/protocol/bundle';
-import type { AutoscalingSettings, DeploymentPutBody, DeploymentRecord, EndpointRecord } from '../shared/protocol/vast';
+import type { AutoscalingSettings, DeploymentRecord, EndpointRecord } from '../shared/protocol/vast';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Targets
-
-// The target types live with the wire types, so the API client and the engine need nothing from deploy/.
-export { VAST_AUTOSCALER_URL, VAST_CONSOLE_URL, type Target, type TargetKind } from '../shared/protocol/target';
-
-// ---------------------------------------------------------------------------------------------------------------
-// Bundle: everything `ensure_ready()` computes locally, from the static model.
+// Bundle reports (the Bundle itself is a shared wire type: shared/protocol/bundle.ts; the Target is shared/protocol/target.ts)
 
 /** A value the bundle needs but the static model cannot know (a variable, a call...): no hash is guessed. */
 export interface UnknownValueReport {

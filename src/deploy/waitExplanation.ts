@@ -5,7 +5,7 @@ import type { WorkerRecord } from '../shared/protocol/vast';
 import { withRaw, workerStateWords } from './stateWords';
 import { workerStatusInfo } from './workerStatus';
 import { localMachineFacts, machineShortfalls } from './machineFit';
-import type { Target } from './types';
+import type { Target } from '../shared/protocol/target';
 
 /** A worker that failed: in an error state, or restarting after one (its error stays until it is ready). */
 export function hasFailed(w: WorkerRecord): boolean {

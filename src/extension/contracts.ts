@@ -2,7 +2,8 @@
 // written against these interfaces, the core's implementations live in core/ (made once, in core/index.ts), and the
 // extension-host tests put fakes in their place.
 import type * as vscode from 'vscode';
-import type { Plan, TargetKind } from '../deploy/types';
+import type { Plan } from '../deploy/types';
+import type { TargetKind } from '../shared/protocol/target';
 import type {
   DeploymentRecord,
   EndpointLogsResponse,

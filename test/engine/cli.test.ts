@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Engine } from '../../src/engine/server/engine';
 import { initPythonParser } from '../../src/analysis/document';
-import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { fixturePath, repoRoot } from '../support/paths';
 import { publishEngineInfo, startRealEngine } from './realWorkers.support';

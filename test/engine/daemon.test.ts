@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { engineClientInfo, engineTarget, isProcessAlive } from '../../src/engine/daemon/client-info';
 import { findEngineBundle } from '../../src/engine/daemon/control';
-import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { tempStateDir, waitFor } from './helpers';
 

@@ -9,7 +9,7 @@ import { Engine, type EngineOptions } from '../../src/engine/server/engine';
 import { VastClient } from '../../src/vast-api/client';
 import { deploy, type DeployOutcome } from '../../src/deploy/deployFlow';
 import { loadDeployment, type LoadedDeployment } from '../../src/deploy/bundle/loadDeployment';
-import type { Target } from '../../src/deploy/types';
+import type { Target } from '../../src/shared/protocol/target';
 import { fixturePath, repoRoot } from '../support/paths';
 import { tempStateDir, TEST_MACHINE } from './helpers';
 

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { initPythonParser } from '../../src/analysis/document';
 import { DeploymentFileError, loadDeployment } from '../../src/deploy/bundle/loadDeployment';
-import type { Target } from '../../src/deploy/types';
+import type { Target } from '../../src/shared/protocol/target';
 import { BUNDLE_REQUEST, REFRESH_CODE_LENSES_NOTIFICATION, type BundleParams, type BundleResult } from '../../src/shared/protocol/lsp';
 import { repoRoot } from '../support/paths';
 

@@ -1,11 +1,10 @@
 // "Save as benchmark sample": appends a payload to the remote function's `benchmark_dataset` list, or adds the
 // argument when the function has no benchmark yet. The edit is computed from the model's spans, so it lands in the
 // list literal even when the list is a module-level constant (its span is the constant's definition).
-import { positionAt } from '../util/textPosition';
 import type { DeploymentModel, RemoteFunction } from '../model/types';
 import { pythonLiteral } from './pythonLiteral';
 import { SCHEMA_KEY } from '../../shared/payloads/schema';
-import type { Json } from './staticJson';
+import type { Json } from '../../shared/protocol/lsp';
 
 export interface OffsetEdit {
   startOffset: number;

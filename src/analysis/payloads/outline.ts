@@ -4,7 +4,6 @@ import type { DeploymentModel } from '../model/types';
 import type { DeploymentOutline, DeploymentOutlineEntry } from '../../shared/protocol/lsp';
 import { deploymentName, remoteSignature } from './signature';
 
-export type { DeploymentOutline, DeploymentOutlineEntry, RemoteOutlineEntry } from '../../shared/protocol/lsp';
 
 export function deploymentOutline(model: DeploymentModel): DeploymentOutline {
   return {

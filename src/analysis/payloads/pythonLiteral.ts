@@ -1,5 +1,5 @@
 // JSON → Python source, for writing a payload into `benchmark_dataset=[...]`.
-import type { Json } from './staticJson';
+import type { Json } from '../../shared/protocol/lsp';
 
 export function pythonLiteral(value: Json): string {
   if (value === null) return 'None';

@@ -2,9 +2,9 @@
 // sample the decorator carries. Plain JSON, so it travels from the language server to the extension unchanged.
 import type { DeploymentModel, RemoteFunction } from '../model/types';
 import type { RemoteSignature, SignatureParameter } from '../../shared/protocol/lsp';
-import { staticToJson, type Json } from './staticJson';
+import { staticToJson } from './staticJson';
+import { type Json } from '../../shared/protocol/lsp';
 
-export type { RemoteSignature, SignatureParameter } from '../../shared/protocol/lsp';
 
 /** The deployment's name as written (`Deployment(name="x")`), or a placeholder naming its variable. */
 export function deploymentName(remote: RemoteFunction): string {

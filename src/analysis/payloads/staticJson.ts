@@ -3,7 +3,6 @@
 import type { StaticValue } from '../model/types';
 import type { Json } from '../../shared/protocol/lsp';
 
-export type { Json } from '../../shared/protocol/lsp';
 
 /** The JSON form of `value`, or undefined when the value is not a JSON-expressible literal. */
 export function staticToJson(value: StaticValue | undefined): Json | undefined {

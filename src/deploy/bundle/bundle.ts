@@ -13,7 +13,8 @@ import { PyFloat, PyTuple, type PyValue } from '../../shared/python/values';
 import { pythonStr } from '../../shared/python/format';
 import { problem, pyTypeName, short, toPyValue, unknown, type ValueContext } from './pyValues';
 import { searchParams } from './searchParams';
-import { type BundleResult, type Target, type UnknownValueReport } from '../types';
+import { type BundleResult, type UnknownValueReport } from '../types';
+import { type Target } from '../../shared/protocol/target';
 import { type Bundle, type CopySpec } from '../../shared/protocol/bundle';
 import { useRange } from '../../analysis/model/valueUse';
 
@@ -313,4 +314,3 @@ export async function buildBundle(model: DeploymentModel, deployment: Deployment
 }
 
 // Kept where it was first exported; it lives apart so the deploy flow does not pull the bundle builder in.
-export { withFileSize } from '../putBody';

@@ -7,7 +7,7 @@ import * as path from 'path';
 import type { VastDiagnostic } from '../../analysis/analyze';
 import type { Deployment, DeploymentModel } from '../../analysis/model/types';
 import { buildBundle } from './bundle';
-import type { Target } from '../types';
+import type { Target } from '../../shared/protocol/target';
 import type { Bundle } from '../../shared/protocol/bundle';
 
 export class DeploymentFileError extends Error {

@@ -1,7 +1,7 @@
 // The PUT body's `env` field: docker-run style flags the server puts on the workers. It is compared as
 // a string by the server, so a change is a hard update; the port order is therefore made stable here, where the
 // SDK iterates a Python set and its order can differ from run to run.
-import { VAST_AUTOSCALER_URL, VAST_CONSOLE_URL } from '../types';
+import { VAST_AUTOSCALER_URL, VAST_CONSOLE_URL } from '../../shared/protocol/target';
 
 /** `autoscaler_instance` → URL, as the SDK's client maps it; anything unknown means prod. */
 export const AUTOSCALER_INSTANCES: Readonly<Record<string, string>> = {

@@ -37,7 +37,6 @@ import { WorkerPool } from './worker-pool';
 import { freeLoopbackPorts } from './worker-ports';
 import type { WorkerRuntime } from './worker-runtime';
 
-export { WORKER_RUNTIMES, type WorkerRuntime } from './worker-runtime';
 
 export interface EngineOptions {
   stateDir: string;

@@ -1,6 +1,7 @@
 // Deploy, Show plan and the target switcher (the lenses above Deployment(...)).
 import * as vscode from 'vscode';
-import type { Plan, TargetKind } from '../../deploy/types';
+import type { Plan } from '../../deploy/types';
+import type { TargetKind } from '../../shared/protocol/target';
 import type { WaitEndedError } from '../../deploy/waitExplanation';
 import type { DeploymentLensArgs } from '../../shared/protocol/lsp';
 import { confirmationText, planNeedsConfirmation } from '../../deploy/policy';

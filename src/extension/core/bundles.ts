@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { DeployInput } from '../../deploy/deployFlow';
-import type { Target } from '../../deploy/types';
+import type { Target } from '../../shared/protocol/target';
 import type { Bundle } from '../../shared/protocol/bundle';
 import { BUNDLE_REQUEST, type BundleResult } from '../../shared/protocol/lsp';
 

@@ -18,7 +18,8 @@ import {
 } from '../../vast-api';
 import { engineTarget } from '../../engine/daemon/client-info';
 import { fetchRemoteState } from '../../deploy/remoteState';
-import type { RemoteState, Target, TargetKind } from '../../deploy/types';
+import type { RemoteState } from '../../deploy/types';
+import type { Target, TargetKind } from '../../shared/protocol/target';
 import type { Bundle } from '../../shared/protocol/bundle';
 import type { LocalEngine } from './localEngine';
 

@@ -10,7 +10,7 @@ import { planSummary } from '../../deploy/planFormat';
 import type { Plan } from '../../deploy/types';
 import type { WorkerWaitUpdate } from '../../deploy/waitReady';
 import { planNeedsConfirmation } from '../../deploy/policy';
-import type { Target } from '../../deploy/types';
+import type { Target } from '../../shared/protocol/target';
 import { actionWords, withRaw, workerStateWords } from '../../deploy/stateWords';
 import type { Deployer, DeployProgress, DeployResult, PlanRequest } from '../contracts';
 import { TARGET_LABELS } from '../targets/targetState';

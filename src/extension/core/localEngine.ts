@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { ensureEngineRunning, runningEngine, stopEngine, type StopOutcome } from '../../engine/daemon/control';
 import { engineClientInfo, engineTarget, isProcessAlive, type EngineClientInfo } from '../../engine/daemon/client-info';
 import { resolveStateDir } from '../../engine/daemon/state-dir';
-import type { Target } from '../../deploy/types';
+import type { Target } from '../../shared/protocol/target';
 import { vastSettings, type VastSettings } from '../config';
 import { engineStartOptions } from './engineSettings';
 

@@ -1,7 +1,7 @@
 // "Follow logs": one output channel per followed deployment, fed by polling the endpoint's log tail and appending
 // only the lines that are new since the last poll.
 import * as vscode from 'vscode';
-import type { TargetKind } from '../../deploy/types';
+import type { TargetKind } from '../../shared/protocol/target';
 import type { DeploymentRecord, EndpointLogsResponse } from '../../shared/protocol/vast';
 import { appendedLines, splitLogLines } from '../../vast-api/logTail';
 import { redact } from '../../shared/redact';

@@ -2,7 +2,7 @@
 // the local engine of the state folder runs (its engine.json and a live process) and whether an API key is set.
 // Fires onDidChange when either changes.
 import * as vscode from 'vscode';
-import type { TargetKind } from '../../deploy/types';
+import type { TargetKind } from '../../shared/protocol/target';
 import { changedSettings, setting, updateSetting } from '../config';
 import type { LocalEngine } from '../core/localEngine';
 import type { ApiKeyStore } from '../secrets/apiKeyStore';

@@ -3,7 +3,7 @@
 // the view is visible, backs off on errors and rate limits, and speeds up while a deploy is in progress; only
 // expanded deployments fetch their details, which keeps the number of calls per poll small.
 import * as vscode from 'vscode';
-import type { TargetKind } from '../../deploy/types';
+import type { TargetKind } from '../../shared/protocol/target';
 import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../../shared/protocol/vast';
 import { DEFAULT_POLL_POLICY, Poller, type PollOutcome, type PollPolicy } from '../ui/backoff';
 import { workerStatusInfo } from '../../deploy/workerStatus';

@@ -11,7 +11,7 @@ export class ResultPanel implements vscode.Disposable {
   private entry: RunEntry | undefined;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly runs: RunResults) {
+  constructor(runs: RunResults) {
     this.subscription = runs.onDidChange((changed) => {
       if (this.panel && this.entry && changed.key === this.entry.key) this.render(changed);
     });

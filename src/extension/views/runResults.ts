@@ -1,7 +1,7 @@
 // Remote runs of this session: each function's latest run (what the inline text, the error diagnostic and the result
 // view show) and its history (the last HISTORY_LIMIT finished runs, newest first), kept in memory only.
 import * as vscode from 'vscode';
-import type { TargetKind } from '../../deploy/types';
+import type { TargetKind } from '../../shared/protocol/target';
 import { payloadFolder } from '../../shared/payloads/paths';
 import type { MappedTraceback } from '../../deploy/remoteTraceback';
 import type { RemoteRunResult, RunState } from '../ui/runResult';

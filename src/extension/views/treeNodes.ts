@@ -1,6 +1,6 @@
 // The Vast tree's nodes and their TreeItems: target → deployments → endpoint → workergroup → workers.
 import * as vscode from 'vscode';
-import type { TargetKind } from '../../deploy/types';
+import type { TargetKind } from '../../shared/protocol/target';
 import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../../shared/protocol/vast';
 import { deploymentText, endpointText, workergroupText, workerText, type ItemText } from '../ui/treeLabels';
 import { workerStatusInfo } from '../../deploy/workerStatus';

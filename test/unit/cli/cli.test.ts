@@ -9,7 +9,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { initPythonParser } from '../../../src/analysis/document';
-import type { CliIO } from '../../../src/cli/io';
 import { main } from '../../../src/cli/main';
 import { fixturePath, repoRoot } from '../../support/paths';
 import { FixtureServer, shape } from '../vast-api/fixtureServer';

@@ -7,7 +7,8 @@ import { buildModel } from '../../../src/analysis/model/extract';
 import type { DeploymentModel } from '../../../src/analysis/model/types';
 import { ParsedDocument } from '../../../src/analysis/parse/pythonParser';
 import { buildBundle, type BuildBundleOptions } from '../../../src/deploy/bundle/bundle';
-import type { BundleResult, Target } from '../../../src/deploy/types';
+import type { BundleResult } from '../../../src/deploy/types';
+import type { Target } from '../../../src/shared/protocol/target';
 import { initPythonParser } from '../../../src/analysis/document';
 import { repoRoot } from '../../support/paths';
 

@@ -2,7 +2,7 @@
 import { VastClient, type VastClientOptions } from '../../../src/vast-api/client';
 import type { ApiLogger } from '../../../src/vast-api/http';
 import { localTarget } from '../../../src/vast-api/targets';
-import type { Target } from '../../../src/deploy/types';
+import type { Target } from '../../../src/shared/protocol/target';
 import type { FixtureServer } from './fixtureServer';
 
 export const USER_KEY = 'user-key-SECRET-0123456789';

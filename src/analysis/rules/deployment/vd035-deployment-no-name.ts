@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type { Deployment } from '../../model/types';
-import type { QuickFix, Rule, RuleContext } from '../rule';
+import type { Rule, RuleContext } from '../rule';
 import { eolOf, indentAt, insertAt, lineStartOf, replaceSpan } from './sourceText';
 import { useSpan } from '../../model/valueUse';
 

@@ -4,7 +4,7 @@ import type { Argument, Call, DeploymentModel, Span, StaticValue } from '../../m
 import { mayBeBound } from '../remote/names';
 import { addImportEdit } from '../importEdit';
 import { leafValues, leavesOf, QUERY_MODULE } from '../query/queryWalk';
-import type { QuickFix, Rule, RuleContext } from '../rule';
+import type { QuickFix, Rule } from '../rule';
 
 export const undefinedName: Rule = {
   id: 'VD040',

@@ -1,6 +1,6 @@
 import { lineEndOf } from '../deployment/sourceText';
 import type { DeploymentModel, Image } from '../../model/types';
-import type { QuickFix, Rule, RuleContext } from '../rule';
+import type { QuickFix, Rule } from '../rule';
 import { argumentOf, imagesOf, stepsNamed } from './imageSteps';
 
 export const localModuleNotShipped: Rule = {

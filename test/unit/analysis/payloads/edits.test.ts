@@ -14,7 +14,7 @@ import {
   schemaUri,
 } from '../../../../src/shared/payloads/paths';
 import { pythonLiteral } from '../../../../src/analysis/payloads/pythonLiteral';
-import type { Json } from '../../../../src/analysis/payloads/staticJson';
+import type { Json } from '../../../../src/shared/protocol/lsp';
 import { HEADER, model } from './support';
 
 before(() => initPythonParser());
