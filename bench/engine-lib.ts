@@ -1,5 +1,6 @@
 // What bench/engine.mjs needs from the TypeScript sources; bundled with esbuild at bench time (see engine.mjs).
-export { Engine, engineClientInfo, engineTarget } from '../src/engine/server/index';
+export { Engine } from '../src/engine/server/engine';
+export { engineClientInfo, engineTarget } from '../src/engine/daemon/client-info';
 export { loadDeployment } from '../src/deploy/bundle/loadDeployment';
 export { deploy } from '../src/deploy/deployFlow';
 export { VastClient, localTarget } from '../src/vast-api/index';

@@ -1,6 +1,6 @@
 // `npm run test:desktop`: the same extension-host suite as `npm test`'s code-server layer, run by
 // @vscode/test-electron in a downloaded desktop VS Code. It needs internet access to download VS Code (CI and these
-// machines have none, which is why `npm test` drives code-server instead; see shared guide vscode-testing.md).
+// machines have none, which is why `npm test` drives code-server, installed from npm, instead).
 import { runTests } from '@vscode/test-electron';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';

@@ -5,7 +5,8 @@
 // VAST_AUTOSCALER_URL). Then, for a command on a deployment file, the file's own webserver_url / autoscaler_url /
 // autoscaler_instance replace them, and its own api_key wins over VAST_API_KEY and the key files.
 import * as os from 'os';
-import { engineClientInfo, engineTarget, resolveStateDir } from '../engine/server/index';
+import { engineClientInfo, engineTarget } from '../engine/daemon/client-info';
+import { resolveStateDir } from '../engine/daemon/state-dir';
 import {
   ApiKeyNotFoundError,
   AUTOSCALER_URL_ENV,

@@ -11,7 +11,7 @@ export const TIER_NAMES: Record<Tier, string> = {
   4: 'forced redeploy',
 };
 
-/** The PUT `action` the server should answer with for this plan (hard_update is our name, see protocol/vast.ts). */
+/** The PUT `action` the server should answer with for this plan (hard_update is our name, see src/shared/protocol/vast.ts). */
 export function expectedAction(plan: Plan): DeploymentAction {
   switch (plan.tier) {
     case 'create':

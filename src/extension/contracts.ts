@@ -24,7 +24,7 @@ export interface PlanRequest {
   target: TargetKind;
 }
 
-/** Predicts the update tier (core/planProvider.ts: buildBundle + computePlan + planSummary). */
+/** Predicts the update tier (core/planProvider.ts: the bundle from `vast/bundle`, then computePlan + planSummary). */
 export interface PlanProvider {
   /** Fires when summaries computed in the background became available (lenses re-render). */
   readonly onDidChange?: vscode.Event<void>;

@@ -10,10 +10,6 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toLspSeverity(s: Severity): DiagnosticSeverity {
-  return SEVERITY[s];
-}
-
 export function toLspDiagnostic(d: VastDiagnostic, uri: string): Diagnostic {
   return {
     range: d.range,

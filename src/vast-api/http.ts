@@ -8,7 +8,6 @@ import { abortError, isRetryableStatus, serverMessage, VastApiError, type VastAp
 import type { Redactor } from '../shared/redact';
 import { parseRetryAfter, retryBackoffMs, type NowFn, type RandomFn, type SleepFn } from './timing';
 import { fetchTransport, requestTransport, TransportTimeoutError, type FetchLike, type Transport } from './transport';
-import { USER_AGENT } from './version';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -72,7 +71,6 @@ export interface HttpSettings {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_RETRIES = 5;
-export const DEFAULT_USER_AGENT = USER_AGENT;
 const BODY_LIMIT = 4096;
 
 export class HttpLayer {

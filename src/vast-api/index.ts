@@ -3,11 +3,9 @@ export { VastClient, accountLabel, defaultCacheDir, type CurrentUser, type VastC
 export { VastApiError, isAbortError, isRetryableStatus, serverMessage, type VastApiErrorCode } from './errors';
 export type { ApiLogger } from './http';
 export type { FetchLike } from './transport';
-export { redact, Redactor } from '../shared/redact';
 export { ApiKeyNotFoundError, apiKeyLocations, resolveApiKey, type ResolvedApiKey } from './apiKey';
 export {
   AUTOSCALER_URL_ENV,
-  autoscalerUrlFor,
   CloudUrlError,
   cloudDefaults,
   cloudTarget,

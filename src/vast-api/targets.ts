@@ -7,24 +7,10 @@
 // VAST_CONSOLE_URL / VAST_AUTOSCALER_URL variables, or the extension's `vast.cloud.*` settings): an override only
 // stands in for the default, so it acts exactly as if the file had passed that URL (the PUT's env flags included),
 // and a file that names its own URL keeps it.
-import { VAST_AUTOSCALER_URL, VAST_CONSOLE_URL, type Target } from '../shared/protocol/target';
+import { autoscalerUrlFor, VAST_AUTOSCALER_URL, VAST_CONSOLE_URL, type Target } from '../shared/protocol/target';
 
 export const CONSOLE_URL_ENV = 'VAST_CONSOLE_URL';
 export const AUTOSCALER_URL_ENV = 'VAST_AUTOSCALER_URL';
-
-/** `autoscaler_instance` → autoscaler URL; unknown or missing names mean prod, as in the SDK. */
-export function autoscalerUrlFor(instance?: string | null): string {
-  switch (instance) {
-    case 'alpha':
-      return 'https://run-alpha.vast.ai';
-    case 'candidate':
-      return 'https://run-candidate.vast.ai';
-    case 'local':
-      return 'http://localhost:8080';
-    default:
-      return VAST_AUTOSCALER_URL;
-  }
-}
 
 /** A cloud URL given outside the deployment file, and where it was given (for messages). */
 export interface CloudOverride {

@@ -13,13 +13,6 @@ export function spanOf(node: Node): Span {
   };
 }
 
-/** A span from the start of `first` to the end of `last`. */
-export function spanBetween(first: Node, last: Node): Span {
-  const a = spanOf(first);
-  const b = spanOf(last);
-  return { range: { start: a.range.start, end: b.range.end }, startOffset: a.startOffset, endOffset: b.endOffset };
-}
-
 export class SourceText {
   constructor(readonly text: string) {}
   of(node: Node): string {

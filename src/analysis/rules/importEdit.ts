@@ -1,6 +1,6 @@
 // Adding an import to a deployment file: extend the last `from <module> import ...` list, or insert the line after
 // the last vastai import (or the last import). Shared by the quick fixes of the rules and by completion's
-// auto-import (lsp/autoImport.ts).
+// auto-import (src/language-server/autoImport.ts).
 import type { DeploymentModel, ImportBinding } from '../model/types';
 import { positionAt } from '../util/textPosition';
 import type { TextEdit } from './rule';

@@ -7,7 +7,8 @@ import { AUTOSCALING_KEYS, type AutoscalingKey, type AutoscalingSettings, type D
 import { configJson, deployConfig } from './config';
 import { contentHash } from './contentHash';
 import { copyKind } from './copies';
-import { autoscalerUrlFor, DEFAULT_PORT, envFlags } from './envFlags';
+import { autoscalerUrlFor } from '../../shared/protocol/target';
+import { DEFAULT_PORT, envFlags } from './envFlags';
 import { readImageSteps } from './imageSteps';
 import { PyFloat, PyTuple, type PyValue } from '../../shared/python/values';
 import { pythonStr } from '../../shared/python/format';
@@ -137,7 +138,7 @@ function cloudUrls(f: Deployment['fields'], r: Reader, defaults: BuildBundleOpti
   let autoscalerUrl: string | null;
   if (instance === null || override === null) autoscalerUrl = null;
   else if (override) autoscalerUrl = httpUrl(override, 'autoscaler_url', f.autoscaler_url!, r);
-  else if (f.autoscaler_instance) autoscalerUrl = autoscalerUrlFor(instance, undefined);
+  else if (f.autoscaler_instance) autoscalerUrl = autoscalerUrlFor(instance);
   else autoscalerUrl = defaults.autoscalerUrl;
   let consoleUrl: string | null;
   if (webserver === null) consoleUrl = null;

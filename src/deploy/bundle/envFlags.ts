@@ -1,21 +1,7 @@
 // The PUT body's `env` field: docker-run style flags the server puts on the workers. It is compared as
 // a string by the server, so a change is a hard update; the port order is therefore made stable here, where the
 // SDK iterates a Python set and its order can differ from run to run.
-import { VAST_AUTOSCALER_URL, VAST_CONSOLE_URL } from '../../shared/protocol/target';
-
-/** `autoscaler_instance` → URL, as the SDK's client maps it; anything unknown means prod. */
-export const AUTOSCALER_INSTANCES: Readonly<Record<string, string>> = {
-  prod: VAST_AUTOSCALER_URL,
-  alpha: 'https://run-alpha.vast.ai',
-  candidate: 'https://run-candidate.vast.ai',
-  local: 'http://localhost:8080',
-};
-
-/** The autoscaler a Deployment(...) talks to: a non-empty `autoscaler_url`, else its instance's URL (as the SDK). */
-export function autoscalerUrlFor(instance: string | undefined, override: string | undefined): string {
-  if (override) return override;
-  return AUTOSCALER_INSTANCES[instance ?? 'prod'] ?? VAST_AUTOSCALER_URL;
-}
+import { VAST_CONSOLE_URL } from '../../shared/protocol/target';
 
 /** The worker port the SDK always publishes. */
 export const DEFAULT_PORT: readonly [string, string] = ['3000', 'tcp'];

@@ -4,7 +4,7 @@
 // standard `workspace/codeLens/refresh` (the client then asks for lenses again).
 import * as vscode from 'vscode';
 import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
-import { setting } from '../config';
+import { changedSettings, setting } from '../config';
 import type { PlanRequest } from '../contracts';
 import { LENS_COMMANDS, REFRESH_CODE_LENSES_NOTIFICATION, type DeploymentLensArgs } from '../../shared/protocol/lsp';
 import { splitSummary } from '../ui/planView';
@@ -30,7 +30,7 @@ export class LensTitles implements vscode.Disposable {
       targets.onDidChange(() => this.refresh()),
       registry.onDidChange(() => this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('vast.codeLens')) this.refresh();
+        if (changedSettings(e, ['codeLens.enable']).length) this.refresh();
       }),
       vscode.workspace.onDidSaveTextDocument((doc) => {
         if (doc.languageId === 'python') this.refresh(); // "save first" titles turn into plans

@@ -18,7 +18,7 @@ export function commandRegistrar(context: vscode.ExtensionContext, log: vscode.L
           const text = err instanceof Error ? err.message : String(err);
           if (err instanceof WaitEndedError && onWaitEnded) {
             log.error(`${id}: ${err.message}`);
-            void onWaitEnded(err);
+            void Promise.resolve(onWaitEnded(err)).catch((failure: unknown) => log.warn(`${id}: showing why the wait ended failed: ${String(failure)}`));
             return undefined;
           }
           log.error(`${id} failed: ${err instanceof Error ? (err.stack ?? err.message) : text}`);

@@ -50,7 +50,7 @@ export class CoreRemoteRunner implements RemoteRunner {
   private async clientFor(request: RemoteRunRequest) {
     if (request.target === 'local' || !request.file) return (await this.connections.clientFor(request.target)).client;
     const base = await this.connections.base(request.target);
-    const served = await this.bundles.get(vscode.Uri.file(request.file), base, { select: request.deployment, force: true });
+    const served = await this.bundles.get(vscode.Uri.file(request.file), base, { select: request.deployment || undefined, force: true });
     return this.connections.client(this.connections.targetFor(base, served.bundle));
   }
 }

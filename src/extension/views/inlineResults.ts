@@ -41,10 +41,16 @@ function fenced(text: string, lang = ''): string {
 function hoverOf(entry: RunEntry): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: [RESULT_COMMANDS.open, RESULT_COMMANDS.rerun] };
-  md.appendMarkdown(`**${entry.function}(${entry.payloadName})** on the ${entry.targetLabel} · ${entry.startedAt.toLocaleTimeString()}\n\n`);
+  // Names and reasons are plain text: appendText escapes them (the hover is trusted for its two command links, so
+  // nothing a worker or a file name says may become markup or a link).
+  md.appendMarkdown('**');
+  md.appendText(`${entry.function}(${entry.payloadName})`);
+  md.appendMarkdown('**');
+  md.appendText(` on the ${entry.targetLabel} · ${entry.startedAt.toLocaleTimeString()}`);
+  md.appendMarkdown('\n\n');
   const state = entry.state;
   if (state.kind === 'running') md.appendMarkdown('Running…\n\n');
-  else if (state.kind === 'refused') md.appendMarkdown(`No result: ${state.reason}\n\n`);
+  else if (state.kind === 'refused') md.appendMarkdown(`No result:\n\n${fenced(state.reason)}\n\n`);
   else if (state.result.ok) {
     let text = stringifyPythonJson(state.result.value, 2);
     if (text.length > HOVER_VALUE_CHARS) text = `${text.slice(0, HOVER_VALUE_CHARS)}\n… (open the result for the rest)`;

@@ -15,3 +15,20 @@ export interface Target {
 
 export const VAST_CONSOLE_URL = 'https://console.vast.ai';
 export const VAST_AUTOSCALER_URL = 'https://run.vast.ai';
+
+/**
+ * `autoscaler_instance` → autoscaler URL, as the SDK's client maps it; an unknown or missing name means prod. A
+ * switch, not an object lookup: `"constructor"` must not find Object.prototype's.
+ */
+export function autoscalerUrlFor(instance?: string | null): string {
+  switch (instance) {
+    case 'alpha':
+      return 'https://run-alpha.vast.ai';
+    case 'candidate':
+      return 'https://run-candidate.vast.ai';
+    case 'local':
+      return 'http://localhost:8080';
+    default:
+      return VAST_AUTOSCALER_URL;
+  }
+}

@@ -226,8 +226,6 @@ export interface WorkerRecord {
   /** Local engine only: the deployment's search_params filters this machine does not meet. */
   filter_warnings?: string[];
 }
-/** The real server sometimes answers `{error_msg}` instead of a list while the endpoint spins up (vast-sdk #34). */
-export type GetEndpointWorkersResponse = WorkerRecord[] | { error_msg: string } | { workers: WorkerRecord[] };
 
 export interface EndpointLogsBody {
   id: number;
@@ -302,21 +300,6 @@ export interface WorkerStatusReport {
   url: string;
 }
 
-export interface DeleteRequestsBody {
-  worker_id: number | string;
-  mtoken: string;
-  request_idxs?: number[];
-  success?: boolean;
-  requests?: {
-    request_idx: number;
-    success: boolean;
-    status?: number;
-    entered_queue_at?: number;
-    work_started_at?: number;
-    work_completed_at?: number;
-  }[];
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Argument/result encoding (docs/protocol.md, "Argument and result encoding"). Bool has no encoding: the real worker
 // crashes on it.
@@ -331,7 +314,3 @@ export type WireValue =
   | { type: 'dict'; contents: [WireValue, WireValue][] }
   | { type: 'obj'; module: WireModule; class: string; contents: Record<string, WireValue> };
 
-/** Vast's error body for rate limits: `429 {"detail": "API requests too frequent endpoint threshold=3.0"}`. */
-export interface RateLimitBody {
-  detail: string;
-}

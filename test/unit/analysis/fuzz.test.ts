@@ -4,7 +4,7 @@
 // server uses) must give the same model as a fresh parse of the same text.
 //
 // Deterministic: every case derives from FUZZ_SEED (default below) and prints its seed and mutations on failure.
-// Reproduce one with FUZZ_SEED=<seed> node --test out/test/unit/fuzz.test.js. Bounded: a few thousand mutations,
+// Reproduce one with FUZZ_SEED=<seed> node --test out/test/unit/analysis/fuzz.test.js. Bounded: a few thousand mutations,
 // a few seconds on a slow machine.
 import assert from 'node:assert/strict';
 import * as fs from 'fs';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { autoscalerUrlFor, envFlags } from '../../../src/deploy/bundle/envFlags';
+import { envFlags } from '../../../src/deploy/bundle/envFlags';
+import { autoscalerUrlFor } from '../../../src/shared/protocol/target';
 
 const base = { ports: [], autoscalerUrl: 'https://run.vast.ai', webserverUrl: 'https://console.vast.ai' };
 
@@ -32,12 +33,13 @@ describe('envFlags', () => {
     assert.equal(envFlags({ ...base, venv: '/venv/main' }), '-p 3000:3000/tcp -e REPORT_ADDR=https://run.vast.ai -e ENV_PATH=/venv/main');
   });
 
-  test('autoscaler instance mapping, with autoscaler_url overriding it', () => {
-    assert.equal(autoscalerUrlFor(undefined, undefined), 'https://run.vast.ai');
-    assert.equal(autoscalerUrlFor('alpha', undefined), 'https://run-alpha.vast.ai');
-    assert.equal(autoscalerUrlFor('candidate', undefined), 'https://run-candidate.vast.ai');
-    assert.equal(autoscalerUrlFor('local', undefined), 'http://localhost:8080');
-    assert.equal(autoscalerUrlFor('nonsense', undefined), 'https://run.vast.ai');
-    assert.equal(autoscalerUrlFor('alpha', 'http://x:1'), 'http://x:1');
+  test('autoscaler instance mapping; a name Object.prototype has is not an instance', () => {
+    assert.equal(autoscalerUrlFor(undefined), 'https://run.vast.ai');
+    assert.equal(autoscalerUrlFor('alpha'), 'https://run-alpha.vast.ai');
+    assert.equal(autoscalerUrlFor('candidate'), 'https://run-candidate.vast.ai');
+    assert.equal(autoscalerUrlFor('local'), 'http://localhost:8080');
+    assert.equal(autoscalerUrlFor('nonsense'), 'https://run.vast.ai');
+    assert.equal(autoscalerUrlFor('constructor'), 'https://run.vast.ai');
+    assert.equal(autoscalerUrlFor('toString'), 'https://run.vast.ai');
   });
 });

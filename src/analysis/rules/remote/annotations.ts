@@ -117,7 +117,3 @@ export function placeholderFor(annotation: string | undefined, quote: '"' | "'" 
   }
 }
 
-/** The annotation as shown in a message: `int`, `list[str]`. */
-export function describeTypes(types: SimpleType[]): string {
-  return types.map((t) => (t === 'none' ? 'None' : t)).join(' | ');
-}
