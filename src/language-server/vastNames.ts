@@ -4,6 +4,7 @@
 // variable is still known while the statement that the model lost is being typed.
 import { GPU_CONSTANTS, type GpuConstant } from '../analysis/catalog/gpus';
 import { QUERY_COLUMNS, type QueryColumn } from '../analysis/catalog/queryColumns';
+import { isVastModule } from '../analysis/model/extract';
 import type { DeploymentModel, ImportBinding } from '../analysis/model/types';
 import type { ChainPart } from './cursor';
 
@@ -16,10 +17,6 @@ export function queryExport(name: string): QueryExport | undefined {
   if (column) return { kind: 'column', column };
   const gpu = GPU_CONSTANTS.get(name);
   return gpu ? { kind: 'gpu', gpu } : undefined;
-}
-
-function isVastModule(module: string): boolean {
-  return module === 'vastai' || module.startsWith('vastai.');
 }
 
 /** `name = <callee>(` at the start of a line, for every line: the callee text by variable name (later ones win). */

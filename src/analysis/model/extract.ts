@@ -35,7 +35,8 @@ const QUERY_MODULE = 'vastai.data.query';
 /** The methods of a deployment variable that classifyCall reads; other `app.x(...)` calls (decorators) are skipped. */
 const DEPLOYMENT_METHODS: ReadonlySet<string> = new Set(['image', 'configure_autoscaling', 'ensure_ready', 'get_context']);
 
-function isVastModule(module: string): boolean {
+/** The SDK's own modules: `vastai` and its submodules (where Deployment and the query names come from). */
+export function isVastModule(module: string): boolean {
   return module === 'vastai' || module.startsWith('vastai.');
 }
 

@@ -11,7 +11,7 @@ export interface ItemText {
 }
 
 /** `3h 12m`, `45s`: how long ago `since` (seconds since the epoch) was. */
-export function formatDuration(seconds: number): string {
+export function formatAge(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '—';
   const s = Math.floor(seconds);
   if (s < 60) return `${s}s`;
@@ -118,7 +118,7 @@ export function workerText(w: WorkerRecord, now: number): ItemText {
   if ((status.category === 'ready' || status.category === 'busy') && w.measured_perf) parts.push(`perf ${round(w.measured_perf)} ${PERF_UNIT}`);
   if (w.cur_load) parts.push(`load ${round(w.cur_load)} ${PERF_UNIT}`);
   const since = w.started_at ?? w.loaded_at;
-  if (since) parts.push(`up ${formatDuration(now - since)}`);
+  if (since) parts.push(`up ${formatAge(now - since)}`);
   const tooltip = [
     `Worker ${w.id}: ${status.label} (${w.status})`,
     w.gpu_name ? `GPU ${w.gpu_name}` : undefined,

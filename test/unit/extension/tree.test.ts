@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DeploymentRecord, EndpointRecord } from '../../../src/shared/protocol/vast';
 import { WORKER_STATUSES } from '../../../src/shared/protocol/vast';
-import { deploymentText, endpointText, formatDuration, searchSummary, workergroupText, workerText } from '../../../src/extension/ui/treeLabels';
+import { deploymentText, endpointText, formatAge, searchSummary, workergroupText, workerText } from '../../../src/extension/ui/treeLabels';
 import { workerStatusInfo } from '../../../src/deploy/workerStatus';
 import { workerRecord } from '../../support/records';
 
@@ -65,9 +65,9 @@ describe('tree texts', () => {
   });
 
   test('durations', () => {
-    assert.equal(formatDuration(42), '42s');
-    assert.equal(formatDuration(125), '2m 5s');
-    assert.equal(formatDuration(3 * 86400 + 3600), '3d 1h');
-    assert.equal(formatDuration(-1), '—');
+    assert.equal(formatAge(42), '42s');
+    assert.equal(formatAge(125), '2m 5s');
+    assert.equal(formatAge(3 * 86400 + 3600), '3d 1h');
+    assert.equal(formatAge(-1), '—');
   });
 });
