@@ -1,6 +1,7 @@
 // What bench/engine.mjs needs from the TypeScript sources; bundled with esbuild at bench time (see engine.mjs).
 export { Engine, engineClientInfo, engineTarget } from '../src/engine/server/index';
 export { loadDeployment } from '../src/deploy/bundle/loadDeployment';
+export { writeTarball } from '../src/deploy/bundle/tarball';
 export { deploy } from '../src/deploy/deployFlow';
 export { VastClient, localTarget } from '../src/vast-api/index';
 export { encodeCall, unwrapResult } from '../src/vast-api/wire/index';
