@@ -19,7 +19,7 @@ async function loadDeployLib(root) {
     stdin: {
       contents: [
         "export { buildBundle } from './src/deploy/bundle/bundle';",
-        "export { writeTarball } from './src/deploy/tarball';",
+        "export { writeTarball } from './src/deploy/bundle/tarball';",
         "export { buildModel } from './src/analysis/model/extract';",
         "export { ParsedDocument, initPythonParser } from './src/analysis/parse/pythonParser';",
       ].join('\n'),

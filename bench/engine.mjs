@@ -188,7 +188,7 @@ async function deployOnce(lib, root, file) {
       lastPhase = phase;
     },
     confirm: async () => true,
-  });
+  }, { pack: lib.writeTarball });
   const totalMs = performance.now() - started;
   phases[lastPhase] = round(performance.now() - last, 1);
   if (!outcome.readyWorker) throw new Error('deploy returned without a ready worker');
@@ -253,7 +253,7 @@ export async function run({ root, args = [] }) {
     const d = await startDaemon(lib, root);
     try {
       const loaded = await lib.loadDeployment(file, { target: d.target });
-      const deployed = await lib.deploy(loaded, d.client, d.target, { confirm: async () => true });
+      const deployed = await lib.deploy(loaded, d.client, d.target, { confirm: async () => true }, { pack: lib.writeTarball });
       daemon = await measureCalls(lib, d, deployed.endpointId, payload, post, echoOnce, calls, concurrency);
     } finally {
       await d.stop();

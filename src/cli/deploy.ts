@@ -3,6 +3,7 @@
 import * as path from 'path';
 import { deploy, PHASE_TITLES, type DeployPhase } from '../deploy/deployFlow';
 import { loadDeployment } from '../deploy/bundle/loadDeployment';
+import { writeTarball } from '../deploy/bundle/tarball';
 import { formatPlanText, planSummary } from '../deploy/planFormat';
 import { confirmationReason } from '../deploy/policy';
 import type { Plan } from '../deploy/types';
@@ -68,7 +69,8 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
         onWarning: (message) => io.stderr(`warning: ${message}\n`),
       },
       // With --yes nobody is asked, so the deployed state is not read before the PUT: one request less per deploy.
-      { signal, readState: !yes, wait: !values['no-wait'], readyTimeoutMs: timeoutS && timeoutS * 1000, audience: 'cli' },
+      // The CLI packs in its own process (the extension takes the language server's tarball instead).
+      { signal, pack: writeTarball, readState: !yes, wait: !values['no-wait'], readyTimeoutMs: timeoutS && timeoutS * 1000, audience: 'cli' },
     );
     if (!outcome.deployed) {
       io.stderr('deploy: cancelled, nothing changed\n');

@@ -4,7 +4,7 @@ import { loadDeployment } from '../deploy/bundle/loadDeployment';
 import { computePlan } from '../deploy/plan';
 import { formatPlanText } from '../deploy/planFormat';
 import { fetchRemoteState } from '../deploy/remoteState';
-import { writeTarball } from '../deploy/tarball';
+import { writeTarball } from '../deploy/bundle/tarball';
 import { oneOf, parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
 import { baseTarget, clientFor, TARGET_OPTIONS, targetForFile } from './target';

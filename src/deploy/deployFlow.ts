@@ -3,12 +3,12 @@
 // show it, and the AbortSignal cancels whatever phase is running.
 import type { VastClient } from '../vast-api/client';
 import type { DeploymentAction, WorkerRecord } from '../shared/protocol/vast';
+import type { Bundle } from '../shared/protocol/bundle';
 import type { LoadedDeployment } from './bundle/deploymentBundle';
 import { withFileSize } from './putBody';
 import { computePlan } from './plan';
 import { planNeedsConfirmation } from './policy';
 import { fetchRemoteState } from './remoteState';
-import { writeTarball } from './tarball';
 import type { Plan } from './types';
 import type { Target } from '../shared/protocol/target';
 import { explainWaitEnd, WaitEndedError } from './waitExplanation';
@@ -52,12 +52,23 @@ export interface DeployOptions {
    * nor reads the deployed state again, and asks nothing (whoever planned asked). The extension plans once per click.
    */
   planned?: PlannedDeploy;
+  /**
+   * Builds the tarball when nothing was planned: the CLI packs in its own process (writeTarball); the extension hands
+   * over the one the language server packed with the bundle, so the extension host carries no tar encoder.
+   */
+  pack?: PackTarball;
   /** Who reads why a wait ended: the CLI's advice names its commands, the editor's its buttons (default 'editor'). */
   audience?: 'cli' | 'editor';
 }
 
 /** What the flow needs of a loaded deployment file: the bundle and the file's bytes (the tarball ships them). */
 export type DeployInput = Pick<LoadedDeployment, 'bundle' | 'fileBytes'>;
+
+/** The deployment tarball of a bundle and the file's bytes (writeTarball's signature). */
+export type PackTarball = (bundle: Bundle, fileBytes: Uint8Array) => Promise<Buffer>;
+
+/** Where the tarball comes from: a plan made with it, or a packer. */
+export type TarballSource = { planned: PlannedDeploy } | { pack: PackTarball };
 
 /** A plan of this very bundle and the tarball it was measured with (`plan.file_size` is its length). */
 export interface PlannedDeploy {
@@ -86,14 +97,14 @@ export class DeployCancelledError extends Error {
 /** A deploy that read the deployed state first: its outcome has the plan. */
 export type DeployOutcome = DeployResultBase & { plan: Plan };
 
-export function deploy(loaded: DeployInput, client: VastClient, target: Target, hooks?: DeployHooks, options?: DeployOptions & { readState?: true }): Promise<DeployOutcome>;
-export function deploy(loaded: DeployInput, client: VastClient, target: Target, hooks: DeployHooks, options: DeployOptions): Promise<DeployResultBase>;
+export function deploy(loaded: DeployInput, client: VastClient, target: Target, hooks: DeployHooks, options: DeployOptions & TarballSource & { readState?: true }): Promise<DeployOutcome>;
+export function deploy(loaded: DeployInput, client: VastClient, target: Target, hooks: DeployHooks, options: DeployOptions & TarballSource): Promise<DeployResultBase>;
 export async function deploy(
   loaded: DeployInput,
   client: VastClient,
   target: Target,
-  hooks: DeployHooks = {},
-  options: DeployOptions = {},
+  hooks: DeployHooks,
+  options: DeployOptions & TarballSource,
 ): Promise<DeployResultBase> {
   const { signal } = options;
   let phase: DeployPhase = 'package';
@@ -109,7 +120,8 @@ export async function deploy(
       ({ plan, tarball } = options.planned);
     } else {
       enter('package');
-      tarball = await writeTarball(loaded.bundle, loaded.fileBytes);
+      if (!options.pack) throw new Error('deploy: neither a plan with its tarball nor a way to pack one was given');
+      tarball = await options.pack(loaded.bundle, loaded.fileBytes);
     }
 
     // The one read before the PUT that the SDK does not send: the deployed state, so that a hard update or a new

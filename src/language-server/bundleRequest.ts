@@ -14,6 +14,7 @@ import {
   readDeploymentFile,
   type FileAnalysis,
 } from '../deploy/bundle/deploymentBundle';
+import { writeTarball } from '../deploy/bundle/tarball';
 import { BUNDLE_REQUEST, type BundleParams, type BundleResult } from '../shared/protocol/lsp';
 import type { ManagedDocument } from './documents';
 
@@ -45,6 +46,14 @@ export class SavedAnalyses {
   }
 }
 
+/**
+ * The largest tarball the answer carries. Nothing else bounds it (the SDK and the cloud set no limit, the local engine
+ * refuses uploads over 1 GiB), but base64 in one JSON-RPC message must stay well under the longest string V8 can
+ * build (about 512 Mi characters): 256 MiB is 342 Mi characters. A bigger one is refused in words instead of failing
+ * the request with "Invalid string length"; the CLI, which keeps the tarball in its own memory, deploys it.
+ */
+export const MAX_SERVED_TARBALL_BYTES = 256 * 1024 * 1024;
+
 /** A refusal's first line (its message without the detail lines it appends). */
 function headline(err: DeploymentFileError): string {
   return err.message.split('\n')[0];
@@ -54,6 +63,7 @@ export function registerBundleRequest(
   connection: Connection,
   openDocument: (uri: string) => ManagedDocument | undefined,
   workspaceRoots: () => readonly string[],
+  maxTarballBytes = MAX_SERVED_TARBALL_BYTES,
 ): void {
   const analyses = new SavedAnalyses();
   // By method name: the server's protocol package is another version than the one protocol.ts types against.
@@ -68,6 +78,12 @@ export function registerBundleRequest(
         force: params.force,
         environment: params.environment,
       });
+      const tarball = await writeTarball(loaded.bundle, fileBytes);
+      if (tarball.length > maxTarballBytes) {
+        throw new DeploymentFileError(
+          `${filePath}: the deployment tarball is ${tarball.length} bytes, over the ${maxTarballBytes} bytes the editor takes from the language server (its image.copy() sources are too large; deploy it with the CLI: vast-deploy deploy)`,
+        );
+      }
       const errors = describeErrors(filePath, loaded.diagnostics);
       const refusal = errors.length ? errorsRefusal(filePath, errors) : undefined;
       return {
@@ -75,6 +91,7 @@ export function registerBundleRequest(
         filePath,
         fileBytes: fileBytes.toString('base64'),
         bundle: loaded.bundle,
+        tarball: tarball.toString('base64'),
         ...(refusal ? { unforcedRefusal: { message: headline(refusal), details: refusal.details } } : {}),
         analysis: source,
       };

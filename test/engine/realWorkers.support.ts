@@ -9,6 +9,7 @@ import { Engine, type EngineOptions } from '../../src/engine/server/engine';
 import { VastClient } from '../../src/vast-api/client';
 import { deploy, type DeployOutcome } from '../../src/deploy/deployFlow';
 import { loadDeployment, type LoadedDeployment } from '../../src/deploy/bundle/loadDeployment';
+import { writeTarball } from '../../src/deploy/bundle/tarball';
 import type { Target } from '../../src/shared/protocol/target';
 import { fixturePath, repoRoot } from '../support/paths';
 import { tempStateDir, TEST_MACHINE } from './helpers';
@@ -51,7 +52,7 @@ export async function deployFile(engine: Engine, file: string, wait = true): Pro
   const target = targetOf(engine);
   const loaded = await loadDeployment(file, { target });
   const client = new VastClient(target);
-  const outcome = await deploy(loaded, client, target, { confirm: async () => true }, { wait, readyTimeoutMs: 120_000, pollIntervalMs: 100 });
+  const outcome = await deploy(loaded, client, target, { confirm: async () => true }, { pack: writeTarball, wait, readyTimeoutMs: 120_000, pollIntervalMs: 100 });
   return { loaded, outcome };
 }
 

@@ -14,7 +14,7 @@ import { deploy } from '../../src/deploy/deployFlow';
 import { loadDeployment } from '../../src/deploy/bundle/loadDeployment';
 import { computePlan } from '../../src/deploy/plan';
 import { fetchRemoteState } from '../../src/deploy/remoteState';
-import { writeTarball } from '../../src/deploy/tarball';
+import { writeTarball } from '../../src/deploy/bundle/tarball';
 import type { Plan } from '../../src/deploy/types';
 import { api, enginesClosedAfterTests, tempStateDir, upload } from './helpers';
 import { targetOf } from './realWorkers.support';
@@ -53,7 +53,7 @@ async function planAgainst(engine: Engine, file: string): Promise<Plan> {
 async function deployWithoutWaiting(engine: Engine, file: string) {
   const target = targetOf(engine);
   const loaded = await loadDeployment(file, { target });
-  return deploy(loaded, new VastClient(target), target, { confirm: async () => true }, { wait: false });
+  return deploy(loaded, new VastClient(target), target, { confirm: async () => true }, { wait: false, pack: writeTarball });
 }
 
 async function storedEnv(engine: Engine): Promise<string> {

@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { initPythonParser } from '../../src/analysis/document';
 import { DeploymentFileError, loadDeployment } from '../../src/deploy/bundle/loadDeployment';
+import { writeTarball } from '../../src/deploy/bundle/tarball';
 import type { Target } from '../../src/shared/protocol/target';
 import { BUNDLE_REQUEST, REFRESH_CODE_LENSES_NOTIFICATION, type BundleParams, type BundleResult } from '../../src/shared/protocol/lsp';
 import { repoRoot } from '../support/paths';
@@ -113,6 +114,23 @@ describe('vast/bundle', { timeout: 60_000 }, () => {
     assert.ok(second.ok);
     assert.equal(second.analysis, 'cached', 'the same saved version is not analysed again');
     assert.deepEqual(second.bundle, first.bundle);
+  });
+
+  test('the answer carries the tarball writeTarball makes of the same file and copies, byte for byte', async () => {
+    // The extension host has no tar encoder: what it uploads (and measures as file_size) is this tarball.
+    fs.mkdirSync(path.join(dir, 'assets', 'nested'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'assets', 'nested', 'labels.json'), '["cat", "dog"]\n');
+    fs.writeFileSync(path.join(dir, 'tool.sh'), '#!/bin/sh\necho hi\n', { mode: 0o755 });
+    const text = SQUARE.replace('storage=1)', 'storage=1)\nimage.copy("assets", "/app/assets")\nimage.copy("tool.sh", "bin/tool.sh")');
+    const file = write('packed.py', text);
+    const answer = await bundle(file);
+    assert.ok(answer.ok, JSON.stringify(answer));
+    assert.equal(answer.bundle.copies.length, 2);
+    const loaded = await loadDeployment(file, { target: TARGET });
+    const expected = await writeTarball(loaded.bundle, loaded.fileBytes);
+    const served = Buffer.from(answer.tarball, 'base64');
+    assert.ok(served.length > 0);
+    assert.equal(served.toString('hex'), expected.toString('hex'));
   });
 
   test('an open document whose text is the saved text lends its model (no parse); an unsaved edit is not shipped', async () => {

@@ -17,11 +17,13 @@ export class DeploymentRefusedError extends Error {
   }
 }
 
-/** A saved file's bundle and bytes, ready for the tarball; `unforcedRefusal` is what a deploy (not a plan) refuses. */
+/** A saved file's bundle, bytes and tarball (the server packs it); `unforcedRefusal` is what a deploy (not a plan) refuses. */
 export interface ServedBundle extends DeployInput {
   filePath: string;
   bundle: Bundle;
   fileBytes: Buffer;
+  /** The .tar.gz a deploy uploads, built by the language server (the extension host holds no tar encoder). */
+  tarball: Buffer;
   unforcedRefusal?: DeploymentRefusedError;
 }
 
@@ -51,6 +53,7 @@ export class Bundles {
       filePath: answer.filePath,
       bundle: answer.bundle,
       fileBytes: Buffer.from(answer.fileBytes, 'base64'),
+      tarball: Buffer.from(answer.tarball, 'base64'),
       unforcedRefusal: refusal ? new DeploymentRefusedError(refusal.message, refusal.details) : undefined,
     };
   }

@@ -5,7 +5,7 @@
 // (PreparedPlans), and the flow ships exactly that, without packaging, reading the deployed state or asking again.
 // The question for a tier 3/4 is asked by the command only (the rule is in src/deploy/policy.ts).
 import * as vscode from 'vscode';
-import { deploy, DeployCancelledError, PHASE_TITLES, type DeployInput, type DeployPhase, type PlannedDeploy } from '../../deploy/deployFlow';
+import { deploy, DeployCancelledError, PHASE_TITLES, type DeployPhase, type PlannedDeploy } from '../../deploy/deployFlow';
 import { planSummary } from '../../deploy/planFormat';
 import type { Plan } from '../../deploy/types';
 import type { WorkerWaitUpdate } from '../../deploy/waitReady';
@@ -14,7 +14,7 @@ import type { Target } from '../../shared/protocol/target';
 import { actionWords, withRaw, workerStateWords } from '../../deploy/stateWords';
 import type { Deployer, DeployProgress, DeployResult, PlanRequest } from '../contracts';
 import { TARGET_LABELS } from '../targets/targetState';
-import type { Bundles } from './bundles';
+import type { Bundles, ServedBundle } from './bundles';
 import type { Connections } from './connections';
 import type { PreparedPlans } from './planProvider';
 
@@ -92,7 +92,8 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
             return changedTier === undefined;
           },
         },
-        { signal: abort.signal, planned, audience: 'editor' },
+        // Without a prepared plan, the tarball the language server packed with this bundle (no tar encoder here).
+        { signal: abort.signal, audience: 'editor', ...(planned ? { planned } : { pack: async () => input.tarball }) },
       );
       if (!outcome.deployed) {
         const why = changedTier === undefined ? '' : ` (it became a tier ${changedTier} since it was planned: deploy again to see the new plan)`;
@@ -128,7 +129,7 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
    * (no new bundle, tarball or read), else the saved file's bundle now (the flow then plans once itself). Prepared
    * plans are dropped when the target changes (an engine restart, a new key), so their target is the current one.
    */
-  private async toDeploy(request: PlanRequest, confirmed: Plan): Promise<{ input: DeployInput; target: Target; planned?: PlannedDeploy }> {
+  private async toDeploy(request: PlanRequest, confirmed: Plan): Promise<{ input: ServedBundle; target: Target; planned?: PlannedDeploy }> {
     const prepared = this.prepared.of(confirmed);
     if (prepared) {
       // The plan was made with `force` (a plan shows what errors would ship); a deploy refuses them, as the CLI does.
@@ -138,7 +139,7 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
     return this.fresh(request);
   }
 
-  private async fresh(request: PlanRequest): Promise<{ input: DeployInput; target: Target }> {
+  private async fresh(request: PlanRequest): Promise<{ input: ServedBundle; target: Target }> {
     const base = await this.connections.base(request.target);
     const input = await this.bundles.get(request.uri, base, { select: request.deployment });
     return { input, target: this.connections.targetFor(base, input.bundle) };

@@ -14,7 +14,6 @@ import * as vscode from 'vscode';
 import { computePlan } from '../../deploy/plan';
 import { planSummary } from '../../deploy/planFormat';
 import { remoteStateFromListing } from '../../deploy/remoteState';
-import { writeTarball } from '../../deploy/tarball';
 import type { Plan, RemoteState } from '../../deploy/types';
 import type { Target } from '../../shared/protocol/target';
 import type { Bundle } from '../../shared/protocol/bundle';
@@ -108,7 +107,8 @@ async function planFile(
   remote: (identity: { name: string; tag: string }, bundle: Bundle) => Promise<RemoteState>,
 ): Promise<{ plan: Plan; served: ServedBundle; tarball: Buffer }> {
   const served = await bundles.get(request.uri, base, { select: request.deployment, force: true });
-  const tarball = await writeTarball(served.bundle, served.fileBytes);
+  // Packed by the language server with the bundle (the same encoder as the CLI's).
+  const { tarball } = served;
   return { plan: computePlan(served.bundle, tarball.length, await remote(served.bundle.identity, served.bundle)), served, tarball };
 }
 

@@ -135,6 +135,11 @@ export type BundleResult =
       /** The saved file's bytes, base64: the tarball ships exactly these. */
       fileBytes: string;
       bundle: Bundle;
+      /**
+       * The deployment tarball (.tar.gz) of these bytes and the bundle's copies, base64, built by the server so the
+       * extension host carries no tar encoder; its length is the PUT's `file_size`.
+       */
+      tarball: string;
       /** With `force`: what a deploy that is not forced refuses in this file (the checker's errors), if anything. */
       unforcedRefusal?: { message: string; details: string[] };
       /** Where the analysis came from: the open document's model, the server's cache of this saved text, or a parse. */

@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test';
 import type { VastClient } from '../../../src/vast-api/client';
 import { deploy } from '../../../src/deploy/deployFlow';
 import { computePlan } from '../../../src/deploy/plan';
-import { writeTarball } from '../../../src/deploy/tarball';
+import { writeTarball } from '../../../src/deploy/bundle/tarball';
 import type { Bundle } from '../../../src/shared/protocol/bundle';
 import { bundleText, initParser, LOCAL_TARGET } from './support';
 
@@ -60,10 +60,20 @@ describe('deploy flow', () => {
     const input = await bundleAndBytes();
     const { calls, client } = recordingClient();
     const phases: string[] = [];
-    const outcome = await deploy(input, client, LOCAL_TARGET, { onPhase: (p) => phases.push(p) }, { wait: false });
+    const outcome = await deploy(input, client, LOCAL_TARGET, { onPhase: (p) => phases.push(p) }, { wait: false, pack: writeTarball });
     assert.deepEqual(phases, ['package', 'plan', 'register', 'upload']);
     assert.equal(calls[0], 'listDeployments');
     assert.equal(outcome.plan.tier, 'create');
+  });
+
+  test('without a plan it uploads what the caller\'s pack function made (the extension\'s comes from the language server)', async () => {
+    const input = await bundleAndBytes();
+    const packed = await writeTarball(input.bundle, input.fileBytes);
+    const { calls, uploads, client } = recordingClient();
+    const outcome = await deploy(input, client, LOCAL_TARGET, {}, { wait: false, pack: async () => packed });
+    assert.equal(uploads[0], packed);
+    assert.ok(calls.includes(`putDeployment ${packed.length}`));
+    assert.equal(outcome.plan.file_size, packed.length);
   });
 
   test('given a plan it ships that plan\'s tarball: no packaging, no read of the deployed state, no question', async () => {

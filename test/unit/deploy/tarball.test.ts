@@ -6,7 +6,7 @@ import * as path from 'path';
 import { before, describe, test } from 'node:test';
 import { list } from 'tar';
 import { gunzipSync } from 'zlib';
-import { writeTarball } from '../../../src/deploy/tarball';
+import { writeTarball } from '../../../src/deploy/bundle/tarball';
 import type { BundleResult } from '../../../src/deploy/types';
 import type { Bundle } from '../../../src/shared/protocol/bundle';
 import { bundleText, deploymentWith, initParser, tempDir } from './support';

@@ -7,9 +7,9 @@ import * as path from 'path';
 import { Header, Pax } from 'tar';
 import { promisify } from 'util';
 import * as zlib from 'zlib';
-import { copyEntries } from './bundle/copies';
-import { DEPLOYMENT_MEMBER } from './bundle/contentHash';
-import type { Bundle } from '../shared/protocol/bundle';
+import { copyEntries } from './copies';
+import { DEPLOYMENT_MEMBER } from './contentHash';
+import type { Bundle } from '../../shared/protocol/bundle';
 
 const gzip = promisify(zlib.gzip);
 const BLOCK = 512;
