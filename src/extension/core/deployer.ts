@@ -16,7 +16,7 @@ import type { Deployer, DeployProgress, DeployResult, PlanRequest } from '../con
 import { TARGET_LABELS } from '../targets/targetState';
 import type { Bundles, ServedBundle } from './bundles';
 import type { Connections } from './connections';
-import type { PreparedPlans } from './planProvider';
+import type { PreparedPlans } from './preparedPlans';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 

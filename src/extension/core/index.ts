@@ -6,7 +6,8 @@ import type { TargetState } from '../targets/targetState';
 import type { Connections } from './connections';
 import { CoreDeployer } from './deployer';
 import { Bundles } from './bundles';
-import { CorePlanProvider, PreparedPlans } from './planProvider';
+import { CorePlanProvider } from './planProvider';
+import { PreparedPlans } from './preparedPlans';
 import { CoreRemoteRunner } from './remoteRunner';
 import { clientSource } from './sources';
 
