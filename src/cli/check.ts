@@ -4,6 +4,7 @@ import * as path from 'path';
 import { analyzeText, initPythonParser } from '../analysis/document';
 import type { VastDiagnostic } from '../analysis/analyze';
 import { RULES } from '../analysis/rules/registry';
+import { oneOf, parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', 'env', 'site-packages', '.tox', '.mypy_cache', 'dist', 'build']);
@@ -121,20 +122,12 @@ export function formatRules(): string {
 }
 
 export async function runCheck(args: string[], io: CliIO): Promise<number> {
-  let format = 'text';
-  const paths: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--format') {
-      format = args[++i] ?? '';
-    } else if (a.startsWith('--format=')) format = a.slice('--format='.length);
-    else if (a === '--list-rules') {
-      io.stdout(formatRules());
-      return 0;
-    } else if (a.startsWith('-')) throw new UsageError(`check: unknown option ${a}`);
-    else paths.push(a);
+  const { values, positionals: paths } = parseCommandArgs('check', args, { format: { type: 'string' }, 'list-rules': { type: 'boolean' } });
+  if (values['list-rules']) {
+    io.stdout(formatRules());
+    return 0;
   }
-  if (format !== 'text' && format !== 'json') throw new UsageError(`check: --format must be "text" or "json", not "${format}"`);
+  const format = oneOf('check', 'format', values.format, ['text', 'json'], 'text');
   const results = await checkPaths(paths.length ? paths : ['.'], io);
   io.stdout(format === 'json' ? formatJson(results, io.cwd) : formatText(results, io.cwd));
   return results.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;

@@ -3,6 +3,8 @@ import { type EngineClientInfo } from '../engine/daemon/client-info';
 import { engineFacts } from '../shared/engineInfo';
 import { ensureEngineRunning, runningEngine, stopEngine } from '../engine/daemon/control';
 import { resolveStateDir } from '../engine/daemon/state-dir';
+import { WORKER_RUNTIMES } from '../engine/server/worker-runtime';
+import { oneOf, parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
 
 export const ENGINE_USAGE = `Usage: vast-deploy engine start|stop|status [--port N] [--python P] [--worker-runtime bundled|sdk] [--state DIR] [--format text|json]
@@ -34,45 +36,25 @@ function parse(args: string[]): EngineCliOptions {
   if (action !== 'start' && action !== 'stop' && action !== 'status') {
     throw new UsageError(action === undefined ? `engine needs an action\n\n${ENGINE_USAGE}` : `unknown engine action "${action}"\n\n${ENGINE_USAGE}`);
   }
-  const opts: Partial<EngineCliOptions> = { action, format: 'text' };
-  let state: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const raw = rest[i]!;
-    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
-    const flag = eq > 0 ? raw.slice(0, eq) : raw;
-    const value = () => {
-      const v = eq > 0 ? raw.slice(eq + 1) : rest[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--state':
-        state = value();
-        break;
-      case '--port': {
-        const v = value();
-        if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError(`--port must be a TCP port number, got "${v}"`);
-        opts.port = v;
-        break;
-      }
-      case '--python':
-        opts.python = value();
-        break;
-      case '--worker-runtime': {
-        const v = value();
-        if (v !== 'bundled' && v !== 'sdk') throw new UsageError(`--worker-runtime must be bundled or sdk, got "${v}"`);
-        opts.workerRuntime = v;
-        break;
-      }
-      case '--format': {
-        const v = value();
-        if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, got "${v}"`);
-        opts.format = v;
-        break;
-      }
-      default:
-        throw new UsageError(`unknown option "${raw}" for engine ${action}`);
-    }
+  const { values, positionals } = parseCommandArgs(`engine ${action}`, rest, {
+    state: { type: 'string' },
+    port: { type: 'string' },
+    python: { type: 'string' },
+    'worker-runtime': { type: 'string' },
+    format: { type: 'string' },
+  });
+  if (positionals.length) throw new UsageError(`engine ${action}: unexpected argument "${positionals[0]}"`);
+  const opts: Partial<EngineCliOptions> = { action, format: oneOf<'text' | 'json'>(`engine ${action}`, 'format', values.format, ['text', 'json'], 'text') };
+  const state = values.state as string | undefined;
+  if (typeof values.port === 'string') {
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) throw new UsageError(`--port must be a TCP port number, got "${values.port}"`);
+    opts.port = values.port;
+  }
+  if (typeof values.python === 'string') opts.python = values.python;
+  const runtime = values['worker-runtime'];
+  if (typeof runtime === 'string') {
+    if (!(WORKER_RUNTIMES as readonly string[]).includes(runtime)) throw new UsageError(`--worker-runtime must be ${WORKER_RUNTIMES.join(' or ')}, got "${runtime}"`);
+    opts.workerRuntime = runtime;
   }
   opts.stateDir = resolveStateDir(state);
   return opts as EngineCliOptions;

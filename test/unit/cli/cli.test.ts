@@ -47,17 +47,21 @@ describe('vast-deploy check: exit codes', () => {
   });
 
   test('2 for a bad --format, in both spellings', async () => {
-    for (const argv of [['check', '--format', 'xml', 'clean'], ['check', '--format=xml', 'clean'], ['check', 'clean', '--format']]) {
+    for (const argv of [['check', '--format', 'xml', 'clean'], ['check', '--format=xml', 'clean']]) {
       const r = await run(argv);
       assert.equal(r.code, 2, argv.join(' '));
       assert.match(r.stderr, /--format must be "text" or "json"/);
     }
+    // A --format without its value: the shared parser's message, as every other command gives it.
+    const missing = await run(['check', 'clean', '--format']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^vast-deploy: check: option '--format <value>' argument missing/m);
   });
 
   test('2 for an unknown option or command', async () => {
     const option = await run(['check', '--frobnicate', 'clean']);
     assert.equal(option.code, 2);
-    assert.match(option.stderr, /unknown option --frobnicate/);
+    assert.match(option.stderr, /check: unknown option '--frobnicate'/);
     const command = await run(['lint']);
     assert.equal(command.code, 2);
     assert.match(command.stderr, /unknown command "lint"/);
