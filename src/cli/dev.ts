@@ -109,7 +109,10 @@ class DevSession {
     this.updating = (async () => {
       while (this.pending && !this.signal.aborted) {
         this.pending = false;
-        await this.update();
+        // Whatever goes wrong with one save (an unreadable file, a failed request) must not end the watch.
+        await this.update().catch((err: Error) => {
+          if (!this.signal.aborted) this.io.stderr(`dev: ${err.message}\ndev: waiting for the next save\n`);
+        });
       }
       this.updating = undefined;
     })();
