@@ -117,4 +117,16 @@ describe('vast-deploy dev', () => {
       await dev.waitForResult('25');
     });
   });
+
+  test('a tier 3 change is skipped without a terminal (no --yes), and nothing runs for it', async () => {
+    await withDev([], async (dev) => {
+      await dev.waitForResult('4');
+      const runs = dev.results().length;
+      editFile(dev.file, 'storage=16', 'storage=32');
+      await waitFor('the skip', () => /replaces every worker \(tier 3 hard update\); skipped \(no terminal/.test(dev.out.stderr));
+      await dev.stop();
+      assert.equal(dev.results().length, runs, dev.out.stdout);
+      assert.doesNotMatch(dev.out.stderr, /hard_update/);
+    });
+  });
 });
