@@ -10,6 +10,7 @@ import { RemoteError, WireDecodeError, WireEncodeError } from '../vast-api/wire'
 import { runCheck } from './check';
 import { runEngine } from './engine';
 import { runDeploy } from './deploy';
+import { runDev } from './dev';
 import { UsageError, type CliIO } from './io';
 import { runLogs } from './logs';
 import { runPlan } from './plan';
@@ -33,6 +34,12 @@ Commands:
                                           Call a deployed remote function; prints the result as JSON. Waits at
                                           most S seconds (default 600, 0: no limit), saying on stderr why it
                                           waits; stops at once when every worker has failed.
+  dev <deploy.py> [function] [--args JSON] [--yes] [--debounce MS]
+                                          Deploy to the local engine, then watch the file and its copy()
+                                          sources: each save applies the planned update (code: a soft update
+                                          in place; tier 3/4 only when confirmed, or with --yes), runs the
+                                          payload again (--args, else the first benchmark sample) and prints
+                                          the result; worker logs stream to stderr until Ctrl-C.
   status [--format text|json]             Deployments, endpoints, workergroups and workers.
   logs <name[:tag] | id> [--follow] [--tail N]
                                           Worker logs of a deployment.
@@ -64,6 +71,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await runDeploy(rest, io);
       case 'run':
         return await runRun(rest, io);
+      case 'dev':
+        return await runDev(rest, io);
       case 'status':
         return await runStatus(rest, io);
       case 'logs':
