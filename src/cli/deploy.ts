@@ -1,5 +1,7 @@
-// `vast-deploy deploy <deploy.py> [--target local|vast] [--yes] [--no-wait] [--keep-alive]`: package, register,
-// upload, roll the workers and wait for a ready worker, printing each phase with its elapsed time on stderr.
+// `vast-deploy deploy <deploy.py> [--target local|vast] [--yes] [--no-wait] [--keep-alive] [--debug [--debug-wait]]
+// [--format text|json]`: package, register, upload, roll the workers and wait for a ready worker, printing each phase
+// with its elapsed time on stderr. --debug (local engine only) then runs the deployment's one worker under debugpy
+// and prints where a debugger attaches.
 import * as path from 'path';
 import { deploy, PHASE_TITLES, type DeployPhase } from '../deploy/deployFlow';
 import { loadDeployment } from '../deploy/bundle/loadDeployment';
@@ -7,10 +9,12 @@ import { writeTarball } from '../deploy/bundle/tarball';
 import { formatPlanText, planSummary } from '../deploy/planFormat';
 import { confirmationReason } from '../deploy/policy';
 import type { Plan } from '../deploy/types';
-import { parseCommandArgs } from './args';
+import { oneOf, parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
 import { untilInterrupted } from './interrupt';
-import { baseTarget, clientFor, TARGET_OPTIONS, targetForFile } from './target';
+import type { VastClient } from '../vast-api/client';
+import type { LocalDebugInfo, WorkerRecord } from '../shared/protocol/vast';
+import { baseTarget, clientFor, TARGET_OPTIONS, targetForFile, targetKind } from './target';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -34,10 +38,17 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
     deployment: { type: 'string' },
     force: { type: 'boolean' },
     timeout: { type: 'string' },
+    debug: { type: 'boolean' },
+    'debug-wait': { type: 'boolean' },
+    format: { type: 'string' },
   });
+  const format = oneOf('deploy', 'format', values.format, ['text', 'json'], 'text');
+  const debug = Boolean(values.debug || values['debug-wait']);
   if (positionals.length !== 1) throw new UsageError('deploy: expected one deployment file: vast-deploy deploy <deploy.py>');
   const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutS !== undefined && !(timeoutS > 0)) throw new UsageError(`deploy: --timeout must be a number of seconds, not "${values.timeout}"`);
+  // Before any key or engine lookup: the target the flags and environment name is enough to refuse.
+  if (debug && targetKind('deploy', values.target) !== 'local') refuseCloudDebug();
   const base = await baseTarget('deploy', values, io);
   const kind = base.kind;
   const loaded = await loadDeployment(path.resolve(io.cwd, positionals[0]), {
@@ -46,6 +57,7 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
     force: Boolean(values.force),
   });
   const target = targetForFile('deploy', base, loaded.bundle);
+  if (debug && target.kind !== 'local') refuseCloudDebug();
   const client = clientFor(target, io);
   const yes = Boolean(values.yes);
   const { name, tag } = loaded.bundle.identity;
@@ -70,17 +82,36 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
       },
       // With --yes nobody is asked, so the deployed state is not read before the PUT: one request less per deploy.
       // The CLI packs in its own process (the extension takes the language server's tarball instead).
-      { signal, pack: writeTarball, readState: !yes, wait: !values['no-wait'], readyTimeoutMs: timeoutS && timeoutS * 1000, audience: 'cli' },
+      { signal, pack: writeTarball, readState: !yes, wait: !values['no-wait'] && !debug, readyTimeoutMs: timeoutS && timeoutS * 1000, audience: 'cli' },
     );
     if (!outcome.deployed) {
       io.stderr('deploy: cancelled, nothing changed\n');
       return 1;
     }
+    let debugWorkers: DebugWorker[] | undefined;
+    if (debug && outcome.deploymentId !== undefined && outcome.endpointId !== undefined) {
+      const wait = Boolean(values['debug-wait']);
+      io.stderr(`Starting the worker under debugpy… (${seconds(Date.now() - started)})\n`);
+      await client.setLocalDebug(outcome.deploymentId, true, wait, signal);
+      debugWorkers = await waitForDebugWorkers(client, outcome.endpointId, wait, (timeoutS ?? 180) * 1000, signal);
+    }
     const ready = outcome.readyWorker ? `, worker ${outcome.readyWorker.id} ready` : '';
-    io.stdout(
-      `${name}:${tag} on ${kind === 'local' ? 'the local engine' : 'Vast'}: ${outcome.action}${outcome.plan ? ` (${planSummary(outcome.plan)})` : ''}, ` +
-        `deployment ${outcome.deploymentId}, endpoint ${outcome.endpointId}${ready} in ${seconds(Date.now() - started)}\n`,
-    );
+    if (format === 'json') {
+      io.stdout(JSON.stringify({
+        name, tag, target: kind, action: outcome.action,
+        deployment_id: outcome.deploymentId ?? null, endpoint_id: outcome.endpointId ?? null,
+        ready_worker: outcome.readyWorker?.id ?? null,
+        ...(debugWorkers ? { debug_workers: debugWorkers } : {}),
+      }, null, 2) + '\n');
+    } else {
+      io.stdout(
+        `${name}:${tag} on ${kind === 'local' ? 'the local engine' : 'Vast'}: ${outcome.action}${outcome.plan ? ` (${planSummary(outcome.plan)})` : ''}, ` +
+          `deployment ${outcome.deploymentId}, endpoint ${outcome.endpointId}${ready} in ${seconds(Date.now() - started)}\n`,
+      );
+      for (const w of debugWorkers ?? []) {
+        io.stdout(`worker ${w.worker_id} debugging (${w.status}): attach a debugger (DAP) to ${w.host}:${w.port}; map your file to ${w.remote_file} and its folder to ${w.remote_root}${w.wait ? '; it waits for the debugger before entering contexts' : ''}\n`);
+      }
+    }
     const ttl = loaded.bundle.putBody.ttl;
     if (ttl !== undefined && outcome.deploymentId !== undefined) {
       if (values['keep-alive']) {
@@ -93,4 +124,31 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
     }
     return 0;
   });
+}
+
+type DebugWorker = LocalDebugInfo & { worker_id: number; status: string };
+
+/**
+ * The endpoint's debug workers, once one listens for a debugger and is ready to take calls (or, with `wait`, once it
+ * listens: it will not be ready before a debugger attaches).
+ */
+async function waitForDebugWorkers(client: VastClient, endpointId: number, wait: boolean, timeoutMs: number, signal: AbortSignal): Promise<DebugWorker[]> {
+  const until = Date.now() + timeoutMs;
+  let last: WorkerRecord[] = [];
+  for (;;) {
+    last = (await client.getEndpointWorkers(endpointId, signal)).workers;
+    const debugging = last.filter((w) => w.local_debug && (wait || ['idle', 'running'].includes(w.status)));
+    if (debugging.length) return debugging.map((w) => ({ worker_id: w.id, status: w.status, ...w.local_debug! }));
+    const failed = last.find((w) => w.status === 'error' && w.error_msg);
+    if (failed) throw new Error(`deploy: the debug worker ${failed.id} failed: ${failed.error_msg}`);
+    if (Date.now() > until) {
+      const now = last.map((w) => `worker ${w.id} ${w.status}`).join(', ') || 'no workers';
+      throw new Error(`deploy: no worker listens for a debugger after ${Math.round(timeoutMs / 1000)} s (${now}); see vast-deploy logs`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function refuseCloudDebug(): never {
+  throw new UsageError('deploy: --debug runs the workers under a debugger on the local engine only; Vast\'s workers cannot be debugged from here (use --target local)');
 }

@@ -48,7 +48,9 @@ export async function collectStatus(client: VastClient, signal?: AbortSignal): P
 function formatWorker(w: WorkerRecord): string {
   const perf = w.measured_perf ? `, perf ${w.measured_perf.toFixed(1)}` : '';
   const load = w.cur_load ? `, load ${w.cur_load}` : '';
-  return `      worker ${w.id}: ${w.status}${w.gpu_name ? ` (${w.gpu_name})` : ''}${perf}${load}${w.error_msg ? ` — ${w.error_msg}` : ''}`;
+  // A debug worker keeps its real status, and says it is debugging and where a debugger attaches.
+  const debugging = w.local_debug ? `, debugging (debugger at ${w.local_debug.host}:${w.local_debug.port})` : '';
+  return `      worker ${w.id}: ${w.status}${debugging}${w.gpu_name ? ` (${w.gpu_name})` : ''}${perf}${load}${w.error_msg ? ` — ${w.error_msg}` : ''}`;
 }
 
 export function formatStatusText(rows: DeploymentStatus[], where: string): string {

@@ -308,6 +308,14 @@ export class VastClient {
     return groups;
   }
 
+  /**
+   * Local engine only (`PUT /local/v0/deployments/{id}/debug`): runs the deployment's one worker under debugpy, or
+   * back to normal. Vast has no such route; callers refuse debugging on the cloud target before calling this.
+   */
+  async setLocalDebug(deploymentId: number, debug: boolean, wait = false, signal?: AbortSignal): Promise<void> {
+    await this.console('setLocalDebug', 'PUT', `/local/v0/deployments/${deploymentId}/debug`, { json: { debug, wait }, signal });
+  }
+
   /** Workers of an endpoint; accepts a list, `{workers:[…]}`, or `{error_msg}` (spinning up → no workers + message). */
   async getEndpointWorkers(endpointId: number, signal?: AbortSignal): Promise<WorkersResult> {
     const data = await this.autoscaler<unknown>('getEndpointWorkers', '/get_endpoint_workers/', { id: endpointId, api_key: this.target.apiKey }, signal);

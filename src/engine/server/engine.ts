@@ -3,6 +3,7 @@
 // worker pool, deployment service, scaler), hands each route file the ones it needs, and owns the lifetime: the
 // listening server, the autoscaler's timer, the Python probe and how workers are spawned.
 import { reapOrphanWorkers, WorkerPidRecord } from './orphans';
+import { execFile } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -221,6 +222,7 @@ export class Engine {
       workerRuntime: this.workerRuntime,
       strictFilters: this.strictFilters,
       maxUploadBytes: this.maxUploadBytes,
+      setDebug: (id, setting) => this.setDebug(id, setting),
     });
     registerAccountRoutes(router, apiKey);
     const handle = (req: http.IncomingMessage, res: http.ServerResponse) => void router.dispatch(req, res, (l) => this.say(l));
@@ -331,7 +333,10 @@ export class Engine {
     if (!py.ok) return { error: py.error };
     const dep = this.records.deployment(w.deploymentId);
     if (!dep) return { error: `deployment ${w.deploymentId} no longer exists` };
-    const [workerPort, httpPort] = await (this.options.allocatePorts ?? freeLoopbackPorts)(2);
+    if (dep.local_debug && this.workerRuntime === 'sdk') {
+      return { error: 'debugging needs the bundled worker runtime: the vastai SDK\'s own worker has no debugger hook; deploy without --debug or switch the engine to the bundled runtime' };
+    }
+    const [workerPort, httpPort, debugPort] = await (this.options.allocatePorts ?? freeLoopbackPorts)(dep.local_debug ? 3 : 2);
     const env = workerEnvironment({
       base: process.env,
       flags: dep.env ?? '',
@@ -357,7 +362,17 @@ export class Engine {
       return { command: py.command, args: host ? ['-u', host] : ['-u', '-m', SDK_WORKER_MODULE], env };
     }
     const module = this.options.workerModule ?? process.env.VAST_WORKER_MODULE ?? 'vast_worker';
-    return { command: py.command, args: ['-u', '-m', module], env };
+    if (!dep.local_debug) return { command: py.command, args: ['-u', '-m', module], env };
+    // Checked here, with the worker's own environment, so a missing debugpy is one clear error, not a crash loop.
+    const missing = await debugpyMissing(py.command, env);
+    if (missing) return { error: missing };
+    // The runtime itself listens (vast_worker/debug.py), so it can wait for a client just before the contexts.
+    env.VAST_DEBUG_PORT = String(debugPort);
+    if (dep.local_debug.wait) env.VAST_DEBUG_WAIT = '1';
+    // debugpy warns on every start that the standard library's frozen modules may miss breakpoints: not user code.
+    env.PYDEVD_DISABLE_FILE_VALIDATION = '1';
+    const debug = { host: '127.0.0.1', port: debugPort!, remote_root: w.cwd, remote_file: path.join(w.cwd, 'deployment.py'), wait: dep.local_debug.wait };
+    return { command: py.command, args: ['-u', '-m', module], env, debug };
   }
 
   private workerChanged(w: LocalWorker): void {
@@ -368,6 +383,28 @@ export class Engine {
       dep.last_healthy_version_id = current.id;
       this.store.save();
     }
+  }
+
+  /**
+   * Turns debugging of a deployment on (its workers start again under debugpy) or off (they start again plain).
+   * False when there is no such deployment.
+   */
+  setDebug(deploymentId: number, setting: { wait: boolean } | undefined): boolean {
+    const dep = this.records.deployment(deploymentId);
+    if (!dep) return false;
+    const same = JSON.stringify(dep.local_debug ?? null) === JSON.stringify(setting ?? null);
+    if (same) return true;
+    this.store.commit(() => {
+      if (setting) dep.local_debug = setting;
+      else delete dep.local_debug;
+    });
+    const why = setting ? `debugging on${setting.wait ? ' (waits for the debugger before entering contexts)' : ''}` : 'debugging off';
+    this.logs.add(dep.endpoint_id, null, 'lifecycle', why);
+    for (const w of this.workers.forEndpoint(dep.endpoint_id)) {
+      if (!['stopped', 'stopping'].includes(w.status)) this.workers.hardUpdate(w, why);
+    }
+    void this.scaler.tick();
+    return true;
   }
 
   /** Runs the autoscaler's periodic work now (the timer runs it every tickMs). */
@@ -414,4 +451,15 @@ function removePartialUploads(dir: string): void {
     return; // no tarballs yet
   }
   for (const name of names) if (name.endsWith('.part')) fs.rmSync(path.join(dir, name), { force: true });
+}
+
+/** Undefined when `python` can import debugpy; else the error a debug worker fails with, naming how to install it. */
+function debugpyMissing(python: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(python, ['-c', 'import debugpy'], { env, timeout: 30_000, encoding: 'utf8' }, (err, _stdout, stderr) => {
+      if (!err) return resolve(undefined);
+      const last = (stderr || err.message).trim().split('\n').pop();
+      resolve(`cannot debug: ${python} cannot import debugpy (${last}); install it with "${python} -m pip install debugpy" (on Debian: apt install python3-debugpy)`);
+    });
+  });
 }

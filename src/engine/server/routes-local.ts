@@ -3,13 +3,15 @@
 //   GET /local/v0/info                                        engine facts: version, pid, Python, machine, limits, runtime
 //   GET /local/v0/logs/stream?endpoint_id=N[&worker_id=M][&tail=K]
 //       text/event-stream: the last K lines (default 100), then each new line, one `data: <LogLine JSON>` event each.
+//   PUT /local/v0/deployments/{id}/debug  {"debug": true|false, "wait": false}
+//       runs the deployment's one worker under debugpy (or back to normal); see CONTRACT.md "Debugging a deployment".
 // And, without a key, `GET /`: a small status page for the engine URL `npm start` and `engine start` print (counts
 // only: deployment names and logs stay behind the key).
 import { presentedKeys, requireKey } from './auth';
 import { escapeHtml } from '../../shared/html';
 import { PRODUCT_VERSION } from '../../shared/version';
 import type { EngineAddress } from './address';
-import { HttpError, sendJson, sendText, type Router } from './http';
+import { HttpError, pathId, readJsonObject, sendJson, sendText, type Router } from './http';
 import type { LogBook, LogLine } from './logs';
 import type { MachineFacts } from '../../shared/machine';
 import type { PythonVerdict } from './python';
@@ -34,6 +36,8 @@ export interface LocalServices {
   workerRuntime: WorkerRuntime;
   strictFilters: boolean;
   maxUploadBytes: number;
+  /** Debugging on (with its wait setting) or off; false when the deployment does not exist. */
+  setDebug(deploymentId: number, setting: { wait: boolean } | undefined): boolean;
 }
 
 /** The page a browser shows at the engine's URL: that it runs, its version, and how many deployments and workers. */
@@ -81,6 +85,16 @@ export function registerLocalRoutes(router: Router, services: LocalServices): vo
       deployments: services.store.state.deployments.length,
       workers: services.workers.workers.size,
     });
+  });
+
+  router.add('PUT', '/local/v0/deployments/:id/debug', async (ctx) => {
+    requireKey(presentedKeys(ctx.req, ctx.url), [services.apiKey], 'the engine API key');
+    const id = pathId(ctx.params);
+    const body = await readJsonObject(ctx.req);
+    if (typeof body.debug !== 'boolean') throw new HttpError(422, 'field "debug" is required (true or false)');
+    if (body.wait !== undefined && typeof body.wait !== 'boolean') throw new HttpError(422, 'field "wait" must be true or false');
+    if (!services.setDebug(id, body.debug ? { wait: body.wait === true } : undefined)) throw new HttpError(404, `no deployment with id ${id}`);
+    sendJson(ctx.res, 200, { success: true, deployment_id: id, debug: body.debug, wait: body.debug && body.wait === true });
   });
 
   router.add('GET', '/local/v0/logs/stream', (ctx) => {

@@ -106,7 +106,8 @@ export class Scaler {
     if (!records.currentVersion(dep) || dep.pending_hard_update) return;
 
     const live = workers.filter((w) => !['stopped', 'stopping'].includes(w.status));
-    const target = desiredWorkers({
+    // While debugging, exactly one worker: the one the debugger is attached to (no scaling up, no scaling to zero).
+    const target = dep.local_debug ? 1 : desiredWorkers({
       endpoint,
       perfs: live.map((w) => Number(w.report?.max_perf) || 0).filter((p) => p > 0),
       load: routing.recentLoad(endpoint.id, now),

@@ -21,6 +21,8 @@ export interface StoredDeployment extends DeploymentRecord {
   pending_version_id?: number | null;
   /** A hard update (image/env/filters changed) whose new code is still to be uploaded: workers wait for it. */
   pending_hard_update?: boolean;
+  /** Local only (PUT /local/v0/deployments/{id}/debug): its one worker runs under debugpy. */
+  local_debug?: { wait: boolean };
 }
 
 export interface StoredVersion extends DeploymentVersion {

@@ -6,7 +6,7 @@ import type { WorkerPidRecord } from './orphans';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import type { WorkerRecord, WorkerStatus, WorkerStatusReport } from '../../shared/protocol/vast';
+import type { LocalDebugInfo, WorkerRecord, WorkerStatus, WorkerStatusReport } from '../../shared/protocol/vast';
 import { splitLines, type LogBook } from './logs';
 import { isPortTakenError } from './worker-ports';
 import { descendants, processesWithEnvironment, signalProcesses, type ProcessRef } from '../daemon/proc';
@@ -68,12 +68,16 @@ export interface LocalWorker {
   stopping?: Promise<void>;
   /** `error` because its reports stopped (REPORT_STALE_MS), not because it failed: the next report clears it. */
   silent?: boolean;
+  /** Set while the process runs under debugpy: where a DAP client attaches, and the folder to map paths to. */
+  debug?: LocalDebugInfo;
 }
 
 export interface SpawnPlan {
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
+  /** The process listens for a debugger (a debug deployment). */
+  debug?: LocalDebugInfo;
 }
 
 export interface WorkerManagerHooks {
@@ -179,6 +183,7 @@ export class WorkerManager {
     w.url = undefined;
     w.lastStderr = undefined;
     w.outstanding.clear();
+    w.debug = plan.debug;
     let proc: ChildProcess;
     try {
       // Own process group, so stopping a worker also stops what it started (pip, run scripts).
@@ -309,7 +314,8 @@ export class WorkerManager {
   checkReports(now = Date.now()): void {
     const limit = this.hooks.reportStaleMs ?? REPORT_STALE_MS;
     for (const w of this.workers.values()) {
-      if (w.silent || w.reportAt === undefined || !w.proc || w.stopping || w.replacing) continue;
+      // A debug worker stopped at a breakpoint has its event loop paused on purpose: that is not a hang.
+      if (w.silent || w.debug || w.reportAt === undefined || !w.proc || w.stopping || w.replacing) continue;
       if (!['model_loading', 'idle', 'running'].includes(w.status) || now - w.reportAt <= limit) continue;
       w.silent = true;
       w.errorMsg = `no status report for ${Math.round((now - w.reportAt) / 1000)} s (limit ${Math.round(limit / 1000)} s): its event loop is blocked (synchronous code in an async function?) or the process hangs; it gets no requests until it reports again`;
@@ -451,6 +457,7 @@ export class WorkerManager {
       url: w.url,
       created_at: w.createdAt,
       ...(w.errorMsg ? { error_msg: w.errorMsg } : {}),
+      ...(w.debug && w.proc ? { local_debug: w.debug } : {}),
       ...(w.warnings.length ? { filter_warnings: w.warnings } : {}),
     };
   }

@@ -203,9 +203,27 @@ export const WORKER_STATUSES = [
 export type WorkerStatus = (typeof WORKER_STATUSES)[number];
 
 /** One element of `POST {autoscaler}/get_endpoint_workers/`. */
+/** Local engine only: a worker started under debugpy (src/engine/CONTRACT.md "Debugging a deployment"). */
+export interface LocalDebugInfo {
+  /** The debugpy DAP server (loopback) a client attaches to. */
+  host: string;
+  port: number;
+  /** The worker's folder holding its copy of deployment.py: the remote side of a client's pathMappings. */
+  remote_root: string;
+  /**
+   * The worker's copy of the deployment file (every bundle names it deployment.py): map the user's file to it, and
+   * the user's folder to remote_root, in that order.
+   */
+  remote_file: string;
+  /** The worker waits for a client before entering the deployment's contexts. */
+  wait: boolean;
+}
+
 export interface WorkerRecord {
   id: number;
   status: string;
+  /** Local engine only, on a debug worker; absent on Vast and on every other worker. */
+  local_debug?: LocalDebugInfo;
   cur_load: number;
   new_load: number;
   cur_load_rolling_avg: number;

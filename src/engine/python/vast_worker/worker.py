@@ -6,7 +6,7 @@ import signal
 import time
 from typing import Any, Dict, List, Optional, Tuple
 
-from . import codec, http_client, install, loader, parent, signature
+from . import codec, debug, http_client, install, loader, parent, signature
 from .benchmark import WORKLOAD_PER_REQUEST, BenchmarkError, BenchmarkInputs, run_benchmark
 from .http_server import Request, Response, start_server
 from .keepalive import KeepAliveClient
@@ -55,6 +55,9 @@ class WorkerEnv:
             os.path.expanduser("~"), ".cache", "vast-worker", "venvs")
         # VAST_BOOT_TIMEOUT_<PHASE> (vast_worker/phases.py).
         self.boot_limits, self.boot_limit_warnings = phase_limits(environ)
+        # Local debugging (debug.py): the debugpy port, and whether to wait for a client before the contexts.
+        self.debug_port = debug.debug_port(environ)
+        self.debug_wait = environ.get("VAST_DEBUG_WAIT") == "1"
 
     def public_url(self, bound_port: int) -> str:
         """`http://$PUBLIC_IPADDR:$VAST_TCP_PORT_<WORKER_PORT>`, as the SDK's worker reports it; the bound port when
@@ -120,6 +123,8 @@ class Worker:
 
     async def boot(self) -> None:
         try:
+            if self.env.debug_port:
+                debug.listen(self.env.debug_port)
             dep = await self._load_code()
             await self._fetch_pubkey()
             await self._activate(dep)
@@ -173,6 +178,8 @@ class Worker:
 
     async def _activate(self, dep: LoadedDeployment) -> None:
         """Enters the contexts, benchmarks, and starts serving `dep`."""
+        if self.env.debug_port and self.env.debug_wait:
+            await debug.wait_for_client()
         await self._enter_contexts(dep)
         fn = dep.benchmarked
 

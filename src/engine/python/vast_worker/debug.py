@@ -1,0 +1,37 @@
+"""Debugging on the local engine: when the engine sets VAST_DEBUG_PORT, the worker listens for a debugger (debugpy,
+the Debug Adapter Protocol) on that loopback port, and with VAST_DEBUG_WAIT=1 waits for one to attach before it
+enters the deployment's contexts. debugpy is not part of this runtime (it is standard-library only): it must come
+from the worker's own Python, and is imported only when debugging was asked for."""
+
+import asyncio
+import sys
+from typing import Dict
+
+from .loader import WorkerFailure
+from .log import log
+
+
+def debug_port(environ: Dict[str, str]) -> int:
+    """The port to listen on; 0 when the deployment is not being debugged."""
+    raw = environ.get("VAST_DEBUG_PORT", "")
+    return int(raw) if raw.isdigit() else 0
+
+
+def listen(port: int) -> None:
+    try:
+        import debugpy  # type: ignore[import-not-found]
+    except ImportError as e:
+        raise WorkerFailure(
+            f"cannot debug: this worker's Python ({sys.executable}) cannot import debugpy ({e}); install it with "
+            f"\"{sys.executable} -m pip install debugpy\" (on Debian: apt install python3-debugpy)") from None
+    debugpy.listen(("127.0.0.1", port))
+    log(f"debugpy {debugpy.__version__} listening on 127.0.0.1:{port}")
+
+
+async def wait_for_client() -> None:
+    import debugpy  # type: ignore[import-not-found]
+
+    log("waiting for a debugger to attach before entering contexts")
+    # In a thread: the event loop keeps reporting status (and serving /health) while nobody is attached.
+    await asyncio.get_running_loop().run_in_executor(None, debugpy.wait_for_client)
+    log("debugger attached")
