@@ -8,11 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { VastExtensionApi, VastTestHooks } from '../../../src/extension/extension';
+import type { VastTestHooks } from '../../../src/extension/extension';
 import type { TreeNode } from '../../../src/extension/views/treeNodes';
 import type { RemoteRunResult } from '../../../src/extension/ui/runResult';
+import { api, EXTENSION_ID, waitFor } from '../support';
 
-const EXTENSION_ID = 'vast-deployments.vast-deployments';
 
 function folder(): vscode.Uri {
   const f = vscode.workspace.workspaceFolders?.[0];
@@ -23,31 +23,6 @@ const appDir = () => vscode.Uri.joinPath(folder(), 'engine_square');
 const deployFile = () => vscode.Uri.joinPath(appDir(), 'deploy.py');
 const brokenFile = () => vscode.Uri.joinPath(appDir(), 'broken.py');
 const payloadsDir = () => vscode.Uri.joinPath(folder(), '.vast');
-
-/** The extension's test hooks, once its language server runs (VS Code runs these tests in ExtensionMode.Test). */
-async function api(): Promise<VastTestHooks> {
-  const a = await vscode.extensions.getExtension<VastExtensionApi>(EXTENSION_ID)!.activate();
-  await a.whenReady();
-  assert.ok(a.testHooks, 'the extension gives its test hooks to tests only');
-  return a.testHooks;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  let lastValue: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      lastValue = value;
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''} (last: ${JSON.stringify(lastValue)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function deployTitle(): Promise<string | undefined> {
   const ls = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', deployFile(), 10)) ?? [];

@@ -7,32 +7,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { VastExtensionApi, VastTestHooks } from '../../../src/extension/extension';
+import { api, waitFor } from '../support';
 
-const EXTENSION_ID = 'vast-deployments.vast-deployments';
 const RESTART = 'Restart Engine';
-
-async function api(): Promise<VastTestHooks> {
-  const a = await vscode.extensions.getExtension<VastExtensionApi>(EXTENSION_ID)!.activate();
-  await a.whenReady();
-  assert.ok(a.testHooks, 'the extension gives its test hooks to tests only');
-  return a.testHooks;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const settle = () => new Promise((r) => setTimeout(r, 1000));
 

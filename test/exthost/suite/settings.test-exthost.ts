@@ -4,8 +4,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { VastExtensionApi } from '../../../src/extension/extension';
+import { EXTENSION_ID } from '../support';
 
-const EXTENSION_ID = 'vast-deployments.vast-deployments';
 
 function badDeploy(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -7,13 +7,15 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DeploymentsSource, PlanProvider, RemoteRunner } from '../../../src/extension/contracts';
-import type { VastExtensionApi, VastTestHooks } from '../../../src/extension/extension';
 import type { TreeNode } from '../../../src/extension/views/treeNodes';
 import type { Plan } from '../../../src/deploy/types';
 import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../../../src/shared/protocol/vast';
 import { workerRecord } from '../../support/records';
+import { api, waitFor as waitForProbe } from '../support';
 
-const EXTENSION_ID = 'vast-deployments.vast-deployments';
+/** This suite's conditions come quickly (fakes stand in for the deploy core): a shorter wait, polled more often. */
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000) => waitForProbe(what, probe, timeoutMs, 150);
+
 
 function folder(): vscode.Uri {
   const f = vscode.workspace.workspaceFolders?.[0];
@@ -23,29 +25,6 @@ function folder(): vscode.Uri {
 const goodDeploy = () => vscode.Uri.joinPath(folder(), 'good_deploy.py');
 const payloadsDir = () => vscode.Uri.joinPath(folder(), '.vast');
 const defaultPayload = () => vscode.Uri.joinPath(folder(), '.vast', 'payloads', 'good-app', 'square', 'default.json');
-
-/** The extension's test hooks, once its language server runs (VS Code runs these tests in ExtensionMode.Test). */
-async function api(): Promise<VastTestHooks> {
-  const a = await vscode.extensions.getExtension<VastExtensionApi>(EXTENSION_ID)!.activate();
-  await a.whenReady();
-  assert.ok(a.testHooks, 'the extension gives its test hooks to tests only');
-  return a.testHooks;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 async function lenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
   return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)) ?? [];
