@@ -10,23 +10,18 @@ import type { Engine } from '../../src/engine/server/engine';
 import { initPythonParser } from '../../src/analysis/document';
 import { main } from '../../src/cli/main';
 import { fixturePath, repoRoot } from '../support/paths';
-import { publishEngineInfo, startRealEngine } from './realWorkers.support';
+import { cliUsesEngine, startRealEngine } from './realWorkers.support';
 
 let engine: Engine;
-const savedState = process.env.VAST_DEPLOY_STATE;
-const savedTarget = process.env.VAST_DEPLOY_TARGET;
+let restoreCli: (() => void) | undefined;
 
 before(async () => {
   await initPythonParser();
   engine = await startRealEngine();
-  publishEngineInfo(engine);
-  process.env.VAST_DEPLOY_STATE = engine.options.stateDir;
-  delete process.env.VAST_DEPLOY_TARGET;
+  restoreCli = cliUsesEngine(engine);
 });
 after(async () => {
-  if (savedState === undefined) delete process.env.VAST_DEPLOY_STATE;
-  else process.env.VAST_DEPLOY_STATE = savedState;
-  if (savedTarget !== undefined) process.env.VAST_DEPLOY_TARGET = savedTarget;
+  restoreCli?.();
   await engine?.close();
 });
 

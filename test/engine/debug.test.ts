@@ -15,7 +15,7 @@ import { main } from '../../src/cli/main';
 import { runRemote } from '../../src/deploy/runRemote';
 import { repoRoot } from '../support/paths';
 import { waitFor } from './helpers';
-import { clientOf, deployFile, publishEngineInfo, realWorkerPath, startRealEngine } from './realWorkers.support';
+import { cliUsesEngine, clientOf, deployFile, realWorkerPath, startRealEngine } from './realWorkers.support';
 
 /** The first Python here that can import debugpy (Debian's python3-debugpy is for /usr/bin/python3). */
 function pythonWithDebugpy(): string | undefined {
@@ -104,21 +104,16 @@ class DapClient {
 }
 
 let engine: Engine;
-const savedState = process.env.VAST_DEPLOY_STATE;
-const savedTarget = process.env.VAST_DEPLOY_TARGET;
+let restoreCli: (() => void) | undefined;
 
 describe('deploy --debug (local engine, debugpy)', { skip: NO_DEBUGPY }, () => {
   before(async () => {
     await initPythonParser();
     engine = await startRealEngine({ python: PYTHON });
-    publishEngineInfo(engine);
-    process.env.VAST_DEPLOY_STATE = engine.options.stateDir;
-    delete process.env.VAST_DEPLOY_TARGET;
+    restoreCli = cliUsesEngine(engine);
   });
   after(async () => {
-    if (savedState === undefined) delete process.env.VAST_DEPLOY_STATE;
-    else process.env.VAST_DEPLOY_STATE = savedState;
-    if (savedTarget !== undefined) process.env.VAST_DEPLOY_TARGET = savedTarget;
+    restoreCli?.();
     await engine?.close();
   });
 

@@ -10,20 +10,18 @@ import { initPythonParser } from '../../src/analysis/document';
 import { runDev } from '../../src/cli/dev';
 import { repoRoot } from '../support/paths';
 import { waitFor } from './helpers';
-import { copyFolder, editFile, publishEngineInfo, startRealEngine } from './realWorkers.support';
+import { cliUsesEngine, copyFolder, editFile, startRealEngine } from './realWorkers.support';
 
 let engine: Engine;
-const savedState = process.env.VAST_DEPLOY_STATE;
+let restoreCli: (() => void) | undefined;
 
 before(async () => {
   await initPythonParser();
   engine = await startRealEngine();
-  publishEngineInfo(engine);
-  process.env.VAST_DEPLOY_STATE = engine.options.stateDir;
+  restoreCli = cliUsesEngine(engine);
 });
 after(async () => {
-  if (savedState === undefined) delete process.env.VAST_DEPLOY_STATE;
-  else process.env.VAST_DEPLOY_STATE = savedState;
+  restoreCli?.();
   await engine?.close();
 });
 

@@ -47,6 +47,19 @@ export function publishEngineInfo(engine: Engine): void {
   fs.writeFileSync(path.join(engine.options.stateDir, 'engine.json'), JSON.stringify(info), { mode: 0o600 });
 }
 
+/** Points the CLI at this engine (engine.json, VAST_DEPLOY_STATE, the default local target); returns the undo. */
+export function cliUsesEngine(engine: Engine): () => void {
+  const saved = { state: process.env.VAST_DEPLOY_STATE, target: process.env.VAST_DEPLOY_TARGET };
+  publishEngineInfo(engine);
+  process.env.VAST_DEPLOY_STATE = engine.options.stateDir;
+  delete process.env.VAST_DEPLOY_TARGET;
+  return () => {
+    if (saved.state === undefined) delete process.env.VAST_DEPLOY_STATE;
+    else process.env.VAST_DEPLOY_STATE = saved.state;
+    if (saved.target !== undefined) process.env.VAST_DEPLOY_TARGET = saved.target;
+  };
+}
+
 /** loadDeployment + the deploy flow (confirming tier 3/4), waiting for a ready worker unless `wait` is false. */
 export async function deployFile(engine: Engine, file: string, wait = true): Promise<{ loaded: LoadedDeployment; outcome: DeployOutcome }> {
   const target = targetOf(engine);
