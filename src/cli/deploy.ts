@@ -12,8 +12,7 @@ import type { Plan } from '../deploy/types';
 import { oneOf, parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
 import { untilInterrupted } from './interrupt';
-import type { VastClient } from '../vast-api/client';
-import type { LocalDebugInfo, WorkerRecord } from '../shared/protocol/vast';
+import { waitForDebugWorkers, type DebugWorker } from '../deploy/debugWorkers';
 import { baseTarget, clientFor, TARGET_OPTIONS, targetForFile, targetKind } from './target';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -93,7 +92,12 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
       const wait = Boolean(values['debug-wait']);
       io.stderr(`Starting the worker under debugpy… (${seconds(Date.now() - started)})\n`);
       await client.setLocalDebug(outcome.deploymentId, true, wait, signal);
-      debugWorkers = await waitForDebugWorkers(client, outcome.endpointId, wait, (timeoutS ?? 180) * 1000, signal);
+      try {
+        debugWorkers = await waitForDebugWorkers(client, outcome.endpointId, wait, (timeoutS ?? 180) * 1000, signal);
+      } catch (e) {
+        if (signal.aborted) throw e;
+        throw new Error(`deploy: ${(e as Error).message}`);
+      }
     }
     const ready = outcome.readyWorker ? `, worker ${outcome.readyWorker.id} ready` : '';
     if (format === 'json') {
@@ -124,29 +128,6 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
     }
     return 0;
   });
-}
-
-type DebugWorker = LocalDebugInfo & { worker_id: number; status: string };
-
-/**
- * The endpoint's debug workers, once one listens for a debugger and is ready to take calls (or, with `wait`, once it
- * listens: it will not be ready before a debugger attaches).
- */
-async function waitForDebugWorkers(client: VastClient, endpointId: number, wait: boolean, timeoutMs: number, signal: AbortSignal): Promise<DebugWorker[]> {
-  const until = Date.now() + timeoutMs;
-  let last: WorkerRecord[] = [];
-  for (;;) {
-    last = (await client.getEndpointWorkers(endpointId, signal)).workers;
-    const debugging = last.filter((w) => w.local_debug && (wait || ['idle', 'running'].includes(w.status)));
-    if (debugging.length) return debugging.map((w) => ({ worker_id: w.id, status: w.status, ...w.local_debug! }));
-    const failed = last.find((w) => w.status === 'error' && w.error_msg);
-    if (failed) throw new Error(`deploy: the debug worker ${failed.id} failed: ${failed.error_msg}`);
-    if (Date.now() > until) {
-      const now = last.map((w) => `worker ${w.id} ${w.status}`).join(', ') || 'no workers';
-      throw new Error(`deploy: no worker listens for a debugger after ${Math.round(timeoutMs / 1000)} s (${now}); see vast-deploy logs`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 function refuseCloudDebug(): never {
