@@ -4,6 +4,7 @@ import { LensTitles } from './codelens/lensTitles';
 import { AccountCommands } from './commands/accountCommands';
 import { commandRegistrar } from './commands/commandRunner';
 import { DeployCommands } from './commands/deployCommands';
+import { VastDebugger } from './debug/vastDebugger';
 import { TreeCommands } from './commands/treeCommands';
 import type { Deployer, DeploymentsSourceFactory, PlanProvider, RemoteRunner } from './contracts';
 import { LanguageService } from './languageService';
@@ -99,6 +100,8 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const statusBar = new TargetStatusBar(targets);
   const welcome = new WelcomeView(targets, context.extensionUri);
   const engineRestart = new EngineRestartPrompt(engine, () => vscode.commands.executeCommand('vast.restartEngine'));
+  const debuggers = new VastDebugger(connections, core.bundles, deploys, log);
+  debuggers.onDidChange(() => tree.refresh());
 
   context.subscriptions.push(
     log,
@@ -123,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     statusBar,
     welcome,
     engineRestart,
+    debuggers,
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
     core.disposable,
   );
@@ -134,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   register('vast.showPlan', (args) => deploys.showPlan(args));
   register('vast.switchTarget', () => deploys.switchTarget());
   register('vast.runRemotely', (args) => payloads.runRemotely(args));
+  register('vast.debugRemotely', (args) => debuggers.debugRemotely(args));
   register(PAYLOAD_COMMANDS.run, (uri) => payloads.runPayload(uri));
   register(RESULT_COMMANDS.rerun, (id) => payloads.rerun(id));
   register(RESULT_COMMANDS.open, (id) => {

@@ -1,4 +1,4 @@
-// CodeLenses above each Deployment(...) (Deploy, Show plan, target) and each @remote function (Run remotely), from
+// CodeLenses above each Deployment(...) (Deploy, Show plan, target) and each @remote function (Run remotely, Debug remotely), from
 // the same model as the diagnostics. Titles here are defaults: the extension rewrites them with what only it knows
 // (the chosen target, the predicted tier) in its CodeLens middleware, keyed by the command id.
 import type { CodeLens } from 'vscode-languageserver/node';
@@ -19,10 +19,12 @@ export function codeLenses(model: DeploymentModel, uri: string): CodeLens[] {
     );
     for (const r of d.remotes) {
       const remoteArgs: RemoteLensArgs = { uri, deployment: d.name, function: r.name };
-      lenses.push({
-        range: { start: r.range.start, end: r.range.start },
-        command: { title: 'Run remotely', command: LENS_COMMANDS.runRemotely, arguments: [remoteArgs] },
-      });
+      const at = { start: r.range.start, end: r.range.start };
+      lenses.push(
+        { range: at, command: { title: 'Run remotely', command: LENS_COMMANDS.runRemotely, arguments: [remoteArgs] } },
+        // The extension keeps this one on the local engine target only (debugging runs the worker under debugpy here).
+        { range: at, command: { title: 'Debug remotely', command: LENS_COMMANDS.debugRemotely, arguments: [remoteArgs] } },
+      );
     }
   }
   return lenses;

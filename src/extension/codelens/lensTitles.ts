@@ -46,8 +46,10 @@ export class LensTitles implements vscode.Disposable {
   readonly middleware: Middleware = {
     provideCodeLenses: async (document, token, next) => {
       if (!codeLensEnabled()) return [];
-      const lenses = await next(document, token);
-      if (!lenses) return lenses;
+      const all = await next(document, token);
+      if (!all) return all;
+      // Debugging runs workers under debugpy on this machine: offered while deploys go to the local engine only.
+      const lenses = all.filter((lens) => lens.command?.command !== LENS_COMMANDS.debugRemotely || this.targets.selected === 'local');
       // A plan that is quick (the local engine: tens of ms) is waited for, so the lens arrives with its tier
       // instead of a bare "Deploy" re-rendered a moment later (a refresh that could also be lost in between).
       const summaries = new Map<vscode.CodeLens, string | undefined>();
@@ -79,6 +81,10 @@ export class LensTitles implements vscode.Disposable {
       }
       case LENS_COMMANDS.runRemotely:
         command.title = '$(play) Run remotely';
+        break;
+      case LENS_COMMANDS.debugRemotely:
+        command.title = '$(debug-alt) Debug remotely';
+        command.tooltip = 'Deploy to the local engine if changed, run its worker under debugpy and attach: calls stop at your breakpoints';
         break;
       case LENS_COMMANDS.showPlan:
         command.title = 'Show plan';

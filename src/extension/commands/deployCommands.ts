@@ -47,20 +47,35 @@ export class DeployCommands {
   }
 
   async deploy(args?: DeploymentLensArgs): Promise<boolean> {
-    if (!(await requireTrust('Deploy'))) return false;
-    const request = await this.request(args, 'Deploying');
-    if (!request) return false;
+    return (await this.deployTo(args, this.targets.selected))?.deployed === true;
+  }
+
+  /**
+   * Deploys a lens's deployment to `target` (its plan, the tier 3/4 question, progress, the log): what a Deploy click
+   * does. Undefined when declined or not saved; `deployed: false` when it was up to date (said unless `quietWhenUpToDate`)
+   * or the deploy was cancelled. `toast: false` leaves out the "what next" notification (Debug remotely has its own).
+   */
+  async deployTo(
+    args: DeploymentLensArgs | undefined,
+    target: TargetKind,
+    options: { toast?: boolean; quietWhenUpToDate?: boolean } = {},
+  ): Promise<{ deployed: boolean; plan: Plan; result?: DeployResult } | undefined> {
+    if (!(await requireTrust('Deploy'))) return undefined;
+    const request = await this.request(args, 'Deploying', target);
+    if (!request) return undefined;
     const deployer = this.registry.deployer;
     // The plan the lens or plan view shows, when it is of this saved version: the deployer ships exactly it.
     const plan = await this.plan(request, true);
     if (plan.tier === 0) {
-      void vscode.window.showInformationMessage(`${plan.deployment.name}:${plan.deployment.tag} is up to date on the ${TARGET_LABELS[request.target]}: nothing to deploy.`);
-      return false;
+      if (!options.quietWhenUpToDate) {
+        void vscode.window.showInformationMessage(`${plan.deployment.name}:${plan.deployment.tag} is up to date on the ${TARGET_LABELS[request.target]}: nothing to deploy.`);
+      }
+      return { deployed: false, plan };
     }
     // The one place a tier 3/4 deploy is asked for (the deployer ships the confirmed plan and asks nothing).
     if (planNeedsConfirmation(plan)) {
       const ok = await vscode.window.showWarningMessage(confirmationText(plan), { modal: true }, 'Deploy');
-      if (ok !== 'Deploy') return false;
+      if (ok !== 'Deploy') return undefined;
     }
     const endActivity = this.tree.poller.beginActivity();
     try {
@@ -71,10 +86,10 @@ export class DeployCommands {
       if (result.deployed === false) {
         this.log.info(result.summary);
         void vscode.window.showInformationMessage(result.summary);
-        return false;
+        return { deployed: false, plan, result };
       }
       this.log.info(`Deployed ${plan.deployment.name}:${plan.deployment.tag} to the ${TARGET_LABELS[request.target]}: ${result.summary}${result.action ? ` [${result.action}]` : ''}`);
-      void this.resultToast(request, result);
+      if (options.toast !== false) void this.resultToast(request, result);
       // The walkthrough's "Deploy" step is done, whichever way the deploy was started (lens, plan view, palette).
       void vscode.commands.executeCommand('setContext', 'vast.walkthrough.deployed', true);
       // An open plan of this deployment now shows what was there before: plan again against what is there now.
@@ -84,7 +99,7 @@ export class DeployCommands {
           (err: unknown) => this.log.warn(`re-planning after the deploy failed: ${err instanceof Error ? err.message : String(err)}`),
         );
       }
-      return true;
+      return { deployed: true, plan, result };
     } finally {
       endActivity();
       this.tree.refresh();
@@ -130,7 +145,7 @@ export class DeployCommands {
   }
 
   /** The request for a lens's deployment; unsaved and untitled files are saved first (deploys read the disk). */
-  private async request(args: DeploymentLensArgs | undefined, what: string): Promise<PlanRequest | undefined> {
+  private async request(args: DeploymentLensArgs | undefined, what: string, target = this.targets.selected): Promise<PlanRequest | undefined> {
     const document = args ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : vscode.window.activeTextEditor?.document;
     if (!document || document.languageId !== 'python') throw new Error(`${what} needs a deployment file: open one, or use the Deploy lens above Deployment(...).`);
     if (document.isUntitled || document.isDirty) {
@@ -148,7 +163,7 @@ export class DeployCommands {
       version: document.version,
       deploymentIndex: index,
       deployment: args?.deployment ?? '',
-      target: this.targets.selected,
+      target,
     };
   }
 

@@ -17,7 +17,7 @@ export function createCore(
   log: vscode.LogOutputChannel | undefined,
   /** The running language client: it answers `vast/bundle` (the extension host never analyses a file itself). */
   languageClient: () => Promise<LanguageClient>,
-): { pieces: CorePieces; disposable: vscode.Disposable } {
+): { pieces: CorePieces; bundles: Bundles; disposable: vscode.Disposable } {
   const bundles = new Bundles(languageClient);
   const prepared = new PreparedPlans();
   const plans = new CorePlanProvider(connections, bundles, prepared, targets.onDidChange);
@@ -26,6 +26,7 @@ export function createCore(
     targets.refreshEngine();
   }, log);
   return {
+    bundles,
     pieces: {
       planProvider: plans,
       deployer,

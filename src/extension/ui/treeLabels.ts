@@ -110,7 +110,8 @@ export const PERF_UNIT = 'units/s';
 /** `now` is seconds since the epoch. */
 export function workerText(w: WorkerRecord, now: number): ItemText {
   const status = workerStatusInfo(w.status);
-  const parts = [status.label];
+  // A debug worker (local engine) keeps its real state beside "debugging": paused at a breakpoint it still says busy.
+  const parts = w.local_debug ? ['debugging', status.label] : [status.label];
   if (w.gpu_name) parts.push(w.gpu_name);
   // measured_perf is a dlperf placeholder until the benchmark ran: show it only once the worker is ready. Perf and
   // load are workload units per second (the benchmark's throughput; a request counts 100 units unless its workload
@@ -121,6 +122,7 @@ export function workerText(w: WorkerRecord, now: number): ItemText {
   if (since) parts.push(`up ${formatAge(now - since)}`);
   const tooltip = [
     `Worker ${w.id}: ${status.label} (${w.status})`,
+    w.local_debug ? `debugging: debugpy listens on ${w.local_debug.host}:${w.local_debug.port}${w.local_debug.wait ? ' (waits for the debugger before entering contexts)' : ''}` : undefined,
     w.gpu_name ? `GPU ${w.gpu_name}` : undefined,
     `measured perf ${round(w.measured_perf)} ${PERF_UNIT} (benchmark throughput in workload units per second) · load ${round(w.cur_load)} ${PERF_UNIT} · requests ${w.reqs_working}`,
     w.url ? `url ${w.url}` : undefined,

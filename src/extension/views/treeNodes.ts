@@ -80,7 +80,9 @@ export function treeItemOf(node: TreeNode, now: number): vscode.TreeItem {
       const status = workerStatusInfo(node.record.status);
       const t = item(workerText(node.record, now), None);
       t.id = `worker:${node.target}:${node.deployment.id}:${node.record.id}`;
-      t.iconPath = new vscode.ThemeIcon(status.icon, status.color ? new vscode.ThemeColor(status.color) : undefined);
+      t.iconPath = node.record.local_debug
+        ? new vscode.ThemeIcon('debug', new vscode.ThemeColor('debugIcon.breakpointForeground'))
+        : new vscode.ThemeIcon(status.icon, status.color ? new vscode.ThemeColor(status.color) : undefined);
       t.contextValue = `vast.worker.${status.category}`;
       return t;
     }

@@ -95,6 +95,7 @@ export const LENS_COMMANDS = {
   showPlan: 'vast.showPlan',
   switchTarget: 'vast.switchTarget',
   runRemotely: 'vast.runRemotely',
+  debugRemotely: 'vast.debugRemotely',
 } as const;
 
 /** Arguments of every deployment lens command: the document and the deployment within it. */
@@ -103,7 +104,7 @@ export interface DeploymentLensArgs {
   deploymentIndex: number;
   deployment: string;
 }
-/** Arguments of the "Run remotely" lens command. */
+/** Arguments of the "Run remotely" and "Debug remotely" lens commands. */
 export interface RemoteLensArgs {
   uri: string;
   deployment: string;

@@ -50,10 +50,10 @@ suite('Vast UI: CodeLenses', () => {
     await setConfig('codeLens.enable', undefined);
   });
 
-  test('Deploy, Show plan and the target above Deployment(...), Run remotely above @remote', async () => {
+  test('Deploy, Show plan and the target above Deployment(...), Run and Debug remotely above @remote', async () => {
     const ls = await waitFor('lenses on good_deploy.py', async () => {
       const found = await lenses(goodDeploy());
-      return found.length >= 4 ? found : undefined;
+      return found.length >= 5 ? found : undefined;
     });
     // The real plan provider adds the tier (or why it is unavailable) to the Deploy title once it is computed.
     assert.match(titles(ls)[0], /^3:vast\.deploy:\$\(rocket\) Deploy( · .+)?$/);
@@ -61,6 +61,7 @@ suite('Vast UI: CodeLenses', () => {
       '3:vast.showPlan:Show plan',
       '3:vast.switchTarget:$(server-environment) local engine',
       '6:vast.runRemotely:$(play) Run remotely',
+      '6:vast.debugRemotely:$(debug-alt) Debug remotely',
     ]);
     assert.deepEqual(ls[3].command?.arguments?.[0], { uri: goodDeploy().toString(), deployment: 'good-app', function: 'square' });
   });
@@ -68,6 +69,8 @@ suite('Vast UI: CodeLenses', () => {
   test('the target lens follows vast.target', async () => {
     await setConfig('target', 'vast');
     await waitFor('the Vast cloud title', async () => titles(await lenses(goodDeploy())).includes('3:vast.switchTarget:$(cloud) Vast cloud'));
+    // Debugging runs the worker on this machine: no Debug remotely lens while deploys go to the cloud.
+    assert.ok(!titles(await lenses(goodDeploy())).some((t) => t.includes('vast.debugRemotely')), 'no Debug remotely lens on the cloud target');
   });
 
   test('the Deploy lens shows the tier of the plan provider for the chosen target', async () => {

@@ -40,6 +40,12 @@ describe('tree texts', () => {
     assert.match(t.tooltip!, /error: CUDA out of memory/);
   });
 
+  test('a debug worker (local engine) says it is debugging, beside its state, and where debugpy listens', () => {
+    const t = workerText(workerRecord({ status: 'running', local_debug: { host: '127.0.0.1', port: 5678, remote_root: '/w', remote_file: '/w/deployment.py', wait: false } }), 0);
+    assert.equal(t.description, 'debugging · Running · RTX 4090');
+    assert.match(t.tooltip!, /debugging: debugpy listens on 127\.0\.0\.1:5678/);
+  });
+
   test('deployment, endpoint and workergroup', () => {
     const d = { id: 1, name: 'app', tag: 'prod', image: 'img', endpoint_id: 2, env: '', file_hash: 'abc', search_params: 'gpu_ram>=8', storage: 16, created_at: 0, updated_at: 0, current_version_id: 3, endpoint_state: 'active', worker_count: 1 } as DeploymentRecord;
     assert.deepEqual([deploymentText(d).label, deploymentText(d).description], ['app:prod', 'active · v3 · 1 worker']);

@@ -1,0 +1,61 @@
+// The engine half of Debug remotely: turn debugging of a local deployment on or off (the local-only debug route,
+// src/engine/CONTRACT.md "Debugging a deployment") and wait for its worker to listen for a debugger. The editor half,
+// the `vast` debugger type, is in ../debug/vastDebugger.ts.
+import * as path from 'path';
+import { waitForDebugWorkers, type DebugWorker } from '../../deploy/debugWorkers';
+import type { CopySpec } from '../../shared/protocol/bundle';
+import type { Connections } from './connections';
+
+/** How long a debug worker gets to start (install, then debugpy listening): the CLI's default too. */
+const DEBUG_WORKER_TIMEOUT_MS = 180_000;
+
+export interface DebugTarget {
+  deploymentId: number;
+  endpointId: number;
+}
+
+export class LocalDebug {
+  constructor(private readonly connections: Connections) {}
+
+  /** The local engine's deployment of that name and tag, if there is one. */
+  async find(identity: { name: string; tag: string }, signal?: AbortSignal): Promise<DebugTarget | undefined> {
+    const { client } = await this.connections.clientFor('local');
+    const state = await this.connections.readRemoteState(client, identity, signal);
+    const deploymentId = state.deployment?.id;
+    const endpointId = state.endpoint?.id ?? state.deployment?.endpoint_id;
+    return deploymentId !== undefined && endpointId !== undefined ? { deploymentId, endpointId } : undefined;
+  }
+
+  /** Restarts the deployment's one worker under debugpy (a no-op when it already is) and waits for it to listen. */
+  async start(target: DebugTarget, wait: boolean, signal?: AbortSignal): Promise<DebugWorker> {
+    const { client } = await this.connections.clientFor('local');
+    await client.setLocalDebug(target.deploymentId, true, wait, signal);
+    const [worker] = await waitForDebugWorkers(client, target.endpointId, wait, DEBUG_WORKER_TIMEOUT_MS, signal);
+    return worker;
+  }
+
+  /** Back to normal serving: the engine restarts the worker without debugpy, and scaling applies again. */
+  async stop(deploymentId: number): Promise<void> {
+    const client = this.connections.existingClient('local'); // a stopped engine has nothing left to turn off
+    await client.setLocalDebug(deploymentId, false);
+  }
+}
+
+/**
+ * debugpy's pathMappings from the workspace to the worker's copy. The deployment file runs as `remote_file`
+ * (deployment.py); `image.copy()` sources map to where the worker unpacked them. debugpy tries folder mappings before
+ * file ones, so a folder copy holding the deployment file is left out: it would send the file's breakpoints to the
+ * copy in that folder, which never runs, instead of to deployment.py.
+ */
+export function debugPathMappings(file: string, worker: Pick<DebugWorker, 'remote_file' | 'remote_root'>, copies: CopySpec[]): { localRoot: string; remoteRoot: string }[] {
+  const mappings = [{ localRoot: file, remoteRoot: worker.remote_file }];
+  const folder = path.dirname(file);
+  for (const copy of copies) {
+    const localRoot = path.resolve(folder, copy.src);
+    if (copy.kind === 'directory' && (file + path.sep).startsWith(localRoot + path.sep)) continue;
+    const dst = copy.dst.replace(/\\/g, '/').replace(/\/+$/, '');
+    const remoteRoot = dst.startsWith('/') ? dst : path.posix.join(worker.remote_root, dst);
+    mappings.push({ localRoot, remoteRoot });
+  }
+  return mappings;
+}
