@@ -38,6 +38,7 @@ const CHROMIUM_ARGS = [
 ];
 const TIMEOUT_MS = Number(process.env.VAST_E2E_TIMEOUT_S || 180) * 1000;
 const VERBOSE = process.env.VAST_E2E_VERBOSE === '1';
+const PYTHON_WITH_DEBUGPY = '/usr/bin/python3';
 const USER_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -301,6 +302,11 @@ async function runUi([vsix, workspace, outDir]) {
 
   const bin = await ensureCodeServer();
   const profile = makeProfile();
+  // The debugging steps run the workers under debugpy: Debian's python3-debugpy is under /usr/bin/python3 (.ci/run
+  // installs it), while the python3 first on PATH may have none. vast.pythonPath is machine-overridable, so in
+  // code-server (a remote window) it is read from the machine's settings, not the user's.
+  mkdirSync(join(profile.userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(join(profile.userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'vast.pythonPath': PYTHON_WITH_DEBUGPY }, null, 2));
   // A copy: the steps below edit and save files (a tier 3 change), which must not touch the fixtures.
   const fixture = workspace;
   workspace = join(profile.dir, 'ws');
@@ -490,6 +496,7 @@ async function runUi([vsix, workspace, outDir]) {
   ];
   for (const [name, body, timeoutMs] of uiSteps) await check(name, body, timeoutMs);
   await newcomerPath(page, workspace, check, shot, deploymentsPane);
+  await debugPath(page, workspace, check, shot);
   return { passed, failed };
 }
 
@@ -600,6 +607,86 @@ async function newcomerPath(page, workspace, check, shot, deploymentsPane) {
         await page.locator('.monaco-editor.focused .view-line', { hasText: /\(x\s-\s3\)/ }).first().waitFor({ state: 'visible' });
       },
       150_000,
+    ],
+  ];
+  for (const [name, body, timeoutMs] of steps) {
+    if (!(await check(name, body, timeoutMs))) break; // each step builds on the one before
+  }
+}
+
+/**
+ * Debug remotely, as a user does it: a breakpoint on square's return line (F9), the Debug remotely lens, the payload
+ * {x: 5} run from its lens; VS Code stops there with x = 5 in the Variables view; Continue gives 25 inline. Its own
+ * copy of the example under another name, so the newcomer path's broken square does not matter.
+ */
+async function debugPath(page, workspace, check, shot) {
+  const file = join(workspace, 'debug_square', 'deploy.py');
+  const square = page.locator('.monaco-editor').filter({ hasText: 'Deployment(name="square-debug")' }).first();
+  const lens = (text) => square.locator('.codelens-decoration a', { hasText: text }).first();
+  const payload = page.locator('.monaco-editor').filter({ hasText: 'vast-schema:/square-debug/' }).first();
+  const returnLine = square.locator('.view-line', { hasText: /return\sx\s\*\sx/ }).first();
+  const steps = [
+    [
+      'debug: a breakpoint on square\'s return line (F9), then Debug remotely attaches to the worker under debugpy',
+      async () => {
+        mkdirSync(join(workspace, 'debug_square'), { recursive: true });
+        writeFileSync(file, readFileSync(new URL('../../examples/square/deploy.py', import.meta.url), 'utf8').replace('Deployment(name="square")', 'Deployment(name="square-debug")'));
+        await page.keyboard.press('Escape');
+        await page.locator('.command-center').first().click();
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible' });
+        for (let i = 0; (await input.inputValue()) !== 'debug_square/deploy.py'; i++) {
+          if (i > 20) throw new Error('quick open does not keep the file name');
+          await input.fill('debug_square/deploy.py');
+          await page.waitForTimeout(200);
+        }
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'debug_square' }).first().waitFor({ state: 'visible' });
+        await page.keyboard.press('Enter');
+        await lens('Debug remotely').waitFor({ state: 'visible' });
+        await returnLine.click();
+        await page.keyboard.press('F9');
+        await square.locator('.codicon-debug-breakpoint').first().waitFor({ state: 'visible' });
+        await lens('Debug remotely').click();
+        await page.locator('.notification-toast', { hasText: 'Debugger attached' }).first().waitFor({ state: 'visible', timeout: 120_000 });
+        await page.locator('.debug-toolbar').first().waitFor({ state: 'visible' });
+        await shot('debug-attached.png');
+      },
+      150_000,
+    ],
+    [
+      'debug: the payload {x: 5} run from its lens stops at the breakpoint with x = 5 in the Variables view',
+      async () => {
+        await page.locator('.notification-toast', { hasText: 'Debugger attached' }).last().locator('.monaco-button', { hasText: 'Run remotely' }).click();
+        await payload.locator('.view-line', { hasText: /"x":\s2/ }).locator('span', { hasText: /^2$/ }).dblclick();
+        await page.keyboard.type('5');
+        await page.keyboard.press('Control+S');
+        await payload.locator('.view-line', { hasText: /"x":\s5/ }).waitFor({ state: 'visible' });
+        await payload.locator('.codelens-decoration a', { hasText: 'Run square on the local engine' }).first().click();
+        // Paused: the editor marks the top stack frame's line, and the Run and Debug view lists the locals.
+        await page.locator('.debug-top-stack-frame-line').first().waitFor({ state: 'attached', timeout: 60_000 });
+        const variablesPane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Variables' }) }).first();
+        const variables = variablesPane.locator('.monaco-list-row', { hasText: /^\s*x\s*[:=]?\s*5\s*$/ }).first();
+        await variables.waitFor({ state: 'visible', timeout: 30_000 });
+        await shot('debug-breakpoint.png');
+      },
+      120_000,
+    ],
+    [
+      'debug: Continue lets the call finish: 25 shows inline after the def line; Disconnect ends the session',
+      async () => {
+        await page.locator('.debug-toolbar .codicon-debug-continue').first().click();
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          const texts = await square.locator('.view-line span').evaluateAll((spans) => spans.map((el) => getComputedStyle(el, '::after').content));
+          if (texts.some((t) => /→ 25 · [\d.]+ m?s · worker/.test(t))) break;
+          if (Date.now() > deadline) throw new Error(`no "→ 25" inline (seen: ${JSON.stringify(texts.filter((t) => t && t !== 'none' && t !== 'normal'))})`);
+          await page.waitForTimeout(300);
+        }
+        await shot('debug-continued.png');
+        await page.locator('.debug-toolbar .codicon-debug-disconnect').first().click();
+        await page.locator('.debug-toolbar').first().waitFor({ state: 'hidden', timeout: 30_000 });
+      },
+      60_000,
     ],
   ];
   for (const [name, body, timeoutMs] of steps) {
