@@ -29,7 +29,7 @@ import { RoutingState } from './routing';
 import { Scaler } from './scaler';
 import { RouteSigner } from './signing';
 import { ensurePrivateDir, rememberedPorts, rememberPort, STATE_FILES, writeFileAtomic } from '../daemon/state-dir';
-import { Store, type StoredDeployment, type StoredEndpoint, type StoredVersion } from './store';
+import { Store, type StoredDeployment, type StoredEndpoint, type StoredVersion, type LocalDebugSetting } from './store';
 import { readTarball, refusalMessage, sdkPreflight } from './sdk-worker';
 import { DOWNLOAD_TOKEN_TTL_MS, TransferTokens, UPLOAD_TOKEN_TTL_MS } from './transfer-tokens';
 import { WorkerManager, type LocalWorker, type SpawnPlan } from './workers';
@@ -364,7 +364,14 @@ export class Engine {
     const module = this.options.workerModule ?? process.env.VAST_WORKER_MODULE ?? 'vast_worker';
     if (!dep.local_debug) return { command: py.command, args: ['-u', '-m', module], env };
     // Checked here, with the worker's own environment, so a missing debugpy is one clear error, not a crash loop.
-    const missing = await debugpyMissing(py.command, env);
+    // The worker's own debugpy wins; the editor may offer a copy (an installed debugpy extension's) as a fallback.
+    let missing = await debugpyMissing(py.command, env);
+    const fallback = dep.local_debug.debugpy_path;
+    if (missing && fallback) {
+      env.PYTHONPATH = [env.PYTHONPATH, fallback].filter(Boolean).join(path.delimiter);
+      missing = await debugpyMissing(py.command, env);
+      if (missing) missing = `${missing}; the debugpy in ${fallback} did not import either`;
+    }
     if (missing) return { error: missing };
     // The runtime itself listens (vast_worker/debug.py), so it can wait for a client just before the contexts.
     env.VAST_DEBUG_PORT = String(debugPort);
@@ -389,7 +396,7 @@ export class Engine {
    * Turns debugging of a deployment on (its workers start again under debugpy) or off (they start again plain).
    * False when there is no such deployment.
    */
-  setDebug(deploymentId: number, setting: { wait: boolean } | undefined): boolean {
+  setDebug(deploymentId: number, setting: LocalDebugSetting | undefined): boolean {
     const dep = this.records.deployment(deploymentId);
     if (!dep) return false;
     const same = JSON.stringify(dep.local_debug ?? null) === JSON.stringify(setting ?? null);

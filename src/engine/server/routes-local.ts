@@ -3,10 +3,12 @@
 //   GET /local/v0/info                                        engine facts: version, pid, Python, machine, limits, runtime
 //   GET /local/v0/logs/stream?endpoint_id=N[&worker_id=M][&tail=K]
 //       text/event-stream: the last K lines (default 100), then each new line, one `data: <LogLine JSON>` event each.
-//   PUT /local/v0/deployments/{id}/debug  {"debug": true|false, "wait": false}
+//   PUT /local/v0/deployments/{id}/debug  {"debug": true|false, "wait": false, "debugpy_path": "/abs/folder"?}
 //       runs the deployment's one worker under debugpy (or back to normal); see CONTRACT.md "Debugging a deployment".
 // And, without a key, `GET /`: a small status page for the engine URL `npm start` and `engine start` print (counts
 // only: deployment names and logs stay behind the key).
+import * as fs from 'fs';
+import * as path from 'path';
 import { presentedKeys, requireKey } from './auth';
 import { escapeHtml } from '../../shared/html';
 import { PRODUCT_VERSION } from '../../shared/version';
@@ -16,7 +18,7 @@ import type { LogBook, LogLine } from './logs';
 import type { MachineFacts } from '../../shared/machine';
 import type { PythonVerdict } from './python';
 import type { Records } from './records';
-import type { Store } from './store';
+import type { LocalDebugSetting, Store } from './store';
 import type { WorkerRuntime } from './worker-runtime';
 import type { WorkerManager } from './workers';
 
@@ -37,7 +39,7 @@ export interface LocalServices {
   strictFilters: boolean;
   maxUploadBytes: number;
   /** Debugging on (with its wait setting) or off; false when the deployment does not exist. */
-  setDebug(deploymentId: number, setting: { wait: boolean } | undefined): boolean;
+  setDebug(deploymentId: number, setting: LocalDebugSetting | undefined): boolean;
 }
 
 /** The page a browser shows at the engine's URL: that it runs, its version, and how many deployments and workers. */
@@ -93,7 +95,9 @@ export function registerLocalRoutes(router: Router, services: LocalServices): vo
     const body = await readJsonObject(ctx.req);
     if (typeof body.debug !== 'boolean') throw new HttpError(422, 'field "debug" is required (true or false)');
     if (body.wait !== undefined && typeof body.wait !== 'boolean') throw new HttpError(422, 'field "wait" must be true or false');
-    if (!services.setDebug(id, body.debug ? { wait: body.wait === true } : undefined)) throw new HttpError(404, `no deployment with id ${id}`);
+    const debugpyPath = body.debugpy_path === undefined || body.debugpy_path === null ? undefined : debugpyFolder(body.debugpy_path);
+    const setting = body.debug ? { wait: body.wait === true, ...(debugpyPath ? { debugpy_path: debugpyPath } : {}) } : undefined;
+    if (!services.setDebug(id, setting)) throw new HttpError(404, `no deployment with id ${id}`);
     sendJson(ctx.res, 200, { success: true, deployment_id: id, debug: body.debug, wait: body.debug && body.wait === true });
   });
 
@@ -131,4 +135,14 @@ export function registerLocalRoutes(router: Router, services: LocalServices): vo
     ctx.req.on('close', end);
     res.on('error', end);
   });
+}
+
+/**
+ * The fallback debugpy folder of the debug route: an absolute folder holding a `debugpy` package. It goes on the
+ * debug worker's PYTHONPATH only when the worker's Python has no debugpy of its own.
+ */
+function debugpyFolder(value: unknown): string {
+  if (typeof value !== 'string' || !path.isAbsolute(value) || value.length > 4096) throw new HttpError(422, 'field "debugpy_path" must be an absolute folder path');
+  if (!fs.existsSync(path.join(value, 'debugpy', '__init__.py'))) throw new HttpError(422, `"debugpy_path" ${value} holds no debugpy package (debugpy/__init__.py)`);
+  return path.normalize(value);
 }

@@ -22,7 +22,7 @@ export interface StoredDeployment extends DeploymentRecord {
   /** A hard update (image/env/filters changed) whose new code is still to be uploaded: workers wait for it. */
   pending_hard_update?: boolean;
   /** Local only (PUT /local/v0/deployments/{id}/debug): its one worker runs under debugpy. */
-  local_debug?: { wait: boolean };
+  local_debug?: LocalDebugSetting;
 }
 
 export interface StoredVersion extends DeploymentVersion {
@@ -188,4 +188,13 @@ function validateState(text: string): EngineState | string {
     return '"next_id" is missing or incomplete';
   }
   return s as EngineState;
+}
+
+/**
+ * Debugging of a deployment turned on (local engine only): `wait`, the worker waits for a debugger before entering
+ * contexts; `debugpy_path`, a folder holding a debugpy package, used when the worker's Python has none.
+ */
+export interface LocalDebugSetting {
+  wait: boolean;
+  debugpy_path?: string;
 }

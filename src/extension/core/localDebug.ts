@@ -1,6 +1,7 @@
 // The engine half of Debug remotely: turn debugging of a local deployment on or off (the local-only debug route,
 // src/engine/CONTRACT.md "Debugging a deployment") and wait for its worker to listen for a debugger. The editor half,
 // the `vast` debugger type, is in ../debug/vastDebugger.ts.
+import * as fs from 'fs';
 import * as path from 'path';
 import { waitForDebugWorkers, type DebugWorker } from '../../deploy/debugWorkers';
 import type { CopySpec } from '../../shared/protocol/bundle';
@@ -26,10 +27,13 @@ export class LocalDebug {
     return deploymentId !== undefined && endpointId !== undefined ? { deploymentId, endpointId } : undefined;
   }
 
-  /** Restarts the deployment's one worker under debugpy (a no-op when it already is) and waits for it to listen. */
-  async start(target: DebugTarget, wait: boolean, signal?: AbortSignal): Promise<DebugWorker> {
+  /**
+   * Restarts the deployment's one worker under debugpy (a no-op when it already is) and waits for it to listen.
+   * `debugpyPath`: the folder of a debugpy to use when the worker's Python has none (see bundledDebugpy).
+   */
+  async start(target: DebugTarget, wait: boolean, signal?: AbortSignal, debugpyPath?: string): Promise<DebugWorker> {
     const { client } = await this.connections.clientFor('local');
-    await client.setLocalDebug(target.deploymentId, true, wait, signal);
+    await client.setLocalDebug(target.deploymentId, true, wait, signal, debugpyPath);
     const [worker] = await waitForDebugWorkers(client, target.endpointId, wait, DEBUG_WORKER_TIMEOUT_MS, signal);
     return worker;
   }
@@ -58,4 +62,26 @@ export function debugPathMappings(file: string, worker: Pick<DebugWorker, 'remot
     mappings.push({ localRoot, remoteRoot });
   }
   return mappings;
+}
+
+/** Where the VS Code Python debugger extensions keep their copy of debugpy, under the extension's folder. */
+const BUNDLED_DEBUGPY_FOLDERS = [
+  ['bundled', 'libs'], // ms-python.debugpy
+  ['python_files', 'lib', 'python'], // ms-python.python (older releases carried debugpy)
+  ['pythonFiles', 'lib', 'python'],
+];
+
+/**
+ * The folder holding an installed debugger extension's debugpy package, if one of `extensionFolders` has it: the
+ * engine puts it on a debug worker's PYTHONPATH only when the worker's own Python cannot import debugpy.
+ */
+export function bundledDebugpy(extensionFolders: (string | undefined)[]): string | undefined {
+  for (const root of extensionFolders) {
+    if (!root) continue;
+    for (const parts of BUNDLED_DEBUGPY_FOLDERS) {
+      const folder = path.join(root, ...parts);
+      if (fs.existsSync(path.join(folder, 'debugpy', '__init__.py'))) return folder;
+    }
+  }
+  return undefined;
 }

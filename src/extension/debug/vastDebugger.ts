@@ -10,10 +10,17 @@ import { LENS_COMMANDS, type RemoteLensArgs } from '../../shared/protocol/lsp';
 import type { DeployCommands } from '../commands/deployCommands';
 import type { Bundles } from '../core/bundles';
 import type { Connections } from '../core/connections';
-import { debugPathMappings, LocalDebug, type DebugTarget } from '../core/localDebug';
+import { bundledDebugpy, debugPathMappings, LocalDebug, type DebugTarget } from '../core/localDebug';
 import { requireTrust } from '../trust';
 
 export const DEBUG_TYPE = 'vast';
+
+/** Extensions that ship debugpy: their copy serves workers whose Python has none (theirs wins when it has one). */
+const DEBUGPY_EXTENSIONS = ['ms-python.debugpy', 'ms-python.python'];
+
+function debugpyFromExtensions(): string | undefined {
+  return bundledDebugpy(DEBUGPY_EXTENSIONS.map((id) => vscode.extensions.getExtension(id)?.extensionPath));
+}
 
 /** What a `vast` configuration holds once resolved (the user writes `deployment`, the rest is filled in here). */
 interface VastDebugConfiguration extends vscode.DebugConfiguration {
@@ -114,7 +121,7 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
               ? { deploymentId: deployed.result.deploymentId, endpointId: deployed.result.endpointId }
               : await this.localDebug.find(identity, abort.signal);
           if (!target) throw new Error(`${identity.name}:${identity.tag} is not on the local engine.`);
-          const worker = await this.localDebug.start(target, config.waitForDebugger === true, abort.signal);
+          const worker = await this.localDebug.start(target, config.waitForDebugger === true, abort.signal, debugpyFromExtensions());
           this.log.info(`Debugging ${identity.name}:${identity.tag}: worker ${worker.worker_id}'s debugpy listens on ${worker.host}:${worker.port}`);
           return {
             ...config,
