@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import { describe, test } from 'node:test';
+import { analyzeOffers } from '../../src/deploy/offers/analyze';
+import { OfferCache } from '../../src/deploy/offers/cache';
 import { offerQuery } from '../../src/shared/offerQuery';
 import type { MachineFacts } from '../../src/shared/machine';
 import { VastClient } from '../../src/vast-api/client';
@@ -80,5 +82,37 @@ describe('engine offer search', () => {
     assert.equal((await api(engine, 'POST', '/api/v0/bundles/', '[1]')).status, 400);
     const asks = await api(engine, 'PUT', '/api/v0/search/asks/', { select_cols: ['*'], q: JSON.parse(JSON.stringify(offerQuery(`${DEFAULTS} num_gpus>=1`))) });
     assert.deepEqual(asks.json.offers, [], 'the --new form reads its query from q');
+  });
+});
+
+describe('offer analysis on the local engine', () => {
+  test('a GPU filter on a machine without a GPU: the blocker is that filter, the engine says why, nothing is suggested', async () => {
+    const engine = await engineFor();
+    const client = new VastClient(localTarget(engine.url, engine.apiKey));
+    const report = await analyzeOffers(client, {
+      target: { kind: 'local', consoleUrl: engine.url },
+      searchParams: `${DEFAULTS} gpu_name=RTX_4090 cpu_cores>=2`,
+      storage: 10,
+      cache: new OfferCache(),
+    });
+    assert.equal(report.summary.count, 0);
+    assert.deepEqual(report.unmet, ['no local offer matches gpu_name=RTX_4090: this machine has no GPU']);
+    assert.deepEqual(report.blocker?.blockers, [{ filter: 'gpu_name=RTX_4090', offers: 1 }]);
+    assert.deepEqual(report.traps, [{ kind: 'gpu-without-offers', filter: 'gpu_name=RTX_4090', names: ['RTX 4090'], available: [], offers: 1 }]);
+    await client.close();
+  });
+
+  test('a GPU machine that matches: one offer at $0/hour, its GPU by name', async () => {
+    const engine = await engineFor({ machineFacts: GPU_MACHINE });
+    const client = new VastClient(localTarget(engine.url, engine.apiKey));
+    const report = await analyzeOffers(client, { target: { kind: 'local', consoleUrl: engine.url }, searchParams: `${DEFAULTS} gpu_name=RTX_4090`, storage: 10, cache: new OfferCache() });
+    assert.deepEqual(report.summary, {
+      count: 1,
+      pricePerHour: { min: 0, max: 0 },
+      pricePerGpuHour: { min: 0, max: 0 },
+      gpus: [{ name: 'NVIDIA GeForce RTX 4090', gpus: 1, offers: 1 }],
+      reliability: null,
+    });
+    await client.close();
   });
 });
