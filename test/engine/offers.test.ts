@@ -11,7 +11,12 @@ import { offerQuery } from '../../src/shared/offerQuery';
 import type { MachineFacts } from '../../src/shared/machine';
 import { VastClient } from '../../src/vast-api/client';
 import { localTarget } from '../../src/vast-api/targets';
+import { initPythonParser } from '../../src/analysis/document';
+import { main } from '../../src/cli/main';
+import { repoRoot } from '../support/paths';
+import * as path from 'node:path';
 import { api, enginesClosedAfterTests, TEST_MACHINE } from './helpers';
+import { cliUsesEngine } from './realWorkers.support';
 
 const engineFor = enginesClosedAfterTests();
 const GPU_MACHINE: MachineFacts = { gpus: [{ name: 'NVIDIA GeForce RTX 4090', memoryMb: 24564 }], cpuCores: 16, cpuRamGb: 64, diskFreeGb: 500, cpuArch: 'x64' };
@@ -114,5 +119,28 @@ describe('offer analysis on the local engine', () => {
       reliability: null,
     });
     await client.close();
+  });
+});
+
+describe('vast-deploy offers on the local engine', () => {
+  test('examples/square on a machine without a GPU: exit 1, the GPU filter as the blocker, the engine\'s reason', async () => {
+    await initPythonParser();
+    const engine = await engineFor();
+    const restore = cliUsesEngine(engine);
+    try {
+      let stdout = '';
+      let stderr = '';
+      const io = { cwd: repoRoot(), stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t) };
+      const code = await main(['offers', path.join(repoRoot(), 'examples', 'square', 'deploy.py'), '--format', 'json'], io);
+      assert.equal(code, 1, stderr);
+      const out = JSON.parse(stdout);
+      assert.equal(out.target, 'local');
+      assert.equal(out.summary.count, 0);
+      assert.deepEqual(out.unmet, ['no local offer matches gpu_name in RTX_4090,RTX_5090: this machine has no GPU']);
+      assert.deepEqual(out.blocker.blockers, [{ filter: 'gpu_name in RTX_4090,RTX_5090', offers: 1 }]);
+      assert.equal(out.cost, null);
+    } finally {
+      restore();
+    }
   });
 });

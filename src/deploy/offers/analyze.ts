@@ -27,7 +27,7 @@ export interface OfferReport {
   searchParams: string;
   storage: number;
   summary: OfferSummary;
-  /** The matching offers, best score first, at most MAX_LISTED. */
+  /** The matching offers as the target answered them (best score first). */
   offers: Offer[];
   /** ms since the main search's answer was fetched (0: just now). */
   ageMs: number;
@@ -37,8 +37,6 @@ export interface OfferReport {
   blocker?: BlockerReport;
   traps: Trap[];
 }
-
-export const MAX_LISTED = 20;
 
 export async function analyzeOffers(client: OfferSearcher, options: OfferAnalysisOptions): Promise<OfferReport> {
   const cache = options.cache ?? sharedOfferCache;
@@ -54,7 +52,7 @@ export async function analyzeOffers(client: OfferSearcher, options: OfferAnalysi
     searchParams: options.searchParams,
     storage: options.storage,
     summary: summarizeOffers(main.answer.offers),
-    offers: main.answer.offers.slice(0, MAX_LISTED),
+    offers: main.answer.offers,
     ageMs: main.ageMs,
     traps: [],
   };

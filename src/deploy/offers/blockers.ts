@@ -29,6 +29,8 @@ export type Trap =
       kind: 'ram-in-gb';
       filter: string;
       column: string;
+      /** What the filter asks for now, in MB (the number written in Python). */
+      asksMb: number;
       /** The filter as it was probably meant, in search_params and in Python (MB). */
       replacement: string;
       python: string;
@@ -93,6 +95,7 @@ async function ramTraps(searchParams: string, search: SearchFn): Promise<Trap[]>
       kind: 'ram-in-gb',
       filter: token.text,
       column: token.field,
+      asksMb: meantGb,
       replacement,
       python: `${token.field} ${pyOp} ${number(meantGb * 1000)}`,
       offers: (await search(fixed)).offers.length,

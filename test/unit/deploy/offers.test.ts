@@ -94,7 +94,7 @@ describe('no match: the blocker', () => {
     const report = await analyze('gpu_ram<=0.048').report;
     assert.deepEqual(report.blocker?.blockers, [{ filter: 'gpu_ram<=0.048', offers: 6 }]);
     assert.deepEqual(report.traps, [
-      { kind: 'ram-in-gb', filter: 'gpu_ram<=0.048', column: 'gpu_ram', replacement: 'gpu_ram<=48', python: 'gpu_ram <= 48000', offers: 4 },
+      { kind: 'ram-in-gb', filter: 'gpu_ram<=0.048', column: 'gpu_ram', asksMb: 48, replacement: 'gpu_ram<=48', python: 'gpu_ram <= 48000', offers: 4 },
     ]);
   });
 
@@ -102,7 +102,7 @@ describe('no match: the blocker', () => {
     const report = await analyze('gpu_ram>=0.048').report;
     assert.equal(report.summary.count, 6);
     assert.deepEqual(report.traps, [
-      { kind: 'ram-in-gb', filter: 'gpu_ram>=0.048', column: 'gpu_ram', replacement: 'gpu_ram>=48', python: 'gpu_ram >= 48000', offers: 2 },
+      { kind: 'ram-in-gb', filter: 'gpu_ram>=0.048', column: 'gpu_ram', asksMb: 48, replacement: 'gpu_ram>=48', python: 'gpu_ram >= 48000', offers: 2 },
     ]);
   });
 });
