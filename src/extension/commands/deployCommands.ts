@@ -4,7 +4,8 @@ import type { Plan } from '../../deploy/types';
 import type { TargetKind } from '../../shared/protocol/target';
 import type { WaitEndedError } from '../../deploy/waitExplanation';
 import type { DeploymentLensArgs } from '../../shared/protocol/lsp';
-import { confirmationText, planNeedsConfirmation } from '../../deploy/policy';
+import { confirmationText, overBudget, planNeedsConfirmation } from '../../deploy/policy';
+import { setting } from '../config';
 import { tierLabel } from '../ui/planView';
 import type { DeployResult, PlanRequest } from '../contracts';
 import type { CoreRegistry } from '../registry';
@@ -58,8 +59,10 @@ export class DeployCommands {
       return false;
     }
     // The one place a tier 3/4 deploy is asked for (the deployer ships the confirmed plan and asks nothing).
-    if (planNeedsConfirmation(plan)) {
-      const ok = await vscode.window.showWarningMessage(confirmationText(plan), { modal: true }, 'Deploy');
+    const budget = overBudget(plan, setting('budgetPerHour'));
+    if (planNeedsConfirmation(plan) || budget) {
+      const question = planNeedsConfirmation(plan) ? confirmationText(plan) : `Deploying ${plan.deployment.name}:${plan.deployment.tag}. Continue?`;
+      const ok = await vscode.window.showWarningMessage(budget ? `${question.replace(/ Continue\?$/, '')} It ${budget}. Continue?` : question, { modal: true }, 'Deploy');
       if (ok !== 'Deploy') return false;
     }
     const endActivity = this.tree.poller.beginActivity();
