@@ -13,6 +13,7 @@ import { runDeploy } from './deploy';
 import { runDev } from './dev';
 import { UsageError, type CliIO } from './io';
 import { runLogs } from './logs';
+import { runOffers } from './offers';
 import { runPlan } from './plan';
 import { runRun } from './run';
 import { runStatus } from './status';
@@ -27,6 +28,10 @@ Commands:
   engine start|stop|status [options]      Run the local serverless engine (see "vast-deploy engine --help").
   plan <deploy.py> [--offline] [--format text|json]
                                           The tier the next deploy triggers, field by field.
+  offers <deploy.py> [--format text|json]
+                                          The offers the deployment's filters match, their prices and GPUs,
+                                          and the cost from its configure_autoscaling; when none match, the
+                                          filter that blocks and a quick fix. Exit 1: no offer matches.
   deploy <deploy.py> [--yes] [--no-wait] [--keep-alive] [--timeout S]
                                           Package, register, upload and wait for a ready worker.
                                           Asks before a tier 3 or 4 deploy unless --yes.
@@ -44,7 +49,7 @@ Commands:
   logs <name[:tag] | id> [--follow] [--tail N]
                                           Worker logs of a deployment.
 
-  plan, deploy, run, status and logs take --target local|vast (default local: the embedded engine,
+  plan, offers, deploy, run, status and logs take --target local|vast (default local: the embedded engine,
   started on demand; vast: the cloud) and --deployment NAME when a file holds several deployments.
   On the cloud, a file's Deployment(webserver_url=, autoscaler_url=, autoscaler_instance=, api_key=)
   are used as the SDK uses them. Otherwise: the key from VAST_API_KEY, ~/.config/vastai/vast_api_key or
@@ -67,6 +72,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await runEngine(rest, io);
       case 'plan':
         return await runPlan(rest, io);
+      case 'offers':
+        return await runOffers(rest, io);
       case 'deploy':
         return await runDeploy(rest, io);
       case 'run':

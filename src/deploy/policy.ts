@@ -19,3 +19,25 @@ export function confirmationText(plan: Plan): string {
   const what = plan.tier === 4 ? 'creates a new deployment with a new endpoint' : 'recreates every worker (image, env or machine filters changed)';
   return `Deploying ${plan.deployment.name}:${plan.deployment.tag} ${what}${fields.length ? `: ${fields.join(', ')}` : ''}. Continue?`;
 }
+
+/**
+ * The budget rule (setting `vast.budgetPerHour`, 0: off): a plan whose deployment can cost more per hour than the
+ * budget, at max scale on the priciest matching offer, asks first. The reason, or undefined when within the budget
+ * or when no cost is known (no matching offer, or the search failed: the plan view says which).
+ */
+export function overBudget(plan: Plan, budgetPerHour: number): string | undefined {
+  const worst = plan.offers?.maxScalePerHour;
+  if (!(budgetPerHour > 0) || worst === undefined || worst <= budgetPerHour) return undefined;
+  return `can cost up to $${worst.toFixed(2)}/hour at max scale, over your budget of $${budgetPerHour.toFixed(2)}/hour (vast.budgetPerHour)`;
+}
+
+/**
+ * The question the extension asks before a deploy, or undefined when it goes ahead on a click: a tier 3/4 deploy
+ * (what it does), an over-budget one (what it can cost), or both in one question.
+ */
+export function deployQuestion(plan: Plan, budgetPerHour: number): string | undefined {
+  const budget = overBudget(plan, budgetPerHour);
+  if (!planNeedsConfirmation(plan) && !budget) return undefined;
+  const base = planNeedsConfirmation(plan) ? confirmationText(plan).replace(/ Continue\?$/, '') : `Deploying ${plan.deployment.name}:${plan.deployment.tag}.`;
+  return budget ? `${base} It ${budget}. Continue?` : `${base} Continue?`;
+}

@@ -3,6 +3,7 @@
 import type { Range } from '../shared/protocol/lsp';
 import type { Bundle, DeployConfig } from '../shared/protocol/bundle';
 import type { AutoscalingSettings, DeploymentRecord, EndpointRecord } from '../shared/protocol/vast';
+import type { PlanOffers } from './offers/planOffers';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bundle reports (the Bundle itself is a shared wire type: shared/protocol/bundle.ts; the Target is shared/protocol/target.ts)
@@ -62,4 +63,6 @@ export interface Plan {
   changes: PlanChange[];
   /** What the plan could not compare (e.g. the server does not report docker_login_*), for the user to know. */
   notes?: string[];
+  /** The offers the filters match on the target and the cost (the editor's plans; src/deploy/offers/planOffers.ts). */
+  offers?: PlanOffers;
 }

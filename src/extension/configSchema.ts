@@ -30,6 +30,7 @@ export const SETTINGS = {
   'engine.workerRuntime': { type: 'string', default: 'bundled', enum: ['bundled', 'sdk'], engineStart: true },
   'query.strictGpuFilters': { type: 'boolean', default: false, engineStart: true },
   'poll.intervalSeconds': { type: 'number', default: 15, minimum: 2, maximum: 600 },
+  budgetPerHour: { type: 'number', default: 0, minimum: 0 },
 } as const satisfies Record<string, SettingSpec>;
 
 /** A setting's name without the `vast.` prefix, e.g. `engine.port`. */

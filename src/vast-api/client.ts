@@ -34,6 +34,8 @@ import * as routing from './routing';
 import { sleep as realSleep, type NowFn, type RandomFn, type SleepFn } from './timing';
 import { agentTrusting, VAST_ROOT_CA_URL, vastRootCa } from './tls';
 import { uploadBundle } from './upload';
+import { OFFER_SEARCH_PATH, readOfferAnswer } from './offers';
+import type { OfferQuery, OfferSearchResponse } from '../shared/protocol/offers';
 import { USER_AGENT } from './version';
 
 export interface VastClientOptions {
@@ -306,6 +308,25 @@ export class VastClient {
     const groups = this.arrayField<WorkergroupRecord>('listWorkergroups', 'GET', p, await this.console('listWorkergroups', 'GET', p, { signal }), 'results');
     for (const g of groups) this.redactor.add(typeof g.api_key === 'string' ? g.api_key : undefined);
     return groups;
+  }
+
+  /**
+   * Offer search (`POST /api/v0/bundles/`), the body built by offerQuery(): Bearer only, no `?api_key`, as
+   * `vastai search offers` sends it. 429s are retried like every console call (Retry-After honoured).
+   */
+  async searchOffers(query: OfferQuery, signal?: AbortSignal): Promise<OfferSearchResponse> {
+    const res = await this.http.request({
+      call: 'searchOffers',
+      method: 'POST',
+      url: joinUrl(this.target.consoleUrl, OFFER_SEARCH_PATH),
+      auth: { key: this.target.apiKey, query: false },
+      json: query,
+      signal,
+      expect: 'json',
+    });
+    const read = readOfferAnswer(res.data);
+    if (!read.ok) throw this.invalid('searchOffers', 'POST', OFFER_SEARCH_PATH, read.reason, res.data);
+    return read.answer;
   }
 
   /**

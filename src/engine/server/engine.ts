@@ -24,6 +24,7 @@ import { registerAutoscalerRoutes } from './routes-autoscaler';
 import { registerConsoleRoutes } from './routes-console';
 import { registerAccountRoutes } from './routes-account';
 import { registerLocalRoutes } from './routes-local';
+import { registerOfferRoutes } from './routes-offers';
 import { Records } from './records';
 import { RoutingState } from './routing';
 import { Scaler } from './scaler';
@@ -225,6 +226,7 @@ export class Engine {
       setDebug: (id, setting) => this.setDebug(id, setting),
     });
     registerAccountRoutes(router, apiKey);
+    registerOfferRoutes(router, { apiKey, machine: this.machine });
     const handle = (req: http.IncomingMessage, res: http.ServerResponse) => void router.dispatch(req, res, (l) => this.say(l));
     const previous = port === undefined ? rememberedPorts(this.stateDir)[0] : undefined;
     let server: http.Server | undefined;

@@ -4,7 +4,8 @@ import type { Plan } from '../../deploy/types';
 import type { TargetKind } from '../../shared/protocol/target';
 import type { WaitEndedError } from '../../deploy/waitExplanation';
 import type { DeploymentLensArgs } from '../../shared/protocol/lsp';
-import { confirmationText, planNeedsConfirmation } from '../../deploy/policy';
+import { deployQuestion } from '../../deploy/policy';
+import { setting } from '../config';
 import { tierLabel } from '../ui/planView';
 import type { DeployResult, PlanRequest } from '../contracts';
 import type { CoreRegistry } from '../registry';
@@ -73,8 +74,9 @@ export class DeployCommands {
       return { deployed: false, plan };
     }
     // The one place a tier 3/4 deploy is asked for (the deployer ships the confirmed plan and asks nothing).
-    if (planNeedsConfirmation(plan)) {
-      const ok = await vscode.window.showWarningMessage(confirmationText(plan), { modal: true }, 'Deploy');
+    const question = deployQuestion(plan, setting('budgetPerHour'));
+    if (question) {
+      const ok = await vscode.window.showWarningMessage(question, { modal: true }, 'Deploy');
       if (ok !== 'Deploy') return undefined;
     }
     const endActivity = this.tree.poller.beginActivity();

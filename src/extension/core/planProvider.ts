@@ -23,6 +23,7 @@ import { engineFacts } from '../../shared/engineInfo';
 import type { MachineFacts } from '../../shared/machine';
 import { MACHINE_NOTE, machineNote, machineShortfalls } from '../../deploy/machineFit';
 import { DeploymentListings } from '../../deploy/deploymentListings';
+import { planOffers } from '../../deploy/offers/planOffers';
 import type { Bundles, ServedBundle } from './bundles';
 import { errorText, type Connections } from './connections';
 import type { PreparedPlans } from './preparedPlans';
@@ -155,6 +156,8 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
         return this.connections.readRemoteState(this.connections.client(target), identity, abort.signal);
       });
       if (request.target === 'local') await this.addMachineNotes(planned.plan, abort.signal);
+      // The offers and cost shown before Deploy (cached per target and filters; never fails the plan).
+      planned.plan.offers = await planOffers(this.connections.client(target!), target!, planned.served.bundle, { signal: abort.signal });
       this.prepared.remember(key, { ...planned, target: target! }, generation);
       return planned.plan;
     } finally {

@@ -57,6 +57,14 @@ function row(c: PlanChange): string {
   )}</code></td><td>${escapeHtml(tierLabel(c.tier))}</td><td>${escapeHtml(c.reason)}</td></tr>`;
 }
 
+/** The offers the filters match and the cost (or the blocker), when the plan has them. */
+function offersHtml(plan: Plan): string {
+  const o = plan.offers;
+  if (!o) return '';
+  const cost = o.costLines.length ? `<pre id="cost">${escapeHtml(o.costLines.join('\n'))}</pre>` : '';
+  return `<p id="offers"><strong>Offers:</strong> ${escapeHtml(o.line)}${o.age ? ` <em>(${escapeHtml(o.age)})</em>` : ''}</p>${cost}`;
+}
+
 export function renderPlanHtml(plan: Plan, options: PlanPageOptions): string {
   const title = `${plan.deployment.name}:${plan.deployment.tag}`;
   const rows = plan.changes.length ? plan.changes.map(row).join('\n') : '<tr><td colspan="5">No changes: deploying does nothing.</td></tr>';
@@ -82,6 +90,7 @@ button { background: var(--vscode-button-background); color: var(--vscode-button
 <h2>Plan for ${escapeHtml(title)} on the ${escapeHtml(options.targetLabel)}</h2>
 <p id="summary"><strong>${escapeHtml(tierLabel(plan.tier))}</strong>${confirm ? ' — asks for confirmation before deploying' : ''}</p>
 ${plan.notes?.length ? `<ul id="notes">${plan.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
+${offersHtml(plan)}
 <button id="deploy">Deploy</button>
 <table id="changes"><thead><tr><th>Field</th><th>Before</th><th>After</th><th>Tier</th><th>Reason</th></tr></thead>
 <tbody>

@@ -47,6 +47,7 @@ describe('engine settings', () => {
       'engine.workerRuntime': 'sdk',
       'query.strictGpuFilters': true,
       'poll.intervalSeconds': 60,
+      budgetPerHour: 5,
     };
     const base = settings({});
     const start = (s: typeof base) => JSON.stringify(engineStartOptions(s, {}));
