@@ -56,7 +56,7 @@ export function costLines(cost: CostEstimate): string[] {
 /** The whole report: matches and cost, or the blocker and the quick fixes. */
 export function formatOfferReport(report: OfferReport, cost: CostEstimate | undefined): string {
   const s = report.summary;
-  const lines = [`offers on ${report.target} for \`${report.searchParams}\` (${report.storage} GB storage), fetched ${formatAge(report.ageMs)}:`];
+  const lines = [`offers on ${report.target === 'local' ? 'the local engine' : 'Vast'} for \`${report.searchParams}\` (${report.storage} GB storage), fetched ${formatAge(report.ageMs)}:`];
   lines.push(`  ${offersLine(report)}`);
   if (s.count && s.reliability) lines.push(`  reliability ${s.reliability.min.toFixed(3)}–${s.reliability.max.toFixed(3)}`);
   for (const u of report.unmet ?? []) lines.push(`  ${u}`);

@@ -70,7 +70,7 @@ describe('vast-deploy offers --target vast', () => {
     assert.equal(
       r.stdout,
       [
-        'offers on vast for `verified=true rentable=true rented=false gpu_name in RTX_4090,RTX_5090` (16 GB storage), fetched just now:',
+        'offers on Vast for `verified=true rentable=true rented=false gpu_name in RTX_4090,RTX_5090` (16 GB storage), fetched just now:',
         '  3 matching offers, $0.40–$0.82/h ($0.40–$0.65 per GPU-hour), RTX 4090 × 3, RTX 5090 × 1',
         '  reliability 0.970–0.995',
         'cost (cold_workers 2, max_workers 4, min_load 100):',
