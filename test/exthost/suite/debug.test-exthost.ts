@@ -22,13 +22,56 @@ function folder(): vscode.Uri {
 const appDir = () => vscode.Uri.joinPath(folder(), 'debug_square');
 const deployFile = () => vscode.Uri.joinPath(appDir(), 'deploy.py');
 const payloadsDir = () => vscode.Uri.joinPath(folder(), '.vast');
-const remoteArgs = () => ({ uri: deployFile().toString(), deployment: 'square', function: 'square' });
+// Its own name: the engine suite deploys examples/square as "square" on the same engine state.
+const DEPLOYMENT = 'square-debug';
+const remoteArgs = () => ({ uri: deployFile().toString(), deployment: DEPLOYMENT, function: 'square' });
+const contextFile = () => vscode.Uri.joinPath(appDir(), 'with_context.py');
+
+/** A deployment whose context loads something: a breakpoint in its __aenter__ needs the worker to wait for VS Code. */
+const WITH_CONTEXT = [
+  'from vastai import Deployment',
+  '',
+  'app = Deployment(name="ctx-debug")',
+  '',
+  '',
+  '@app.context()',
+  'class Model:',
+  '    async def __aenter__(self):',
+  '        self.factor = 3',
+  '        return self',
+  '',
+  '    async def __aexit__(self, *exc):',
+  '        pass',
+  '',
+  '',
+  '@app.remote(benchmark_dataset=[{"x": 2}])',
+  'async def triple(x):',
+  '    return x * app.get_context(Model).factor',
+  '',
+  '',
+  'image = app.image("vastai/base-image:@vastai-automatic-tag", storage=16)',
+  'app.configure_autoscaling(max_workers=1)',
+  'app.ensure_ready()',
+  '',
+].join('\n');
 
 /** What the debug adapter (the worker's debugpy) sends VS Code: the test waits for its `stopped` events. */
 class AdapterMessages implements vscode.DebugAdapterTracker {
   readonly events: { event: string; body: any }[] = [];
   onDidSendMessage(message: { type: string; event?: string; body?: unknown }): void {
     if (message.type === 'event' && message.event) this.events.push({ event: message.event, body: message.body });
+  }
+}
+
+/** Deletes the engine's deployments of those names (through its console API, with the key in its engine.json). */
+async function deleteLocalDeployments(names: string[]): Promise<void> {
+  const file = path.join(process.env.VAST_DEPLOY_STATE ?? '', 'engine.json');
+  if (!fs.existsSync(file)) return;
+  const { url, api_key } = JSON.parse(fs.readFileSync(file, 'utf8')) as { url: string; api_key: string };
+  const headers = { authorization: `Bearer ${api_key}` };
+  const listed = (await (await fetch(`${url}/api/v0/deployments/`, { headers })).json()) as { deployments: { id: number; name: string }[] };
+  for (const d of listed.deployments.filter((d) => names.includes(d.name))) {
+    await fetch(`${url}/api/v0/deployment/${d.id}/`, { method: 'DELETE', headers });
   }
 }
 
@@ -59,7 +102,9 @@ suite('Debug remotely on the local engine', function () {
     }
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     await vscode.workspace.fs.createDirectory(appDir());
-    await vscode.workspace.fs.writeFile(deployFile(), fs.readFileSync(path.join(extension.extensionPath, 'examples', 'square', 'deploy.py')));
+    const square = fs.readFileSync(path.join(extension.extensionPath, 'examples', 'square', 'deploy.py'), 'utf8');
+    await vscode.workspace.fs.writeFile(deployFile(), Buffer.from(square.replace('Deployment(name="square")', `Deployment(name="${DEPLOYMENT}")`)));
+    await vscode.workspace.fs.writeFile(contextFile(), Buffer.from(WITH_CONTEXT));
     await api();
     // The engine's workers use this Python from its next start (the engine is not running yet in this suite).
     await vscode.commands.executeCommand('vast.stopEngine');
@@ -71,6 +116,7 @@ suite('Debug remotely on the local engine', function () {
   suiteTeardown(async () => {
     await vscode.debug.stopDebugging();
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    await deleteLocalDeployments([DEPLOYMENT, 'ctx-debug']); // the later suites start from this engine state
     for (const d of disposables) d.dispose();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('vast.stopEngine');
@@ -99,7 +145,7 @@ suite('Debug remotely on the local engine', function () {
     assert.ok(payload, 'Run remotely opened a payload');
     const edit = new vscode.WorkspaceEdit();
     const doc = await vscode.workspace.openTextDocument(payload);
-    edit.replace(payload, new vscode.Range(0, 0, doc.lineCount, 0), `${JSON.stringify({ $schema: 'vast-schema:/square/square.schema.json', x: 5 }, null, 2)}\n`);
+    edit.replace(payload, new vscode.Range(0, 0, doc.lineCount, 0), `${JSON.stringify({ $schema: `vast-schema:/${DEPLOYMENT}/square.schema.json`, x: 5 }, null, 2)}\n`);
     await vscode.workspace.applyEdit(edit);
     await doc.save();
     const run = vscode.commands.executeCommand<RemoteRunResult>('vast.runPayload', payload);
@@ -133,5 +179,27 @@ suite('Debug remotely on the local engine', function () {
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     const again = await vscode.commands.executeCommand<RemoteRunResult>('vast.runPayload', payload);
     assert.ok(again?.ok && again.value === 25, `served normally after detaching: ${JSON.stringify(again)}`);
+  });
+
+  test('a launch configuration with waitForDebugger stops in a context\'s __aenter__ before the worker is ready', async () => {
+    tracker.events.length = 0;
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    const line = WITH_CONTEXT.split('\n').findIndex((l) => l.includes('self.factor = 3'));
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(contextFile(), new vscode.Position(line, 0)))]);
+    const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], {
+      type: 'vast',
+      request: 'attach',
+      name: 'Debug ctx-debug',
+      deployment: contextFile().fsPath,
+      waitForDebugger: true,
+    });
+    assert.equal(started, true, 'the debug session started');
+    const session = vscode.debug.activeDebugSession!;
+    const stopped = await waitFor('the worker stopping in __aenter__', () => tracker.events.find((e) => e.event === 'stopped'), 60_000);
+    const { stackFrames } = await session.customRequest('stackTrace', { threadId: stopped.body.threadId, levels: 1 });
+    assert.equal(stackFrames[0].name, '__aenter__');
+    assert.equal(stackFrames[0].line, line + 1);
+    await session.customRequest('continue', { threadId: stopped.body.threadId });
+    await vscode.debug.stopDebugging(session);
   });
 });
