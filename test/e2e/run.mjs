@@ -244,6 +244,11 @@ async function runExthost([extensionPath, testsModule, workspace]) {
   }
   const bin = await ensureCodeServer();
   const profile = makeProfile();
+  // A copy: the suites write files (deployments, payloads) and a run killed half-way must not leave them in the
+  // fixture for the next run (the UI layer copies the same fixture).
+  const fixture = workspace;
+  workspace = join(profile.dir, 'ws');
+  cpSync(fixture, workspace, { recursive: true });
   const { port, base } = await startCodeServer(bin, profile);
   say(`code-server up on port ${port}`);
 
