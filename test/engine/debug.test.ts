@@ -1,11 +1,9 @@
 // `vast-deploy deploy --debug` on the local engine, end to end with the REAL worker runtime: the CLI prints where the
-// worker's debugpy listens, and a tiny Debug Adapter Protocol client (below, over plain TCP) attaches, stops at a
+// worker's debugpy listens, and a tiny Debug Adapter Protocol client (dap.support.ts, over plain TCP) attaches, stops at a
 // breakpoint in examples/square's `square`, reads `x`, continues, and the call returns 25. debugpy must come from
 // the worker's Python; the test skips, saying so, only when no Python here has it (CI installs python3-debugpy).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,21 +12,9 @@ import { initPythonParser } from '../../src/analysis/document';
 import { main } from '../../src/cli/main';
 import { runRemote } from '../../src/deploy/runRemote';
 import { repoRoot } from '../support/paths';
+import { attachWithBreakpoints, DapClient, localValue, pythonWithDebugpy } from './dap.support';
 import { waitFor } from './helpers';
 import { cliUsesEngine, clientOf, deployFile, realWorkerPath, startRealEngine } from './realWorkers.support';
-
-/** The first Python here that can import debugpy (Debian's python3-debugpy is for /usr/bin/python3). */
-function pythonWithDebugpy(): string | undefined {
-  for (const candidate of [process.env.VAST_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => Boolean(c))) {
-    try {
-      execFileSync(candidate, ['-c', 'import debugpy'], { stdio: 'ignore', timeout: 30_000 });
-      return candidate;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
-}
 
 const PYTHON = pythonWithDebugpy();
 const NO_DEBUGPY = PYTHON ? false : 'no Python here can import debugpy (install python3-debugpy or pip install debugpy)';
@@ -41,66 +27,6 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
   let stderr = '';
   const code = await main(argv, { cwd: repoRoot(), stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   return { code, stdout, stderr };
-}
-
-/** A Debug Adapter Protocol client: `Content-Length` framed JSON over TCP, requests matched to responses by seq. */
-class DapClient {
-  private seq = 1;
-  private buffer = Buffer.alloc(0);
-  private readonly pending = new Map<number, { resolve: (body: any) => void; reject: (err: Error) => void }>();
-  private readonly events: { event: string; body: any }[] = [];
-  private readonly eventWaiters: { event: string; resolve: (body: any) => void }[] = [];
-
-  private constructor(private readonly socket: net.Socket) {
-    socket.on('data', (chunk) => this.receive(chunk));
-  }
-
-  static connect(host: string, port: number): Promise<DapClient> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect(port, host, () => resolve(new DapClient(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  request(command: string, args: Record<string, unknown> = {}): Promise<any> {
-    const seq = this.seq++;
-    const json = Buffer.from(JSON.stringify({ seq, type: 'request', command, arguments: args }));
-    this.socket.write(Buffer.concat([Buffer.from(`Content-Length: ${json.length}\r\n\r\n`), json]));
-    return new Promise((resolve, reject) => this.pending.set(seq, { resolve, reject }));
-  }
-
-  /** The first `event` not yet taken, now or when it comes. */
-  event(event: string): Promise<any> {
-    const i = this.events.findIndex((e) => e.event === event);
-    if (i >= 0) return Promise.resolve(this.events.splice(i, 1)[0]!.body);
-    return new Promise((resolve) => this.eventWaiters.push({ event, resolve }));
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private receive(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const headerEnd = this.buffer.indexOf('\r\n\r\n');
-      if (headerEnd < 0) return;
-      const length = Number(/Content-Length: *(\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString())?.[1]);
-      if (this.buffer.length < headerEnd + 4 + length) return;
-      const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString());
-      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
-      if (message.type === 'response') {
-        const waiter = this.pending.get(message.request_seq);
-        this.pending.delete(message.request_seq);
-        if (message.success) waiter?.resolve(message.body ?? {});
-        else waiter?.reject(new Error(`${message.command}: ${message.message}`));
-      } else if (message.type === 'event') {
-        const i = this.eventWaiters.findIndex((w) => w.event === message.event);
-        if (i >= 0) this.eventWaiters.splice(i, 1)[0]!.resolve(message.body ?? {});
-        else this.events.push({ event: message.event, body: message.body ?? {} });
-      }
-    }
-  }
 }
 
 let engine: Engine;
@@ -163,6 +89,31 @@ describe('deploy --debug (local engine, debugpy)', { skip: NO_DEBUGPY }, () => {
       assert.equal(variables.find((v: any) => v.name === 'x')?.value, '5');
       await dap.request('continue', { threadId: stopped.threadId });
       assert.equal((await call).value, 25);
+      await dap.request('disconnect', { terminateDebuggee: false }).catch(() => undefined);
+    } finally {
+      dap.close();
+    }
+  });
+
+  test('with --debug-wait and a breakpoint in square set before the benchmark, the worker becomes ready without stopping; a call then stops', async () => {
+    const r = await cli('deploy', SQUARE, '--yes', '--debug-wait', '--format', 'json', '--timeout', '120');
+    assert.equal(r.code, 0, r.stderr);
+    const endpointId = JSON.parse(r.stdout).endpoint_id;
+    const waiting = await waitFor('the worker started with --debug-wait', () => engine.workers.forEndpoint(endpointId).find((w) => w.debug?.wait && w.proc));
+    const dap = await waitFor('debugpy listening', () => attachWithBreakpoints(waiting.debug!, SQUARE, [RETURN_LINE]).catch(() => undefined), 30_000);
+    try {
+      // The benchmark calls square (warmup and rounds) right after the contexts: none of those calls may stop.
+      const stoppedEarly = dap.event('stopped').then((body) => ({ stopped: body }));
+      const ready = waitFor('the debug worker ready', () => ['idle', 'running'].includes(waiting.status) && { ready: true }, 60_000);
+      const first = await Promise.race([stoppedEarly, ready]);
+      assert.ok('ready' in first, `the benchmark stopped at the breakpoint: ${JSON.stringify(first)}`);
+
+      const call = runRemote(clientOf(engine), { name: 'square', tag: 'default' }, 'square', { x: 7 }, { timeoutMs: 120_000 });
+      const stopped = (await stoppedEarly).stopped;
+      assert.equal(stopped.reason, 'breakpoint');
+      assert.equal(await localValue(dap, stopped.threadId, 'x'), '7', 'the stop is the call, not a benchmark sample');
+      await dap.request('continue', { threadId: stopped.threadId });
+      assert.equal((await call).value, 49);
       await dap.request('disconnect', { terminateDebuggee: false }).catch(() => undefined);
     } finally {
       dap.close();

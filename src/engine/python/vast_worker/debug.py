@@ -4,8 +4,9 @@ enters the deployment's contexts. debugpy is not part of this runtime (it is sta
 from the worker's own Python, and is imported only when debugging was asked for."""
 
 import asyncio
+import contextlib
 import sys
-from typing import Dict
+from typing import Dict, Iterator
 
 from .loader import WorkerFailure
 from .log import log
@@ -35,3 +36,22 @@ async def wait_for_client() -> None:
     # In a thread: the event loop keeps reporting status (and serving /health) while nobody is attached.
     await asyncio.get_running_loop().run_in_executor(None, debugpy.wait_for_client)
     log("debugger attached")
+
+
+@contextlib.contextmanager
+def breakpoints_off_on_this_thread(debugging: bool) -> Iterator[None]:
+    """The start-up benchmark calls the user's function, and a breakpoint set there (a debugger may already be
+    attached, e.g. with VAST_DEBUG_WAIT) must not stop it: the user debugs calls, and a benchmark paused at a breakpoint
+    keeps the worker from ever becoming ready. The benchmark runs on the event loop's thread, which serves no call
+    until the worker is ready, so turning debugpy's tracing off for this one thread while it runs leaves every call
+    after it traced. Code the benchmark hands to other threads (asyncio.to_thread) is still traced there."""
+    if not debugging:
+        yield
+        return
+    import debugpy  # type: ignore[import-not-found]
+
+    debugpy.trace_this_thread(False)
+    try:
+        yield
+    finally:
+        debugpy.trace_this_thread(True)

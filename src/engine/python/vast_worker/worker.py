@@ -193,9 +193,10 @@ class Worker:
         log(f"benchmark: warmup + {fn.benchmark_runs} round(s) of {fn.name}"
             f"{' at concurrency 10' if fn.allow_parallel_requests else ''}")
         try:
-            score = await time_boxed("benchmark", self.env.boot_limits["benchmark"], run_benchmark(
-                call, BenchmarkInputs(fn.benchmark_dataset, fn.benchmark_generator), fn.benchmark_runs,
-                fn.allow_parallel_requests, on_round=on_round))
+            with debug.breakpoints_off_on_this_thread(bool(self.env.debug_port)):
+                score = await time_boxed("benchmark", self.env.boot_limits["benchmark"], run_benchmark(
+                    call, BenchmarkInputs(fn.benchmark_dataset, fn.benchmark_generator), fn.benchmark_runs,
+                    fn.allow_parallel_requests, on_round=on_round))
         except BenchmarkError as e:
             cause = e.__cause__
             detail = f"\n{short_traceback(cause)}" if cause is not None else ""
