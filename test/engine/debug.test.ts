@@ -98,9 +98,11 @@ describe('deploy --debug (local engine, debugpy)', { skip: NO_DEBUGPY }, () => {
   test('with --debug-wait and a breakpoint in square set before the benchmark, the worker becomes ready without stopping; a call then stops', async () => {
     const r = await cli('deploy', SQUARE, '--yes', '--debug-wait', '--format', 'json', '--timeout', '120');
     assert.equal(r.code, 0, r.stderr);
-    const endpointId = JSON.parse(r.stdout).endpoint_id;
-    const waiting = await waitFor('the worker started with --debug-wait', () => engine.workers.forEndpoint(endpointId).find((w) => w.debug?.wait && w.proc));
-    const dap = await waitFor('debugpy listening', () => attachWithBreakpoints(waiting.debug!, SQUARE, [RETURN_LINE]).catch(() => undefined), 30_000);
+    const out = JSON.parse(r.stdout);
+    const worker = out.debug_workers[0];
+    assert.equal(worker.wait, true);
+    const waiting = engine.workers.forEndpoint(out.endpoint_id).find((w) => w.id === worker.worker_id)!;
+    const dap = await attachWithBreakpoints(worker, SQUARE, [RETURN_LINE]);
     try {
       // The benchmark calls square (warmup and rounds) right after the contexts: none of those calls may stop.
       const stoppedEarly = dap.event('stopped').then((body) => ({ stopped: body }));
@@ -114,6 +116,74 @@ describe('deploy --debug (local engine, debugpy)', { skip: NO_DEBUGPY }, () => {
       assert.equal(await localValue(dap, stopped.threadId, 'x'), '7', 'the stop is the call, not a benchmark sample');
       await dap.request('continue', { threadId: stopped.threadId });
       assert.equal((await call).value, 49);
+      await dap.request('disconnect', { terminateDebuggee: false }).catch(() => undefined);
+    } finally {
+      dap.close();
+    }
+  });
+
+  test('--debug-wait: the worker waits for a debugger before its contexts (status says so), stops in __aenter__, then serves', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-debug-wait-'));
+    const marker = path.join(dir, 'entered');
+    const file = path.join(dir, 'deploy.py');
+    fs.writeFileSync(file, [
+      'from vastai import Deployment',
+      '',
+      'app = Deployment(name="debug-wait")',
+      '',
+      '',
+      '@app.context()',
+      'class Model:',
+      '    async def __aenter__(self):',
+      '        self.factor = 3',
+      `        open(${JSON.stringify(marker)}, "w").close()`,
+      '        return self',
+      '',
+      '    async def __aexit__(self, *exc):',
+      '        pass',
+      '',
+      '',
+      '@app.remote(benchmark_dataset=[{"x": 2}])',
+      'async def triple(x):',
+      '    return x * app.get_context(Model).factor',
+      '',
+      '',
+      'app.image("vastai/base-image:@vastai-automatic-tag", storage=16)',
+      'app.configure_autoscaling()',
+      'app.ensure_ready()',
+      '',
+    ].join('\n'));
+    const aenterLine = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('self.factor = 3')) + 1;
+
+    const r = await cli('deploy', file, '--yes', '--debug-wait', '--format', 'json', '--timeout', '120');
+    assert.equal(r.code, 0, r.stderr);
+    const worker = JSON.parse(r.stdout).debug_workers[0];
+    assert.equal(worker.wait, true);
+
+    const listed = await waitFor('the status saying the worker waits for a debugger', async () => {
+      const status = JSON.parse((await cli('status', '--format', 'json')).stdout);
+      const w = status.deployments.find((d: any) => d.deployment.name === 'debug-wait').workers[0];
+      return w?.local_debug?.debugger === 'waiting' && w;
+    });
+    assert.ok(!['idle', 'running'].includes(listed.status), `not ready while it waits (${listed.status})`);
+    assert.ok(!fs.existsSync(marker), 'the context is not entered before a debugger attaches');
+    assert.match((await cli('status')).stdout, /debugging \(waits for a debugger to attach before entering contexts; debugger at 127\.0\.0\.1:\d+\)/);
+
+    const dap = await attachWithBreakpoints(worker, file, [aenterLine]);
+    try {
+      const stopped = await dap.event('stopped');
+      assert.equal(stopped.reason, 'breakpoint');
+      const { stackFrames } = await dap.request('stackTrace', { threadId: stopped.threadId, levels: 1 });
+      assert.equal(stackFrames[0].name, '__aenter__');
+      assert.equal(stackFrames[0].line, aenterLine);
+      assert.ok(!fs.existsSync(marker), 'stopped before the rest of __aenter__ ran');
+      await dap.request('continue', { threadId: stopped.threadId });
+
+      const ready = await waitFor('the worker ready after the contexts', () => engine.workers.forEndpoint(JSON.parse(r.stdout).endpoint_id).find((w) => w.id === worker.worker_id && ['idle', 'running'].includes(w.status)));
+      assert.ok(fs.existsSync(marker));
+      assert.equal(engine.workers.record(ready).local_debug?.debugger, 'attached');
+      const call = await runRemote(clientOf(engine), { name: 'debug-wait', tag: 'default' }, 'triple', { x: 5 }, { timeoutMs: 120_000 });
+      assert.equal(call.value, 15);
       await dap.request('disconnect', { terminateDebuggee: false }).catch(() => undefined);
     } finally {
       dap.close();

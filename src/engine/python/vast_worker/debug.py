@@ -6,10 +6,16 @@ from the worker's own Python, and is imported only when debugging was asked for.
 import asyncio
 import contextlib
 import sys
-from typing import Dict, Iterator
+from typing import Dict, Iterator, Optional
 
 from .loader import WorkerFailure
 from .log import log
+
+
+# What the status reports say of the debugger (the engine shows it on the worker's record): nothing before debugpy
+# listens, then "listening", "waiting" (VAST_DEBUG_WAIT: the contexts wait for a client) or "attached".
+_listening = False
+_waiting = False
 
 
 def debug_port(environ: Dict[str, str]) -> int:
@@ -25,17 +31,35 @@ def listen(port: int) -> None:
         raise WorkerFailure(
             f"cannot debug: this worker's Python ({sys.executable}) cannot import debugpy ({e}); install it with "
             f"\"{sys.executable} -m pip install debugpy\" (on Debian: apt install python3-debugpy)") from None
+    global _listening
     debugpy.listen(("127.0.0.1", port))
+    _listening = True
     log(f"debugpy {debugpy.__version__} listening on 127.0.0.1:{port}")
 
 
 async def wait_for_client() -> None:
     import debugpy  # type: ignore[import-not-found]
 
+    global _waiting
     log("waiting for a debugger to attach before entering contexts")
-    # In a thread: the event loop keeps reporting status (and serving /health) while nobody is attached.
-    await asyncio.get_running_loop().run_in_executor(None, debugpy.wait_for_client)
+    _waiting = True
+    try:
+        # In a thread: the event loop keeps reporting status (and serving /health) while nobody is attached.
+        await asyncio.get_running_loop().run_in_executor(None, debugpy.wait_for_client)
+    finally:
+        _waiting = False
     log("debugger attached")
+
+
+def state() -> Optional[str]:
+    """The debugger's state for the status report; None while debugpy does not listen (yet)."""
+    if not _listening:
+        return None
+    import debugpy  # type: ignore[import-not-found]
+
+    if debugpy.is_client_connected():
+        return "attached"
+    return "waiting" if _waiting else "listening"
 
 
 @contextlib.contextmanager

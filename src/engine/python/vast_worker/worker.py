@@ -71,6 +71,8 @@ class Worker:
         self.cwd = cwd
         self.started_at = time.monotonic()
         self.stats = WorkerStats()
+        if env.debug_port:
+            self.stats.debugger = debug.state
         self.load = WorkerLoad()
         self.phase = "booting"  # booting → ready ⇄ updating; failed / stopping end the process
         self.deployment: Optional[LoadedDeployment] = None
