@@ -56,6 +56,8 @@ export interface CallRemoteOptions extends RouteUntilReadyOptions {
   maxRetries?: number;
   /** Called before each retry with the failure that caused it. */
   onRetry?: (error: VastApiError, attempt: number) => void;
+  /** Each worker call's own limit; default the client's workerTimeoutMs. Infinity: none (a call paused in a debugger). */
+  workerTimeoutMs?: number;
 }
 
 export interface CallRemoteResult {
@@ -140,6 +142,7 @@ export async function callWorker(
   payload: WorkerCallBody['payload'],
   endpointKey: string,
   signal?: AbortSignal,
+  timeoutMs = ctx.workerTimeoutMs,
 ): Promise<WorkerCallResponse> {
   ctx.learnSecret(endpointKey);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(fname)) throw new TypeError(`callWorker: "${fname}" is not a Python function name`);
@@ -152,7 +155,7 @@ export async function callWorker(
     auth: { key: endpointKey, query: true },
     json: body,
     retries: 0,
-    timeoutMs: ctx.workerTimeoutMs,
+    timeoutMs,
     signal,
     dispatcher: await ctx.workerDispatcher(url, signal),
     expect: 'json',
@@ -200,7 +203,7 @@ export async function callRemote(
         routed = true;
         routeMs += now() - routeStart;
         const callStart = now();
-        const response = await callWorker(ctx, authData, fname, payload, endpoint.api_key, signal);
+        const response = await callWorker(ctx, authData, fname, payload, endpoint.api_key, signal, options.workerTimeoutMs);
         return { response, workerUrl: authData.url, routeMs, callMs: now() - callStart, attempts: attempt + 1 };
       } catch (err) {
         if (!routed) routeMs += now() - routeStart;

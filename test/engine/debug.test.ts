@@ -14,7 +14,9 @@ import { runRemote } from '../../src/deploy/runRemote';
 import { repoRoot } from '../support/paths';
 import { attachWithBreakpoints, DapClient, localValue, pythonWithDebugpy } from './dap.support';
 import { waitFor } from './helpers';
-import { cliUsesEngine, clientOf, deployFile, realWorkerPath, startRealEngine } from './realWorkers.support';
+import { VastClient } from '../../src/vast-api/client';
+import { waitForDebugWorkers } from '../../src/deploy/debugWorkers';
+import { cliUsesEngine, clientOf, deployFile, realWorkerPath, startRealEngine, targetOf } from './realWorkers.support';
 
 const PYTHON = pythonWithDebugpy();
 const NO_DEBUGPY = PYTHON ? false : 'no Python here can import debugpy (install python3-debugpy or pip install debugpy)';
@@ -213,5 +215,47 @@ describe('deploy --debug (local engine, debugpy)', { skip: NO_DEBUGPY }, () => {
     const r = await cli('deploy', SQUARE, '--yes', '--debug', '--target', 'vast');
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /--debug .*local engine only/);
+  });
+});
+
+describe('a call paused at a breakpoint outlasts every limit', { skip: NO_DEBUGPY }, () => {
+  // Limits far shorter than the pause: the client's per worker call and the caller's, and the engine's "no status
+  // report" limit (a worker paused at a breakpoint sends none).
+  const LIMIT_MS = 1000;
+  const PAUSE_MS = 3 * LIMIT_MS;
+  let short: Engine;
+  before(async () => {
+    await initPythonParser();
+    short = await startRealEngine({ python: PYTHON, reportStaleMs: LIMIT_MS / 2 });
+  });
+  after(async () => {
+    await short?.close();
+  });
+
+  test('the call completes after continue, and the engine neither fails nor replaces the paused worker', async () => {
+    const put = await deployFile(short, SQUARE, false);
+    const endpointId = put.outcome.endpointId!;
+    await clientOf(short).setLocalDebug(put.outcome.deploymentId!, true);
+    const [worker] = await waitForDebugWorkers(clientOf(short), endpointId, false, 120_000);
+    const dap = await attachWithBreakpoints(worker!, SQUARE, [RETURN_LINE]);
+    try {
+      const client = new VastClient(targetOf(short), { workerTimeoutMs: LIMIT_MS });
+      const call = runRemote(client, { name: 'square', tag: 'default' }, 'square', { x: 6 }, { timeoutMs: LIMIT_MS });
+      call.catch(() => undefined); // awaited below
+      const stopped = await dap.event('stopped');
+      const paused = short.workers.forEndpoint(endpointId).find((w) => w.id === worker!.worker_id)!;
+      const pid = paused.proc?.pid;
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+
+      const now = short.workers.forEndpoint(endpointId).filter((w) => w.status !== 'stopped');
+      assert.deepEqual(now.map((w) => w.id), [worker!.worker_id], 'still the one worker');
+      assert.notEqual(now[0]!.status, 'error', now[0]!.errorMsg);
+      assert.equal(now[0]!.proc?.pid, pid, 'the same process');
+      await dap.request('continue', { threadId: stopped.threadId });
+      assert.equal((await call).value, 36);
+      await dap.request('disconnect', { terminateDebuggee: false }).catch(() => undefined);
+    } finally {
+      dap.close();
+    }
   });
 });
