@@ -32,6 +32,8 @@ export interface DeployHooks {
   confirm?(plan: Plan): Promise<boolean>;
   /** Something went wrong that does not stop the deploy (as the SDK only logs it). */
   onWarning?(message: string): void;
+  /** The deployment was being debugged on the local engine, and this deploy (endDebugging) turned that off. */
+  onDebuggingEnded?(): void;
 }
 
 export interface DeployOptions {
@@ -59,6 +61,11 @@ export interface DeployOptions {
   pack?: PackTarball;
   /** Who reads why a wait ended: the CLI's advice names its commands, the editor's its buttons (default 'editor'). */
   audience?: 'cli' | 'editor';
+  /**
+   * Local engine only: a deployment being debugged goes back to normal serving (its worker restarts without the
+   * debugger) before the wait for a ready worker, so a plain deploy never leaves a worker waiting at a breakpoint.
+   */
+  endDebugging?: boolean;
 }
 
 /** What the flow needs of a loaded deployment file: the bundle and the file's bytes (the tarball ships them). */
@@ -166,6 +173,10 @@ export async function deploy(
         outcome.workergroupId = workergroupId;
         await client.updateWorkers(workergroupId, { signal });
       }
+    }
+    if (options.endDebugging && target.kind === 'local') {
+      const { changed } = await client.setLocalDebug(put.deployment_id, false, false, signal);
+      if (changed) hooks.onDebuggingEnded?.();
     }
     // Waiting for a ready worker is ours too: the SDK returns once the code is uploaded and finds out on the first
     // call (its /route/ polling) whether a worker ever came up. Polling /get_endpoint_workers/ tells the user as soon

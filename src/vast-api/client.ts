@@ -312,8 +312,10 @@ export class VastClient {
    * Local engine only (`PUT /local/v0/deployments/{id}/debug`): runs the deployment's one worker under debugpy, or
    * back to normal. Vast has no such route; callers refuse debugging on the cloud target before calling this.
    */
-  async setLocalDebug(deploymentId: number, debug: boolean, wait = false, signal?: AbortSignal): Promise<void> {
-    await this.console('setLocalDebug', 'PUT', `/local/v0/deployments/${deploymentId}/debug`, { json: { debug, wait }, signal });
+  /** Local engine only: debugging of a deployment on or off; `changed` says whether it was otherwise before. */
+  async setLocalDebug(deploymentId: number, debug: boolean, wait = false, signal?: AbortSignal): Promise<{ changed: boolean }> {
+    const answer = await this.console<{ changed?: unknown }>('setLocalDebug', 'PUT', `/local/v0/deployments/${deploymentId}/debug`, { json: { debug, wait }, signal });
+    return { changed: answer?.changed === true };
   }
 
   /** Workers of an endpoint; accepts a list, `{workers:[…]}`, or `{error_msg}` (spinning up → no workers + message). */

@@ -192,6 +192,27 @@ describe('deploy --debug (local engine, debugpy)', { skip: NO_DEBUGPY }, () => {
     }
   });
 
+  test('a plain deploy of a deployment being debugged turns debugging off, says so, and the worker serves normally', async () => {
+    // The tests before left square debugged (with --debug-wait).
+    const before = await clientOf(engine).getEndpointWorkers(JSON.parse((await cli('status', '--format', 'json')).stdout).deployments.find((d: any) => d.deployment.name === 'square').deployment.endpoint_id);
+    assert.ok(before.workers.some((w) => w.local_debug), 'square is being debugged');
+
+    const r = await cli('deploy', SQUARE, '--yes', '--format', 'json', '--timeout', '120');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Debugging turned off: the worker restarts without the debugger/);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.debug_workers, undefined);
+    const workers = engine.workers.forEndpoint(out.endpoint_id).filter((w) => w.status !== 'stopped');
+    // Back to normal serving: the autoscaler may start more workers again; none runs under the debugger.
+    assert.ok(workers.some((w) => w.status === 'idle'), 'a ready worker');
+    assert.deepEqual(workers.filter((w) => w.debug).map((w) => w.id), [], 'no debug worker');
+    assert.equal((await runRemote(clientOf(engine), { name: 'square', tag: 'default' }, 'square', { x: 5 }, { timeoutMs: 120_000 })).value, 25);
+
+    const again = await cli('deploy', SQUARE, '--yes', '--timeout', '120');
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /Debugging/, 'nothing to turn off the second time');
+  });
+
   test('a worker whose Python has no debugpy fails with an error naming pip install debugpy', async () => {
     // A debugpy that cannot be imported, first on the workers' path: what a Python without it looks like.
     const shadow = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-no-debugpy-'));
