@@ -1,7 +1,6 @@
 // Calls one remote function of a deployed deployment, the way the SDK's client does: find the deployment by
 // (name, tag), route through its endpoint, call the worker, unwrap `{ok}`/`{err}`.
 import type { VastClient } from '../vast-api/client';
-import type { CallRemoteOptions } from '../vast-api/routing';
 import { VastApiError } from '../vast-api/errors';
 import type { RouteWaiting } from '../shared/protocol/vast';
 import { encodeCall, unwrapResult } from '../vast-api/wire';
@@ -97,30 +96,16 @@ async function callOnce(
   try {
     const endpointId = known ?? (await lookUpEndpoint(client, identity, options.signal));
     options.onEndpoint?.(endpointId);
-    call = await client.callRemote(endpointId, functionName, payload, await limitsFor(client, endpointId, options));
+    call = await client.callRemote(endpointId, functionName, payload, options);
   } catch (err) {
     // The deployment was deleted or re-created elsewhere since our PUT: look it up once.
     if (known === undefined || !(err instanceof VastApiError && err.call === 'getEndpoint' && err.status === 404)) throw err;
     client.forgetDeployedEndpoint(identity.name, identity.tag);
     const endpointId = await lookUpEndpoint(client, identity, options.signal);
     options.onEndpoint?.(endpointId);
-    call = await client.callRemote(endpointId, functionName, payload, await limitsFor(client, endpointId, options));
+    call = await client.callRemote(endpointId, functionName, payload, options);
   }
   // unwrapResult throws a RemoteError carrying the remote class, message and traceback.
   const value = unwrapResult(call.response);
   return { value, workerUrl: call.workerUrl, routeMs: call.routeMs, callMs: call.callMs, attempts: call.attempts };
-}
-
-/**
- * A call to a deployment being debugged on the local engine may sit at a breakpoint for as long as the user looks
- * around: it has no time limit, neither the caller's (`timeoutMs`, the CLI's --timeout) nor the client's per worker
- * call. Only the caller's signal (Ctrl-C, the editor's cancel) ends it. Any other call keeps its limits; one
- * request to the local engine tells which (its worker records carry local_debug), and the cloud is never asked.
- */
-async function limitsFor(client: VastClient, endpointId: number, options: RunRemoteOptions): Promise<CallRemoteOptions> {
-  if (client.target.kind !== 'local') return options;
-  // Unreadable (an endpoint deleted since: the call itself then says so) means the usual limits.
-  const workers = await client.getEndpointWorkers(endpointId, options.signal).then((r) => r.workers, () => []);
-  if (!workers.some((w) => w.local_debug)) return options;
-  return { ...options, timeoutMs: undefined, workerTimeoutMs: Infinity };
 }

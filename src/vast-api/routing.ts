@@ -56,8 +56,6 @@ export interface CallRemoteOptions extends RouteUntilReadyOptions {
   maxRetries?: number;
   /** Called before each retry with the failure that caused it. */
   onRetry?: (error: VastApiError, attempt: number) => void;
-  /** Each worker call's own limit; default the client's workerTimeoutMs. Infinity: none (a call paused in a debugger). */
-  workerTimeoutMs?: number;
 }
 
 export interface CallRemoteResult {
@@ -184,7 +182,7 @@ export async function callRemote(
   const maxRetries = Math.max(0, options.maxRetries ?? ctx.remoteMaxRetries);
   // One deadline for the whole call (lookup, every route wait, every worker call, the backoffs between them).
   const overall = deadlineSignal(options.signal, options.timeoutMs);
-  const signal = overall.signal;
+  let signal = overall.signal;
   let routeMs = 0;
   let lastStatus: string | undefined;
   const onWaiting = (waiting: RouteWaiting) => {
@@ -202,8 +200,16 @@ export async function callRemote(
         const authData = await routeUntilReady(ctx, endpoint, { signal, onWaiting, cursor });
         routed = true;
         routeMs += now() - routeStart;
+        // The local engine routed the call to a worker being debugged: it may sit at a breakpoint for as long as the
+        // user looks around, so neither the caller's deadline nor the worker call's own limit applies any more; only
+        // the caller's signal ends it.
+        const debugging = authData.local_debug === true;
+        if (debugging && signal !== options.signal) {
+          overall.dispose();
+          signal = options.signal;
+        }
         const callStart = now();
-        const response = await callWorker(ctx, authData, fname, payload, endpoint.api_key, signal, options.workerTimeoutMs);
+        const response = await callWorker(ctx, authData, fname, payload, endpoint.api_key, signal, debugging ? Infinity : ctx.workerTimeoutMs);
         return { response, workerUrl: authData.url, routeMs, callMs: now() - callStart, attempts: attempt + 1 };
       } catch (err) {
         if (!routed) routeMs += now() - routeStart;

@@ -102,6 +102,8 @@ export function registerAutoscalerRoutes(router: Router, services: AutoscalerSer
       cost,
       request_idx: requestIdx,
       __request_id: crypto.randomUUID(),
+      // Ours only: the client lifts its time limits for a call that may sit at a breakpoint. The worker ignores it.
+      ...(chosen.debug ? { local_debug: true } : {}),
     };
     sendJson(ctx.res, 200, response);
   });

@@ -281,6 +281,8 @@ export interface RouteReady {
   cost: number;
   request_idx: number;
   __request_id?: string;
+  /** Local engine only: the worker runs under a debugger (a call may pause at a breakpoint: no time limit). */
+  local_debug?: boolean;
   [field: string]: unknown;
 }
 /** Waiting: no `url`; `status` summarises the workers ("Stopped", "2 loading"...). */
