@@ -16,7 +16,7 @@ import { attachWithBreakpoints, DapClient, localValue, pythonWithDebugpy } from 
 import { waitFor } from './helpers';
 import { VastClient } from '../../src/vast-api/client';
 import { waitForDebugWorkers } from '../../src/deploy/debugWorkers';
-import { cliUsesEngine, clientOf, deployFile, realWorkerPath, startRealEngine, targetOf } from './realWorkers.support';
+import { cliUsesEngine, clientOf, copyFolder, deployFile, editFile, realWorkerPath, startRealEngine, targetOf } from './realWorkers.support';
 
 const PYTHON = pythonWithDebugpy();
 const NO_DEBUGPY = PYTHON ? false : 'no Python here can import debugpy (install python3-debugpy or pip install debugpy)';
@@ -94,6 +94,40 @@ describe('deploy --debug (local engine, debugpy)', { skip: NO_DEBUGPY }, () => {
       await dap.request('disconnect', { terminateDebuggee: false }).catch(() => undefined);
     } finally {
       dap.close();
+    }
+  });
+
+  test('a soft update of a debugged deployment re-benchmarks without stopping at the breakpoint; the next call stops in the new code', async () => {
+    const dir = copyFolder(path.join(repoRoot(), 'examples', 'square'));
+    const file = path.join(dir, 'deploy.py');
+    editFile(file, 'Deployment(name="square")', 'Deployment(name="square-soft")');
+    const r = await cli('deploy', file, '--yes', '--debug', '--format', 'json', '--timeout', '120');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    const worker = out.debug_workers[0];
+    const dap = await attachWithBreakpoints(worker, file, [RETURN_LINE]);
+    try {
+      const stopped = dap.event('stopped').then((body) => ({ stopped: body }));
+      const w = engine.workers.forEndpoint(out.endpoint_id).find((x) => x.id === worker.worker_id)!;
+      const before = w.downloadedHash;
+      editFile(file, 'return x * x', 'return x * x + 1'); // same line: the breakpoint stays on it
+      const again = await cli('deploy', file, '--yes', '--debug', '--timeout', '120');
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr + again.stdout, /soft_update/);
+      // The soft update re-benchmarks `square` under the attached debugger, breakpoint set.
+      const updated = waitFor('the soft update done', () => w.downloadedHash !== before && !w.update && ['idle', 'running'].includes(w.status) && { updated: true }, 60_000);
+      const first = await Promise.race([stopped, updated]);
+      assert.ok('updated' in first, `the re-benchmark stopped at the breakpoint: ${JSON.stringify(first)}`);
+
+      const call = runRemote(clientOf(engine), { name: 'square-soft', tag: 'default' }, 'square', { x: 5 }, { timeoutMs: 120_000 });
+      const hit = (await stopped).stopped;
+      assert.equal(await localValue(dap, hit.threadId, 'x'), '5');
+      await dap.request('continue', { threadId: hit.threadId });
+      assert.equal((await call).value, 26, 'the new code ran');
+      await dap.request('disconnect', { terminateDebuggee: false }).catch(() => undefined);
+    } finally {
+      dap.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
