@@ -2,6 +2,7 @@
 // workers, then wait for a ready worker. One flow for the CLI and the extension; each phase is reported so a UI can
 // show it, and the AbortSignal cancels whatever phase is running.
 import type { VastClient } from '../vast-api/client';
+import { VastApiError } from '../vast-api/errors';
 import type { DeploymentAction, WorkerRecord } from '../shared/protocol/vast';
 import type { Bundle } from '../shared/protocol/bundle';
 import type { LoadedDeployment } from './bundle/deploymentBundle';
@@ -175,8 +176,13 @@ export async function deploy(
       }
     }
     if (options.endDebugging && target.kind === 'local') {
-      const { changed } = await client.setLocalDebug(put.deployment_id, false, false, signal);
-      if (changed) hooks.onDebuggingEnded?.();
+      try {
+        const { changed } = await client.setLocalDebug(put.deployment_id, false, false, signal);
+        if (changed) hooks.onDebuggingEnded?.();
+      } catch (err) {
+        // An engine from before debugging has no such route (404): nothing of it can be debugged, nothing to end.
+        if (!(err instanceof VastApiError && err.status === 404)) throw err;
+      }
     }
     // Waiting for a ready worker is ours too: the SDK returns once the code is uploaded and finds out on the first
     // call (its /route/ polling) whether a worker ever came up. Polling /get_endpoint_workers/ tells the user as soon
