@@ -310,9 +310,9 @@ export class VastClient {
 
   /**
    * Local engine only (`PUT /local/v0/deployments/{id}/debug`): runs the deployment's one worker under debugpy, or
-   * back to normal. Vast has no such route; callers refuse debugging on the cloud target before calling this.
+   * back to normal; `changed` says whether it was otherwise before. Vast has no such route; callers refuse debugging
+   * on the cloud target before calling this.
    */
-  /** Local engine only: debugging of a deployment on or off; `changed` says whether it was otherwise before. */
   async setLocalDebug(deploymentId: number, debug: boolean, wait = false, signal?: AbortSignal): Promise<{ changed: boolean }> {
     const answer = await this.console<{ changed?: unknown }>('setLocalDebug', 'PUT', `/local/v0/deployments/${deploymentId}/debug`, { json: { debug, wait }, signal });
     return { changed: answer?.changed === true };
