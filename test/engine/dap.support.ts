@@ -49,11 +49,6 @@ export class DapClient {
     return new Promise((resolve) => this.eventWaiters.push({ event, resolve }));
   }
 
-  /** Whether an `event` came and was not taken yet. */
-  has(event: string): boolean {
-    return this.events.some((e) => e.event === event);
-  }
-
   close(): void {
     this.socket.destroy();
   }
