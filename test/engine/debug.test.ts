@@ -1,7 +1,10 @@
 // `vast-deploy deploy --debug` on the local engine, end to end with the REAL worker runtime: the CLI prints where the
-// worker's debugpy listens, and a tiny Debug Adapter Protocol client (dap.support.ts, over plain TCP) attaches, stops at a
-// breakpoint in examples/square's `square`, reads `x`, continues, and the call returns 25. debugpy must come from
-// the worker's Python; the test skips, saying so, only when no Python here has it (CI installs python3-debugpy).
+// worker's debugpy listens, and a tiny Debug Adapter Protocol client (dap.support.ts, over plain TCP) attaches, stops at
+// a breakpoint in examples/square's `square`, reads `x`, continues, and the call returns 25. Also: the start-up
+// benchmark and a soft update's re-benchmark never stop at the user's breakpoints; --debug-wait holds the contexts
+// until a debugger attaches (status says so) and stops in __aenter__; a plain deploy ends debugging; a call paused at
+// a breakpoint outlasts the client's and the engine's limits. debugpy must come from the worker's Python; the tests
+// skip, saying so, only when no Python here has it (CI installs python3-debugpy).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,11 +14,11 @@ import type { Engine } from '../../src/engine/server/engine';
 import { initPythonParser } from '../../src/analysis/document';
 import { main } from '../../src/cli/main';
 import { runRemote } from '../../src/deploy/runRemote';
+import { waitForDebugWorkers } from '../../src/deploy/debugWorkers';
+import { VastClient } from '../../src/vast-api/client';
 import { repoRoot } from '../support/paths';
 import { attachWithBreakpoints, DapClient, localValue, pythonWithDebugpy } from './dap.support';
 import { waitFor } from './helpers';
-import { VastClient } from '../../src/vast-api/client';
-import { waitForDebugWorkers } from '../../src/deploy/debugWorkers';
 import { cliUsesEngine, clientOf, copyFolder, deployFile, editFile, realWorkerPath, startRealEngine, targetOf } from './realWorkers.support';
 
 const PYTHON = pythonWithDebugpy();
