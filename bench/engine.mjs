@@ -140,7 +140,7 @@ async function startEngine(lib, root) {
 }
 
 /** The engine as the CLI and the extension run it: its own process (`node dist/engine.js`), on a fresh state folder. */
-async function startDaemon(lib, root) {
+export async function startDaemon(lib, root) {
   const stateDir = mkdtempSync(join(tmpdir(), 'vast-bench-daemon-'));
   const child = spawn(process.execPath, [join(root, 'dist', 'engine.js'), '--state', stateDir, '--port', '0'], {
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -156,6 +156,7 @@ async function startDaemon(lib, root) {
   const target = lib.engineTarget(info);
   const client = new lib.VastClient(target);
   return {
+    stateDir,
     target,
     client,
     async stop() {

@@ -2,7 +2,8 @@
 //   node bench/run.mjs [part...] [--cpu-prof]
 // Parts: analysis (language server typing latency, cold start, memory), deploy (bundle+hash and tarball per example).
 // engine (local engine: deploy -> first ready worker, remote-call latency/throughput against a Python echo baseline),
-// limits (pathological files in the language server: open and keystroke times).
+// limits (pathological files in the language server: open and keystroke times), watch (`vast-deploy dev`: save ->
+// updated worker -> re-run -> result, against a bare deploy + run of the same change).
 // Benchmarks report, they do not gate: a missed target prints MISSED and still exits 0. Only a crash exits 1.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,6 +15,7 @@ const PARTS = {
   deploy: () => import('./deploy.mjs'),
   engine: () => import('./engine.mjs'),
   limits: () => import('./limits.mjs'),
+  watch: () => import('./watch.mjs'),
 };
 
 const args = process.argv.slice(2);

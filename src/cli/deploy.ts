@@ -78,10 +78,12 @@ export async function runDeploy(args: string[], io: CliIO): Promise<number> {
         },
         confirm: (plan) => confirmPlan(plan, io, yes),
         onWarning: (message) => io.stderr(`warning: ${message}\n`),
+        onDebuggingEnded: () => io.stderr('Debugging turned off: the worker restarts without the debugger and serves normally (deploy --debug turns it on again)\n'),
       },
       // With --yes nobody is asked, so the deployed state is not read before the PUT: one request less per deploy.
       // The CLI packs in its own process (the extension takes the language server's tarball instead).
-      { signal, pack: writeTarball, readState: !yes, wait: !values['no-wait'] && !debug, readyTimeoutMs: timeoutS && timeoutS * 1000, audience: 'cli' },
+      // A plain deploy of a deployment being debugged ends the debugging (--debug turns it on below instead).
+      { signal, pack: writeTarball, readState: !yes, wait: !values['no-wait'] && !debug, readyTimeoutMs: timeoutS && timeoutS * 1000, audience: 'cli', endDebugging: !debug },
     );
     if (!outcome.deployed) {
       io.stderr('deploy: cancelled, nothing changed\n');

@@ -32,13 +32,18 @@ Commands:
                                           The offers the deployment's filters match, their prices and GPUs,
                                           and the cost from its configure_autoscaling; when none match, the
                                           filter that blocks and a quick fix. Exit 1: no offer matches.
-  deploy <deploy.py> [--yes] [--no-wait] [--keep-alive] [--timeout S]
+  deploy <deploy.py> [--yes] [--no-wait] [--keep-alive] [--timeout S] [--debug [--debug-wait]]
+         [--format text|json]
                                           Package, register, upload and wait for a ready worker.
-                                          Asks before a tier 3 or 4 deploy unless --yes.
+                                          Asks before a tier 3 or 4 deploy unless --yes. --debug (local engine
+                                          only): run the one worker under debugpy and print where a debugger
+                                          (DAP) attaches; --debug-wait: the worker waits for one before entering
+                                          contexts. A deploy without --debug turns debugging off.
   run <deploy.py> <function> [--args JSON | --payload file.json] [--timeout S]
                                           Call a deployed remote function; prints the result as JSON. Waits at
                                           most S seconds (default 600, 0: no limit), saying on stderr why it
-                                          waits; stops at once when every worker has failed.
+                                          waits; stops at once when every worker has failed. No limit for a
+                                          worker being debugged (a call may sit at a breakpoint).
   dev <deploy.py> [function] [--args JSON] [--yes] [--debounce MS]
                                           Deploy to the local engine, then watch the file and its copy()
                                           sources: each save applies the planned update (code: a soft update

@@ -2,7 +2,7 @@
 // the same tree the sidebar shows.
 import type { VastClient } from '../vast-api/client';
 import { VastApiError } from '../vast-api/errors';
-import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../shared/protocol/vast';
+import type { DebuggerState, DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../shared/protocol/vast';
 import { oneOf, parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
 import { clientFor, resolveTarget, TARGET_OPTIONS } from './target';
@@ -45,11 +45,17 @@ export async function collectStatus(client: VastClient, signal?: AbortSignal): P
   );
 }
 
+function debuggerPhrase(state: DebuggerState | undefined): string {
+  if (state === 'waiting') return 'waits for a debugger to attach before entering contexts; debugger at';
+  if (state === 'attached') return 'debugger attached at';
+  return 'debugger at';
+}
+
 function formatWorker(w: WorkerRecord): string {
   const perf = w.measured_perf ? `, perf ${w.measured_perf.toFixed(1)}` : '';
   const load = w.cur_load ? `, load ${w.cur_load}` : '';
   // A debug worker keeps its real status, and says it is debugging and where a debugger attaches.
-  const debugging = w.local_debug ? `, debugging (debugger at ${w.local_debug.host}:${w.local_debug.port})` : '';
+  const debugging = w.local_debug ? `, debugging (${debuggerPhrase(w.local_debug.debugger)} ${w.local_debug.host}:${w.local_debug.port})` : '';
   return `      worker ${w.id}: ${w.status}${debugging}${w.gpu_name ? ` (${w.gpu_name})` : ''}${perf}${load}${w.error_msg ? ` — ${w.error_msg}` : ''}`;
 }
 

@@ -7,9 +7,10 @@ import type { LocalDebugInfo, WorkerRecord } from '../shared/protocol/vast';
 export type DebugWorker = LocalDebugInfo & { worker_id: number; status: string };
 
 /**
- * The endpoint's debug workers, once one listens for a debugger and is ready to take calls (or, with `wait`, once it
- * listens: it will not be ready before a debugger attaches). Throws naming the worker's error when it fails, or the
- * workers' states when none listens within `timeoutMs`.
+ * The endpoint's debug workers started with this `wait` setting, once one is ready to take calls (or, with `wait`,
+ * once its debugpy listens: it will not be ready before a debugger attaches). A worker of the setting before (its
+ * restart is under way) does not count. Throws naming the worker's error when it fails, or the workers' states when
+ * none listens within `timeoutMs`.
  */
 export async function waitForDebugWorkers(client: VastClient, endpointId: number, wait: boolean, timeoutMs: number, signal?: AbortSignal): Promise<DebugWorker[]> {
   const until = Date.now() + timeoutMs;
@@ -17,7 +18,7 @@ export async function waitForDebugWorkers(client: VastClient, endpointId: number
   for (;;) {
     signal?.throwIfAborted();
     last = (await client.getEndpointWorkers(endpointId, signal)).workers;
-    const debugging = last.filter((w) => w.local_debug && (wait || ['idle', 'running'].includes(w.status)));
+    const debugging = last.filter((w) => w.local_debug?.wait === wait && (wait ? w.local_debug.debugger !== undefined : ['idle', 'running'].includes(w.status)));
     if (debugging.length) return debugging.map((w) => ({ worker_id: w.id, status: w.status, ...w.local_debug! }));
     const failed = last.find((w) => w.status === 'error' && w.error_msg);
     if (failed) throw new Error(`the debug worker ${failed.id} failed: ${failed.error_msg}`);

@@ -2,6 +2,7 @@
 // workers, then wait for a ready worker. One flow for the CLI and the extension; each phase is reported so a UI can
 // show it, and the AbortSignal cancels whatever phase is running.
 import type { VastClient } from '../vast-api/client';
+import { VastApiError } from '../vast-api/errors';
 import type { DeploymentAction, WorkerRecord } from '../shared/protocol/vast';
 import type { Bundle } from '../shared/protocol/bundle';
 import type { LoadedDeployment } from './bundle/deploymentBundle';
@@ -32,6 +33,8 @@ export interface DeployHooks {
   confirm?(plan: Plan): Promise<boolean>;
   /** Something went wrong that does not stop the deploy (as the SDK only logs it). */
   onWarning?(message: string): void;
+  /** The deployment was being debugged on the local engine, and this deploy (endDebugging) turned that off. */
+  onDebuggingEnded?(): void;
 }
 
 export interface DeployOptions {
@@ -59,6 +62,11 @@ export interface DeployOptions {
   pack?: PackTarball;
   /** Who reads why a wait ended: the CLI's advice names its commands, the editor's its buttons (default 'editor'). */
   audience?: 'cli' | 'editor';
+  /**
+   * Local engine only: a deployment being debugged goes back to normal serving (its worker restarts without the
+   * debugger) before the wait for a ready worker, so a plain deploy never leaves a worker waiting at a breakpoint.
+   */
+  endDebugging?: boolean;
 }
 
 /** What the flow needs of a loaded deployment file: the bundle and the file's bytes (the tarball ships them). */
@@ -165,6 +173,15 @@ export async function deploy(
       if (workergroupId) {
         outcome.workergroupId = workergroupId;
         await client.updateWorkers(workergroupId, { signal });
+      }
+    }
+    if (options.endDebugging && target.kind === 'local') {
+      try {
+        const { changed } = await client.setLocalDebug(put.deployment_id, false, false, signal);
+        if (changed) hooks.onDebuggingEnded?.();
+      } catch (err) {
+        // An engine from before debugging has no such route (404): nothing of it can be debugged, nothing to end.
+        if (!(err instanceof VastApiError && err.status === 404)) throw err;
       }
     }
     // Waiting for a ready worker is ours too: the SDK returns once the code is uploaded and finds out on the first

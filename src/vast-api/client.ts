@@ -331,12 +331,14 @@ export class VastClient {
 
   /**
    * Local engine only (`PUT /local/v0/deployments/{id}/debug`): runs the deployment's one worker under debugpy, or
-   * back to normal. Vast has no such route; callers refuse debugging on the cloud target before calling this.
-   * `debugpyPath`: a folder holding a debugpy package, used when the worker's Python has none.
+   * back to normal; `changed` says whether it was otherwise before. Vast has no such route; callers refuse debugging
+   * on the cloud target before calling this. `debugpyPath`: a folder holding a debugpy package, used when the
+   * worker's Python has none.
    */
-  async setLocalDebug(deploymentId: number, debug: boolean, wait = false, signal?: AbortSignal, debugpyPath?: string): Promise<void> {
+  async setLocalDebug(deploymentId: number, debug: boolean, wait = false, signal?: AbortSignal, debugpyPath?: string): Promise<{ changed: boolean }> {
     const json = { debug, wait, ...(debugpyPath ? { debugpy_path: debugpyPath } : {}) };
-    await this.console('setLocalDebug', 'PUT', `/local/v0/deployments/${deploymentId}/debug`, { json, signal });
+    const answer = await this.console<{ changed?: unknown }>('setLocalDebug', 'PUT', `/local/v0/deployments/${deploymentId}/debug`, { json, signal });
+    return { changed: answer?.changed === true };
   }
 
   /** Workers of an endpoint; accepts a list, `{workers:[…]}`, or `{error_msg}` (spinning up → no workers + message). */

@@ -140,6 +140,7 @@ export async function callWorker(
   payload: WorkerCallBody['payload'],
   endpointKey: string,
   signal?: AbortSignal,
+  timeoutMs = ctx.workerTimeoutMs,
 ): Promise<WorkerCallResponse> {
   ctx.learnSecret(endpointKey);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(fname)) throw new TypeError(`callWorker: "${fname}" is not a Python function name`);
@@ -152,7 +153,7 @@ export async function callWorker(
     auth: { key: endpointKey, query: true },
     json: body,
     retries: 0,
-    timeoutMs: ctx.workerTimeoutMs,
+    timeoutMs,
     signal,
     dispatcher: await ctx.workerDispatcher(url, signal),
     expect: 'json',
@@ -181,7 +182,7 @@ export async function callRemote(
   const maxRetries = Math.max(0, options.maxRetries ?? ctx.remoteMaxRetries);
   // One deadline for the whole call (lookup, every route wait, every worker call, the backoffs between them).
   const overall = deadlineSignal(options.signal, options.timeoutMs);
-  const signal = overall.signal;
+  let signal = overall.signal;
   let routeMs = 0;
   let lastStatus: string | undefined;
   const onWaiting = (waiting: RouteWaiting) => {
@@ -199,8 +200,16 @@ export async function callRemote(
         const authData = await routeUntilReady(ctx, endpoint, { signal, onWaiting, cursor });
         routed = true;
         routeMs += now() - routeStart;
+        // The local engine routed the call to a worker being debugged: it may sit at a breakpoint for as long as the
+        // user looks around, so neither the caller's deadline nor the worker call's own limit applies any more; only
+        // the caller's signal ends it.
+        const debugging = authData.local_debug === true;
+        if (debugging && signal !== options.signal) {
+          overall.dispose();
+          signal = options.signal;
+        }
         const callStart = now();
-        const response = await callWorker(ctx, authData, fname, payload, endpoint.api_key, signal);
+        const response = await callWorker(ctx, authData, fname, payload, endpoint.api_key, signal, debugging ? Infinity : ctx.workerTimeoutMs);
         return { response, workerUrl: authData.url, routeMs, callMs: now() - callStart, attempts: attempt + 1 };
       } catch (err) {
         if (!routed) routeMs += now() - routeStart;

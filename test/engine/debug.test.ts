@@ -1,11 +1,12 @@
 // `vast-deploy deploy --debug` on the local engine, end to end with the REAL worker runtime: the CLI prints where the
-// worker's debugpy listens, and a tiny Debug Adapter Protocol client (below, over plain TCP) attaches, stops at a
-// breakpoint in examples/square's `square`, reads `x`, continues, and the call returns 25. debugpy must come from
-// the worker's Python; the test skips, saying so, only when no Python here has it (CI installs python3-debugpy).
+// worker's debugpy listens, and a tiny Debug Adapter Protocol client (dap.support.ts, over plain TCP) attaches, stops at
+// a breakpoint in examples/square's `square`, reads `x`, continues, and the call returns 25. Also: the start-up
+// benchmark and a soft update's re-benchmark never stop at the user's breakpoints; --debug-wait holds the contexts
+// until a debugger attaches (status says so) and stops in __aenter__; a plain deploy ends debugging; a call paused at
+// a breakpoint outlasts the client's and the engine's limits. debugpy must come from the worker's Python; the tests
+// skip, saying so, only when no Python here has it (CI installs python3-debugpy).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,22 +14,12 @@ import type { Engine } from '../../src/engine/server/engine';
 import { initPythonParser } from '../../src/analysis/document';
 import { main } from '../../src/cli/main';
 import { runRemote } from '../../src/deploy/runRemote';
+import { waitForDebugWorkers } from '../../src/deploy/debugWorkers';
+import { VastClient } from '../../src/vast-api/client';
 import { repoRoot } from '../support/paths';
+import { attachWithBreakpoints, DapClient, localValue, pythonWithDebugpy } from './dap.support';
 import { waitFor } from './helpers';
-import { cliUsesEngine, clientOf, deployFile, realWorkerPath, startRealEngine } from './realWorkers.support';
-
-/** The first Python here that can import debugpy (Debian's python3-debugpy is for /usr/bin/python3). */
-function pythonWithDebugpy(): string | undefined {
-  for (const candidate of [process.env.VAST_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => Boolean(c))) {
-    try {
-      execFileSync(candidate, ['-c', 'import debugpy'], { stdio: 'ignore', timeout: 30_000 });
-      return candidate;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
-}
+import { cliUsesEngine, clientOf, copyFolder, deployFile, editFile, realWorkerPath, startRealEngine, targetOf } from './realWorkers.support';
 
 const PYTHON = pythonWithDebugpy();
 const NO_DEBUGPY = PYTHON ? false : 'no Python here can import debugpy (install python3-debugpy or pip install debugpy)';
@@ -41,66 +32,6 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
   let stderr = '';
   const code = await main(argv, { cwd: repoRoot(), stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   return { code, stdout, stderr };
-}
-
-/** A Debug Adapter Protocol client: `Content-Length` framed JSON over TCP, requests matched to responses by seq. */
-class DapClient {
-  private seq = 1;
-  private buffer = Buffer.alloc(0);
-  private readonly pending = new Map<number, { resolve: (body: any) => void; reject: (err: Error) => void }>();
-  private readonly events: { event: string; body: any }[] = [];
-  private readonly eventWaiters: { event: string; resolve: (body: any) => void }[] = [];
-
-  private constructor(private readonly socket: net.Socket) {
-    socket.on('data', (chunk) => this.receive(chunk));
-  }
-
-  static connect(host: string, port: number): Promise<DapClient> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect(port, host, () => resolve(new DapClient(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  request(command: string, args: Record<string, unknown> = {}): Promise<any> {
-    const seq = this.seq++;
-    const json = Buffer.from(JSON.stringify({ seq, type: 'request', command, arguments: args }));
-    this.socket.write(Buffer.concat([Buffer.from(`Content-Length: ${json.length}\r\n\r\n`), json]));
-    return new Promise((resolve, reject) => this.pending.set(seq, { resolve, reject }));
-  }
-
-  /** The first `event` not yet taken, now or when it comes. */
-  event(event: string): Promise<any> {
-    const i = this.events.findIndex((e) => e.event === event);
-    if (i >= 0) return Promise.resolve(this.events.splice(i, 1)[0]!.body);
-    return new Promise((resolve) => this.eventWaiters.push({ event, resolve }));
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private receive(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const headerEnd = this.buffer.indexOf('\r\n\r\n');
-      if (headerEnd < 0) return;
-      const length = Number(/Content-Length: *(\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString())?.[1]);
-      if (this.buffer.length < headerEnd + 4 + length) return;
-      const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString());
-      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
-      if (message.type === 'response') {
-        const waiter = this.pending.get(message.request_seq);
-        this.pending.delete(message.request_seq);
-        if (message.success) waiter?.resolve(message.body ?? {});
-        else waiter?.reject(new Error(`${message.command}: ${message.message}`));
-      } else if (message.type === 'event') {
-        const i = this.eventWaiters.findIndex((w) => w.event === message.event);
-        if (i >= 0) this.eventWaiters.splice(i, 1)[0]!.resolve(message.body ?? {});
-        else this.events.push({ event: message.event, body: message.body ?? {} });
-      }
-    }
-  }
 }
 
 let engine: Engine;
@@ -169,6 +100,156 @@ describe('deploy --debug (local engine, debugpy)', { skip: NO_DEBUGPY }, () => {
     }
   });
 
+  test('a soft update of a debugged deployment re-benchmarks without stopping at the breakpoint; the next call stops in the new code', async () => {
+    const dir = copyFolder(path.join(repoRoot(), 'examples', 'square'));
+    const file = path.join(dir, 'deploy.py');
+    editFile(file, 'Deployment(name="square")', 'Deployment(name="square-soft")');
+    const r = await cli('deploy', file, '--yes', '--debug', '--format', 'json', '--timeout', '120');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    const worker = out.debug_workers[0];
+    const dap = await attachWithBreakpoints(worker, file, [RETURN_LINE]);
+    try {
+      const stopped = dap.event('stopped').then((body) => ({ stopped: body }));
+      const w = engine.workers.forEndpoint(out.endpoint_id).find((x) => x.id === worker.worker_id)!;
+      const before = w.downloadedHash;
+      editFile(file, 'return x * x', 'return x * x + 1'); // same line: the breakpoint stays on it
+      const again = await cli('deploy', file, '--yes', '--debug', '--timeout', '120');
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr + again.stdout, /soft_update/);
+      // The soft update re-benchmarks `square` under the attached debugger, breakpoint set.
+      const updated = waitFor('the soft update done', () => w.downloadedHash !== before && !w.update && ['idle', 'running'].includes(w.status) && { updated: true }, 60_000);
+      const first = await Promise.race([stopped, updated]);
+      assert.ok('updated' in first, `the re-benchmark stopped at the breakpoint: ${JSON.stringify(first)}`);
+
+      const call = runRemote(clientOf(engine), { name: 'square-soft', tag: 'default' }, 'square', { x: 5 }, { timeoutMs: 120_000 });
+      const hit = (await stopped).stopped;
+      assert.equal(await localValue(dap, hit.threadId, 'x'), '5');
+      await dap.request('continue', { threadId: hit.threadId });
+      assert.equal((await call).value, 26, 'the new code ran');
+      await dap.request('disconnect', { terminateDebuggee: false }).catch(() => undefined);
+    } finally {
+      dap.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('with --debug-wait and a breakpoint in square set before the benchmark, the worker becomes ready without stopping; a call then stops', async () => {
+    const r = await cli('deploy', SQUARE, '--yes', '--debug-wait', '--format', 'json', '--timeout', '120');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    const worker = out.debug_workers[0];
+    assert.equal(worker.wait, true);
+    const waiting = engine.workers.forEndpoint(out.endpoint_id).find((w) => w.id === worker.worker_id)!;
+    const dap = await attachWithBreakpoints(worker, SQUARE, [RETURN_LINE]);
+    try {
+      // The benchmark calls square (warmup and rounds) right after the contexts: none of those calls may stop.
+      const stoppedEarly = dap.event('stopped').then((body) => ({ stopped: body }));
+      const ready = waitFor('the debug worker ready', () => ['idle', 'running'].includes(waiting.status) && { ready: true }, 60_000);
+      const first = await Promise.race([stoppedEarly, ready]);
+      assert.ok('ready' in first, `the benchmark stopped at the breakpoint: ${JSON.stringify(first)}`);
+
+      const call = runRemote(clientOf(engine), { name: 'square', tag: 'default' }, 'square', { x: 7 }, { timeoutMs: 120_000 });
+      const stopped = (await stoppedEarly).stopped;
+      assert.equal(stopped.reason, 'breakpoint');
+      assert.equal(await localValue(dap, stopped.threadId, 'x'), '7', 'the stop is the call, not a benchmark sample');
+      await dap.request('continue', { threadId: stopped.threadId });
+      assert.equal((await call).value, 49);
+      await dap.request('disconnect', { terminateDebuggee: false }).catch(() => undefined);
+    } finally {
+      dap.close();
+    }
+  });
+
+  test('--debug-wait: the worker waits for a debugger before its contexts (status says so), stops in __aenter__, then serves', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-debug-wait-'));
+    const marker = path.join(dir, 'entered');
+    const file = path.join(dir, 'deploy.py');
+    fs.writeFileSync(file, [
+      'from vastai import Deployment',
+      '',
+      'app = Deployment(name="debug-wait")',
+      '',
+      '',
+      '@app.context()',
+      'class Model:',
+      '    async def __aenter__(self):',
+      '        self.factor = 3',
+      `        open(${JSON.stringify(marker)}, "w").close()`,
+      '        return self',
+      '',
+      '    async def __aexit__(self, *exc):',
+      '        pass',
+      '',
+      '',
+      '@app.remote(benchmark_dataset=[{"x": 2}])',
+      'async def triple(x):',
+      '    return x * app.get_context(Model).factor',
+      '',
+      '',
+      'app.image("vastai/base-image:@vastai-automatic-tag", storage=16)',
+      'app.configure_autoscaling()',
+      'app.ensure_ready()',
+      '',
+    ].join('\n'));
+    const aenterLine = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('self.factor = 3')) + 1;
+
+    const r = await cli('deploy', file, '--yes', '--debug-wait', '--format', 'json', '--timeout', '120');
+    assert.equal(r.code, 0, r.stderr);
+    const worker = JSON.parse(r.stdout).debug_workers[0];
+    assert.equal(worker.wait, true);
+
+    const listed = await waitFor('the status saying the worker waits for a debugger', async () => {
+      const status = JSON.parse((await cli('status', '--format', 'json')).stdout);
+      const w = status.deployments.find((d: any) => d.deployment.name === 'debug-wait').workers[0];
+      return w?.local_debug?.debugger === 'waiting' && w;
+    });
+    assert.ok(!['idle', 'running'].includes(listed.status), `not ready while it waits (${listed.status})`);
+    assert.ok(!fs.existsSync(marker), 'the context is not entered before a debugger attaches');
+    assert.match((await cli('status')).stdout, /debugging \(waits for a debugger to attach before entering contexts; debugger at 127\.0\.0\.1:\d+\)/);
+
+    const dap = await attachWithBreakpoints(worker, file, [aenterLine]);
+    try {
+      const stopped = await dap.event('stopped');
+      assert.equal(stopped.reason, 'breakpoint');
+      const { stackFrames } = await dap.request('stackTrace', { threadId: stopped.threadId, levels: 1 });
+      assert.equal(stackFrames[0].name, '__aenter__');
+      assert.equal(stackFrames[0].line, aenterLine);
+      assert.ok(!fs.existsSync(marker), 'stopped before the rest of __aenter__ ran');
+      await dap.request('continue', { threadId: stopped.threadId });
+
+      const ready = await waitFor('the worker ready after the contexts', () => engine.workers.forEndpoint(JSON.parse(r.stdout).endpoint_id).find((w) => w.id === worker.worker_id && ['idle', 'running'].includes(w.status)));
+      assert.ok(fs.existsSync(marker));
+      assert.equal(engine.workers.record(ready).local_debug?.debugger, 'attached');
+      const call = await runRemote(clientOf(engine), { name: 'debug-wait', tag: 'default' }, 'triple', { x: 5 }, { timeoutMs: 120_000 });
+      assert.equal(call.value, 15);
+      await dap.request('disconnect', { terminateDebuggee: false }).catch(() => undefined);
+    } finally {
+      dap.close();
+    }
+  });
+
+  test('a plain deploy of a deployment being debugged turns debugging off, says so, and the worker serves normally', async () => {
+    // The tests before left square debugged (with --debug-wait).
+    const before = await clientOf(engine).getEndpointWorkers(JSON.parse((await cli('status', '--format', 'json')).stdout).deployments.find((d: any) => d.deployment.name === 'square').deployment.endpoint_id);
+    assert.ok(before.workers.some((w) => w.local_debug), 'square is being debugged');
+
+    const r = await cli('deploy', SQUARE, '--yes', '--format', 'json', '--timeout', '120');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Debugging turned off: the worker restarts without the debugger/);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.debug_workers, undefined);
+    const workers = engine.workers.forEndpoint(out.endpoint_id).filter((w) => w.status !== 'stopped');
+    // Back to normal serving: the autoscaler may start more workers again; none runs under the debugger.
+    assert.ok(workers.some((w) => w.status === 'idle'), 'a ready worker');
+    assert.deepEqual(workers.filter((w) => w.debug).map((w) => w.id), [], 'no debug worker');
+    assert.equal((await runRemote(clientOf(engine), { name: 'square', tag: 'default' }, 'square', { x: 5 }, { timeoutMs: 120_000 })).value, 25);
+
+    const again = await cli('deploy', SQUARE, '--yes', '--timeout', '120');
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /Debugging/, 'nothing to turn off the second time');
+  });
+
   test('a worker whose Python has no debugpy fails with an error naming pip install debugpy', async () => {
     // A debugpy that cannot be imported, first on the workers' path: what a Python without it looks like.
     const shadow = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-no-debugpy-'));
@@ -192,5 +273,47 @@ describe('deploy --debug (local engine, debugpy)', { skip: NO_DEBUGPY }, () => {
     const r = await cli('deploy', SQUARE, '--yes', '--debug', '--target', 'vast');
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /--debug .*local engine only/);
+  });
+});
+
+describe('a call paused at a breakpoint outlasts every limit', { skip: NO_DEBUGPY }, () => {
+  // Limits far shorter than the pause: the client's per worker call and the caller's, and the engine's "no status
+  // report" limit (a worker paused at a breakpoint sends none).
+  const LIMIT_MS = 1000;
+  const PAUSE_MS = 3 * LIMIT_MS;
+  let short: Engine;
+  before(async () => {
+    await initPythonParser();
+    short = await startRealEngine({ python: PYTHON, reportStaleMs: LIMIT_MS / 2 });
+  });
+  after(async () => {
+    await short?.close();
+  });
+
+  test('the call completes after continue, and the engine neither fails nor replaces the paused worker', async () => {
+    const put = await deployFile(short, SQUARE, false);
+    const endpointId = put.outcome.endpointId!;
+    await clientOf(short).setLocalDebug(put.outcome.deploymentId!, true);
+    const [worker] = await waitForDebugWorkers(clientOf(short), endpointId, false, 120_000);
+    const dap = await attachWithBreakpoints(worker!, SQUARE, [RETURN_LINE]);
+    try {
+      const client = new VastClient(targetOf(short), { workerTimeoutMs: LIMIT_MS });
+      const call = runRemote(client, { name: 'square', tag: 'default' }, 'square', { x: 6 }, { timeoutMs: LIMIT_MS });
+      call.catch(() => undefined); // awaited below
+      const stopped = await dap.event('stopped');
+      const paused = short.workers.forEndpoint(endpointId).find((w) => w.id === worker!.worker_id)!;
+      const pid = paused.proc?.pid;
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+
+      const now = short.workers.forEndpoint(endpointId).filter((w) => w.status !== 'stopped');
+      assert.deepEqual(now.map((w) => w.id), [worker!.worker_id], 'still the one worker');
+      assert.notEqual(now[0]!.status, 'error', now[0]!.errorMsg);
+      assert.equal(now[0]!.proc?.pid, pid, 'the same process');
+      await dap.request('continue', { threadId: stopped.threadId });
+      assert.equal((await call).value, 36);
+      await dap.request('disconnect', { terminateDebuggee: false }).catch(() => undefined);
+    } finally {
+      dap.close();
+    }
   });
 });

@@ -395,14 +395,14 @@ export class Engine {
   }
 
   /**
-   * Turns debugging of a deployment on (its workers start again under debugpy) or off (they start again plain).
-   * False when there is no such deployment.
+   * Turns debugging of a deployment on (its workers start again under debugpy) or off (they start again plain), and
+   * says whether that changed anything. Undefined when there is no such deployment.
    */
-  setDebug(deploymentId: number, setting: LocalDebugSetting | undefined): boolean {
+  setDebug(deploymentId: number, setting: LocalDebugSetting | undefined): { changed: boolean } | undefined {
     const dep = this.records.deployment(deploymentId);
-    if (!dep) return false;
+    if (!dep) return undefined;
     const same = JSON.stringify(dep.local_debug ?? null) === JSON.stringify(setting ?? null);
-    if (same) return true;
+    if (same) return { changed: false };
     this.store.commit(() => {
       if (setting) dep.local_debug = setting;
       else delete dep.local_debug;
@@ -413,7 +413,7 @@ export class Engine {
       if (!['stopped', 'stopping'].includes(w.status)) this.workers.hardUpdate(w, why);
     }
     void this.scaler.tick();
-    return true;
+    return { changed: true };
   }
 
   /** Runs the autoscaler's periodic work now (the timer runs it every tickMs). */

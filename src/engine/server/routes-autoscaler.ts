@@ -1,7 +1,7 @@
 // Vast's autoscaler API (run.vast.ai/...): routing, workers, logs, rolling updates, and the worker-facing routes
 // (`/worker_status/`, `/delete_requests/`, `/pubkey/`).
 import * as crypto from 'node:crypto';
-import type { EndpointLogsResponse, RouteReady, RouteWaiting, UpdateWorkersResponse, WorkerStatusReport } from '../../shared/protocol/vast';
+import { DEBUGGER_STATES, type DebuggerState, type EndpointLogsResponse, type RouteReady, type RouteWaiting, type UpdateWorkersResponse, type WorkerStatusReport } from '../../shared/protocol/vast';
 import type { ActivityTracker } from './activity';
 import { statusSummary } from './autoscaler';
 import { presentedKeys, requireKey } from './auth';
@@ -102,6 +102,8 @@ export function registerAutoscalerRoutes(router: Router, services: AutoscalerSer
       cost,
       request_idx: requestIdx,
       __request_id: crypto.randomUUID(),
+      // Ours only: the client lifts its time limits for a call that may sit at a breakpoint. The worker ignores it.
+      ...(chosen.debug ? { local_debug: true } : {}),
     };
     sendJson(ctx.res, 200, response);
   });
@@ -207,6 +209,7 @@ export function registerAutoscalerRoutes(router: Router, services: AutoscalerSer
       additional_disk_usage: num('additional_disk_usage'),
       working_request_idxs: (idxs as number[] | undefined) ?? [],
       url: fieldString(body, 'url', { optional: true }) ?? '',
+      ...(DEBUGGER_STATES.includes(body.debugger as DebuggerState) ? { debugger: body.debugger as DebuggerState } : {}),
     };
     manager.report(w, report);
     sendJson(ctx.res, 200, { success: true, status: w.status });

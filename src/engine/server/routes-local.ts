@@ -3,7 +3,7 @@
 //   GET /local/v0/info                                        engine facts: version, pid, Python, machine, limits, runtime
 //   GET /local/v0/logs/stream?endpoint_id=N[&worker_id=M][&tail=K]
 //       text/event-stream: the last K lines (default 100), then each new line, one `data: <LogLine JSON>` event each.
-//   PUT /local/v0/deployments/{id}/debug  {"debug": true|false, "wait": false, "debugpy_path": "/abs/folder"?}
+//   PUT /local/v0/deployments/{id}/debug  {"debug": true|false, "wait": false, "debugpy_path": "/abs/folder"?} → {..., "changed": bool}
 //       runs the deployment's one worker under debugpy (or back to normal); see CONTRACT.md "Debugging a deployment".
 // And, without a key, `GET /`: a small status page for the engine URL `npm start` and `engine start` print (counts
 // only: deployment names and logs stay behind the key).
@@ -38,8 +38,8 @@ export interface LocalServices {
   workerRuntime: WorkerRuntime;
   strictFilters: boolean;
   maxUploadBytes: number;
-  /** Debugging on (with its wait setting) or off; false when the deployment does not exist. */
-  setDebug(deploymentId: number, setting: LocalDebugSetting | undefined): boolean;
+  /** Debugging on (with its settings) or off, and whether that changed it; undefined when there is no such deployment. */
+  setDebug(deploymentId: number, setting: LocalDebugSetting | undefined): { changed: boolean } | undefined;
 }
 
 /** The page a browser shows at the engine's URL: that it runs, its version, and how many deployments and workers. */
@@ -97,8 +97,9 @@ export function registerLocalRoutes(router: Router, services: LocalServices): vo
     if (body.wait !== undefined && typeof body.wait !== 'boolean') throw new HttpError(422, 'field "wait" must be true or false');
     const debugpyPath = body.debugpy_path === undefined || body.debugpy_path === null ? undefined : debugpyFolder(body.debugpy_path);
     const setting = body.debug ? { wait: body.wait === true, ...(debugpyPath ? { debugpy_path: debugpyPath } : {}) } : undefined;
-    if (!services.setDebug(id, setting)) throw new HttpError(404, `no deployment with id ${id}`);
-    sendJson(ctx.res, 200, { success: true, deployment_id: id, debug: body.debug, wait: body.debug && body.wait === true });
+    const result = services.setDebug(id, setting);
+    if (!result) throw new HttpError(404, `no deployment with id ${id}`);
+    sendJson(ctx.res, 200, { success: true, deployment_id: id, debug: body.debug, wait: body.debug && body.wait === true, changed: result.changed });
   });
 
   router.add('GET', '/local/v0/logs/stream', (ctx) => {

@@ -457,7 +457,7 @@ export class WorkerManager {
       url: w.url,
       created_at: w.createdAt,
       ...(w.errorMsg ? { error_msg: w.errorMsg } : {}),
-      ...(w.debug && w.proc ? { local_debug: w.debug } : {}),
+      ...(w.debug && w.proc ? { local_debug: { ...w.debug, ...(r?.debugger ? { debugger: r.debugger } : {}) } } : {}),
       ...(w.warnings.length ? { filter_warnings: w.warnings } : {}),
     };
   }

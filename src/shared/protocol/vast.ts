@@ -204,6 +204,9 @@ export type WorkerStatus = (typeof WORKER_STATUSES)[number];
 
 /** One element of `POST {autoscaler}/get_endpoint_workers/`. */
 /** Local engine only: a worker started under debugpy (src/engine/CONTRACT.md "Debugging a deployment"). */
+export type DebuggerState = 'listening' | 'waiting' | 'attached';
+export const DEBUGGER_STATES: readonly DebuggerState[] = ['listening', 'waiting', 'attached'];
+
 export interface LocalDebugInfo {
   /** The debugpy DAP server (loopback) a client attaches to. */
   host: string;
@@ -217,6 +220,11 @@ export interface LocalDebugInfo {
   remote_file: string;
   /** The worker waits for a client before entering the deployment's contexts. */
   wait: boolean;
+  /**
+   * The debugger as the worker last reported it: `listening` (attachable), `waiting` (with `wait`: the worker waits
+   * for a client before entering its contexts), `attached`. Absent until debugpy listens.
+   */
+  debugger?: DebuggerState;
 }
 
 export interface WorkerRecord {
@@ -273,6 +281,8 @@ export interface RouteReady {
   cost: number;
   request_idx: number;
   __request_id?: string;
+  /** Local engine only: the worker runs under a debugger (a call may pause at a breakpoint: no time limit). */
+  local_debug?: boolean;
   [field: string]: unknown;
 }
 /** Waiting: no `url`; `status` summarises the workers ("Stopped", "2 loading"...). */
@@ -316,6 +326,8 @@ export interface WorkerStatusReport {
   additional_disk_usage: number;
   working_request_idxs: number[];
   url: string;
+  /** Local engine only: a debug worker's debugger state (the SDK's worker never sends it). */
+  debugger?: DebuggerState;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

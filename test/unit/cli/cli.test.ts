@@ -136,6 +136,15 @@ describe('vast-deploy check: folder search', () => {
   });
 });
 
+describe('vast-deploy --help', () => {
+  test('names every option of deploy and dev, debugging included', async () => {
+    const r = await run(['--help']);
+    assert.equal(r.code, 0);
+    for (const option of ['--debug [--debug-wait]', '--format text|json', '--debounce MS']) assert.ok(r.stdout.includes(option), option);
+    assert.match(r.stdout, /A deploy without --debug turns debugging off/);
+  });
+});
+
 describe('vast-deploy binary', () => {
   test('bin/vast-deploy.js check --format json exits 1 with parseable JSON', () => {
     const bin = path.join(repoRoot(), 'bin', 'vast-deploy.js');

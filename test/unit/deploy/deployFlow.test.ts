@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { VastClient } from '../../../src/vast-api/client';
 import { deploy } from '../../../src/deploy/deployFlow';
+import { VastApiError } from '../../../src/vast-api/errors';
 import { computePlan } from '../../../src/deploy/plan';
 import { writeTarball } from '../../../src/deploy/bundle/tarball';
 import type { Bundle } from '../../../src/shared/protocol/bundle';
@@ -102,5 +103,46 @@ describe('deploy flow', () => {
     assert.equal(asked, false, 'whoever planned asked already');
     assert.equal(outcome.deployed, true);
     assert.equal(outcome.plan?.tier, 4);
+  });
+});
+
+describe('deploy flow: endDebugging (a plain deploy on the local engine)', () => {
+  function withDebugRoute(answer: () => Promise<{ changed: boolean }>) {
+    const recorded = recordingClient();
+    Object.assign(recorded.client, {
+      async setLocalDebug(id: number, debug: boolean) {
+        recorded.calls.push(`setLocalDebug ${id} ${debug}`);
+        return answer();
+      },
+    });
+    return recorded;
+  }
+
+  test('turns debugging off after the upload and says so only when it was on', async () => {
+    const input = await bundleAndBytes();
+    for (const changed of [true, false]) {
+      const { calls, client } = withDebugRoute(async () => ({ changed }));
+      let ended = 0;
+      await deploy(input, client, LOCAL_TARGET, { onDebuggingEnded: () => ended++ }, { wait: false, pack: writeTarball, endDebugging: true });
+      assert.equal(calls.at(-1), 'setLocalDebug 1 false');
+      assert.equal(ended, changed ? 1 : 0);
+    }
+  });
+
+  test('an engine without the debug route (404) has nothing to end: the deploy goes on', async () => {
+    const input = await bundleAndBytes();
+    const { client } = withDebugRoute(async () => {
+      throw new VastApiError('setLocalDebug: HTTP 404 from PUT /local/v0/deployments/1/debug: no route', { code: 'http', call: 'setLocalDebug', method: 'PUT', url: '/local/v0/deployments/1/debug', status: 404 });
+    });
+    const outcome = await deploy(input, client, LOCAL_TARGET, {}, { wait: false, pack: writeTarball, endDebugging: true });
+    assert.equal(outcome.deployed, true);
+  });
+
+  test('any other failure of the debug route fails the deploy', async () => {
+    const input = await bundleAndBytes();
+    const { client } = withDebugRoute(async () => {
+      throw new VastApiError('setLocalDebug: HTTP 500', { code: 'http', call: 'setLocalDebug', method: 'PUT', url: '/local/v0/deployments/1/debug', status: 500 });
+    });
+    await assert.rejects(deploy(input, client, LOCAL_TARGET, {}, { wait: false, pack: writeTarball, endDebugging: true }), /HTTP 500/);
   });
 });

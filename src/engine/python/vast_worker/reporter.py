@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from . import http_client
 from .log import log
@@ -22,6 +22,8 @@ class WorkerStats:
         self.cur_load = 0.0  # workload accepted and not finished
         self.num_requests_working = 0
         self.working_request_idxs: List[int] = []
+        # Local debugging only (debug.state): the debugger's state, sent as "debugger", a key the SDK's report lacks.
+        self.debugger: Optional[Callable[[], Optional[str]]] = None
         self.additional_disk_usage = 0.0
         # since the last report
         self.new_load = 0.0
@@ -54,7 +56,7 @@ class StatusReporter:
 
     def body(self) -> Dict[str, Any]:
         s = self.stats
-        return {
+        body: Dict[str, Any] = {
             "id": self.worker_id,
             "mtoken": self.mtoken,
             "version": VERSION,
@@ -73,6 +75,10 @@ class StatusReporter:
             "working_request_idxs": list(s.working_request_idxs),
             "url": self.url,
         }
+        debugger = s.debugger() if s.debugger is not None else None
+        if debugger:
+            body["debugger"] = debugger
+        return body
 
     def kick(self) -> None:
         """Report as soon as possible (readiness, errors)."""

@@ -71,6 +71,8 @@ class Worker:
         self.cwd = cwd
         self.started_at = time.monotonic()
         self.stats = WorkerStats()
+        if env.debug_port:
+            self.stats.debugger = debug.state
         self.load = WorkerLoad()
         self.phase = "booting"  # booting → ready ⇄ updating; failed / stopping end the process
         self.deployment: Optional[LoadedDeployment] = None
@@ -193,9 +195,10 @@ class Worker:
         log(f"benchmark: warmup + {fn.benchmark_runs} round(s) of {fn.name}"
             f"{' at concurrency 10' if fn.allow_parallel_requests else ''}")
         try:
-            score = await time_boxed("benchmark", self.env.boot_limits["benchmark"], run_benchmark(
-                call, BenchmarkInputs(fn.benchmark_dataset, fn.benchmark_generator), fn.benchmark_runs,
-                fn.allow_parallel_requests, on_round=on_round))
+            with debug.breakpoints_off_on_this_thread(bool(self.env.debug_port)):
+                score = await time_boxed("benchmark", self.env.boot_limits["benchmark"], run_benchmark(
+                    call, BenchmarkInputs(fn.benchmark_dataset, fn.benchmark_generator), fn.benchmark_runs,
+                    fn.allow_parallel_requests, on_round=on_round))
         except BenchmarkError as e:
             cause = e.__cause__
             detail = f"\n{short_traceback(cause)}" if cause is not None else ""
