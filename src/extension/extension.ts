@@ -5,6 +5,7 @@ import { AccountCommands } from './commands/accountCommands';
 import { commandRegistrar } from './commands/commandRunner';
 import { DeployCommands } from './commands/deployCommands';
 import { VastDebugger } from './debug/vastDebugger';
+import { DebuggedDeployments } from './core/localDebug';
 import { TreeCommands } from './commands/treeCommands';
 import type { Deployer, DeploymentsSourceFactory, PlanProvider, RemoteRunner } from './contracts';
 import { LanguageService } from './languageService';
@@ -74,7 +75,8 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const engine = new LocalEngine();
   const targets = new TargetState(apiKeys, engine);
   const connections = new Connections(engine, () => apiKeys.current?.key, log);
-  const core = createCore(connections, targets, log, () => languageService.whenReady());
+  const debugged = new DebuggedDeployments();
+  const core = createCore(connections, targets, log, () => languageService.whenReady(), debugged);
   const registry = new CoreRegistry(core.pieces);
   const lensTitles = new LensTitles(targets, registry);
   const languageService = new LanguageService(context, log, {
@@ -100,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const statusBar = new TargetStatusBar(targets);
   const welcome = new WelcomeView(targets, context.extensionUri);
   const engineRestart = new EngineRestartPrompt(engine, () => vscode.commands.executeCommand('vast.restartEngine'));
-  const debuggers = new VastDebugger(connections, core.bundles, deploys, log);
+  const debuggers = new VastDebugger(connections, core.bundles, deploys, debugged, log);
   debuggers.onDidChange(() => tree.refresh());
 
   context.subscriptions.push(

@@ -16,6 +16,7 @@ import type { Deployer, DeployProgress, DeployResult, PlanRequest } from '../con
 import { TARGET_LABELS } from '../targets/targetState';
 import type { Bundles, ServedBundle } from './bundles';
 import type { Connections } from './connections';
+import type { DebuggedDeployments } from './localDebug';
 import type { PreparedPlans } from './preparedPlans';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -46,6 +47,7 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
     /** Called after every deploy attempt (plans and the tree are stale then). */
     private readonly afterDeploy: (uri: vscode.Uri) => void,
     private readonly log?: vscode.LogOutputChannel,
+    private readonly debugged?: DebuggedDeployments,
   ) {}
 
   async deploy(request: PlanRequest, confirmed: Plan, progress: DeployProgress, token: vscode.CancellationToken): Promise<DeployResult> {
@@ -85,6 +87,10 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
             this.log?.info(`${name}:${tag}: ${workersLine(update, true)}`);
           },
           onWarning: (message) => progress.report(`Warning: ${message}`),
+          onDebuggingEnded: () => {
+            progress.report('Debugging turned off: the worker serves normally again');
+            this.log?.info(`${name}:${tag}: debugging turned off by this deploy (no debug session of this window holds it)`);
+          },
           // Only without a prepared plan (a plan provider other than ours): the flow planned again, and a deploy that
           // became a tier 3 or 4 since the plan the user saw is not made without being asked; the command asks.
           confirm: async (fresh) => {
@@ -93,7 +99,13 @@ export class CoreDeployer implements Deployer, vscode.Disposable {
           },
         },
         // Without a prepared plan, the tarball the language server packed with this bundle (no tar encoder here).
-        { signal: abort.signal, audience: 'editor', ...(planned ? { planned } : { pack: async () => input.tarball }) },
+        {
+          signal: abort.signal,
+          audience: 'editor',
+          // Debugging left on (a window that went away) ends with a Deploy, as with the CLI; a session here keeps it.
+          endDebugging: request.target === 'local' && !this.debugged?.has({ name, tag }),
+          ...(planned ? { planned } : { pack: async () => input.tarball }),
+        },
       );
       if (!outcome.deployed) {
         const why = changedTier === undefined ? '' : ` (it became a tier ${changedTier} since it was planned: deploy again to see the new plan)`;

@@ -5,6 +5,7 @@ import type { CorePieces } from '../registry';
 import type { TargetState } from '../targets/targetState';
 import type { Connections } from './connections';
 import { CoreDeployer } from './deployer';
+import type { DebuggedDeployments } from './localDebug';
 import { Bundles } from './bundles';
 import { CorePlanProvider } from './planProvider';
 import { PreparedPlans } from './preparedPlans';
@@ -17,6 +18,8 @@ export function createCore(
   log: vscode.LogOutputChannel | undefined,
   /** The running language client: it answers `vast/bundle` (the extension host never analyses a file itself). */
   languageClient: () => Promise<LanguageClient>,
+  /** The deployments this window's debug sessions hold: a Deploy ends the debugging of any other. */
+  debugged?: DebuggedDeployments,
 ): { pieces: CorePieces; bundles: Bundles; disposable: vscode.Disposable } {
   const bundles = new Bundles(languageClient);
   const prepared = new PreparedPlans();
@@ -24,7 +27,7 @@ export function createCore(
   const deployer = new CoreDeployer(connections, bundles, prepared, (uri) => {
     plans.forget(uri, true);
     targets.refreshEngine();
-  }, log);
+  }, log, debugged);
   return {
     bundles,
     pieces: {

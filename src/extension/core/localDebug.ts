@@ -15,6 +15,35 @@ export interface DebugTarget {
   endpointId: number;
 }
 
+/**
+ * The local deployments (name:tag) a debug session of this window is attached to. A Deploy of any other one ends its
+ * debugging, as the CLI's plain deploy does (it was left on by a window that went away); one being debugged here
+ * stays debugged, so a fix deployed mid-session is debugged at once.
+ */
+export class DebuggedDeployments {
+  private readonly sessions = new Map<string, number>();
+
+  private static key(identity: { name: string; tag: string }): string {
+    return `${identity.name}:${identity.tag}`;
+  }
+
+  has(identity: { name: string; tag: string }): boolean {
+    return (this.sessions.get(DebuggedDeployments.key(identity)) ?? 0) > 0;
+  }
+
+  add(identity: { name: string; tag: string }): void {
+    const key = DebuggedDeployments.key(identity);
+    this.sessions.set(key, (this.sessions.get(key) ?? 0) + 1);
+  }
+
+  delete(identity: { name: string; tag: string }): void {
+    const key = DebuggedDeployments.key(identity);
+    const left = (this.sessions.get(key) ?? 0) - 1;
+    if (left > 0) this.sessions.set(key, left);
+    else this.sessions.delete(key);
+  }
+}
+
 export class LocalDebug {
   constructor(private readonly connections: Connections) {}
 

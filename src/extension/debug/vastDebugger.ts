@@ -10,7 +10,7 @@ import { LENS_COMMANDS, type RemoteLensArgs } from '../../shared/protocol/lsp';
 import type { DeployCommands } from '../commands/deployCommands';
 import type { Bundles } from '../core/bundles';
 import type { Connections } from '../core/connections';
-import { bundledDebugpy, debugPathMappings, LocalDebug, type DebugTarget } from '../core/localDebug';
+import { bundledDebugpy, debugPathMappings, LocalDebug, type DebuggedDeployments, type DebugTarget } from '../core/localDebug';
 import { requireTrust } from '../trust';
 
 export const DEBUG_TYPE = 'vast';
@@ -33,6 +33,7 @@ interface VastDebugConfiguration extends vscode.DebugConfiguration {
   pathMappings?: { localRoot: string; remoteRoot: string }[];
   /** Set here: the local deployment whose debugging the end of the session turns off. */
   vastDeploymentId?: number;
+  vastDeployment?: { name: string; tag: string };
   vastWorkerId?: number;
 }
 
@@ -49,6 +50,7 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
     private readonly connections: Connections,
     private readonly bundles: Bundles,
     private readonly deploys: DeployCommands,
+    private readonly debugged: DebuggedDeployments,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.localDebug = new LocalDebug(connections);
@@ -130,6 +132,7 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
             justMyCode: config.justMyCode ?? true,
             pathMappings: await this.pathMappings(file, worker, config.deploymentName),
             vastDeploymentId: target.deploymentId,
+            vastDeployment: { name: identity.name, tag: identity.tag },
             vastWorkerId: worker.worker_id,
           };
         },
@@ -159,8 +162,9 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
   }
 
   private started(session: vscode.DebugSession): void {
-    const id = (session.configuration as VastDebugConfiguration).vastDeploymentId;
+    const { vastDeploymentId: id, vastDeployment } = session.configuration as VastDebugConfiguration;
     if (session.type !== DEBUG_TYPE || id === undefined) return;
+    if (vastDeployment) this.debugged.add(vastDeployment);
     const ids = this.sessions.get(id) ?? new Set<string>();
     ids.add(session.id);
     this.sessions.set(id, ids);
@@ -169,8 +173,9 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
 
   /** The last session of a deployment ended (detach, stop, a worker that went away): back to normal serving. */
   private async ended(session: vscode.DebugSession): Promise<void> {
-    const id = (session.configuration as VastDebugConfiguration).vastDeploymentId;
+    const { vastDeploymentId: id, vastDeployment } = session.configuration as VastDebugConfiguration;
     if (session.type !== DEBUG_TYPE || id === undefined) return;
+    if (vastDeployment) this.debugged.delete(vastDeployment);
     const ids = this.sessions.get(id);
     ids?.delete(session.id);
     if (ids?.size) return;

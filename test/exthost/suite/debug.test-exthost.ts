@@ -202,4 +202,21 @@ suite('Debug remotely on the local engine', function () {
     await session.customRequest('continue', { threadId: stopped.body.threadId });
     await vscode.debug.stopDebugging(session);
   });
+
+  test('a Deploy ends debugging that no debug session of this window holds (left on by a window that went away)', async () => {
+    const { url, api_key } = JSON.parse(fs.readFileSync(path.join(process.env.VAST_DEPLOY_STATE!, 'engine.json'), 'utf8')) as { url: string; api_key: string };
+    const headers = { authorization: `Bearer ${api_key}`, 'content-type': 'application/json' };
+    const listed = (await (await fetch(`${url}/api/v0/deployments/`, { headers })).json()) as { deployments: { id: number; name: string }[] };
+    const id = listed.deployments.find((d) => d.name === DEPLOYMENT)!.id;
+    await fetch(`${url}/local/v0/deployments/${id}/debug`, { method: 'PUT', headers, body: JSON.stringify({ debug: true }) });
+    await waitFor('the worker debugging', async () => (await workersOfTree()).find((w) => w.kind === 'worker' && w.record.local_debug && w.record.status === 'idle'));
+    const text = fs.readFileSync(deployFile().fsPath, 'utf8');
+    fs.writeFileSync(deployFile().fsPath, text.replace('return x * x', 'return x * x  # deployed while debugging was left on'));
+    const deployed = await vscode.commands.executeCommand<boolean>('vast.deploy', { uri: deployFile().toString(), deploymentIndex: 0, deployment: DEPLOYMENT });
+    assert.equal(deployed, true);
+    await waitFor('a ready worker without debugging', async () => {
+      const workers = (await workersOfTree()).filter((w) => w.kind === 'worker' && w.deployment.name === DEPLOYMENT);
+      return workers.length > 0 && workers.every((w) => w.kind === 'worker' && !w.record.local_debug && w.record.status === 'idle') ? workers : undefined;
+    }, 60_000);
+  });
 });

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { bundledDebugpy, debugPathMappings } from '../../../src/extension/core/localDebug';
+import { bundledDebugpy, debugPathMappings, DebuggedDeployments } from '../../../src/extension/core/localDebug';
 
 function extensionWith(...parts: string[]): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-ext-'));
@@ -53,5 +53,20 @@ describe('debugPathMappings', () => {
     assert.deepEqual(debugPathMappings('/ws/app/deploy.py', worker, [{ src: '.', dst: 'app', kind: 'directory' }]), [
       { localRoot: '/ws/app/deploy.py', remoteRoot: '/state/workers/7/deployment.py' },
     ]);
+  });
+});
+
+describe('DebuggedDeployments', () => {
+  test('held while any session of the deployment runs', () => {
+    const held = new DebuggedDeployments();
+    const square = { name: 'square', tag: 'default' };
+    assert.equal(held.has(square), false);
+    held.add(square);
+    held.add(square);
+    held.delete(square);
+    assert.equal(held.has(square), true, 'one session is left');
+    assert.equal(held.has({ name: 'square', tag: 'prod' }), false, 'another tag is another deployment');
+    held.delete(square);
+    assert.equal(held.has(square), false);
   });
 });
