@@ -17,6 +17,7 @@ import { Connections } from './core/connections';
 import { createCore } from './core/index';
 import { EngineRestartPrompt, type RestartQuestion } from './core/engineRestartPrompt';
 import { LocalEngine } from './core/localEngine';
+import { WatchMode } from './core/watchMode';
 import { CoreRegistry } from './registry';
 import { ApiKeyStore } from './secrets/apiKeyStore';
 import { TargetState } from './targets/targetState';
@@ -28,6 +29,7 @@ import { ResultPanel } from './views/resultPanel';
 import { RunHistoryTree } from './views/runHistoryTree';
 import { RunResults } from './views/runResults';
 import { TargetStatusBar } from './views/targetStatusBar';
+import { STOP_WATCHING_COMMAND, WatchStatusBar } from './views/watchStatusBar';
 import { WelcomeView } from './views/welcomeView';
 import type { TreeNode } from './views/treeNodes';
 
@@ -62,6 +64,8 @@ export interface VastTestHooks {
     readonly runs: { readonly inline: InlineResults; readonly history: RunHistoryTree; readonly panel: ResultPanel };
     /** How many times plans and deploys read the deployed state (a Deploy click on a lens showing its plan reads none). */
     remoteStateReads(): number;
+    /** Watch mode: its sessions (and their `ask` for tier 3/4 changes) and its status bar item. */
+    readonly watch: { readonly mode: WatchMode; readonly statusBar: WatchStatusBar };
   };
 }
 
@@ -98,6 +102,9 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const account = new AccountCommands(apiKeys, targets, engine, log);
   const statusBar = new TargetStatusBar(targets);
   const welcome = new WelcomeView(targets, context.extensionUri);
+  const watch = new WatchMode(registry, targets, outlines, runs, payloads, log, () => tree.refresh());
+  const watchStatus = new WatchStatusBar(watch);
+  lensTitles.isWatching = (uri, deployment) => watch.isWatching(uri, deployment);
   const engineRestart = new EngineRestartPrompt(engine, () => vscode.commands.executeCommand('vast.restartEngine'));
 
   context.subscriptions.push(
@@ -123,6 +130,9 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     statusBar,
     welcome,
     engineRestart,
+    watch,
+    watchStatus,
+    watch.onDidChangeSessions(() => lensTitles.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
     core.disposable,
   );
@@ -151,6 +161,9 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   register('vast.stopFollowingLogs', (node) => treeCommands.stopFollowingLogs(node));
   register('vast.openDeploymentFile', (node) => treeCommands.openDeploymentFile(node));
   register('vast.runRemotelyFromTree', (node) => treeCommands.runRemotely(node));
+  register('vast.watch', (args) => watch.start(args));
+  register('vast.watchFromTree', (node) => watch.startFromTree(node));
+  register(STOP_WATCHING_COMMAND, (args) => watch.stop(args));
   register('vast.setApiKey', (key) => account.setApiKey(typeof key === 'string' ? key : undefined));
   register('vast.signOut', () => account.signOut());
   register('vast.startEngine', () => account.startEngine());
@@ -175,7 +188,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
             engineRestart.ask = fake;
             return new vscode.Disposable(() => (engineRestart.ask = original));
           },
-          ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded, runs: { inline, history, panel: resultPanel }, remoteStateReads: () => connections.remoteStateReads },
+          ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded, runs: { inline, history, panel: resultPanel }, remoteStateReads: () => connections.remoteStateReads, watch: { mode: watch, statusBar: watchStatus } },
         }
       : undefined;
   return {

@@ -10,6 +10,7 @@
 // A full plan (the local engine's lens, Show Plan, a Deploy click) is kept with its bundle, tarball and target for a
 // minute, so a Deploy click on a lens or plan view that shows it deploys exactly that plan: no new bundle, no new
 // tarball, no new read of the deployed state (PreparedPlans, handed to the deployer).
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { computePlan } from '../../deploy/plan';
 import { planSummary } from '../../deploy/planFormat';
@@ -181,6 +182,14 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
 
   remoteChanged(): void {
     this.forget(undefined, true);
+  }
+
+  copySources(plan: Plan): string[] | undefined {
+    const prepared = this.prepared.of(plan);
+    if (!prepared) return undefined;
+    // A copy's src is relative to the deployment file's folder, as the bundle builder reads it.
+    const base = path.dirname(prepared.served.filePath);
+    return prepared.served.bundle.copies.map((c) => path.resolve(base, c.src));
   }
 
   /**

@@ -95,6 +95,7 @@ export const LENS_COMMANDS = {
   showPlan: 'vast.showPlan',
   switchTarget: 'vast.switchTarget',
   runRemotely: 'vast.runRemotely',
+  watch: 'vast.watch',
 } as const;
 
 /** Arguments of every deployment lens command: the document and the deployment within it. */

@@ -50,19 +50,20 @@ suite('Vast UI: CodeLenses', () => {
     await setConfig('codeLens.enable', undefined);
   });
 
-  test('Deploy, Show plan and the target above Deployment(...), Run remotely above @remote', async () => {
+  test('Deploy, Show plan, the target and Watch above Deployment(...), Run remotely above @remote', async () => {
     const ls = await waitFor('lenses on good_deploy.py', async () => {
       const found = await lenses(goodDeploy());
-      return found.length >= 4 ? found : undefined;
+      return found.length >= 5 ? found : undefined;
     });
     // The real plan provider adds the tier (or why it is unavailable) to the Deploy title once it is computed.
     assert.match(titles(ls)[0], /^3:vast\.deploy:\$\(rocket\) Deploy( · .+)?$/);
     assert.deepEqual(titles(ls).slice(1), [
       '3:vast.showPlan:Show plan',
       '3:vast.switchTarget:$(server-environment) local engine',
+      '3:vast.watch:$(eye) Watch',
       '6:vast.runRemotely:$(play) Run remotely',
     ]);
-    assert.deepEqual(ls[3].command?.arguments?.[0], { uri: goodDeploy().toString(), deployment: 'good-app', function: 'square' });
+    assert.deepEqual(ls[4].command?.arguments?.[0], { uri: goodDeploy().toString(), deployment: 'good-app', function: 'square' });
   });
 
   test('the target lens follows vast.target', async () => {

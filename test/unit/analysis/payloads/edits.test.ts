@@ -76,7 +76,7 @@ describe('outline and CodeLenses', () => {
     );
   });
 
-  test('Deploy, Show plan and target lenses above Deployment(...), Run remotely above each @remote', () => {
+  test('Deploy, Show plan, target and Watch lenses above Deployment(...), Run remotely above each @remote', () => {
     const lenses = codeLenses(model(text), 'file:///ws/deploy.py');
     assert.deepEqual(
       lenses.map((l) => [l.range.start.line, l.command?.command, l.command?.title]),
@@ -84,12 +84,14 @@ describe('outline and CodeLenses', () => {
         [2, 'vast.deploy', 'Deploy'],
         [2, 'vast.showPlan', 'Show plan'],
         [2, 'vast.switchTarget', 'Switch target'],
+        [2, 'vast.watch', 'Watch'],
         [4, 'vast.runRemotely', 'Run remotely'],
         [8, 'vast.runRemotely', 'Run remotely'],
       ],
     );
     assert.deepEqual(lenses[0].command?.arguments, [{ uri: 'file:///ws/deploy.py', deploymentIndex: 0, deployment: 'demo' }]);
-    assert.deepEqual(lenses[3].command?.arguments, [{ uri: 'file:///ws/deploy.py', deployment: 'demo', function: 'square' }]);
+    assert.deepEqual(lenses[3].command?.arguments, lenses[0].command?.arguments);
+    assert.deepEqual(lenses[4].command?.arguments, [{ uri: 'file:///ws/deploy.py', deployment: 'demo', function: 'square' }]);
   });
 
   test('no lenses in a file that is not a deployment', () => {
