@@ -48,6 +48,11 @@ interface Session extends WatchSession {
   scheduler: UpdateScheduler;
   /** Absolute paths of the copy() sources of the last plan: saving one of them updates too. */
   copySources: string[];
+  /**
+   * A copy() source was saved since the last plan: the next plan must not be the lens's recent plan of the same
+   * deployment file version (it was made before that save, so it would say "no change").
+   */
+  copySourceSaved: boolean;
   /** A refusal was shown in a message since the last update that deployed: the next ones only go to the status bar. */
   shownRefusal: boolean;
 }
@@ -131,6 +136,7 @@ export class WatchMode implements vscode.Disposable {
       updates: 0,
       copySources: [],
       shownRefusal: false,
+      copySourceSaved: false,
       scheduler: new UpdateScheduler(() => this.update(session), {
         debounceMs: WATCH_DEBOUNCE_MS,
         onError: (err) => this.setState(session, { kind: 'failed', reason: errorText(err) }), // update() catches its own
@@ -187,7 +193,11 @@ export class WatchMode implements vscode.Disposable {
   private saved(uri: vscode.Uri): void {
     if (uri.scheme !== 'file') return;
     for (const session of this.sessions.values()) {
-      if (uri.toString() === session.uri.toString() || session.copySources.some((source) => inside(uri.fsPath, source))) session.scheduler.changed();
+      if (uri.toString() === session.uri.toString()) session.scheduler.changed();
+      else if (session.copySources.some((source) => inside(uri.fsPath, source))) {
+        session.copySourceSaved = true;
+        session.scheduler.changed();
+      }
     }
   }
 
@@ -230,7 +240,9 @@ export class WatchMode implements vscode.Disposable {
     const token = this.cancel.token;
     this.setState(session, { kind: 'updating', step: 'planning' });
     const provider = this.registry.planProvider;
-    const plan = await provider.plan(request, token, { reuse: true });
+    const reuse = !session.copySourceSaved;
+    session.copySourceSaved = false;
+    const plan = await provider.plan(request, token, { reuse });
     session.copySources = provider.copySources?.(plan) ?? session.copySources;
     if (plan.tier === 0) return 'no change to deploy';
     if (planNeedsConfirmation(plan) && !(await this.ask(plan))) {

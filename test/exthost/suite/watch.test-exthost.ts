@@ -2,7 +2,8 @@
 // save in the editor soft-updates the deployment and runs the last payload again, so the inline result after the
 // def line changes in place. Also: the cloud target is refused, a file with checker errors is not deployed (the
 // status bar item says why), a tier 3 change is asked and not made when declined, a burst of saves ends with the
-// last one, and switching the target or the status bar item's click stops it.
+// last one, a save of an image.copy() source updates too, and switching the target or the status bar item's click
+// stops it.
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -31,9 +32,9 @@ async function watchLens(): Promise<vscode.Command | undefined> {
   return ls.find((l) => l.command?.command === 'vast.watch' || l.command?.command === 'vast.stopWatching')?.command;
 }
 
-/** Replaces `from` with `to` in the open document and saves it, as a user does in the editor. */
-async function editAndSave(from: string, to: string): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(deployFile());
+/** Replaces `from` with `to` in the document (the deployment file by default) and saves it, as a user does in the editor. */
+async function editAndSave(from: string, to: string, file = deployFile()): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(file);
   const text = doc.getText();
   const at = text.indexOf(from);
   assert.ok(at >= 0, `"${from}" is in the file`);
@@ -172,6 +173,20 @@ suite('Vast Watch with the local engine', function () {
     }
     await editAndSave('storage=20', 'storage=16');
     await mode.settled();
+  });
+
+  test('saving one of its image.copy() sources updates the deployment and runs again too', async () => {
+    const a = await api();
+    const offset = vscode.Uri.joinPath(appDir(), 'offset.txt');
+    await vscode.workspace.fs.writeFile(offset, Buffer.from('10\n'));
+    await editAndSave('image.require(', 'image.copy("offset.txt", "/app/offset.txt")\nimage.require(');
+    await a.ui.watch.mode.settled();
+    // The worker reads the copy at its absolute destination (the engine maps it into the worker's folder).
+    await editAndSave('return x * x + 4', 'return x * x + int(open("/app/offset.txt").read())');
+    await inlineValue(/^→ 14 · /);
+    await a.ui.watch.mode.settled();
+    await editAndSave('10', '20', offset); // not open in an editor: a save is a save
+    await inlineValue(/^→ 24 · /);
   });
 
   test('switching the target to the Vast cloud stops watching; so does a click on the status bar item', async () => {
