@@ -618,7 +618,11 @@ async function newcomerPath(page, workspace, check, shot, deploymentsPane) {
         await page.keyboard.press('Control+S');
         // The save soft-updated the worker and ran the payload again: 3 * 3 + 1.
         await inlineAfter(square, 'async def square(x):', /→ 10 · \d+ ms · worker/, 60_000);
-        await page.keyboard.press('Home'); // the narrow editor scrolls back to the start of the lines
+        // The narrow editor is scrolled sideways: the cursor at the start of the def line brings the lines' start back.
+        await square.locator('.view-line', { hasText: 'async def square' }).first().click();
+        await page.keyboard.press('Home');
+        await page.keyboard.press('Home');
+        await page.waitForTimeout(300);
         await shot('watch-inline-updated.png');
       },
       120_000,

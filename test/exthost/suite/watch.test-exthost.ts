@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { TreeNode } from '../../../src/extension/views/treeNodes';
 import { api, EXTENSION_ID, waitFor } from '../support';
 
 const DEPLOYMENT = 'watch-square';
@@ -189,7 +190,7 @@ suite('Vast Watch with the local engine', function () {
     await inlineValue(/^→ 24 · /);
   });
 
-  test('switching the target to the Vast cloud stops watching; so does a click on the status bar item', async () => {
+  test('switching the target to the Vast cloud stops watching; Watch from the tree starts it again; a click on the status bar item stops it', async () => {
     const a = await api();
     const mode = a.ui.watch.mode;
     assert.equal(mode.list().length, 1);
@@ -201,8 +202,13 @@ suite('Vast Watch with the local engine', function () {
       await setTarget(undefined);
     }
     await waitFor('the local target', () => a.ui.targets.selected === 'local');
-    assert.equal(await vscode.commands.executeCommand('vast.watch', lensArgs()), true);
-    assert.equal(mode.list().length, 1);
+    // Watch on the deployment's row in the Deployments view watches the file that defines it.
+    a.ui.tree.refresh();
+    const children = async (node?: TreeNode) => ((await a.ui.tree.getChildren(node)) ?? []) as TreeNode[];
+    const local = await waitFor('the local engine in the tree', async () => (await children()).find((n) => n.kind === 'target' && n.target === 'local'));
+    const row = await waitFor(`${DEPLOYMENT} in the tree`, async () => (await children(local)).find((n) => n.kind === 'deployment' && n.record.name === DEPLOYMENT));
+    assert.equal(await vscode.commands.executeCommand('vast.watchFromTree', row), true);
+    assert.deepEqual(mode.list().map((w) => [w.uri.toString(), w.deployment]), [[deployFile().toString(), DEPLOYMENT]]);
     await vscode.commands.executeCommand(String(a.ui.watch.statusBar.item.command));
     assert.deepEqual(mode.list(), []);
   });
