@@ -23,6 +23,7 @@ import { requireTrust } from '../trust';
 import { runKey, type RunEntry, type RunResults } from '../views/runResults';
 import type { TreeNode } from '../views/treeNodes';
 import { DeploymentRefusedError } from './bundles';
+import { isCopied } from './planProvider';
 
 /** What a watched deployment is doing, for the status bar item. */
 export type WatchState =
@@ -48,20 +49,11 @@ interface Session extends WatchSession {
   scheduler: UpdateScheduler;
   /** Absolute paths of the copy() sources of the last plan: saving one of them updates too. */
   copySources: string[];
-  /**
-   * A copy() source was saved since the last plan: the next plan must not be the lens's recent plan of the same
-   * deployment file version (it was made before that save, so it would say "no change").
-   */
-  copySourceSaved: boolean;
   /** A refusal was shown in a message since the last update that deployed: the next ones only go to the status bar. */
   shownRefusal: boolean;
 }
 
 const sessionKey = (uri: vscode.Uri, deployment: string) => `${uri.toString()}#${deployment}`;
-
-function inside(file: string, source: string): boolean {
-  return file === source || file.startsWith(source.endsWith(path.sep) ? source : source + path.sep);
-}
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -136,10 +128,10 @@ export class WatchMode implements vscode.Disposable {
       updates: 0,
       copySources: [],
       shownRefusal: false,
-      copySourceSaved: false,
       scheduler: new UpdateScheduler(() => this.update(session), {
         debounceMs: WATCH_DEBOUNCE_MS,
-        onError: (err) => this.setState(session, { kind: 'failed', reason: errorText(err) }), // update() catches its own
+        // update() reports its own failures; this only catches what escapes it.
+        onError: (err) => this.setState(session, { kind: 'failed', reason: errorText(err) }),
       }),
     };
     this.sessions.set(key, session);
@@ -154,8 +146,8 @@ export class WatchMode implements vscode.Disposable {
   /** "Watch" from the Deployments view: the workspace file that defines the row's deployment. */
   async startFromTree(node: unknown): Promise<boolean> {
     const n = node as TreeNode | undefined;
-    const record = n?.kind === 'deployment' ? n.record : n?.kind === 'endpoint' ? n.deployment : undefined;
-    if (!n || !record || (n.kind !== 'deployment' && n.kind !== 'endpoint')) throw new Error('Use Watch from a deployment in the Vast view.');
+    if (n?.kind !== 'deployment' && n?.kind !== 'endpoint') throw new Error('Use Watch from a deployment in the Vast view.');
+    const record = n.kind === 'deployment' ? n.record : n.deployment;
     if (n.target !== 'local') throw new Error('Watch works with the local engine only: this deployment is on the Vast cloud.');
     const found = await this.outlines.findDeployment(record.name);
     if (!found) throw new Error(`No file in this workspace defines Deployment(name="${record.name}").`);
@@ -193,11 +185,7 @@ export class WatchMode implements vscode.Disposable {
   private saved(uri: vscode.Uri): void {
     if (uri.scheme !== 'file') return;
     for (const session of this.sessions.values()) {
-      if (uri.toString() === session.uri.toString()) session.scheduler.changed();
-      else if (session.copySources.some((source) => inside(uri.fsPath, source))) {
-        session.copySourceSaved = true;
-        session.scheduler.changed();
-      }
+      if (uri.toString() === session.uri.toString() || isCopied(uri.fsPath, session.copySources)) session.scheduler.changed();
     }
   }
 
@@ -240,9 +228,8 @@ export class WatchMode implements vscode.Disposable {
     const token = this.cancel.token;
     this.setState(session, { kind: 'updating', step: 'planning' });
     const provider = this.registry.planProvider;
-    const reuse = !session.copySourceSaved;
-    session.copySourceSaved = false;
-    const plan = await provider.plan(request, token, { reuse });
+    // The lens's plan of this saved version, when it has one (the provider forgets it when a copy() source is saved).
+    const plan = await provider.plan(request, token, { reuse: true });
     session.copySources = provider.copySources?.(plan) ?? session.copySources;
     if (plan.tier === 0) return 'no change to deploy';
     if (planNeedsConfirmation(plan) && !(await this.ask(plan))) {

@@ -212,4 +212,16 @@ suite('Vast Watch with the local engine', function () {
     await vscode.commands.executeCommand(String(a.ui.watch.statusBar.item.command));
     assert.deepEqual(mode.list(), []);
   });
+
+  test('without Watch too, saving an image.copy() source makes the Deploy lens plan again', async () => {
+    assert.deepEqual((await api()).ui.watch.mode.list(), []);
+    const deployTitle = async () => {
+      const ls = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', deployFile(), 10)) ?? [];
+      return ls.find((l) => l.command?.command === 'vast.deploy')?.command?.title;
+    };
+    await waitFor('the tier 0 title', async () => (await deployTitle())?.includes('tier 0'));
+    // The deployment file's version stays the same; the plan of that version must not.
+    await editAndSave('20', '30', vscode.Uri.joinPath(appDir(), 'offset.txt'));
+    await waitFor('the tier 2 title', async () => (await deployTitle())?.includes('tier 2 soft update'));
+  });
 });
