@@ -17,6 +17,7 @@ import { appendedLines, splitLogLines } from '../vast-api/logTail';
 import { sleep } from '../vast-api/timing';
 import type { VastClient } from '../vast-api/client';
 import { displayJsonText, parseArgsJson, RemoteError } from '../vast-api/wire';
+import { UpdateScheduler, WATCH_DEBOUNCE_MS } from '../deploy/updateScheduler';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
 import { untilInterrupted } from './interrupt';
@@ -24,12 +25,6 @@ import { logText } from './logs';
 import { baseTarget, clientFor, targetForFile, type BaseTarget } from './target';
 import { DEFAULT_RUN_TIMEOUT_S } from './run';
 
-/**
- * Editors write a file in a burst of events (truncate, write, rename) a few ms apart; one update follows the last of
- * them. 50 ms covers such a burst; a later save is never lost either way (it gets one more update). The wait is part
- * of every save's turnaround: at 200 ms it was more than the whole update and re-run (bench/watch.mjs).
- */
-const DEFAULT_DEBOUNCE_MS = 50;
 
 interface DevOptions {
   file: string;
@@ -49,7 +44,7 @@ export async function runDev(args: string[], io: CliIO, stop?: AbortSignal): Pro
   });
   if (positionals.length < 1 || positionals.length > 2) throw new UsageError('dev: expected a deployment file: vast-deploy dev <deploy.py> [function]');
   if (positionals[1] !== undefined && values.function !== undefined) throw new UsageError('dev: give the function as an argument or --function, not both');
-  const debounceMs = values.debounce === undefined ? DEFAULT_DEBOUNCE_MS : Number(values.debounce);
+  const debounceMs = values.debounce === undefined ? WATCH_DEBOUNCE_MS : Number(values.debounce);
   if (!(debounceMs >= 0) || !Number.isFinite(debounceMs)) throw new UsageError(`dev: --debounce must be a number of milliseconds, not "${values.debounce}"`);
   let kwargs: Record<string, unknown> | undefined;
   if (typeof values.args === 'string') {
@@ -77,10 +72,7 @@ export async function runDev(args: string[], io: CliIO, stop?: AbortSignal): Pro
 
 class DevSession {
   private readonly watchers = new Map<string, fs.FSWatcher>();
-  private debounceTimer: NodeJS.Timeout | undefined;
-  /** A change arrived that no update has taken in yet. */
-  private pending = true;
-  private updating: Promise<void> | undefined;
+  private readonly scheduler: UpdateScheduler;
   private client: VastClient | undefined;
   private endpointId: number | undefined;
 
@@ -88,46 +80,31 @@ class DevSession {
     private readonly options: DevOptions,
     private readonly base: BaseTarget,
     private readonly io: CliIO,
-    private readonly debounceMs: number,
+    debounceMs: number,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    // Whatever goes wrong with one save (an unreadable file, a failed request) must not end the watch.
+    this.scheduler = new UpdateScheduler(() => this.update(), {
+      debounceMs,
+      onError: (err) => {
+        if (!this.signal.aborted) this.io.stderr(`dev: ${(err as Error).message}\ndev: waiting for the next save\n`);
+      },
+    });
+  }
 
   async run(): Promise<void> {
     this.watch([this.options.file]);
     this.io.stderr(`watching ${this.options.file} (Ctrl-C to stop)\n`);
-    this.kick();
+    this.scheduler.now();
     const logs = this.followLogs();
     await new Promise<void>((resolve) => {
       if (this.signal.aborted) resolve();
       else this.signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    clearTimeout(this.debounceTimer);
+    this.scheduler.stop();
     for (const watcher of this.watchers.values()) watcher.close();
-    await Promise.allSettled([this.updating, logs]);
+    await Promise.allSettled([this.scheduler.settled(), logs]);
     this.io.stderr('dev: stopped\n');
-  }
-
-  /** Runs updates until no change is pending: a save made during an update gets one more update after it. */
-  private kick(): void {
-    if (this.updating) return;
-    this.updating = (async () => {
-      while (this.pending && !this.signal.aborted) {
-        this.pending = false;
-        // Whatever goes wrong with one save (an unreadable file, a failed request) must not end the watch.
-        await this.update().catch((err: Error) => {
-          if (!this.signal.aborted) this.io.stderr(`dev: ${err.message}\ndev: waiting for the next save\n`);
-        });
-      }
-      this.updating = undefined;
-    })();
-  }
-
-  private changed(): void {
-    clearTimeout(this.debounceTimer);
-    this.debounceTimer = setTimeout(() => {
-      this.pending = true;
-      this.kick();
-    }, this.debounceMs);
   }
 
   /**
@@ -147,7 +124,7 @@ class DevSession {
       if (this.watchers.has(key)) continue;
       try {
         const watcher = fs.watch(dir, { recursive: isDir }, (_event, name) => {
-          if (isDir || name === null || name === path.basename(target)) this.changed();
+          if (isDir || name === null || name === path.basename(target)) this.scheduler.changed();
         });
         watcher.on('error', () => undefined);
         this.watchers.set(key, watcher);

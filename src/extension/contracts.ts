@@ -45,6 +45,11 @@ export interface PlanProvider {
   plan(request: PlanRequest, token: vscode.CancellationToken, options?: { reuse?: boolean }): Promise<Plan>;
   /** What is deployed changed (a deployment deleted, stopped, started, or a Refresh): every summary is stale. */
   remoteChanged?(): void;
+  /**
+   * The absolute paths of the image.copy() sources a plan made by this provider ships (Watch also updates when one of
+   * them is saved); undefined when the provider does not know the plan.
+   */
+  copySources?(plan: Plan): string[] | undefined;
 }
 
 export interface DeployProgress {

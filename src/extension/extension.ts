@@ -19,6 +19,7 @@ import { Connections } from './core/connections';
 import { createCore } from './core/index';
 import { EngineRestartPrompt, type RestartQuestion } from './core/engineRestartPrompt';
 import { LocalEngine } from './core/localEngine';
+import { WatchMode } from './core/watchMode';
 import { CoreRegistry } from './registry';
 import { ApiKeyStore } from './secrets/apiKeyStore';
 import { TargetState } from './targets/targetState';
@@ -30,6 +31,7 @@ import { ResultPanel } from './views/resultPanel';
 import { RunHistoryTree } from './views/runHistoryTree';
 import { RunResults } from './views/runResults';
 import { TargetStatusBar } from './views/targetStatusBar';
+import { STOP_WATCHING_COMMAND, WatchStatusBar } from './views/watchStatusBar';
 import { WelcomeView } from './views/welcomeView';
 import type { TreeNode } from './views/treeNodes';
 
@@ -64,6 +66,8 @@ export interface VastTestHooks {
     readonly runs: { readonly inline: InlineResults; readonly history: RunHistoryTree; readonly panel: ResultPanel };
     /** How many times plans and deploys read the deployed state (a Deploy click on a lens showing its plan reads none). */
     remoteStateReads(): number;
+    /** Watch mode: its sessions (and their `ask` for tier 3/4 changes) and its status bar item. */
+    readonly watch: { readonly mode: WatchMode; readonly statusBar: WatchStatusBar };
   };
 }
 
@@ -101,6 +105,9 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const account = new AccountCommands(apiKeys, targets, engine, log);
   const statusBar = new TargetStatusBar(targets);
   const welcome = new WelcomeView(targets, context.extensionUri);
+  const watch = new WatchMode(registry, targets, outlines, runs, payloads, log, () => tree.refresh());
+  const watchStatus = new WatchStatusBar(watch);
+  lensTitles.isWatching = (uri, deployment) => watch.isWatching(uri, deployment);
   const engineRestart = new EngineRestartPrompt(engine, () => vscode.commands.executeCommand('vast.restartEngine'));
   const debuggers = new VastDebugger(connections, core.bundles, deploys, debugged, log);
   debuggers.onDidChange(() => tree.refresh());
@@ -129,6 +136,9 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     welcome,
     engineRestart,
     debuggers,
+    watch,
+    watchStatus,
+    watch.onDidChangeSessions(() => lensTitles.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
     core.disposable,
   );
@@ -158,6 +168,9 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   register('vast.stopFollowingLogs', (node) => treeCommands.stopFollowingLogs(node));
   register('vast.openDeploymentFile', (node) => treeCommands.openDeploymentFile(node));
   register('vast.runRemotelyFromTree', (node) => treeCommands.runRemotely(node));
+  register('vast.watch', (args) => watch.start(args));
+  register('vast.watchFromTree', (node) => watch.startFromTree(node));
+  register(STOP_WATCHING_COMMAND, (args) => watch.stop(args));
   register('vast.setApiKey', (key) => account.setApiKey(typeof key === 'string' ? key : undefined));
   register('vast.signOut', () => account.signOut());
   register('vast.startEngine', () => account.startEngine());
@@ -182,7 +195,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
             engineRestart.ask = fake;
             return new vscode.Disposable(() => (engineRestart.ask = original));
           },
-          ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded, runs: { inline, history, panel: resultPanel }, remoteStateReads: () => connections.remoteStateReads },
+          ui: { tree, targets, planPanels, logs: follower, statusBar, lastWaitEnded: () => deploys.lastWaitEnded, runs: { inline, history, panel: resultPanel }, remoteStateReads: () => connections.remoteStateReads, watch: { mode: watch, statusBar: watchStatus } },
         }
       : undefined;
   return {

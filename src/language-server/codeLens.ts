@@ -1,5 +1,5 @@
-// CodeLenses above each Deployment(...) (Deploy, Show plan, target) and each @remote function (Run remotely, Debug remotely), from
-// the same model as the diagnostics. Titles here are defaults: the extension rewrites them with what only it knows
+// CodeLenses above each Deployment(...) (Deploy, Show plan, target, Watch) and each @remote function (Run remotely,
+// Debug remotely), from the same model as the diagnostics. Titles here are defaults: the extension rewrites them with what only it knows
 // (the chosen target, the predicted tier) in its CodeLens middleware, keyed by the command id.
 import type { CodeLens } from 'vscode-languageserver/node';
 import type { DeploymentModel } from '../analysis/model/types';
@@ -16,6 +16,7 @@ export function codeLenses(model: DeploymentModel, uri: string): CodeLens[] {
       { range, command: { title: 'Deploy', command: LENS_COMMANDS.deploy, arguments: [args] } },
       { range, command: { title: 'Show plan', command: LENS_COMMANDS.showPlan, arguments: [args] } },
       { range, command: { title: 'Switch target', command: LENS_COMMANDS.switchTarget, arguments: [args] } },
+      { range, command: { title: 'Watch', command: LENS_COMMANDS.watch, arguments: [args] } },
     );
     for (const r of d.remotes) {
       const remoteArgs: RemoteLensArgs = { uri, deployment: d.name, function: r.name };

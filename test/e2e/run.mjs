@@ -10,7 +10,8 @@
 //       checks what the user sees (VD001 squiggle, Problems entry, marker highlighting), then the lenses on
 //       good_deploy.py and the Vast sidebar, then Deploy from the lens to the real local engine until the tree shows
 //       a ready worker, Show logs on the result toast, and a tier 3 change: the modal, Deploy in it, Show workers; a tier 2 change deployed from the plan view's button;
-//       screenshots (diagnostics, codelens, sidebar, welcome, deployed, logs, tier3-modal, tier3-deployed, plan-view) go to <outDir>.
+//       screenshots (diagnostics, codelens, sidebar, welcome, deployed, logs, tier3-modal, tier3-deployed, plan-view) go to <outDir>;
+//       then the newcomer path on examples/square, ending with Watch: a fix saved in the editor updates the inline result.
 //       Prints `ui: N passed, N failed`.
 //
 // Environment: CODE_SERVER (launcher; default: scripts/code-server.mjs's cache, installed on demand),
@@ -614,6 +615,31 @@ async function newcomerPath(page, workspace, check, shot, deploymentsPane) {
         await page.locator('.monaco-editor.focused .view-line', { hasText: /\(x\s-\s3\)/ }).first().waitFor({ state: 'visible' });
       },
       150_000,
+    ],
+    [
+      'watch: Watch from the lens, fix the function in the editor and save: the inline result changes in place',
+      async () => {
+        await lens(/^\s*Watch\s*$/).click();
+        await page.locator('.statusbar-item', { hasText: 'watching square' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        // Nothing changed since the deploy: watching starts by running the last payload (x = 3) again, still the error.
+        await square.locator('.codelens-decoration a', { hasText: 'Stop watching' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        await inlineAfter(square, 'async def square(x):', /✖ ZeroDivisionError/);
+        await square.locator('.view-line', { hasText: /\(x\s-\s3\)/ }).first().click();
+        await page.keyboard.press('End');
+        await page.keyboard.press('Shift+Home');
+        await page.keyboard.type('return x * x + 1');
+        await page.keyboard.press('Escape'); // a completion list, if one opened, takes nothing
+        await page.keyboard.press('Control+S');
+        // The save soft-updated the worker and ran the payload again: 3 * 3 + 1.
+        await inlineAfter(square, 'async def square(x):', /→ 10 · \d+ ms · worker/, 60_000);
+        // The narrow editor is scrolled sideways: the cursor at the start of the def line brings the lines' start back.
+        await square.locator('.view-line', { hasText: 'async def square' }).first().click();
+        await page.keyboard.press('Home');
+        await page.keyboard.press('Home');
+        await page.waitForTimeout(300);
+        await shot('watch-inline-updated.png');
+      },
+      120_000,
     ],
   ];
   for (const [name, body, timeoutMs] of steps) {

@@ -8,6 +8,7 @@ import { changedSettings, setting } from '../config';
 import type { PlanRequest } from '../contracts';
 import { LENS_COMMANDS, REFRESH_CODE_LENSES_NOTIFICATION, type DeploymentLensArgs } from '../../shared/protocol/lsp';
 import { splitSummary } from '../ui/planView';
+import { STOP_WATCHING_COMMAND } from '../views/watchStatusBar';
 import type { CoreRegistry } from '../registry';
 import { TARGET_ICONS, TARGET_LABELS, type TargetState } from '../targets/targetState';
 
@@ -21,6 +22,8 @@ export function codeLensEnabled(): boolean {
 export class LensTitles implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Whether Watch is on for a lens's deployment (its lens then turns it off); set by the extension. */
+  isWatching: (uri: string, deployment: string) => boolean = () => false;
 
   constructor(
     private readonly targets: TargetState,
@@ -89,6 +92,18 @@ export class LensTitles implements vscode.Disposable {
       case LENS_COMMANDS.showPlan:
         command.title = 'Show plan';
         break;
+      case LENS_COMMANDS.watch: {
+        const args = command.arguments?.[0] as DeploymentLensArgs | undefined;
+        if (args && this.isWatching(args.uri, args.deployment)) {
+          command.title = '$(eye-closed) Stop watching';
+          command.command = STOP_WATCHING_COMMAND;
+          command.tooltip = 'Saves no longer update the local engine';
+        } else {
+          command.title = '$(eye) Watch';
+          command.tooltip = target === 'local' ? 'On each save: update the local engine and run the last payload again' : 'Watch works with the local engine only';
+        }
+        break;
+      }
     }
     return lens;
   }

@@ -10,6 +10,7 @@
 // A full plan (the local engine's lens, Show Plan, a Deploy click) is kept with its bundle, tarball and target for a
 // minute, so a Deploy click on a lens or plan view that shows it deploys exactly that plan: no new bundle, no new
 // tarball, no new read of the deployed state (PreparedPlans, handed to the deployer).
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { computePlan } from '../../deploy/plan';
 import { planSummary } from '../../deploy/planFormat';
@@ -46,13 +47,26 @@ function reason(err: unknown): string {
  * The plan of the saved file against `remote`: what the deploy would send (tarball size included) vs what is there.
  * `remote` gets the target the file itself settles (its own cloud URLs and key, else the defaults).
  */
+/** The absolute paths of a bundle's image.copy() sources (a copy's src is relative to the deployment file's folder). */
+function copySourcesOf(served: ServedBundle): string[] {
+  const base = path.dirname(served.filePath);
+  return served.bundle.copies.map((c) => path.resolve(base, c.src));
+}
+
+/** Whether `file` (an absolute path) is one of the copy() `sources` or lies in one of them (a folder copied whole). */
+export function isCopied(file: string, sources: readonly string[]): boolean {
+  return sources.some((source) => file === source || file.startsWith(source.endsWith(path.sep) ? source : source + path.sep));
+}
+
 async function planFile(
   bundles: Bundles,
   request: PlanRequest,
   base: Pick<Target, 'kind' | 'consoleUrl' | 'autoscalerUrl'>,
   remote: (identity: { name: string; tag: string }, bundle: Bundle) => Promise<RemoteState>,
+  onCopies: (uri: vscode.Uri, sources: string[]) => void,
 ): Promise<{ plan: Plan; served: ServedBundle; tarball: Buffer }> {
   const served = await bundles.get(request.uri, base, { select: request.deployment, force: true });
+  onCopies(request.uri, copySourcesOf(served));
   // Packed by the language server with the bundle (the same encoder as the CLI's).
   const { tarball } = served;
   return { plan: computePlan(served.bundle, tarball.length, await remote(served.bundle.identity, served.bundle)), served, tarball };
@@ -63,6 +77,9 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly cache = new Map<string, Entry>();
   private readonly listings = new DeploymentListings();
+  /** The copy() sources each planned deployment file had at its last plan, by its URI. */
+  private readonly copiesByFile = new Map<string, string[]>();
+  private readonly noteCopies = (uri: vscode.Uri, sources: string[]) => this.copiesByFile.set(uri.toString(), sources);
   /** The local machine's facts, read once from the running engine. */
   private machine: Promise<MachineFacts | undefined> | undefined;
   private readonly subscriptions: vscode.Disposable[];
@@ -75,7 +92,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
   ) {
     this.subscriptions = [
       this.changed,
-      vscode.workspace.onDidSaveTextDocument((doc) => this.forget(doc.uri)),
+      vscode.workspace.onDidSaveTextDocument((doc) => this.saved(doc.uri)),
       onTargetChange(() => this.forget()),
     ];
   }
@@ -119,7 +136,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
    */
   private async lensSummary(request: PlanRequest, token: vscode.CancellationToken): Promise<string> {
     if (request.target === 'local' && !this.connections.engine.current()) {
-      const { plan } = await planFile(this.bundles, request, localTarget('http://127.0.0.1:0', ''), async () => ({}));
+      const { plan } = await planFile(this.bundles, request, localTarget('http://127.0.0.1:0', ''), async () => ({}), this.noteCopies);
       return `${planSummary(plan)} (engine stopped)`;
     }
     if (request.target === 'local') {
@@ -130,7 +147,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
     const { plan } = await planFile(this.bundles, request, base, async (identity, bundle) => {
       const client = this.connections.client(this.connections.targetFor(base, bundle));
       return remoteStateFromListing(await this.listings.get(client), identity);
-    });
+    }, this.noteCopies);
     const unseen = plan.tier === 0 && Object.keys(plan.autoscaling).length > 0;
     return unseen ? `${planSummary(plan)} (autoscaling not compared)` : planSummary(plan);
   }
@@ -154,7 +171,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
       const planned = await planFile(this.bundles, request, base, (identity, bundle) => {
         target = this.connections.targetFor(base, bundle);
         return this.connections.readRemoteState(this.connections.client(target), identity, abort.signal);
-      });
+      }, this.noteCopies);
       if (request.target === 'local') await this.addMachineNotes(planned.plan, abort.signal);
       // The offers and cost shown before Deploy (cached per target and filters; never fails the plan).
       planned.plan.offers = await planOffers(this.connections.client(target!), target!, planned.served.bundle, { signal: abort.signal });
@@ -184,6 +201,24 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
 
   remoteChanged(): void {
     this.forget(undefined, true);
+  }
+
+  copySources(plan: Plan): string[] | undefined {
+    const prepared = this.prepared.of(plan);
+    return prepared && copySourcesOf(prepared.served);
+  }
+
+
+  /**
+   * A saved file's own plans are stale, and so are those of every deployment file that ships it (a copy() source is
+   * part of the content hash, but saving it leaves the deployment file's version, the plans' key, as it was).
+   */
+  private saved(uri: vscode.Uri): void {
+    this.forget(uri);
+    if (uri.scheme !== 'file') return;
+    for (const [file, sources] of this.copiesByFile) {
+      if (isCopied(uri.fsPath, sources)) this.forget(vscode.Uri.parse(file));
+    }
   }
 
   /**

@@ -52,8 +52,11 @@ export class PayloadCommands {
     return uri;
   }
 
-  /** Runs a payload file through the registered RemoteRunner; the result shows inline and in the run history. */
-  async runPayload(uri?: vscode.Uri): Promise<RemoteRunResult | undefined> {
+  /**
+   * Runs a payload file through the registered RemoteRunner; the result shows inline and in the run history.
+   * `progress`: where the run shows while it goes (Watch re-runs in the status bar, not in a notification per save).
+   */
+  async runPayload(uri?: vscode.Uri, progress = vscode.ProgressLocation.Notification): Promise<RemoteRunResult | undefined> {
     uri ??= vscode.window.activeTextEditor?.document.uri;
     const location = uri && locationOf(uri);
     if (!uri || !location) throw new Error('Open a payload file (.vast/payloads/<deployment>/<function>/<name>.json) to run it.');
@@ -83,7 +86,7 @@ export class PayloadCommands {
       this.runs.refuse(this.runs.start({ ...run, kwargs: {} }), err instanceof Error ? err.message : String(err));
       throw err;
     }
-    return this.execute({ ...run, kwargs });
+    return this.execute({ ...run, kwargs }, progress);
   }
 
   /** Runs a recorded run's payload again (the run history, the result view, the hover). */
@@ -95,7 +98,12 @@ export class PayloadCommands {
     return this.execute({ deployment, tag, function: fn, payloadName, target, targetLabel, deploymentFile, kwargs });
   }
 
-  private async execute(run: Omit<RunEntry, 'id' | 'key' | 'startedAt' | 'state'>): Promise<RemoteRunResult | undefined> {
+  /** Runs given values (Watch's re-run of values that came from no payload file, such as a benchmark sample). */
+  runValues(run: Omit<RunEntry, 'id' | 'key' | 'startedAt' | 'state'>, progress = vscode.ProgressLocation.Notification): Promise<RemoteRunResult | undefined> {
+    return this.execute(run, progress);
+  }
+
+  private async execute(run: Omit<RunEntry, 'id' | 'key' | 'startedAt' | 'state'>, location = vscode.ProgressLocation.Notification): Promise<RemoteRunResult | undefined> {
     const entry = this.runs.start(run);
     const abort = new AbortController();
     let result: RemoteRunResult;
@@ -103,7 +111,7 @@ export class PayloadCommands {
       const runner = this.registry.remoteRunner;
       this.log.info(`Run ${run.deployment}.${run.function}(${run.payloadName}) on the ${run.targetLabel}`);
       result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Running ${run.function}(${run.payloadName}) on the ${run.targetLabel}`, cancellable: true },
+        { location, title: `Running ${run.function}(${run.payloadName}) on the ${run.targetLabel}`, cancellable: true },
         async (_progress, token) => {
           const sub = token.onCancellationRequested(() => abort.abort());
           try {

@@ -96,6 +96,7 @@ export const LENS_COMMANDS = {
   switchTarget: 'vast.switchTarget',
   runRemotely: 'vast.runRemotely',
   debugRemotely: 'vast.debugRemotely',
+  watch: 'vast.watch',
 } as const;
 
 /** Arguments of every deployment lens command: the document and the deployment within it. */

@@ -50,7 +50,7 @@ suite('Vast UI: CodeLenses', () => {
     await setConfig('codeLens.enable', undefined);
   });
 
-  test('Deploy, Show plan and the target above Deployment(...), Run and Debug remotely above @remote', async () => {
+  test('Deploy, Show plan, the target and Watch above Deployment(...), Run and Debug remotely above @remote', async () => {
     const ls = await waitFor('lenses on good_deploy.py', async () => {
       const found = await lenses(goodDeploy());
       return found.length >= 5 ? found : undefined;
@@ -60,10 +60,11 @@ suite('Vast UI: CodeLenses', () => {
     assert.deepEqual(titles(ls).slice(1), [
       '3:vast.showPlan:Show plan',
       '3:vast.switchTarget:$(server-environment) local engine',
+      '3:vast.watch:$(eye) Watch',
       '6:vast.runRemotely:$(play) Run remotely',
       '6:vast.debugRemotely:$(debug-alt) Debug remotely',
     ]);
-    assert.deepEqual(ls[3].command?.arguments?.[0], { uri: goodDeploy().toString(), deployment: 'good-app', function: 'square' });
+    assert.deepEqual(ls[4].command?.arguments?.[0], { uri: goodDeploy().toString(), deployment: 'good-app', function: 'square' });
   });
 
   test('the target lens follows vast.target', async () => {

@@ -76,7 +76,7 @@ describe('outline and CodeLenses', () => {
     );
   });
 
-  test('Deploy, Show plan and target lenses above Deployment(...), Run and Debug remotely above each @remote', () => {
+  test('Deploy, Show plan, target and Watch lenses above Deployment(...), Run and Debug remotely above each @remote', () => {
     const lenses = codeLenses(model(text), 'file:///ws/deploy.py');
     assert.deepEqual(
       lenses.map((l) => [l.range.start.line, l.command?.command, l.command?.title]),
@@ -84,6 +84,7 @@ describe('outline and CodeLenses', () => {
         [2, 'vast.deploy', 'Deploy'],
         [2, 'vast.showPlan', 'Show plan'],
         [2, 'vast.switchTarget', 'Switch target'],
+        [2, 'vast.watch', 'Watch'],
         [4, 'vast.runRemotely', 'Run remotely'],
         [4, 'vast.debugRemotely', 'Debug remotely'],
         [8, 'vast.runRemotely', 'Run remotely'],
@@ -91,8 +92,9 @@ describe('outline and CodeLenses', () => {
       ],
     );
     assert.deepEqual(lenses[0].command?.arguments, [{ uri: 'file:///ws/deploy.py', deploymentIndex: 0, deployment: 'demo' }]);
-    assert.deepEqual(lenses[3].command?.arguments, [{ uri: 'file:///ws/deploy.py', deployment: 'demo', function: 'square' }]);
-    assert.deepEqual(lenses[4].command?.arguments, lenses[3].command?.arguments, 'Debug remotely names the same function');
+    assert.deepEqual(lenses[3].command?.arguments, lenses[0].command?.arguments);
+    assert.deepEqual(lenses[4].command?.arguments, [{ uri: 'file:///ws/deploy.py', deployment: 'demo', function: 'square' }]);
+    assert.deepEqual(lenses[5].command?.arguments, lenses[4].command?.arguments, 'Debug remotely names the same function');
   });
 
   test('no lenses in a file that is not a deployment', () => {
