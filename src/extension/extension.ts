@@ -30,6 +30,9 @@ import { RunHistoryTree } from './views/runHistoryTree';
 import { RunResults } from './views/runResults';
 import { TargetStatusBar } from './views/targetStatusBar';
 import { WelcomeView } from './views/welcomeView';
+import { OfferLookups } from './core/offerLookups';
+import { applyOfferFix, OffersHover } from './views/offersHover';
+import { APPLY_OFFER_FIX_COMMAND, type OfferFix } from './ui/offerTexts';
 import type { TreeNode } from './views/treeNodes';
 
 /** What `activate` returns to other extensions. */
@@ -102,6 +105,8 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const engineRestart = new EngineRestartPrompt(engine, () => vscode.commands.executeCommand('vast.restartEngine'));
   const debuggers = new VastDebugger(connections, core.bundles, deploys, log);
   debuggers.onDidChange(() => tree.refresh());
+  // Offers and cost before Deploy: the hover on require(...) / app.image(...) and the tree's Offers rows share them.
+  const offerLookups = new OfferLookups();
 
   context.subscriptions.push(
     log,
@@ -129,6 +134,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     debuggers,
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
     core.disposable,
+    vscode.languages.registerHoverProvider({ language: 'python' }, new OffersHover(() => languageService.languageClient, targets, connections, offerLookups)),
   );
 
   const register = commandRegistrar(context, log, (err) => deploys.waitEnded(err));
@@ -156,6 +162,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   register('vast.stopFollowingLogs', (node) => treeCommands.stopFollowingLogs(node));
   register('vast.openDeploymentFile', (node) => treeCommands.openDeploymentFile(node));
   register('vast.runRemotelyFromTree', (node) => treeCommands.runRemotely(node));
+  register(APPLY_OFFER_FIX_COMMAND, (fix) => applyOfferFix(fix as OfferFix));
   register('vast.setApiKey', (key) => account.setApiKey(typeof key === 'string' ? key : undefined));
   register('vast.signOut', () => account.signOut());
   register('vast.startEngine', () => account.startEngine());
