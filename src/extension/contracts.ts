@@ -3,6 +3,9 @@
 // extension-host tests put fakes in their place.
 import type * as vscode from 'vscode';
 import type { Plan } from '../deploy/types';
+import type { PlanOffers } from '../deploy/offers/planOffers';
+import type { OfferSearcher } from '../deploy/offers/analyze';
+import type { Target } from '../shared/protocol/target';
 import type { TargetKind } from '../shared/protocol/target';
 import type {
   DeploymentRecord,
@@ -45,6 +48,8 @@ export interface PlanProvider {
   plan(request: PlanRequest, token: vscode.CancellationToken, options?: { reuse?: boolean }): Promise<Plan>;
   /** What is deployed changed (a deployment deleted, stopped, started, or a Refresh): every summary is stale. */
   remoteChanged?(): void;
+  /** The offers and cost of the last full plan of this request (the lens tooltip shows them), if one was made. Never waits. */
+  peekOffers?(request: PlanRequest): PlanOffers | undefined;
 }
 
 export interface DeployProgress {
@@ -81,6 +86,8 @@ export interface DeploymentsSource {
   stopDeployment(deploymentId: number): Promise<void>;
   startDeployment(deploymentId: number): Promise<void>;
   deleteDeployment(deploymentId: number): Promise<void>;
+  /** Where the tree's Offers rows search (the same target and key as the listing); absent: no Offers rows. */
+  offerSearch?(): Promise<{ target: Target; searcher: OfferSearcher }>;
 }
 
 /** Builds the source of a target; `apiKey` is the resolved key (the local engine's own key for 'local'). */

@@ -23,7 +23,7 @@ import { engineFacts } from '../../shared/engineInfo';
 import type { MachineFacts } from '../../shared/machine';
 import { MACHINE_NOTE, machineNote, machineShortfalls } from '../../deploy/machineFit';
 import { DeploymentListings } from '../../deploy/deploymentListings';
-import { planOffers } from '../../deploy/offers/planOffers';
+import { planOffers, type PlanOffers } from '../../deploy/offers/planOffers';
 import type { Bundles, ServedBundle } from './bundles';
 import { errorText, type Connections } from './connections';
 import type { PreparedPlans } from './preparedPlans';
@@ -62,6 +62,8 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly cache = new Map<string, Entry>();
+  /** The offers of each request's last full plan, kept until the file is saved or the target changes (lens tooltips). */
+  private readonly offers = new Map<string, PlanOffers>();
   private readonly listings = new DeploymentListings();
   /** The local machine's facts, read once from the running engine. */
   private machine: Promise<MachineFacts | undefined> | undefined;
@@ -158,6 +160,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
       if (request.target === 'local') await this.addMachineNotes(planned.plan, abort.signal);
       // The offers and cost shown before Deploy (cached per target and filters; never fails the plan).
       planned.plan.offers = await planOffers(this.connections.client(target!), target!, planned.served.bundle, { signal: abort.signal });
+      this.offers.set(key, planned.plan.offers);
       this.prepared.remember(key, { ...planned, target: target! }, generation);
       return planned.plan;
     } finally {
@@ -182,6 +185,10 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
     if (note) (plan.notes ??= []).push(note);
   }
 
+  peekOffers(request: PlanRequest): PlanOffers | undefined {
+    return this.offers.get(cacheKey(request));
+  }
+
   remoteChanged(): void {
     this.forget(undefined, true);
   }
@@ -193,6 +200,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
   forget(uri?: vscode.Uri, remoteChanged = uri === undefined): void {
     const prefix = uri ? `${uri.toString()}#` : '';
     for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
+    for (const key of [...this.offers.keys()]) if (key.startsWith(prefix)) this.offers.delete(key);
     this.prepared.forget(prefix);
     if (remoteChanged) this.listings.clear();
     this.changed.fire();
