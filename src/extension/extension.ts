@@ -32,6 +32,7 @@ import { TargetStatusBar } from './views/targetStatusBar';
 import { WelcomeView } from './views/welcomeView';
 import { OfferLookups } from './core/offerLookups';
 import { applyOfferFix, OffersHover } from './views/offersHover';
+import { OfferRows } from './views/offerRows';
 import { APPLY_OFFER_FIX_COMMAND, type OfferFix } from './ui/offerTexts';
 import type { TreeNode } from './views/treeNodes';
 
@@ -107,6 +108,8 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   debuggers.onDidChange(() => tree.refresh());
   // Offers and cost before Deploy: the hover on require(...) / app.image(...) and the tree's Offers rows share them.
   const offerLookups = new OfferLookups();
+  tree.offerRows = new OfferRows(offerLookups);
+  const offerAnswers = offerLookups.onDidChange(() => tree.redraw());
 
   context.subscriptions.push(
     log,
@@ -134,6 +137,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     debuggers,
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
     core.disposable,
+    offerAnswers,
     vscode.languages.registerHoverProvider({ language: 'python' }, new OffersHover(() => languageService.languageClient, targets, connections, offerLookups)),
   );
 

@@ -3,7 +3,8 @@
 // searches (src/deploy/offers/cache.ts), so a hover or a tree render never waits for the network twice. Listeners
 // hear when an answer lands (the tree redraws then). Free of the vscode module, so it is tested with node.
 import { OFFER_CACHE_MS } from '../../deploy/offers/cache';
-import type { OfferReport } from '../../deploy/offers/analyze';
+import { analyzeOffers, type OfferReport, type OfferSearcher } from '../../deploy/offers/analyze';
+import type { Target } from '../../shared/protocol/target';
 
 export type LookupState =
   | { state: 'searching' }
@@ -87,4 +88,32 @@ export class OfferLookups {
     const age = this.now() - entry.at + (entry.report?.ageMs ?? 0);
     return age >= (entry.report ? OFFER_CACHE_MS : FAILED_LOOKUP_RETRY_MS);
   }
+}
+
+/** The lookup key of a search: target (with its key), storage and filters. */
+export function offerLookupKey(target: Target, storage: number, searchParams: string): string {
+  return `${target.kind} ${target.consoleUrl} ${target.apiKey}\n${storage}\n${searchParams}`;
+}
+
+/** Runs (or reuses) the offer analysis of `searchParams` on `target`: now (peek), or waiting `within` ms at most. */
+export function lookupOffers(
+  connections: { client(target: Target): OfferSearcher },
+  lookups: OfferLookups,
+  target: Target,
+  storage: number,
+  searchParams: string,
+  within: number,
+): Promise<LookupState>;
+export function lookupOffers(connections: { client(target: Target): OfferSearcher }, lookups: OfferLookups, target: Target, storage: number, searchParams: string): LookupState;
+export function lookupOffers(
+  connections: { client(target: Target): OfferSearcher },
+  lookups: OfferLookups,
+  target: Target,
+  storage: number,
+  searchParams: string,
+  within?: number,
+): Promise<LookupState> | LookupState {
+  const search = () => analyzeOffers(connections.client(target), { target, searchParams, storage });
+  const key = offerLookupKey(target, storage, searchParams);
+  return within === undefined ? lookups.peek(key, search) : lookups.within(key, search, within);
 }

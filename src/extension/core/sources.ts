@@ -16,5 +16,9 @@ export function clientSource(client: () => Promise<VastClient>): DeploymentsSour
       const answer = await (await client()).deleteDeployment(id);
       if (answer && answer.success === false) throw new Error(`deleting deployment ${id} failed: ${answer.msg ?? 'the server refused'}`);
     },
+    offerSearch: async () => {
+      const c = await client();
+      return { target: c.target, searcher: c };
+    },
   };
 }

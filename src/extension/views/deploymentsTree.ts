@@ -60,6 +60,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   private view: vscode.TreeView<TreeNode> | undefined;
   /** Deployments whose logs are followed (for the context menu's Follow/Stop following). */
   isFollowing: (target: TargetKind, deploymentId: number) => boolean = () => false;
+  /** The Offers row under each workergroup (views/offerRows.ts), when the extension provides it. */
+  offerRows: { rowFor(source: DeploymentsSource | undefined, target: TargetKind, deployment: DeploymentRecord, group: WorkergroupRecord): Promise<TreeNode | undefined> } | undefined;
 
   constructor(
     private readonly targets: TargetState,
@@ -158,8 +160,11 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
         return this.deploymentChildren(node.target, node.record);
       case 'endpoint':
         return this.endpointChildren(node.target, node.deployment);
-      case 'workergroup':
-        return node.workers.map((w) => ({ kind: 'worker', target: node.target, deployment: node.deployment, record: w }));
+      case 'workergroup': {
+        const offers = await this.offerRows?.rowFor(this.sourceFor(node.target), node.target, node.deployment, node.record).catch(() => undefined);
+        const workers = node.workers.map((w): TreeNode => ({ kind: 'worker', target: node.target, deployment: node.deployment, record: w }));
+        return offers ? [offers, ...workers] : workers;
+      }
       default:
         return [];
     }
@@ -218,9 +223,10 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     const nodes: TreeNode[] = [];
     if (detail.pending) nodes.push({ kind: 'message', id: `${key}:pending`, text: detail.pending, icon: 'loading~spin' });
     // Worker records do not say their workergroup: with one group they go under it, otherwise under the endpoint.
-    if (groups.length === 1) nodes.push({ kind: 'workergroup', target, deployment, record: groups[0], workers });
+    const offers = this.offerRows !== undefined && !!this.sourceFor(target)?.offerSearch;
+    if (groups.length === 1) nodes.push({ kind: 'workergroup', target, deployment, record: groups[0], workers, offers });
     else {
-      nodes.push(...groups.map((g): TreeNode => ({ kind: 'workergroup', target, deployment, record: g, workers: [] })));
+      nodes.push(...groups.map((g): TreeNode => ({ kind: 'workergroup', target, deployment, record: g, workers: [], offers })));
       nodes.push(...workers.map((w): TreeNode => ({ kind: 'worker', target, deployment, record: w })));
     }
     if (!nodes.length) nodes.push({ kind: 'message', id: `${key}:noworkers`, text: 'No workers yet', icon: 'info' });
@@ -263,6 +269,11 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       this.details.set(key, { error: message(err) });
       return isRateLimited(err) ? 'rate-limited' : 'error';
     }
+  }
+
+  /** Redraws from what is known (an Offers row's answer landed); reads nothing. */
+  redraw(): void {
+    this.changed.fire(undefined);
   }
 
   /** Parents of what reveal() shows: a deployment lives under its target. */

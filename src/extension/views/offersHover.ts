@@ -6,30 +6,17 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { estimateCost } from '../../deploy/cost';
-import { analyzeOffers } from '../../deploy/offers/analyze';
 import { engineTarget } from '../../engine/daemon/client-info';
 import { SEARCH_PARAMS_AT_REQUEST, type SearchParamsAtParams, type SearchParamsAtResult } from '../../shared/protocol/lsp';
 import type { Target, TargetKind } from '../../shared/protocol/target';
 import { localTarget } from '../../vast-api';
 import { errorText, type BaseTarget, type Connections } from '../core/connections';
-import type { LookupState, OfferLookups } from '../core/offerLookups';
+import { lookupOffers, type OfferLookups } from '../core/offerLookups';
 import { TARGET_LABELS, type TargetState } from '../targets/targetState';
 import { APPLY_OFFER_FIX_COMMAND, offerFixFor, offersHoverMarkdown, type HoverState, type OfferFix } from '../ui/offerTexts';
 
 /** How long a hover waits for a search before it says "searching…". */
 export const HOVER_WAIT_MS = 2000;
-
-/** The lookup key of a search: target (with its key), storage and filters. */
-export function offerLookupKey(target: Target, storage: number, searchParams: string): string {
-  return `${target.kind} ${target.consoleUrl} ${target.apiKey}\n${storage}\n${searchParams}`;
-}
-
-/** Runs (or reuses) the offer analysis of `searchParams` on `target`; `within`: wait that long at most. */
-export function lookupOffers(connections: Connections, lookups: OfferLookups, target: Target, storage: number, searchParams: string, within?: number): Promise<LookupState> | LookupState {
-  const search = () => analyzeOffers(connections.client(target), { target, searchParams, storage });
-  const key = offerLookupKey(target, storage, searchParams);
-  return within === undefined ? lookups.peek(key, search) : lookups.within(key, search, within);
-}
 
 export class OffersHover implements vscode.HoverProvider {
   constructor(

@@ -19,7 +19,15 @@ export type TreeNode =
       problem?: string;
     }
   | { kind: 'endpoint'; target: TargetKind; deployment: DeploymentRecord; record: EndpointRecord }
-  | { kind: 'workergroup'; target: TargetKind; deployment: DeploymentRecord; record: WorkergroupRecord; workers: WorkerRecord[] }
+  | {
+      kind: 'workergroup';
+      target: TargetKind;
+      deployment: DeploymentRecord;
+      record: WorkergroupRecord;
+      workers: WorkerRecord[];
+      /** It has an Offers row (views/offerRows.ts) above its workers. */
+      offers?: boolean;
+    }
   | { kind: 'worker'; target: TargetKind; deployment: DeploymentRecord; record: WorkerRecord }
   | { kind: 'message'; id: string; text: string; detail?: string; icon: string; color?: string };
 
@@ -70,7 +78,7 @@ export function treeItemOf(node: TreeNode, now: number): vscode.TreeItem {
       return t;
     }
     case 'workergroup': {
-      const t = item(workergroupText(node.record), node.workers.length ? Expanded : None);
+      const t = item(workergroupText(node.record), node.workers.length || node.offers ? Expanded : None);
       t.id = `workergroup:${node.target}:${node.record.id}`;
       t.iconPath = new vscode.ThemeIcon('server');
       t.contextValue = 'vast.workergroup';

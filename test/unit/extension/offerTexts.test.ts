@@ -19,6 +19,9 @@ import type { RequirementAt } from '../../../src/shared/protocol/lsp';
 import { marketSearch } from '../../support/offerMarket';
 import type { OfferQuery } from '../../../src/shared/protocol/offers';
 import { jsonText } from '../../../src/vast-api/http';
+import type { DeploymentRecord, WorkergroupRecord } from '../../../src/shared/protocol/vast';
+import type { DeploymentsSource } from '../../../src/extension/contracts';
+import { OfferRows } from '../../../src/extension/views/offerRows';
 
 const DEFAULTS = 'verified=true rentable=true rented=false';
 const DOC = { uri: 'file:///w/deploy.py', version: 7 };
@@ -151,5 +154,39 @@ describe('offer lookups', () => {
     const lookups = new OfferLookups();
     const state = await lookups.within('k', async () => Promise.reject(new Error('HTTP 401: bad key\nmore')), 1000);
     assert.deepEqual(state, { state: 'failed', message: 'HTTP 401: bad key' });
+  });
+});
+
+describe('the tree\'s Offers row', () => {
+  const deployment = { id: 4, search_params: `${DEFAULTS} gpu_name=RTX_3090`, storage: 16 } as DeploymentRecord;
+  const group = { id: 9, endpoint_id: 7, search_query: `${DEFAULTS} gpu_name in RTX_4090,RTX_5090` } as WorkergroupRecord;
+  const market = () => {
+    const queries: string[] = [];
+    const searcher = {
+      searchOffers: async (query: OfferQuery) => {
+        queries.push(jsonText(query));
+        return { offers: marketSearch(JSON.parse(jsonText(query)) as Record<string, unknown>) };
+      },
+    };
+    const source = { offerSearch: async () => ({ target: { kind: 'vast' as const, consoleUrl: 'https://console.example', autoscalerUrl: 'https://run.example', apiKey: 'k' }, searcher }) } as unknown as DeploymentsSource;
+    return { source, queries };
+  };
+
+  test('searching first (the render does not wait), then the workergroup\'s own filters\' matches; one search for both renders', async () => {
+    const { source, queries } = market();
+    const rows = new OfferRows(new OfferLookups());
+    const first = await rows.rowFor(source, 'vast', deployment, group);
+    assert.deepEqual(first, { kind: 'message', id: 'vast:4:workergroup:9:offers', text: 'Offers: searching…', detail: 'Searching the offers these filters match', icon: 'loading~spin' });
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await rows.rowFor(source, 'vast', deployment, group);
+    assert.equal(second?.kind === 'message' && second.text, 'Offers: 3 match · $0.40–$0.65/GPU-h');
+    assert.equal(queries.length, 1);
+    assert.match(queries[0], /RTX 4090/, 'the workergroup\'s filters, not the deployment\'s');
+  });
+
+  test('a source that does not search offers (or no filters) gets no row', async () => {
+    const rows = new OfferRows(new OfferLookups());
+    assert.equal(await rows.rowFor({} as DeploymentsSource, 'vast', deployment, group), undefined);
+    assert.equal(await rows.rowFor(market().source, 'vast', { ...deployment, search_params: '' }, { ...group, search_query: '' }), undefined);
   });
 });
