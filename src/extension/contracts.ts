@@ -88,6 +88,8 @@ export interface DeploymentsSource {
   deleteDeployment(deploymentId: number): Promise<void>;
   /** Where the tree's Offers rows search (the same target and key as the listing); absent: no Offers rows. */
   offerSearch?(): Promise<{ target: Target; searcher: OfferSearcher }>;
+  /** Cloud only: each worker's $/hour (its instance's dph_total; null when unknown). Absent: no prices shown. */
+  workerPrices?(workerIds: readonly number[], signal?: AbortSignal): Promise<Map<number, number | null>>;
 }
 
 /** Builds the source of a target; `apiKey` is the resolved key (the local engine's own key for 'local'). */

@@ -5,6 +5,11 @@
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { DeploymentsSource } from '../../../src/extension/contracts';
+import type { TreeNode } from '../../../src/extension/views/treeNodes';
+import type { Offer } from '../../../src/shared/protocol/offers';
+import type { DeploymentRecord, EndpointRecord } from '../../../src/shared/protocol/vast';
+import { workerRecord } from '../../support/records';
 import { api, waitFor } from '../support';
 
 const SOURCE = `from vastai import Deployment
@@ -88,5 +93,72 @@ suite('Vast offers hover with the local engine', function () {
     }, 30_000);
     assert.match(tooltip, /Offers: 1 matching offer, \$0\.00\/h.* \(fetched .*\)/);
     assert.match(tooltip, /at max scale \(2 workers\): \$0\.00\/h/);
+  });
+});
+
+/** A cloud as the tree reads it: one deployment, one workergroup, two workers with their instances' prices, two offers. */
+function pricedCloud(searches: string[]): DeploymentsSource {
+  const deployment = { id: 3, name: 'priced', tag: 'default', image: 'img', endpoint_id: 7, env: '', file_hash: 'h', search_params: 'gpu_name=RTX_4090', storage: 16, created_at: 0, updated_at: 0 } as DeploymentRecord;
+  const endpoint: EndpointRecord = { id: 7, endpoint_name: 'priced', api_key: 'endpoint-key', endpoint_state: 'active', cold_workers: 1 };
+  const offer = (id: number, dph: number): Offer => ({ id, num_gpus: 1, gpu_name: 'RTX 4090', dph_total: dph, reliability: 0.99 });
+  return {
+    listDeployments: async () => [deployment],
+    listEndpoints: async () => [endpoint],
+    getEndpoint: async () => endpoint,
+    listWorkergroups: async () => [{ id: 9, endpoint_id: 7, search_query: 'verified=true rentable=true rented=false gpu_name=RTX_4090' }],
+    getEndpointWorkers: async () => ({ workers: [workerRecord({ id: 11, status: 'idle' }), workerRecord({ id: 12, status: 'loading' })] }),
+    getEndpointLogs: async () => ({ info0: '', info1: '', trace: '', debug: '' }),
+    stopDeployment: async () => undefined,
+    startDeployment: async () => undefined,
+    deleteDeployment: async () => undefined,
+    workerPrices: async (ids) => new Map(ids.map((id) => [id, id === 11 ? 0.452 : 0.9])),
+    offerSearch: async () => ({
+      target: { kind: 'vast', consoleUrl: 'https://console.stand-in.invalid', autoscalerUrl: 'https://run.stand-in.invalid', apiKey: 'test-key-offers-0123' },
+      searcher: {
+        searchOffers: async (query) => {
+          searches.push(JSON.stringify(query.gpu_name));
+          return { offers: [offer(1, 0.4), offer(2, 0.65)] };
+        },
+      },
+    }),
+  };
+}
+
+suite('Vast offers and live spend in the Deployments view', () => {
+  const registrations: vscode.Disposable[] = [];
+  suiteTeardown(async () => {
+    for (const r of registrations) r.dispose();
+    await vscode.commands.executeCommand('vast.signOut');
+  });
+
+  test('under the workergroup an Offers row with the matches; workers with their price; the endpoint\'s total', async () => {
+    const a = await api();
+    assert.equal(await vscode.commands.executeCommand('vast.setApiKey', 'test-key-offers-0123'), true);
+    const searches: string[] = [];
+    registrations.push(a.replaceDeploymentsSource((target) => (target === 'vast' ? pricedCloud(searches) : undefined)));
+    const tree = a.ui.tree;
+    const kids = async (node?: TreeNode) => ((await tree.getChildren(node)) ?? []) as TreeNode[];
+    const cloud = await waitFor('the cloud target', async () => (await kids()).find((n) => n.kind === 'target' && n.target === 'vast'));
+    const [deployment] = await kids(cloud);
+    const [endpoint] = await kids(deployment);
+    const endpointItem = await waitFor('the endpoint with its live spend', async () => {
+      const item = await tree.getTreeItem(endpoint);
+      return String(item.description).includes('$') ? item : undefined;
+    }, 10_000);
+    assert.equal(endpointItem.description, 'active · $1.35/h · cold 1');
+    const [group] = await kids(endpoint);
+    assert.equal(group.kind, 'workergroup');
+    const rows = async () => Promise.all((await kids(group)).map((n) => tree.getTreeItem(n)));
+    const answered = await waitFor('the Offers row with its matches', async () => {
+      const items = await rows();
+      return String(items[0]?.label).startsWith('Offers: 2 match') ? items : undefined;
+    }, 10_000);
+    assert.deepEqual(
+      answered.map((i) => String(i.label)),
+      ['Offers: 2 match · $0.40–$0.65/GPU-h', 'Worker 11', 'Worker 12'],
+    );
+    assert.match(String(answered[1].description), /· \$0\.45\/h$/);
+    assert.match(String(answered[2].description), /· \$0\.90\/h$/);
+    assert.deepEqual(searches, ['{"eq":"RTX 4090"}'], 'one search, with the workergroup\'s filters');
   });
 });
