@@ -94,7 +94,9 @@ export function offersHoverMarkdown(input: HoverInput, state: HoverState): strin
 /** The Deploy lens's tooltip lines for a plan that has its offers. */
 export function lensOfferLines(offers: PlanOffers | undefined): string[] {
   if (!offers) return [];
-  return [`Offers: ${offers.line}${offers.age ? ` (${offers.age})` : ''}`, ...offers.costLines];
+  // "offers unavailable: ..." already says what it is about.
+  const line = /^offers /.test(offers.line) ? offers.line.replace(/^o/, 'O') : `Offers: ${offers.line}`;
+  return [`${line}${offers.age ? ` (${offers.age})` : ''}`, ...offers.costLines];
 }
 
 /** The tree's Offers row: "Offers: 3 match · $0.40–$0.65/GPU-h", or the blocker. */

@@ -91,6 +91,7 @@ describe('the lens tooltip and the tree row', () => {
       'cost (...):',
       '  idle: $0.40/h',
     ]);
+    assert.deepEqual(lensOfferLines({ line: 'offers unavailable: no answer within 8 s', costLines: [], age: '' }), ['Offers unavailable: no answer within 8 s']);
   });
 
   test('the tree row: count and price per GPU-hour, or the blocking filter', async () => {
