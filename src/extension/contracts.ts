@@ -3,6 +3,9 @@
 // extension-host tests put fakes in their place.
 import type * as vscode from 'vscode';
 import type { Plan } from '../deploy/types';
+import type { PlanOffers } from '../deploy/offers/planOffers';
+import type { OfferSearcher } from '../deploy/offers/analyze';
+import type { Target } from '../shared/protocol/target';
 import type { TargetKind } from '../shared/protocol/target';
 import type {
   DeploymentRecord,
@@ -50,6 +53,8 @@ export interface PlanProvider {
    * them is saved); undefined when the provider does not know the plan.
    */
   copySources?(plan: Plan): string[] | undefined;
+  /** The offers and cost of the last full plan of this request (the lens tooltip shows them), if one was made. Never waits. */
+  peekOffers?(request: PlanRequest): PlanOffers | undefined;
 }
 
 export interface DeployProgress {
@@ -86,6 +91,10 @@ export interface DeploymentsSource {
   stopDeployment(deploymentId: number): Promise<void>;
   startDeployment(deploymentId: number): Promise<void>;
   deleteDeployment(deploymentId: number): Promise<void>;
+  /** Where the tree's Offers rows search (the same target and key as the listing); absent: no Offers rows. */
+  offerSearch?(): Promise<{ target: Target; searcher: OfferSearcher }>;
+  /** Cloud only: each worker's $/hour (its instance's dph_total; null when unknown). Absent: no prices shown. */
+  workerPrices?(workerIds: readonly number[], signal?: AbortSignal): Promise<Map<number, number | null>>;
 }
 
 /** Builds the source of a target; `apiKey` is the resolved key (the local engine's own key for 'local'). */

@@ -33,6 +33,10 @@ import { RunResults } from './views/runResults';
 import { TargetStatusBar } from './views/targetStatusBar';
 import { STOP_WATCHING_COMMAND, WatchStatusBar } from './views/watchStatusBar';
 import { WelcomeView } from './views/welcomeView';
+import { OfferLookups } from './core/offerLookups';
+import { applyOfferFix, OffersHover } from './views/offersHover';
+import { OfferRows } from './views/offerRows';
+import { APPLY_OFFER_FIX_COMMAND, type OfferFix } from './ui/offerTexts';
 import type { TreeNode } from './views/treeNodes';
 
 /** What `activate` returns to other extensions. */
@@ -111,6 +115,10 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const engineRestart = new EngineRestartPrompt(engine, () => vscode.commands.executeCommand('vast.restartEngine'));
   const debuggers = new VastDebugger(connections, core.bundles, deploys, debugged, log);
   debuggers.onDidChange(() => tree.refresh());
+  // Offers and cost before Deploy: the hover on require(...) / app.image(...) and the tree's Offers rows share them.
+  const offerLookups = new OfferLookups();
+  tree.offerRows = new OfferRows(offerLookups);
+  const offerAnswers = offerLookups.onDidChange(() => tree.redraw());
 
   context.subscriptions.push(
     log,
@@ -141,6 +149,8 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
     watch.onDidChangeSessions(() => lensTitles.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lensTitles.refresh()),
     core.disposable,
+    offerAnswers,
+    vscode.languages.registerHoverProvider({ language: 'python' }, new OffersHover(() => languageService.languageClient, targets, connections, offerLookups)),
   );
 
   const register = commandRegistrar(context, log, (err) => deploys.waitEnded(err));
@@ -171,6 +181,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   register('vast.watch', (args) => watch.start(args));
   register('vast.watchFromTree', (node) => watch.startFromTree(node));
   register(STOP_WATCHING_COMMAND, (args) => watch.stop(args));
+  register(APPLY_OFFER_FIX_COMMAND, (fix) => applyOfferFix(fix as OfferFix));
   register('vast.setApiKey', (key) => account.setApiKey(typeof key === 'string' ? key : undefined));
   register('vast.signOut', () => account.signOut());
   register('vast.startEngine', () => account.startEngine());

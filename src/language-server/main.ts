@@ -18,6 +18,7 @@ import { registerLanguageFeatures } from './features';
 import { registerCodeLensFeatures } from './codeLensRequests';
 import { ClientSettings } from './settings';
 import { registerBundleRequest } from './bundleRequest';
+import { registerSearchParamsRequest } from './searchParamsRequest';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new DocumentStore();
@@ -187,6 +188,7 @@ const lookupAnalysis = (uri: string) => {
 registerLanguageFeatures(connection, lookupAnalysis);
 registerCodeLensFeatures(connection, lookupAnalysis);
 registerBundleRequest(connection, current, () => workspaceRoots);
+registerSearchParamsRequest(connection, lookupAnalysis);
 
 process.on('uncaughtException', (err) => connection.console.error(`Uncaught: ${err.stack ?? err.message}`));
 process.on('unhandledRejection', (err) => connection.console.error(`Unhandled rejection: ${String(err)}`));

@@ -1,6 +1,7 @@
 // VastClient: every console and autoscaler call the deploy core, CLI and extension make, against the cloud or the
 // local engine alike (a Target only supplies base URLs, key and kind). Transport details live in http.ts; the
 // remote-call path in routing.ts.
+import { instancePath, readInstanceAnswer, type InstanceRecord } from './instances';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fetch as undiciFetch, Agent, type Dispatcher } from 'undici';
@@ -314,6 +315,23 @@ export class VastClient {
    * Offer search (`POST /api/v0/bundles/`), the body built by offerQuery(): Bearer only, no `?api_key`, as
    * `vastai search offers` sends it. 429s are retried like every console call (Retry-After honoured).
    */
+  /** One instance of the account, as `vastai show instance` reads it (Bearer, `?owner=me`); null when there is none. */
+  async showInstance(id: number, signal?: AbortSignal): Promise<InstanceRecord | null> {
+    const p = instancePath(id);
+    const res = await this.http.request({
+      call: 'showInstance',
+      method: 'GET',
+      url: joinUrl(this.target.consoleUrl, p),
+      query: { owner: 'me' },
+      auth: { key: this.target.apiKey, query: false },
+      signal,
+      expect: 'json',
+    });
+    const read = readInstanceAnswer(res.data);
+    if (!read.ok) throw this.invalid('showInstance', 'GET', p, read.reason, res.data);
+    return read.instance;
+  }
+
   async searchOffers(query: OfferQuery, signal?: AbortSignal): Promise<OfferSearchResponse> {
     const res = await this.http.request({
       call: 'searchOffers',

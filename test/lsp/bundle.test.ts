@@ -15,7 +15,14 @@ import { initPythonParser } from '../../src/analysis/document';
 import { DeploymentFileError, loadDeployment } from '../../src/deploy/bundle/loadDeployment';
 import { writeTarball } from '../../src/deploy/bundle/tarball';
 import type { Target } from '../../src/shared/protocol/target';
-import { BUNDLE_REQUEST, REFRESH_CODE_LENSES_NOTIFICATION, type BundleParams, type BundleResult } from '../../src/shared/protocol/lsp';
+import {
+  BUNDLE_REQUEST,
+  REFRESH_CODE_LENSES_NOTIFICATION,
+  SEARCH_PARAMS_AT_REQUEST,
+  type BundleParams,
+  type BundleResult,
+  type SearchParamsAtResult,
+} from '../../src/shared/protocol/lsp';
 import { repoRoot } from '../support/paths';
 
 const WAIT_MS = 10_000;
@@ -199,5 +206,30 @@ describe('vast/bundle', { timeout: 60_000 }, () => {
       'workspace/codeLens/refresh',
     );
     assert.equal(refreshes.length, before + 1, log.join('\n'));
+  });
+
+  test('vast/searchParamsAt answers from the open document (unsaved text included): on require(...) its filters, elsewhere null', async () => {
+    const file = write('hovered.py', SQUARE);
+    const text = SQUARE.replace('from vastai import Deployment', 'from vastai import Deployment\nfrom vastai.data.query import num_gpus').replace(
+      'storage=1)',
+      'storage=1)\nimage.require(num_gpus == 2)',
+    );
+    await open(file, text);
+    const at = (needle: string) => {
+      const before = text.slice(0, text.indexOf(needle) + 2).split('\n');
+      return { line: before.length - 1, character: before[before.length - 1].length };
+    };
+    const ask = (needle: string) =>
+      withTimeout(
+        connection.sendRequest(SEARCH_PARAMS_AT_REQUEST.method, { uri: pathToFileURL(file).href, position: at(needle), target: TARGET }) as Promise<SearchParamsAtResult>,
+        'vast/searchParamsAt',
+      );
+    const answer = await ask('require(');
+    assert.ok(answer?.ok, JSON.stringify(answer));
+    assert.equal(answer.deployment, 'square');
+    assert.equal(answer.searchParams, 'verified=true rentable=true rented=false num_gpus=2');
+    assert.equal(answer.storage, 1);
+    assert.deepEqual(answer.autoscaling, { cold_workers: 0 });
+    assert.equal(await ask('async def'), null);
   });
 });

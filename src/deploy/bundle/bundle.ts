@@ -48,7 +48,7 @@ function numberOf(v: PyValue): number | undefined {
   return undefined;
 }
 
-class Reader {
+export class Reader {
   readonly reports: UnknownValueReport[] = [];
   /** Fields whose value is a Python float (`storage=16.0`): the PUT body sends them as floats, as the SDK does. */
   readonly floats = new Set<string>();
@@ -93,7 +93,7 @@ class Reader {
 }
 
 /** The Deployment(...) constructor values the bundle needs. */
-function readDeployment(deployment: Deployment, r: Reader, target: BuildBundleOptions['target']) {
+export function readDeployment(deployment: Deployment, r: Reader, target: BuildBundleOptions['target']) {
   const call = deployment.call;
   for (const a of call.args) {
     if (a.splat) r.reports.push(unknown('Deployment', { text: a.splat + a.value.text, range: a.range }, 'may set any Deployment field'));
@@ -167,7 +167,7 @@ function readApiKey(arg: Argument | undefined, r: Reader): string | null | undef
   return key;
 }
 
-function readAutoscaling(deployment: Deployment, r: Reader): AutoscalingSettings | undefined {
+export function readAutoscaling(deployment: Deployment, r: Reader): AutoscalingSettings | undefined {
   const calls = deployment.autoscaling.calls;
   if (!calls.length) {
     r.reports.push(

@@ -27,7 +27,7 @@ export function offersLine(report: OfferReport): string {
   return parts.join(', ');
 }
 
-function trapLine(trap: Trap): string {
+export function trapLine(trap: Trap): string {
   if (trap.kind === 'ram-in-gb') {
     return (
       `\`${trap.filter}\` asks for ${trap.asksMb} MB: ${trap.column} takes megabytes in Python. ` +

@@ -9,6 +9,7 @@ import type { PlanRequest } from '../contracts';
 import { LENS_COMMANDS, REFRESH_CODE_LENSES_NOTIFICATION, type DeploymentLensArgs } from '../../shared/protocol/lsp';
 import { splitSummary } from '../ui/planView';
 import { STOP_WATCHING_COMMAND } from '../views/watchStatusBar';
+import { lensOfferLines } from '../ui/offerTexts';
 import type { CoreRegistry } from '../registry';
 import { TARGET_ICONS, TARGET_LABELS, type TargetState } from '../targets/targetState';
 
@@ -79,7 +80,7 @@ export class LensTitles implements vscode.Disposable {
       case LENS_COMMANDS.deploy: {
         const { short, detail } = splitSummary(summaries.get(lens));
         command.title = this.deployTitle(document, short);
-        command.tooltip = `Deploy to the ${TARGET_LABELS[target]}${detail ? `\n${detail}` : ''}`;
+        command.tooltip = [`Deploy to the ${TARGET_LABELS[target]}`, detail, ...this.offerLines(document, lens)].filter(Boolean).join('\n');
         break;
       }
       case LENS_COMMANDS.runRemotely:
@@ -120,6 +121,12 @@ export class LensTitles implements vscode.Disposable {
       deployment: args.deployment,
       target: this.targets.selected,
     };
+  }
+
+  /** The offers and cost of the lens's last full plan, for its tooltip (never waits: a plan fills them). */
+  private offerLines(document: vscode.TextDocument, lens: vscode.CodeLens): string[] {
+    const request = this.deployRequest(document, lens);
+    return request ? lensOfferLines(this.registry.planProvider?.peekOffers?.(request)) : [];
   }
 
   /** A Deploy lens's plan summary: waited for briefly when the provider can, else whatever it knows now. */

@@ -24,7 +24,7 @@ import { engineFacts } from '../../shared/engineInfo';
 import type { MachineFacts } from '../../shared/machine';
 import { MACHINE_NOTE, machineNote, machineShortfalls } from '../../deploy/machineFit';
 import { DeploymentListings } from '../../deploy/deploymentListings';
-import { planOffers } from '../../deploy/offers/planOffers';
+import { planOffers, type PlanOffers } from '../../deploy/offers/planOffers';
 import type { Bundles, ServedBundle } from './bundles';
 import { errorText, type Connections } from './connections';
 import type { PreparedPlans } from './preparedPlans';
@@ -76,6 +76,8 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly cache = new Map<string, Entry>();
+  /** The offers of each request's last full plan, kept until the file is saved or the target changes (lens tooltips). */
+  private readonly offers = new Map<string, PlanOffers>();
   private readonly listings = new DeploymentListings();
   /** The copy() sources each planned deployment file had at its last plan, by its URI. */
   private readonly copiesByFile = new Map<string, string[]>();
@@ -175,6 +177,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
       if (request.target === 'local') await this.addMachineNotes(planned.plan, abort.signal);
       // The offers and cost shown before Deploy (cached per target and filters; never fails the plan).
       planned.plan.offers = await planOffers(this.connections.client(target!), target!, planned.served.bundle, { signal: abort.signal });
+      this.offers.set(key, planned.plan.offers);
       this.prepared.remember(key, { ...planned, target: target! }, generation);
       return planned.plan;
     } finally {
@@ -197,6 +200,10 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
     }
     const note = machineNote(machineShortfalls(plan.search_params, facts));
     if (note) (plan.notes ??= []).push(note);
+  }
+
+  peekOffers(request: PlanRequest): PlanOffers | undefined {
+    return this.offers.get(cacheKey(request));
   }
 
   remoteChanged(): void {
@@ -228,6 +235,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
   forget(uri?: vscode.Uri, remoteChanged = uri === undefined): void {
     const prefix = uri ? `${uri.toString()}#` : '';
     for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
+    for (const key of [...this.offers.keys()]) if (key.startsWith(prefix)) this.offers.delete(key);
     this.prepared.forget(prefix);
     if (remoteChanged) this.listings.clear();
     this.changed.fire();

@@ -3,6 +3,9 @@ import type { VastClient } from '../../vast-api';
 import type { DeploymentsSource } from '../contracts';
 
 export function clientSource(client: () => Promise<VastClient>): DeploymentsSource {
+  // A worker is a rented instance whose price is fixed while it lives: read once per worker, as the Vast CLI's
+  // benchmark command does (a failed read is tried again at the next poll).
+  const prices = new Map<number, number | null>();
   return {
     listDeployments: async (signal) => (await client()).listDeployments(signal),
     listEndpoints: async (signal) => (await client()).listEndpoints(signal),
@@ -15,6 +18,17 @@ export function clientSource(client: () => Promise<VastClient>): DeploymentsSour
     deleteDeployment: async (id) => {
       const answer = await (await client()).deleteDeployment(id);
       if (answer && answer.success === false) throw new Error(`deleting deployment ${id} failed: ${answer.msg ?? 'the server refused'}`);
+    },
+    workerPrices: async (ids, signal) => {
+      const c = await client();
+      if (c.target.kind !== 'vast') return new Map(); // the local engine rents nothing: its workers cost nothing
+      // One at a time: a deployment has few workers, and the console rate-limits bursts.
+      for (const id of ids) if (!prices.has(id)) prices.set(id, (await c.showInstance(id, signal))?.dph_total ?? null);
+      return new Map(ids.map((id) => [id, prices.get(id) ?? null]));
+    },
+    offerSearch: async () => {
+      const c = await client();
+      return { target: c.target, searcher: c };
     },
   };
 }

@@ -43,12 +43,13 @@ const AUTOSCALING_LABELS: [keyof EndpointRecord, string][] = [
   ['inactivity_timeout', 'idle timeout'],
 ];
 
-export function endpointText(e: EndpointRecord): ItemText {
+/** `spend`: the live spend of its workers on the cloud (ui/liveSpend.ts), when their prices are known. */
+export function endpointText(e: EndpointRecord, spend?: { short: string; tooltip: string }): ItemText {
   const summary = AUTOSCALING_LABELS.filter(([key]) => e[key] != null).map(([key, label]) => `${label} ${e[key]}`);
   return {
     label: e.endpoint_name,
-    description: [e.endpoint_state, ...summary.slice(0, 3)].join(' · '),
-    tooltip: [`Endpoint ${e.endpoint_name} (id ${e.id}), ${e.endpoint_state}`, ...summary].join('\n'),
+    description: [e.endpoint_state, ...(spend ? [spend.short] : []), ...summary.slice(0, 3)].join(' · '),
+    tooltip: [`Endpoint ${e.endpoint_name} (id ${e.id}), ${e.endpoint_state}`, ...(spend ? [spend.tooltip] : []), ...summary].join('\n'),
   };
 }
 
@@ -107,8 +108,8 @@ export function workergroupText(w: WorkergroupRecord): ItemText {
 /** The unit of perf and load: workload units per second. */
 export const PERF_UNIT = 'units/s';
 
-/** `now` is seconds since the epoch. */
-export function workerText(w: WorkerRecord, now: number): ItemText {
+/** `now` is seconds since the epoch; `pricePerHour`: its instance's dph_total (cloud workers, when read). */
+export function workerText(w: WorkerRecord, now: number, pricePerHour?: number | null): ItemText {
   const status = workerStatusInfo(w.status);
   // A debug worker (local engine) keeps its real state beside "debugging": paused at a breakpoint it still says busy.
   const parts = w.local_debug ? ['debugging', status.label] : [status.label];
@@ -120,10 +121,12 @@ export function workerText(w: WorkerRecord, now: number): ItemText {
   if (w.cur_load) parts.push(`load ${round(w.cur_load)} ${PERF_UNIT}`);
   const since = w.started_at ?? w.loaded_at;
   if (since) parts.push(`up ${formatAge(now - since)}`);
+  if (typeof pricePerHour === 'number') parts.push(`$${pricePerHour.toFixed(2)}/h`);
   const tooltip = [
     `Worker ${w.id}: ${status.label} (${w.status})`,
     w.local_debug ? `debugging: debugpy listens on ${w.local_debug.host}:${w.local_debug.port}${w.local_debug.wait ? ' (waits for the debugger before entering contexts)' : ''}` : undefined,
     w.gpu_name ? `GPU ${w.gpu_name}` : undefined,
+    typeof pricePerHour === 'number' ? `price $${pricePerHour.toFixed(4)}/h (its instance's dph_total)` : undefined,
     `measured perf ${round(w.measured_perf)} ${PERF_UNIT} (benchmark throughput in workload units per second) · load ${round(w.cur_load)} ${PERF_UNIT} · requests ${w.reqs_working}`,
     w.url ? `url ${w.url}` : undefined,
     w.error_msg ? `error: ${w.error_msg}` : undefined,

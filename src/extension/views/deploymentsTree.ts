@@ -12,6 +12,7 @@ import { isRateLimited, type DeploymentsSource } from '../contracts';
 import type { CoreRegistry } from '../registry';
 import type { TargetState } from '../targets/targetState';
 import { deploymentKey, treeItemOf, type TreeNode } from './treeNodes';
+import { liveSpend, liveSpendText } from '../ui/liveSpend';
 
 interface TargetSnapshot {
   deployments?: DeploymentRecord[];
@@ -26,6 +27,8 @@ interface DeploymentDetail {
   workers?: WorkerRecord[];
   pending?: string;
   error?: string;
+  /** Cloud workers' $/hour by worker id (their instances' dph_total). */
+  prices?: Map<number, number | null>;
 }
 
 const TARGETS: TargetKind[] = ['local', 'vast'];
@@ -60,6 +63,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   private view: vscode.TreeView<TreeNode> | undefined;
   /** Deployments whose logs are followed (for the context menu's Follow/Stop following). */
   isFollowing: (target: TargetKind, deploymentId: number) => boolean = () => false;
+  /** The Offers row under each workergroup (views/offerRows.ts), when the extension provides it. */
+  offerRows: { rowFor(source: DeploymentsSource | undefined, target: TargetKind, deployment: DeploymentRecord, group: WorkergroupRecord): Promise<TreeNode | undefined> } | undefined;
 
   constructor(
     private readonly targets: TargetState,
@@ -158,8 +163,12 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
         return this.deploymentChildren(node.target, node.record);
       case 'endpoint':
         return this.endpointChildren(node.target, node.deployment);
-      case 'workergroup':
-        return node.workers.map((w) => ({ kind: 'worker', target: node.target, deployment: node.deployment, record: w }));
+      case 'workergroup': {
+        const offers = await this.offerRows?.rowFor(this.sourceFor(node.target), node.target, node.deployment, node.record).catch(() => undefined);
+        const prices = this.details.get(deploymentKey(node.target, node.deployment.id))?.prices;
+        const workers = node.workers.map((w): TreeNode => ({ kind: 'worker', target: node.target, deployment: node.deployment, record: w, pricePerHour: prices?.get(w.id) }));
+        return offers ? [offers, ...workers] : workers;
+      }
       default:
         return [];
     }
@@ -207,7 +216,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     const detail = this.details.get(key)!;
     if (detail.error) return [{ kind: 'message', id: `${key}:error`, text: detail.error, icon: 'error', color: 'errorForeground' }];
     if (!detail.endpoint) return [{ kind: 'message', id: `${key}:noendpoint`, text: `Endpoint ${deployment.endpoint_id} not found`, icon: 'warning' }];
-    return [{ kind: 'endpoint', target, deployment, record: detail.endpoint }];
+    const spend = liveSpend(detail.workers ?? [], detail.prices);
+    return [{ kind: 'endpoint', target, deployment, record: detail.endpoint, ...(spend ? { spend: liveSpendText(spend) } : {}) }];
   }
 
   private endpointChildren(target: TargetKind, deployment: DeploymentRecord): TreeNode[] {
@@ -218,10 +228,11 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     const nodes: TreeNode[] = [];
     if (detail.pending) nodes.push({ kind: 'message', id: `${key}:pending`, text: detail.pending, icon: 'loading~spin' });
     // Worker records do not say their workergroup: with one group they go under it, otherwise under the endpoint.
-    if (groups.length === 1) nodes.push({ kind: 'workergroup', target, deployment, record: groups[0], workers });
+    const offers = this.offerRows !== undefined && !!this.sourceFor(target)?.offerSearch;
+    if (groups.length === 1) nodes.push({ kind: 'workergroup', target, deployment, record: groups[0], workers, offers });
     else {
-      nodes.push(...groups.map((g): TreeNode => ({ kind: 'workergroup', target, deployment, record: g, workers: [] })));
-      nodes.push(...workers.map((w): TreeNode => ({ kind: 'worker', target, deployment, record: w })));
+      nodes.push(...groups.map((g): TreeNode => ({ kind: 'workergroup', target, deployment, record: g, workers: [], offers })));
+      nodes.push(...workers.map((w): TreeNode => ({ kind: 'worker', target, deployment, record: w, pricePerHour: detail.prices?.get(w.id) })));
     }
     if (!nodes.length) nodes.push({ kind: 'message', id: `${key}:noworkers`, text: 'No workers yet', icon: 'info' });
     return nodes;
@@ -257,12 +268,19 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
         source.listWorkergroups(deployment.endpoint_id),
         source.getEndpointWorkers(deployment.endpoint_id),
       ]);
-      this.details.set(key, { endpoint, workergroups, workers: workers.workers, pending: workers.pending });
+      // Prices only add to the rows: a failed read leaves them out, not the detail.
+      const prices = source.workerPrices && workers.workers.length ? await source.workerPrices(workers.workers.map((w) => w.id)).catch(() => undefined) : undefined;
+      this.details.set(key, { endpoint, workergroups, workers: workers.workers, pending: workers.pending, ...(prices ? { prices } : {}) });
       return 'ok';
     } catch (err) {
       this.details.set(key, { error: message(err) });
       return isRateLimited(err) ? 'rate-limited' : 'error';
     }
+  }
+
+  /** Redraws from what is known (an Offers row's answer landed); reads nothing. */
+  redraw(): void {
+    this.changed.fire(undefined);
   }
 
   /** Parents of what reveal() shows: a deployment lives under its target. */

@@ -18,9 +18,31 @@ export type TreeNode =
       /** Failing workers (or a read error), shown as a warning icon and in the tooltip. */
       problem?: string;
     }
-  | { kind: 'endpoint'; target: TargetKind; deployment: DeploymentRecord; record: EndpointRecord }
-  | { kind: 'workergroup'; target: TargetKind; deployment: DeploymentRecord; record: WorkergroupRecord; workers: WorkerRecord[] }
-  | { kind: 'worker'; target: TargetKind; deployment: DeploymentRecord; record: WorkerRecord }
+  | {
+      kind: 'endpoint';
+      target: TargetKind;
+      deployment: DeploymentRecord;
+      record: EndpointRecord;
+      /** Live spend of its workers (cloud), when their prices are known. */
+      spend?: { short: string; tooltip: string };
+    }
+  | {
+      kind: 'workergroup';
+      target: TargetKind;
+      deployment: DeploymentRecord;
+      record: WorkergroupRecord;
+      workers: WorkerRecord[];
+      /** It has an Offers row (views/offerRows.ts) above its workers. */
+      offers?: boolean;
+    }
+  | {
+      kind: 'worker';
+      target: TargetKind;
+      deployment: DeploymentRecord;
+      record: WorkerRecord;
+      /** Its instance's dph_total (cloud), when read. */
+      pricePerHour?: number | null;
+    }
   | { kind: 'message'; id: string; text: string; detail?: string; icon: string; color?: string };
 
 export function deploymentKey(target: TargetKind, deploymentId: number): string {
@@ -63,14 +85,14 @@ export function treeItemOf(node: TreeNode, now: number): vscode.TreeItem {
       return t;
     }
     case 'endpoint': {
-      const t = item(endpointText(node.record), Expanded);
+      const t = item(endpointText(node.record, node.spend), Expanded);
       t.id = `endpoint:${node.target}:${node.record.id}`;
       t.iconPath = new vscode.ThemeIcon('plug');
       t.contextValue = 'vast.endpoint';
       return t;
     }
     case 'workergroup': {
-      const t = item(workergroupText(node.record), node.workers.length ? Expanded : None);
+      const t = item(workergroupText(node.record), node.workers.length || node.offers ? Expanded : None);
       t.id = `workergroup:${node.target}:${node.record.id}`;
       t.iconPath = new vscode.ThemeIcon('server');
       t.contextValue = 'vast.workergroup';
@@ -78,7 +100,7 @@ export function treeItemOf(node: TreeNode, now: number): vscode.TreeItem {
     }
     case 'worker': {
       const status = workerStatusInfo(node.record.status);
-      const t = item(workerText(node.record, now), None);
+      const t = item(workerText(node.record, now, node.pricePerHour), None);
       t.id = `worker:${node.target}:${node.deployment.id}:${node.record.id}`;
       t.iconPath = node.record.local_debug
         ? new vscode.ThemeIcon('debug', new vscode.ThemeColor('debugIcon.breakpointForeground'))

@@ -5,6 +5,7 @@
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Target } from './target';
 import type { Bundle } from './bundle';
+import type { AutoscalingSettings } from './vast';
 
 /** A position and range as LSP sends them (zero-based line, UTF-16 character); the model's Range has this shape. */
 export interface Position {
@@ -156,3 +157,48 @@ export const BUNDLE_REQUEST = new RequestType<BundleParams, BundleResult, void>(
  * a plan that finished); the server answers with the standard `workspace/codeLens/refresh`.
  */
 export const REFRESH_CODE_LENSES_NOTIFICATION = new NotificationType<void>('vast/refreshCodeLenses');
+
+/**
+ * `vast/searchParamsAt`: what the offer hover needs when `position` is on a `require(...)` or `app.image(...)` call of
+ * an open document: the deployment, the `search_params` string a deploy would send from that image, its storage, the
+ * scaling and ttl the cost estimate reads, and where the file sends its requests. `null` anywhere else. Answered from
+ * the model the server holds for the document (no parse of its own).
+ */
+export interface SearchParamsAtParams {
+  uri: string;
+  position: Position;
+  /** Decides the URLs (as for vast/bundle): the cloud's defaults a file that names none gets, or the local engine's. */
+  target: Pick<Target, 'kind' | 'consoleUrl' | 'autoscalerUrl'>;
+}
+/** One `require(...)` argument: its filter in search_params words and where it is written (for a quick fix). */
+export interface RequirementAt {
+  /** The filter as search_params writes it (`gpu_ram>=24`, `gpu_name in RTX_4090,RTX_5090`). */
+  filter: string;
+  range: Range;
+  /** The column as written in Python (`gpu_ram`, `query.gpu_ram`); absent for `a and b`-style arguments. */
+  column?: string;
+}
+export type SearchParamsAtResult =
+  | null
+  | {
+      ok: true;
+      deployment: string;
+      /** The hovered call. */
+      range: Range;
+      searchParams: string;
+      /** GB: offers are priced with it. */
+      storage: number;
+      /** configure_autoscaling's values, when they are statically known (else no cost estimate). */
+      autoscaling?: AutoscalingSettings;
+      ttl?: number;
+      requirements: RequirementAt[];
+      consoleUrl: string;
+      autoscalerUrl: string;
+      /** `Deployment(api_key=...)`: wins over the stored key on the cloud. */
+      apiKey?: string;
+      /** Set when the hovered app.image(...) is replaced by a later one (only the last is deployed). */
+      replaced?: boolean;
+    }
+  /** On such a call, but its filters or storage are only known when Python runs. */
+  | { ok: false; deployment: string; range: Range; message: string };
+export const SEARCH_PARAMS_AT_REQUEST = new RequestType<SearchParamsAtParams, SearchParamsAtResult, void>('vast/searchParamsAt');
