@@ -26,7 +26,7 @@ import { MACHINE_NOTE, machineNote, machineShortfalls } from '../../deploy/machi
 import { DeploymentListings } from '../../deploy/deploymentListings';
 import { planOffers, type PlanOffers } from '../../deploy/offers/planOffers';
 import type { Bundles, ServedBundle } from './bundles';
-import { errorText, type Connections } from './connections';
+import { errorText, type BaseTarget, type Connections } from './connections';
 import type { PreparedPlans } from './preparedPlans';
 
 type Entry = { state: 'pending'; settled: Promise<void> } | { state: 'done'; summary: string };
@@ -146,10 +146,11 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
       return [planSummary(plan), ...(plan.notes ?? []).filter((n) => n.startsWith(MACHINE_NOTE))].join('\n');
     }
     const base = await this.connections.base(request.target);
-    const { plan } = await planFile(this.bundles, request, base, async (identity, bundle) => {
+    const { plan, served } = await planFile(this.bundles, request, base, async (identity, bundle) => {
       const client = this.connections.client(this.connections.targetFor(base, bundle));
       return remoteStateFromListing(await this.listings.get(client), identity);
     }, this.noteCopies);
+    this.offersLater(request, base, served);
     const unseen = plan.tier === 0 && Object.keys(plan.autoscaling).length > 0;
     return unseen ? `${planSummary(plan)} (autoscaling not compared)` : planSummary(plan);
   }
@@ -200,6 +201,27 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
     }
     const note = machineNote(machineShortfalls(plan.search_params, facts));
     if (note) (plan.notes ??= []).push(note);
+  }
+
+  /**
+   * The cloud lens's offers and cost, searched after its summary (never delaying it) and shown in its tooltip once
+   * known. The search is cached per target and filters, so lens refreshes do not repeat it within minutes.
+   */
+  private offersLater(request: PlanRequest, base: BaseTarget, served: ServedBundle): void {
+    const key = cacheKey(request);
+    if (this.offers.has(key)) return;
+    let target: Target;
+    try {
+      target = this.connections.targetFor(base, served.bundle);
+    } catch {
+      return; // no API key: the lens already says so
+    }
+    void planOffers(this.connections.client(target), target, served.bundle).then((offers) => {
+      if (this.cache.has(key)) {
+        this.offers.set(key, offers);
+        this.changed.fire();
+      }
+    }, () => undefined); // planOffers turns failures into its line; nothing else can fail here
   }
 
   peekOffers(request: PlanRequest): PlanOffers | undefined {

@@ -4,6 +4,8 @@
 // plan's offers and cost lines. The engine runs in this run's temporary state folder and is stopped at the end.
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeploymentsSource } from '../../../src/extension/contracts';
 import type { TreeNode } from '../../../src/extension/views/treeNodes';
@@ -93,6 +95,28 @@ suite('Vast offers hover with the local engine', function () {
     }, 30_000);
     assert.match(tooltip, /Offers: 1 matching offer, \$0\.00\/h.* \(fetched .*\)/);
     assert.match(tooltip, /at max scale \(2 workers\): \$0\.00\/h/);
+  });
+  test('on the cloud target the Deploy lens tooltip gets the offers after its summary (the engine standing in for the cloud)', async () => {
+    const info = JSON.parse(fs.readFileSync(path.join(process.env.VAST_DEPLOY_STATE!, 'engine.json'), 'utf8')) as { url: string; api_key: string };
+    const cloud = vscode.workspace.getConfiguration('vast.cloud');
+    await cloud.update('consoleUrl', info.url, vscode.ConfigurationTarget.Global);
+    await cloud.update('autoscalerUrl', info.url, vscode.ConfigurationTarget.Global);
+    try {
+      assert.equal(await vscode.commands.executeCommand('vast.setApiKey', info.api_key), true);
+      await vscode.workspace.getConfiguration('vast').update('target', 'vast', vscode.ConfigurationTarget.Global);
+      const tooltip = await waitFor('the offers in the cloud Deploy lens tooltip', async () => {
+        const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', deployFile(), 10)) ?? [];
+        const t = lenses.find((l) => l.command?.command === 'vast.deploy')?.command?.tooltip;
+        return t?.includes('Offers:') ? t : undefined;
+      }, 30_000);
+      assert.match(tooltip, /^Deploy to the Vast cloud/);
+      assert.match(tooltip, /Offers: 1 matching offer/);
+    } finally {
+      await vscode.workspace.getConfiguration('vast').update('target', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('vast.signOut');
+      await cloud.update('consoleUrl', undefined, vscode.ConfigurationTarget.Global);
+      await cloud.update('autoscalerUrl', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
 
