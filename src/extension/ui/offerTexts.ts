@@ -7,6 +7,7 @@ import type { Trap } from '../../deploy/offers/blockers';
 import { costLines, formatAge, offersLine, trapLine } from '../../deploy/offers/format';
 import type { PlanOffers } from '../../deploy/offers/planOffers';
 import type { Range as PriceRange } from '../../deploy/offers/summary';
+import { markdownCode, markdownFence, markdownQuoting, markdownText } from '../../shared/markdown';
 import type { Range, RequirementAt } from '../../shared/protocol/lsp';
 
 /** The command a hover's quick-fix link runs (registered by the extension): replaces one require() argument. */
@@ -43,10 +44,13 @@ export function offerFixFor(trap: Trap, requirements: readonly RequirementAt[], 
   return { title: `Write \`${newText}\` (${plural(trap.offers, 'offer')})`, ...doc, range: req.range, newText };
 }
 
-/** A markdown link running the fix (parentheses escaped too: a `)` in the arguments would end the link). */
+/**
+ * A markdown link running the fix (parentheses escaped too: a `)` in the arguments would end the link). Its title
+ * is text: it holds GPU names from the offers and the file's own column name.
+ */
 export function commandLink(fix: OfferFix): string {
   const args = encodeURIComponent(JSON.stringify([fix])).replace(/\(/g, '%28').replace(/\)/g, '%29');
-  return `[${fix.title}](command:${APPLY_OFFER_FIX_COMMAND}?${args})`;
+  return `[${markdownText(fix.title)}](command:${APPLY_OFFER_FIX_COMMAND}?${args})`;
 }
 
 /** What the hover says while it has an answer, an error, or nothing yet. */
@@ -63,13 +67,16 @@ export interface HoverInput {
   fixes?: OfferFix[];
 }
 
-/** The hover's markdown (command links only to APPLY_OFFER_FIX_COMMAND). */
+/**
+ * The hover's markdown. The hover is trusted for one command (APPLY_OFFER_FIX_COMMAND), so every value from the file
+ * or the offers goes in as escaped text: only commandLink makes links.
+ */
 export function offersHoverMarkdown(input: HoverInput, state: HoverState): string {
-  const head = `**Offers on the ${input.targetLabel}** for \`${input.deployment}\``;
+  const head = `**Offers on the ${markdownText(input.targetLabel)}** for ${markdownCode(input.deployment)}`;
   const lines: string[] = [];
   if (state.state === 'searching') lines.push(`${head}: searching… (hover again in a moment)`);
-  else if (state.state === 'failed') lines.push(`${head}: the search failed: ${state.message}`);
-  else if (state.state === 'unavailable') lines.push(`${head}: ${state.message}`);
+  else if (state.state === 'failed') lines.push(`${head}: the search failed: ${markdownText(state.message)}`);
+  else if (state.state === 'unavailable') lines.push(`${head}: ${markdownText(state.message)}`);
   else {
     const { report, cost } = state;
     const s = report.summary;
@@ -80,14 +87,14 @@ export function offersHoverMarkdown(input: HoverInput, state: HoverState): strin
       else if (s.pricePerHour) parts.push(`${moneyRange(s.pricePerHour)}/h`);
       parts.push(s.gpus.length ? s.gpus.map((g) => `${g.name} × ${g.gpus}`).join(', ') : 'no GPU');
       if (s.reliability) parts.push(`reliability ${s.reliability.min.toFixed(3)}–${s.reliability.max.toFixed(3)}`);
-      lines.push(parts.join(' · '));
-    } else lines.push(offersLine(report).replace(/^no offer matches/, '**No offer matches**'));
-    for (const u of report.unmet ?? []) lines.push('', u);
-    for (const trap of report.traps) lines.push('', `Quick fix: ${trapLine(trap)}`);
+      lines.push(markdownText(parts.join(' · ')));
+    } else lines.push(markdownQuoting(offersLine(report)).replace(/^no offer matches/, '**No offer matches**'));
+    for (const u of report.unmet ?? []) lines.push('', markdownQuoting(u));
+    for (const trap of report.traps) lines.push('', `Quick fix: ${markdownQuoting(trapLine(trap))}`);
     for (const fix of input.fixes ?? []) lines.push('', commandLink(fix));
-    if (cost) lines.push('', '```text', ...costLines(cost), '```');
+    if (cost) lines.push('', markdownFence(costLines(cost).join('\n'), 'text'));
   }
-  if (input.replaced) lines.push('', '_A later app.image() replaces this image: only the last one is deployed._');
+  if (input.replaced) lines.push('', '_A later app\\.image\\(\\) replaces this image: only the last one is deployed._');
   return lines.join('\n');
 }
 

@@ -71,10 +71,11 @@ suite('Vast offers hover with the local engine', function () {
 
   test('on require(...): this machine as the one offer, the MB trap, and a link that rewrites the filter', async () => {
     const md = await offersHoverAt('require(');
-    assert.match(md, /\*\*Offers on the local engine\*\* for `offers-hover` · fetched/);
-    assert.match(md, /1 matching offer · \$0\.00(\/h| per GPU-hour)/);
-    assert.match(md, /Quick fix: `cpu_ram>=0\.002` asks for 2 MB/);
-    assert.match(md, /at max scale \(2 workers\): \$0\.00\/h/);
+    const text = md.replace(/\\(.)/g, '$1'); // as it reads (the hover escapes what comes from the file)
+    assert.match(text, /\*\*Offers on the local engine\*\* for `offers-hover` · fetched/);
+    assert.match(text, /1 matching offer · \$0\.00(\/h| per GPU-hour)/);
+    assert.match(text, /Quick fix: `cpu_ram>=0\.002` asks for 2 MB/);
+    assert.match(text, /at max scale \(2 workers\): \$0\.00\/h/);
     const link = /\(command:vast\.applyOfferFix\?([^)]+)\)/.exec(md);
     assert.ok(link, `a quick-fix link in ${md}`);
     const args = JSON.parse(decodeURIComponent(link[1])) as unknown[];
@@ -84,7 +85,7 @@ suite('Vast offers hover with the local engine', function () {
   });
 
   test('on app.image(...) after the fix: the same offer, no trap; after a save the Deploy lens tooltip has the offers and cost', async () => {
-    const md = await offersHoverAt('app.image(');
+    const md = (await offersHoverAt('app.image(')).replace(/\\(.)/g, '$1');
     assert.match(md, /1 matching offer/);
     assert.ok(!md.includes('Quick fix'), md);
     await (await vscode.workspace.openTextDocument(deployFile())).save();

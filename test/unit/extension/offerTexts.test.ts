@@ -33,11 +33,14 @@ function report(filters: string): Promise<OfferReport> {
   return analyzeOffers(market, { target: { kind: 'vast', consoleUrl: 'https://console.example' }, searchParams: `${DEFAULTS} ${filters}`, storage: 16, cache: new OfferCache() });
 }
 
+/** The hover's text as it reads (its escapes removed): what the assertions compare. */
+const plain = (md: string) => md.replace(/\\([\\`*_{}[\]()#+\-.!|<>~&])/g, '$1');
+
 describe('the offers hover', () => {
   test('matches: count, price per GPU-hour, GPUs, reliability, age and the cost lines', async () => {
     const r = await report('gpu_name in RTX_4090,RTX_5090');
     const cost = estimateCost({ offers: r.offers, autoscaling: { cold_workers: 1, max_workers: 4, min_load: 100 }, storageGb: 16 });
-    const md = offersHoverMarkdown({ deployment: 'priced', targetLabel: 'Vast cloud' }, { state: 'done', report: r, cost, ageMs: 65_000 });
+    const md = plain(offersHoverMarkdown({ deployment: 'priced', targetLabel: 'Vast cloud' }, { state: 'done', report: r, cost, ageMs: 65_000 }));
     assert.match(md, /^\*\*Offers on the Vast cloud\*\* for `priced` · fetched 1 min 5 s ago/);
     assert.ok(md.includes('3 matching offers · $0.40–$0.65 per GPU-hour · RTX 4090 × 3, RTX 5090 × 1 · reliability 0.970–0.995'), md);
     // max_workers 4 on the priciest offer ($0.82/h): $3.28/h.
@@ -57,13 +60,29 @@ describe('the offers hover', () => {
       ['gpu_name.in_(["A100 SXM4", "RTX 3090", "RTX 4090"])'],
     );
     const md = offersHoverMarkdown({ deployment: 'scarce', targetLabel: 'Vast cloud', fixes }, { state: 'done', report: r, ageMs: 0 });
-    assert.ok(md.includes('**No offer matches**: `gpu_name=RTX_5090_Ti` blocks (4 offers without it)'), md);
-    assert.ok(md.includes('Quick fix: no offer has RTX 5090 Ti; offered instead: A100 SXM4 × 1, RTX 3090 × 1, RTX 4090 × 1'), md);
+    assert.ok(plain(md).includes('**No offer matches**: `gpu_name=RTX_5090_Ti` blocks (4 offers without it)'), md);
+    assert.ok(plain(md).includes('Quick fix: no offer has RTX 5090 Ti; offered instead: A100 SXM4 × 1, RTX 3090 × 1, RTX 4090 × 1'), md);
     const link = /\(command:([\w.]+)\?([^)]+)\)/.exec(md);
     assert.ok(link, 'a command link');
     assert.equal(link[1], APPLY_OFFER_FIX_COMMAND);
     assert.deepEqual(JSON.parse(decodeURIComponent(link[2])), [{ ...fixes[0], title: fixes[0].title }]);
     assert.deepEqual({ uri: fixes[0].uri, version: fixes[0].version, range: fixes[0].range }, { ...DOC, range: AT });
+  });
+
+  test('values from the file or the offers cannot add markup or links to the trusted hover', async () => {
+    const r = await report('gpu_name=RTX_5090_Ti num_gpus=1');
+    const hostile = 'x` [run](command:workbench.action.terminal.new) <img src=x> *';
+    const fix: OfferFix = { title: `Write \`${hostile}\``, ...DOC, range: AT, newText: hostile };
+    const md = offersHoverMarkdown({ deployment: hostile, targetLabel: 'Vast cloud', fixes: [fix] }, { state: 'failed', message: hostile });
+    const done = offersHoverMarkdown({ deployment: hostile, targetLabel: 'Vast cloud', fixes: [fix] }, { state: 'done', report: r, ageMs: 0 });
+    for (const text of [md, done]) {
+      // Outside code spans (where nothing is markup) and escapes, no link or tag of theirs is left.
+      const markup = text.replace(/(`+)[\s\S]*?\1/g, '').replace(/\\./g, '');
+      assert.ok(!markup.includes('](command:workbench'), text);
+      assert.ok(!/<img/.test(markup), text);
+    }
+    const links = [...done.replace(/(`+)[\s\S]*?\1/g, '').replace(/\\./g, '').matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]);
+    assert.deepEqual(links, [APPLY_OFFER_FIX_COMMAND], 'one link: the fix');
   });
 
   test('GB written for MB: the fix keeps the column as the file writes it; no fix for a filter written as `a and b`', async () => {
