@@ -22,13 +22,17 @@ export function confirmationText(plan: Plan): string {
 
 /**
  * The budget rule (setting `vast.budgetPerHour`, 0: off): a plan whose deployment can cost more per hour than the
- * budget, at max scale on the priciest matching offer, asks first. The reason, or undefined when within the budget
- * or when no cost is known (no matching offer, or the search failed: the plan view says which).
+ * budget, at max scale on the priciest matching offer, asks first; so does one whose offer search failed (its cost
+ * is unknown). The reason, or undefined when within the budget or when no offer matches (nothing to pay for).
  */
 export function overBudget(plan: Plan, budgetPerHour: number): string | undefined {
+  if (!(budgetPerHour > 0)) return undefined;
+  const budget = `your budget of $${budgetPerHour.toFixed(2)}/hour (vast.budgetPerHour)`;
+  // A search that failed leaves the cost unknown, not zero: the guard asks rather than let it through unchecked.
+  if (plan.offers?.unavailable) return `could not be checked against ${budget}: ${plan.offers.line}`;
   const worst = plan.offers?.maxScalePerHour;
-  if (!(budgetPerHour > 0) || worst === undefined || worst <= budgetPerHour) return undefined;
-  return `can cost up to $${worst.toFixed(2)}/hour at max scale, over your budget of $${budgetPerHour.toFixed(2)}/hour (vast.budgetPerHour)`;
+  if (worst === undefined || worst <= budgetPerHour) return undefined;
+  return `can cost up to $${worst.toFixed(2)}/hour at max scale, over ${budget}`;
 }
 
 /**

@@ -13,25 +13,41 @@ export interface CachedAnswer {
 
 export class OfferCache {
   private readonly entries = new Map<string, { answer: OfferSearchResponse; at: number }>();
+  /** Searches running now, shared by every caller of the same key (a plan, the lens, the hover and the tree at once). */
+  private readonly running = new Map<string, Promise<OfferSearchResponse>>();
 
   constructor(
     readonly maxAgeMs = OFFER_CACHE_MS,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The answer for `key` when one is younger than maxAgeMs, else `fetch`'s answer (remembered). */
+  /**
+   * The answer for `key` when one is younger than maxAgeMs; else the search for it that is running, or `fetch`'s
+   * answer (remembered; a failure is not, so the next caller searches again).
+   */
   async get(key: string, fetch: () => Promise<OfferSearchResponse>): Promise<CachedAnswer> {
     const hit = this.entries.get(key);
     const now = this.now();
     if (hit && now - hit.at < this.maxAgeMs) return { answer: hit.answer, ageMs: now - hit.at };
-    const answer = await fetch();
-    this.entries.set(key, { answer, at: this.now() });
-    for (const [k, e] of this.entries) if (now - e.at >= this.maxAgeMs) this.entries.delete(k);
-    return { answer, ageMs: 0 };
+    let search = this.running.get(key);
+    if (!search) {
+      search = fetch();
+      this.running.set(key, search);
+      const done = () => {
+        if (this.running.get(key) === search) this.running.delete(key);
+      };
+      search.then((answer) => {
+        done();
+        this.entries.set(key, { answer, at: this.now() });
+        for (const [k, e] of this.entries) if (now - e.at >= this.maxAgeMs) this.entries.delete(k);
+      }, done);
+    }
+    return { answer: await search, ageMs: 0 };
   }
 
   clear(): void {
     this.entries.clear();
+    this.running.clear();
   }
 }
 

@@ -15,6 +15,8 @@ export interface PlanOffers {
   age: string;
   /** $/hour at max scale on the priciest matching offer (what a budget is checked against); absent without offers. */
   maxScalePerHour?: number;
+  /** The search failed or gave no answer in time: the cost is unknown (a budget then asks), not zero. */
+  unavailable?: boolean;
 }
 
 /** A plan waits at most this long for the offers (it is shown with "offers unavailable" then). */
@@ -26,13 +28,22 @@ export async function planOffers(
   bundle: Pick<Bundle, 'putBody' | 'autoscaling'>,
   options: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<PlanOffers> {
-  const abort = new AbortController();
-  const stop = () => abort.abort(new Error('cancelled'));
-  options.signal?.addEventListener('abort', stop, { once: true });
-  const timer = setTimeout(() => abort.abort(new Error(`no answer within ${(options.timeoutMs ?? PLAN_OFFERS_TIMEOUT_MS) / 1000} s`)), options.timeoutMs ?? PLAN_OFFERS_TIMEOUT_MS);
+  const timeoutMs = options.timeoutMs ?? PLAN_OFFERS_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  let stop: (() => void) | undefined;
+  // Only the wait ends at the limit or on cancel: the searches go on into the offer cache, so the next plan has the
+  // answer instead of starting the whole chain again against a slow or rate-limiting cloud.
+  const gaveUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    stop = () => reject(new Error('cancelled'));
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
+  });
   try {
     const body = bundle.putBody;
-    const report = await analyzeOffers(client, { target, searchParams: body.search_params, storage: body.storage, signal: abort.signal });
+    const analysis = analyzeOffers(client, { target, searchParams: body.search_params, storage: body.storage });
+    analysis.catch(() => undefined); // a failure after the wait ended has no one to tell
+    const report = await Promise.race([analysis, gaveUp]);
     const cost = estimateCost({ offers: report.offers, autoscaling: bundle.autoscaling, storageGb: body.storage, ttlSeconds: body.ttl });
     const fix = report.traps[0];
     const line = offersLine(report) + (fix && 'replacement' in fix && fix.replacement ? `; try \`${fix.replacement}\`` : '');
@@ -40,10 +51,9 @@ export async function planOffers(
     if (cost) out.maxScalePerHour = cost.maxScalePerHour.max;
     return out;
   } catch (err) {
-    const why = abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason.message : (err as Error).message;
-    return { line: `offers unavailable: ${why.split('\n')[0]}`, costLines: [], age: '' };
+    return { line: `offers unavailable: ${(err as Error).message.split('\n')[0]}`, costLines: [], age: '', unavailable: true };
   } finally {
     clearTimeout(timer);
-    options.signal?.removeEventListener('abort', stop);
+    if (stop) options.signal?.removeEventListener('abort', stop);
   }
 }

@@ -11,6 +11,9 @@ export type LookupState =
   | { state: 'done'; report: OfferReport; ageMs: number }
   | { state: 'failed'; message: string };
 
+/** At most this many answers are kept (distinct filters hovered or shown in the tree, per target and key). */
+export const MAX_LOOKUPS = 50;
+
 /** A failed search is tried again after this long (a rate limit or a dropped connection passes). */
 export const FAILED_LOOKUP_RETRY_MS = 30_000;
 
@@ -64,6 +67,7 @@ export class OfferLookups {
   private entryFor(key: string, search: () => Promise<OfferReport>): Entry {
     const known = this.entries.get(key);
     if (known && !this.stale(known)) return known;
+    this.prune(key);
     const entry: Entry = { settled: Promise.resolve(), previous: known?.report ? { ...known, previous: undefined } : undefined };
     entry.settled = search().then(
       (report) => {
@@ -81,6 +85,18 @@ export class OfferLookups {
     });
     this.entries.set(key, entry);
     return entry;
+  }
+
+  /**
+   * Answers nobody can show any more go (each holds every offer of its search): stale ones, then the oldest past
+   * MAX_LOOKUPS. Running searches stay: their askers wait on them.
+   */
+  private prune(keep: string): void {
+    for (const [k, e] of this.entries) if (k !== keep && e.at !== undefined && this.stale(e)) this.entries.delete(k);
+    for (const [k, e] of this.entries) {
+      if (this.entries.size <= MAX_LOOKUPS) break;
+      if (k !== keep && e.at !== undefined) this.entries.delete(k); // a Map iterates oldest first
+    }
   }
 
   private stale(entry: Entry): boolean {

@@ -209,7 +209,7 @@ export class CorePlanProvider implements PlanProvider, vscode.Disposable {
    */
   private offersLater(request: PlanRequest, base: BaseTarget, served: ServedBundle): void {
     const key = cacheKey(request);
-    if (this.offers.has(key)) return;
+    if (this.offers.has(key) || !vscode.workspace.isTrusted) return; // the file's URLs get the key: trusted files only
     let target: Target;
     try {
       target = this.connections.targetFor(base, served.bundle);

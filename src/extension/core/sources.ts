@@ -2,10 +2,13 @@
 import type { VastClient } from '../../vast-api';
 import type { DeploymentsSource } from '../contracts';
 
+/** Worker prices remembered per source: far more than the workers one account's endpoints run at once. */
+const MAX_KNOWN_PRICES = 1000;
+
 export function clientSource(client: () => Promise<VastClient>): DeploymentsSource {
   // A worker is a rented instance whose price is fixed while it lives: read once per worker, as the Vast CLI's
   // benchmark command does (a failed read is tried again at the next poll).
-  const prices = new Map<number, number | null>();
+  const prices = new Map<number, number>();
   return {
     listDeployments: async (signal) => (await client()).listDeployments(signal),
     listEndpoints: async (signal) => (await client()).listEndpoints(signal),
@@ -22,8 +25,18 @@ export function clientSource(client: () => Promise<VastClient>): DeploymentsSour
     workerPrices: async (ids, signal) => {
       const c = await client();
       if (c.target.kind !== 'vast') return new Map(); // the local engine rents nothing: its workers cost nothing
-      // One at a time: a deployment has few workers, and the console rate-limits bursts.
-      for (const id of ids) if (!prices.has(id)) prices.set(id, (await c.showInstance(id, signal))?.dph_total ?? null);
+      // One at a time: a deployment has few workers, and the console rate-limits bursts. A price not known yet (an
+      // instance still being created) is asked again next time. Calls come per endpoint, so the map is bounded by
+      // size (oldest first) rather than by the ids of one call.
+      for (const id of ids) {
+        if (prices.has(id)) continue;
+        const price = (await c.showInstance(id, signal))?.dph_total;
+        if (typeof price === 'number') prices.set(id, price);
+      }
+      for (const id of prices.keys()) {
+        if (prices.size <= MAX_KNOWN_PRICES) break;
+        prices.delete(id);
+      }
       return new Map(ids.map((id) => [id, prices.get(id) ?? null]));
     },
     offerSearch: async () => {

@@ -44,7 +44,11 @@ export class OffersHover implements vscode.HoverProvider {
     let fixes: OfferFix[] = [];
     if (!answer.ok) state = { state: 'unavailable', message: answer.message };
     else if (!base.ok) state = { state: 'unavailable', message: base.message };
-    else {
+    else if (kind === 'vast' && !vscode.workspace.isTrusted) {
+      // On the cloud the search goes where the file says (its webserver_url) with the user's key: not for a file
+      // of a workspace nobody has trusted yet.
+      state = { state: 'unavailable', message: 'trust this workspace to search the cloud: the search would send your API key to the URLs this file names' };
+    } else {
       let target: Target | undefined;
       try {
         target = this.connections.targetFor(base.target, answer);

@@ -2,6 +2,8 @@
 // the fixture offers), a search that does not answer in time, the budget confirmation, and the plan view's HTML.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { OfferCache } from '../../../src/deploy/offers/cache';
+import { jsonText } from '../../../src/vast-api/http';
 import { planOffers } from '../../../src/deploy/offers/planOffers';
 import { deployQuestion, overBudget } from '../../../src/deploy/policy';
 import type { Plan } from '../../../src/deploy/types';
@@ -61,6 +63,40 @@ describe('planOffers', () => {
     const { client } = harness(server);
     const o = await planOffers(client, { kind: 'vast', consoleUrl: `${server.url}/c` }, bundle('verified=true', server.url), { timeoutMs: 200 });
     assert.equal(o.line, 'offers unavailable: no answer within 0.2 s');
+    assert.equal(o.unavailable, true);
+  });
+
+  test('a search slower than the plan\'s wait goes on into the cache: the next plan has its answer, searched once', async () => {
+    let searches = 0;
+    const slow = {
+      searchOffers: (query: Record<string, unknown>) => {
+        searches++;
+        return new Promise<{ offers: ReturnType<typeof marketSearch> }>((resolve) => setTimeout(() => resolve({ offers: marketSearch(JSON.parse(jsonText(query)) as Record<string, unknown>) }), 150));
+      },
+    };
+    const target = { kind: 'vast' as const, consoleUrl: 'https://slow.example/only-this-test' };
+    const filters = 'verified=true rentable=true rented=false gpu_name in RTX_4090,RTX_5090';
+    const first = await planOffers(slow as never, target, bundle(filters, target.consoleUrl), { timeoutMs: 20 });
+    assert.equal(first.unavailable, true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = await planOffers(slow as never, target, bundle(filters, target.consoleUrl), { timeoutMs: 20 });
+    assert.match(second.line, /matching offer/);
+    assert.equal(searches, 1, 'the second plan took the answer of the first one\'s search');
+  });
+});
+
+describe('the offer cache', () => {
+  test('callers of a key whose search is running share it; a failed search is not remembered', async () => {
+    const cache = new OfferCache();
+    let fetches = 0;
+    const fetch = () => {
+      fetches++;
+      return new Promise<{ offers: [] }>((resolve) => setTimeout(() => resolve({ offers: [] }), 20));
+    };
+    const [a, b] = await Promise.all([cache.get('k', fetch), cache.get('k', fetch)]);
+    assert.deepEqual([a.answer, b.answer, fetches], [{ offers: [] }, { offers: [] }, 1]);
+    await assert.rejects(cache.get('bad', () => Promise.reject(new Error('429'))), /429/);
+    assert.deepEqual((await cache.get('bad', async () => ({ offers: [] }))).answer, { offers: [] });
   });
 });
 
@@ -71,6 +107,10 @@ describe('budget and plan view', () => {
     assert.equal(overBudget(plan, 5), undefined);
     assert.equal(overBudget(plan, 0), undefined);
     assert.equal(overBudget({ ...PLAN, offers: { line: 'no offer matches', costLines: [], age: '' } }, 2), undefined);
+    // A failed search: the cost is unknown, so a budget asks (it does not let the deploy through unchecked).
+    const failed: Plan = { ...PLAN, offers: { line: 'offers unavailable: no answer within 8 s', costLines: [], age: '', unavailable: true } };
+    assert.equal(overBudget(failed, 2), 'could not be checked against your budget of $2.00/hour (vast.budgetPerHour): offers unavailable: no answer within 8 s');
+    assert.equal(overBudget(failed, 0), undefined);
     assert.equal(overBudget(PLAN, 2), undefined);
   });
 

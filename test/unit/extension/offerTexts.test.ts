@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { estimateCost } from '../../../src/deploy/cost';
 import { analyzeOffers, type OfferReport } from '../../../src/deploy/offers/analyze';
 import { OfferCache, OFFER_CACHE_MS } from '../../../src/deploy/offers/cache';
-import { OfferLookups } from '../../../src/extension/core/offerLookups';
+import { MAX_LOOKUPS, OfferLookups } from '../../../src/extension/core/offerLookups';
 import {
   APPLY_OFFER_FIX_COMMAND,
   lensOfferLines,
@@ -143,6 +143,24 @@ describe('offer lookups', () => {
     assert.equal(heard, 1);
     assert.equal(lookups.peek('k', search).state, 'done');
     assert.equal(searches, 1);
+  });
+
+  test('answers are bounded: past MAX_LOOKUPS distinct filters the oldest answer goes (it is searched again)', async () => {
+    const lookups = new OfferLookups();
+    let searches = 0;
+    const search = async () => {
+      searches++;
+      return fakeReport();
+    };
+    for (let i = 0; i <= MAX_LOOKUPS + 5; i++) {
+      lookups.peek(`k${i}`, search);
+      await new Promise((r) => setImmediate(r));
+    }
+    const before = searches;
+    assert.equal(lookups.peek(`k${MAX_LOOKUPS + 5}`, search).state, 'done', 'the newest is kept');
+    assert.equal(searches, before);
+    assert.equal(lookups.peek('k0', search).state, 'searching', 'the oldest was dropped');
+    assert.equal(searches, before + 1);
   });
 
   test('within: waits at most that long, then says searching; a later ask gets the answer', async () => {
