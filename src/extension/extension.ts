@@ -113,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): VastExtensionApi {
   const watchStatus = new WatchStatusBar(watch);
   lensTitles.isWatching = (uri, deployment) => watch.isWatching(uri, deployment);
   const engineRestart = new EngineRestartPrompt(engine, () => vscode.commands.executeCommand('vast.restartEngine'));
-  const debuggers = new VastDebugger(connections, core.bundles, deploys, debugged, log);
+  const debuggers = new VastDebugger(connections, core.bundles, deploys, debugged, targets, log);
   debuggers.onDidChange(() => tree.refresh());
   // Offers and cost before Deploy: the hover on require(...) / app.image(...) and the tree's Offers rows share them.
   const offerLookups = new OfferLookups();

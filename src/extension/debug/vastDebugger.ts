@@ -11,6 +11,7 @@ import type { DeployCommands } from '../commands/deployCommands';
 import type { Bundles } from '../core/bundles';
 import type { Connections } from '../core/connections';
 import { bundledDebugpy, debugPathMappings, LocalDebug, type DebuggedDeployments, type DebugTarget } from '../core/localDebug';
+import type { TargetState } from '../targets/targetState';
 import { requireTrust } from '../trust';
 
 export const DEBUG_TYPE = 'vast';
@@ -51,6 +52,7 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
     private readonly bundles: Bundles,
     private readonly deploys: DeployCommands,
     private readonly debugged: DebuggedDeployments,
+    private readonly targets: TargetState,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.localDebug = new LocalDebug(connections);
@@ -104,6 +106,16 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
     if (config.request !== 'attach') throw new Error(`A "${DEBUG_TYPE}" debug configuration attaches to a local worker: set "request": "attach".`);
     if (!config.deployment) throw new Error(`A "${DEBUG_TYPE}" debug configuration needs "deployment": the deployment file to debug (for example "\${file}").`);
     if (!(await requireTrust('Debug remotely'))) return undefined;
+    // The worker runs here; Run remotely and payload runs go to the selected target, so they must go here too.
+    if (this.targets.selected !== 'local') {
+      const choice = await vscode.window.showWarningMessage(
+        'Debugging runs the worker on the local engine, but runs now go to the Vast cloud, where no breakpoint can stop them. Switch deploys and runs to the local engine?',
+        { modal: true },
+        'Switch to the Local Engine',
+      );
+      if (choice !== 'Switch to the Local Engine') return undefined;
+      await this.targets.select('local');
+    }
     const file = path.resolve(config.deployment);
     const args = { uri: vscode.Uri.file(file).toString(), deploymentIndex: 0, deployment: config.deploymentName ?? '' };
     // Debugging happens on the local engine whichever target deploys go to: what is debugged is this file as saved.

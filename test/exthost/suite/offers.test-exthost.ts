@@ -82,6 +82,10 @@ suite('Vast offers hover with the local engine', function () {
     await vscode.commands.executeCommand('vast.applyOfferFix', ...args);
     const doc = await vscode.workspace.openTextDocument(deployFile());
     assert.ok(doc.getText().includes('image.require(cpu_ram >= 2000)'), doc.getText());
+    // The same link again is stale (the file changed since its hover): refused, the file left as it is.
+    const after = doc.getText();
+    await Promise.resolve(vscode.commands.executeCommand('vast.applyOfferFix', ...args)).catch(() => undefined);
+    assert.equal(doc.getText(), after, 'a stale fix changes nothing');
   });
 
   test('on app.image(...) after the fix: the same offer, no trap; after a save the Deploy lens tooltip has the offers and cost', async () => {
