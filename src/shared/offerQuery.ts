@@ -9,6 +9,12 @@ import { OFFER_REQUEST_KEYS, type OfferOp, type OfferQuery } from './protocol/of
 /** A search_params string the CLI's parser refuses (it raises ValueError with the same reason). */
 export class OfferQueryError extends Error {}
 
+/**
+ * The search defaults every image's search_params starts with (the SDK's `Query.search_defaults()`, as written in the
+ * string). require() cannot change them, so offer analyses never drop them and the editor never shows them.
+ */
+export const SEARCH_DEFAULT_FILTERS: ReadonlySet<string> = new Set(['verified=true', 'rentable=true', 'rented=false']);
+
 /** Columns the string writes in GB (or days) and the wire carries in MB (or seconds). */
 export const OFFER_MULTIPLIERS: Readonly<Record<string, number>> = { cpu_ram: 1000, gpu_ram: 1000, gpu_total_ram: 1000, duration: 86400 };
 

@@ -311,10 +311,6 @@ export class VastClient {
     return groups;
   }
 
-  /**
-   * Offer search (`POST /api/v0/bundles/`), the body built by offerQuery(): Bearer only, no `?api_key`, as
-   * `vastai search offers` sends it. 429s are retried like every console call (Retry-After honoured).
-   */
   /** One instance of the account, as `vastai show instance` reads it (Bearer, `?owner=me`); null when there is none. */
   async showInstance(id: number, signal?: AbortSignal): Promise<InstanceRecord | null> {
     const p = instancePath(id);
@@ -332,6 +328,10 @@ export class VastClient {
     return read.instance;
   }
 
+  /**
+   * Offer search (`POST /api/v0/bundles/`), the body built by offerQuery(): Bearer only, no `?api_key`, as
+   * `vastai search offers` sends it. 429s are retried like every console call (Retry-After honoured).
+   */
   async searchOffers(query: OfferQuery, signal?: AbortSignal): Promise<OfferSearchResponse> {
     const res = await this.http.request({
       call: 'searchOffers',

@@ -4,7 +4,7 @@
 import type { Deployment, DeploymentModel, Image, Span } from '../../analysis/model/types';
 import type { RequirementAt, SearchParamsAtResult } from '../../shared/protocol/lsp';
 import type { Target } from '../../shared/protocol/target';
-import { searchTokens } from '../../shared/offerQuery';
+import { SEARCH_DEFAULT_FILTERS, searchTokens } from '../../shared/offerQuery';
 import { rangeAt } from '../../analysis/util/textPosition';
 import { Reader, readAutoscaling, readDeployment } from './bundle';
 import { searchParams } from './searchParams';
@@ -74,13 +74,13 @@ export function offerInputsAt(model: DeploymentModel, offset: number, options: O
   return result;
 }
 
-/** Each require(...) argument with the filter it adds (searched alone, its token is the one after the defaults). */
+/** Each require(...) argument with the filter it adds (searched alone, its one token besides the search defaults). */
 function requirementsOf(model: DeploymentModel, image: Image, ctx: { model: DeploymentModel; environment?: Record<string, string | undefined> }): RequirementAt[] {
   const out: RequirementAt[] = [];
   for (const expr of image.requirements) {
     const alone = searchParams([expr], ctx);
     if (!alone.ok) continue;
-    const token = searchTokens(alone.text).slice(3)[0];
+    const token = searchTokens(alone.text).find((t) => !SEARCH_DEFAULT_FILTERS.has(t.text));
     if (!token) continue;
     const at: RequirementAt = { filter: token.text, range: rangeAt(model.text, expr.startOffset, expr.endOffset) };
     if (expr.kind === 'compare' || expr.kind === 'membership') at.column = expr.column.text;

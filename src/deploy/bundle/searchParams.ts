@@ -3,6 +3,7 @@
 // (docs/protocol.md, "search_params").
 import { QUERY_COLUMNS } from '../../analysis/catalog/queryColumns';
 import type { QueryExpr, QueryOp } from '../../analysis/model/types';
+import { SEARCH_DEFAULT_FILTERS } from '../../shared/offerQuery';
 import { PyFloat, type PyValue } from '../../shared/python/values';
 import { pythonFloatRepr, pythonStr } from '../../shared/python/format';
 import { problem, short, toPyValue, unknown, type ValueContext } from './pyValues';
@@ -25,7 +26,7 @@ const OP_TEXT: Record<QueryOp, string> = {
 /** The server multiplies these on parse, so the unparse divides: RAM columns are MB in the builder, duration s. */
 const DIVISORS: Record<string, number> = { cpu_ram: 1000, gpu_ram: 1000, gpu_total_ram: 1000, duration: 86400 };
 
-const DEFAULT_COLUMNS = new Set(['verified', 'rentable', 'rented']);
+const DEFAULT_COLUMNS = new Set([...SEARCH_DEFAULT_FILTERS].map((f) => f.split('=')[0]));
 
 /** `Query.search_defaults()`: every image starts with these, and they cannot be overridden (same op twice). */
 export function searchDefaults(): QueryDict {

@@ -1,7 +1,7 @@
 // Why a deployment's filters match no offer: each of its filters is dropped in turn and the search run again; a filter
 // whose removal alone brings offers back is a blocker. Then the known traps, each with a replacement filter: RAM
 // written in GB where the builder takes MB, and a GPU name nobody offers.
-import { searchTokens, type SearchToken } from '../../shared/offerQuery';
+import { SEARCH_DEFAULT_FILTERS, searchTokens, type SearchToken } from '../../shared/offerQuery';
 import type { OfferSearchResponse } from '../../shared/protocol/offers';
 import { summarizeOffers } from './summary';
 
@@ -49,8 +49,6 @@ export type Trap =
       offers: number;
     };
 
-/** The search defaults every image starts with; require() cannot change them, so they are never dropped. */
-const DEFAULTS = new Set(['verified=true', 'rentable=true', 'rented=false']);
 const RAM_COLUMNS = new Set(['gpu_ram', 'cpu_ram', 'gpu_total_ram']);
 const PY_OPS: Record<string, string> = { '=': '==', '==': '==', '!=': '!=', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
 
@@ -65,7 +63,7 @@ function without(tokens: SearchToken[], dropped: SearchToken[]): string {
 /** Drops each filter in turn (one search each, in order, so a rate limit sees them one at a time). */
 export async function findBlockers(searchParams: string, search: SearchFn): Promise<BlockerReport> {
   const tokens = searchTokens(searchParams);
-  const own = tokens.filter((t) => !DEFAULTS.has(t.text));
+  const own = tokens.filter((t) => !SEARCH_DEFAULT_FILTERS.has(t.text));
   const tried: DroppedFilter[] = [];
   for (const token of own) tried.push({ filter: token.text, offers: (await search(without(tokens, [token]))).offers.length });
   const blockers = tried.filter((t) => t.offers > 0).sort((a, b) => b.offers - a.offers);
@@ -74,7 +72,8 @@ export async function findBlockers(searchParams: string, search: SearchFn): Prom
   return report;
 }
 
-const number = (n: number) => Number(n.toPrecision(12));
+/** Drops float noise (0.048 * 1000 = 48.00000000000001). */
+const roundTo12Digits = (n: number) => Number(n.toPrecision(12));
 
 /**
  * `gpu_ram >= 24` in Python asks for 24 MB (search_params `gpu_ram>=0.024`): a RAM filter under 1 GB is read as GB
@@ -84,20 +83,22 @@ const number = (n: number) => Number(n.toPrecision(12));
 async function ramTraps(searchParams: string, search: SearchFn): Promise<Trap[]> {
   const traps: Trap[] = [];
   const tokens = searchTokens(searchParams);
-  for (const token of tokens.filter((t) => !DEFAULTS.has(t.text))) {
+  for (const token of tokens.filter((t) => !SEARCH_DEFAULT_FILTERS.has(t.text))) {
     const pyOp = PY_OPS[token.op];
     const gb = Number(token.value);
     if (!RAM_COLUMNS.has(token.field) || !pyOp || !Number.isFinite(gb) || gb <= 0 || gb >= 1) continue;
-    const meantGb = number(gb * 1000);
+    // The Python asked for this many MB; it is the number of GB its author meant.
+    const asksMb = roundTo12Digits(gb * 1000);
+    const meantGb = asksMb;
     const replacement = `${token.field}${token.op}${meantGb}`;
     const fixed = tokens.map((t) => (t === token ? replacement : t.text)).join(' ');
     traps.push({
       kind: 'ram-in-gb',
       filter: token.text,
       column: token.field,
-      asksMb: meantGb,
+      asksMb,
       replacement,
-      python: `${token.field} ${pyOp} ${number(meantGb * 1000)}`,
+      python: `${token.field} ${pyOp} ${roundTo12Digits(meantGb * 1000)}`,
       offers: (await search(fixed)).offers.length,
     });
   }
@@ -108,7 +109,7 @@ async function ramTraps(searchParams: string, search: SearchFn): Promise<Trap[]>
 async function gpuTraps(searchParams: string, blockers: DroppedFilter[], search: SearchFn): Promise<Trap[]> {
   const traps: Trap[] = [];
   const tokens = searchTokens(searchParams);
-  for (const token of tokens.filter((t) => !DEFAULTS.has(t.text))) {
+  for (const token of tokens.filter((t) => !SEARCH_DEFAULT_FILTERS.has(t.text))) {
     if (token.field !== 'gpu_name' || !['=', '==', 'in'].includes(token.op)) continue;
     const blocker = blockers.find((b) => b.filter === token.text);
     if (!blocker) continue;

@@ -4,9 +4,10 @@ import type { OfferReport } from './analyze';
 import type { Trap } from './blockers';
 import type { Range } from './summary';
 
-const money = (n: number) => `$${n < 0.995 && n > 0 ? n.toFixed(3).replace(/0$/, '') : n.toFixed(2)}`;
-const moneyRange = (r: Range) => (Math.abs(r.max - r.min) < 0.0005 ? money(r.min) : `${money(r.min)}–${money(r.max)}`);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** Dollars: cents, or tenths of a cent under a dollar ("$0.045"). */
+export const money = (n: number) => `$${n < 0.995 && n > 0 ? n.toFixed(3).replace(/0$/, '') : n.toFixed(2)}`;
+export const moneyRange = (r: Range) => (Math.abs(r.max - r.min) < 0.0005 ? money(r.min) : `${money(r.min)}–${money(r.max)}`);
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function formatAge(ms: number): string {
   if (ms < 1000) return 'just now';

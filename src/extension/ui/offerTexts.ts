@@ -4,9 +4,8 @@
 import type { CostEstimate } from '../../deploy/cost';
 import type { OfferReport } from '../../deploy/offers/analyze';
 import type { Trap } from '../../deploy/offers/blockers';
-import { costLines, formatAge, offersLine, trapLine } from '../../deploy/offers/format';
+import { costLines, formatAge, moneyRange, offersLine, plural, trapLine } from '../../deploy/offers/format';
 import type { PlanOffers } from '../../deploy/offers/planOffers';
-import type { Range as PriceRange } from '../../deploy/offers/summary';
 import { markdownCode, markdownFence, markdownQuoting, markdownText } from '../../shared/markdown';
 import type { Range, RequirementAt } from '../../shared/protocol/lsp';
 
@@ -22,9 +21,6 @@ export interface OfferFix {
   newText: string;
 }
 
-const money = (n: number) => `$${n < 0.995 && n > 0 ? n.toFixed(3).replace(/0$/, '') : n.toFixed(2)}`;
-const moneyRange = (r: PriceRange) => (Math.abs(r.max - r.min) < 0.0005 ? money(r.min) : `${money(r.min)}–${money(r.max)}`);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * The Python that replaces the require() argument a trap names, when its filter is written as one comparison or

@@ -1,6 +1,7 @@
 // Text of the Vast tree's items, from the wire records (src/shared/protocol/vast.ts). VS-Code-free so it is tested
 // with node; the extension turns these into TreeItems.
 import { parseSearchParams, type SearchFilter } from '../../shared/machine';
+import { SEARCH_DEFAULT_FILTERS } from '../../shared/offerQuery';
 import type { DeploymentRecord, EndpointRecord, WorkergroupRecord, WorkerRecord } from '../../shared/protocol/vast';
 import { workerStatusInfo } from '../../deploy/workerStatus';
 
@@ -53,8 +54,6 @@ export function endpointText(e: EndpointRecord, spend?: { short: string; tooltip
   };
 }
 
-/** The marketplace filters every deployment sends by default: they say nothing about the machine asked for. */
-const DEFAULT_FILTERS = new Set(['verified=true', 'rentable=true', 'rented=false']);
 const COMPARISONS: Record<string, string> = { '>=': '≥', '<=': '≤', '>': '>', '<': '<', '=': '=', '!=': '≠' };
 const GB_COLUMNS: Record<string, string> = { gpu_ram: 'GPU RAM', gpu_total_ram: 'total GPU RAM', cpu_ram: 'CPU RAM', disk_space: 'disk' };
 /** A query value as written ("RTX_4090", "[RTX_4090, 'L40S']") → names ("RTX 4090", "L40S"). */
@@ -81,7 +80,7 @@ function filterWords(f: SearchFilter): string | undefined {
 /** "RTX 4090 or RTX 5090 · GPU RAM ≥ 24 GB" for a search query; "(any machine)" when it asks nothing particular. */
 export function searchSummary(query: string | undefined): string {
   const { filters, unreadable } = parseSearchParams(query ?? '');
-  const asked = filters.filter((f) => !DEFAULT_FILTERS.has(f.text));
+  const asked = filters.filter((f) => !SEARCH_DEFAULT_FILTERS.has(f.text));
   const words = asked.map(filterWords);
   // "RTX 4090 ×1" rather than "RTX 4090 · ×1": the count belongs to the GPU.
   const parts: string[] = [];
