@@ -67,6 +67,22 @@ export class LocalDebug {
     return worker;
   }
 
+  /**
+   * A debug worker whose debugpy has served no client yet, in place of the one listening on `usedPort` (debugpy takes
+   * one client per listen): debugging off and on again, then the worker on another port.
+   */
+  async restart(target: DebugTarget, usedPort: number, wait: boolean, debugpyPath?: string): Promise<DebugWorker> {
+    const { client } = await this.connections.clientFor('local');
+    await client.setLocalDebug(target.deploymentId, false);
+    await client.setLocalDebug(target.deploymentId, true, wait, undefined, debugpyPath);
+    const until = Date.now() + DEBUG_WORKER_TIMEOUT_MS;
+    for (;;) {
+      const [worker] = await waitForDebugWorkers(client, target.endpointId, wait, Math.max(1, until - Date.now()));
+      if (worker.port !== usedPort) return worker;
+      await new Promise((resolve) => setTimeout(resolve, 250)); // the old worker's record, still being replaced
+    }
+  }
+
   /** Back to normal serving: the engine restarts the worker without debugpy, and scaling applies again. */
   async stop(deploymentId: number): Promise<void> {
     const client = this.connections.existingClient('local'); // a stopped engine has nothing left to turn off

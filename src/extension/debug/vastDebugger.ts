@@ -13,8 +13,12 @@ import type { Connections } from '../core/connections';
 import { bundledDebugpy, debugPathMappings, LocalDebug, type DebuggedDeployments, type DebugTarget } from '../core/localDebug';
 import type { TargetState } from '../targets/targetState';
 import { requireTrust } from '../trust';
+import { DebugpyConnection } from './debugpyConnection';
 
 export const DEBUG_TYPE = 'vast';
+
+/** How long debugging outlives a deployment's last session: long enough for the toolbar's Restart to attach again. */
+const RESTART_GRACE_MS = 2000;
 
 /** Extensions that ship debugpy: their copy serves workers whose Python has none (theirs wins when it has one). */
 const DEBUGPY_EXTENSIONS = ['ms-python.debugpy', 'ms-python.python'];
@@ -34,6 +38,7 @@ interface VastDebugConfiguration extends vscode.DebugConfiguration {
   pathMappings?: { localRoot: string; remoteRoot: string }[];
   /** Set here: the local deployment whose debugging the end of the session turns off. */
   vastDeploymentId?: number;
+  vastEndpointId?: number;
   vastDeployment?: { name: string; tag: string };
   vastWorkerId?: number;
 }
@@ -43,6 +48,10 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
   private readonly disposables: vscode.Disposable[] = [];
   /** Debug sessions by local deployment id: debugging stays on while any of them runs. */
   private readonly sessions = new Map<number, Set<string>>();
+  /** The debugpy ports a session attached to: each serves one client only. */
+  private readonly served = new Set<string>();
+  /** Deployments whose last session just ended: debugging goes off when the grace runs out without a new session. */
+  private readonly endings = new Map<number, NodeJS.Timeout>();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a debug session of a deployment starts or ends (the tree shows the worker's new state). */
   readonly onDidChange = this.changed.event;
@@ -60,7 +69,7 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
       vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, this),
       vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, this),
       vscode.debug.onDidStartDebugSession((s) => this.started(s)),
-      vscode.debug.onDidTerminateDebugSession((s) => void this.ended(s)),
+      vscode.debug.onDidTerminateDebugSession((s) => this.ended(s)),
       this.changed,
     );
   }
@@ -144,6 +153,7 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
             justMyCode: config.justMyCode ?? true,
             pathMappings: await this.pathMappings(file, worker, config.deploymentName),
             vastDeploymentId: target.deploymentId,
+            vastEndpointId: target.endpointId,
             vastDeployment: { name: identity.name, tag: identity.tag },
             vastWorkerId: worker.worker_id,
           };
@@ -157,10 +167,28 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
     }
   }
 
-  createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
-    const { host, port } = session.configuration as VastDebugConfiguration;
-    if (!port) throw new Error('This debug session has no worker to attach to: start it with Debug remotely or a "vast" configuration.');
-    return new vscode.DebugAdapterServer(port, host);
+  /**
+   * The adapter of a session: the worker's debugpy. debugpy serves one client per listen, so a session on a port
+   * that already served one (a Restart from the toolbar, which reuses the resolved configuration) gets a fresh debug
+   * worker, reached through DebugpyConnection, which gives its attach request the new worker's path mappings.
+   */
+  async createDebugAdapterDescriptor(session: vscode.DebugSession): Promise<vscode.DebugAdapterDescriptor> {
+    const config = session.configuration as VastDebugConfiguration;
+    const { host, port, vastDeploymentId: id, vastEndpointId: endpointId } = config;
+    if (!host || !port || id === undefined || endpointId === undefined) {
+      throw new Error('This debug session has no worker to attach to: start it with Debug remotely or a "vast" configuration.');
+    }
+    clearTimeout(this.endings.get(id)); // a Restart: debugging stays on for the new session
+    this.endings.delete(id);
+    if (!this.served.has(`${host}:${port}`)) {
+      this.served.add(`${host}:${port}`);
+      return new vscode.DebugAdapterServer(port, host);
+    }
+    const worker = await this.localDebug.restart({ deploymentId: id, endpointId }, port, config.waitForDebugger === true, debugpyFromExtensions());
+    this.served.add(`${worker.host}:${worker.port}`);
+    this.log.info(`Debugging again: worker ${worker.worker_id}'s debugpy listens on ${worker.host}:${worker.port}`);
+    const pathMappings = await this.pathMappings(path.resolve(config.deployment!), worker, config.deploymentName);
+    return new vscode.DebugAdapterInlineImplementation(new DebugpyConnection(worker.host, worker.port, (args) => ({ ...args, pathMappings })));
   }
 
   private async pathMappings(file: string, worker: DebugWorker, deploymentName: string | undefined) {
@@ -176,6 +204,8 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
   private started(session: vscode.DebugSession): void {
     const { vastDeploymentId: id, vastDeployment } = session.configuration as VastDebugConfiguration;
     if (session.type !== DEBUG_TYPE || id === undefined) return;
+    clearTimeout(this.endings.get(id)); // a restart: the worker stays under debugpy for the new session
+    this.endings.delete(id);
     if (vastDeployment) this.debugged.add(vastDeployment);
     const ids = this.sessions.get(id) ?? new Set<string>();
     ids.add(session.id);
@@ -183,8 +213,12 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
     this.changed.fire();
   }
 
-  /** The last session of a deployment ended (detach, stop, a worker that went away): back to normal serving. */
-  private async ended(session: vscode.DebugSession): Promise<void> {
+  /**
+   * The last session of a deployment ended (detach, stop, a worker that went away): back to normal serving, after
+   * RESTART_GRACE_MS. The toolbar's Restart ends the session and starts one with the same resolved configuration
+   * (the same debugpy port), so turning debugging off at once would leave it nothing to attach to.
+   */
+  private ended(session: vscode.DebugSession): void {
     const { vastDeploymentId: id, vastDeployment } = session.configuration as VastDebugConfiguration;
     if (session.type !== DEBUG_TYPE || id === undefined) return;
     if (vastDeployment) this.debugged.delete(vastDeployment);
@@ -192,6 +226,14 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
     ids?.delete(session.id);
     if (ids?.size) return;
     this.sessions.delete(id);
+    clearTimeout(this.endings.get(id));
+    this.endings.set(id, setTimeout(() => {
+      this.endings.delete(id);
+      void this.turnOff(id);
+    }, RESTART_GRACE_MS));
+  }
+
+  private async turnOff(id: number): Promise<void> {
     try {
       await this.localDebug.stop(id);
       this.log.info(`Debugging of local deployment ${id} ended: its worker serves normally again`);
@@ -212,6 +254,7 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
   }
 
   dispose(): void {
+    for (const timer of this.endings.values()) clearTimeout(timer);
     for (const d of this.disposables) d.dispose();
   }
 }

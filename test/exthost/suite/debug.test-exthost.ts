@@ -219,4 +219,48 @@ suite('Debug remotely on the local engine', function () {
       return workers.length > 0 && workers.every((w) => w.kind === 'worker' && !w.record.local_debug && w.record.status === 'idle') ? workers : undefined;
     }, 60_000);
   });
+
+  test('Restart from the debug toolbar attaches again, to a fresh debug worker (debugpy takes one client per listen)', async () => {
+    tracker.events.length = 0;
+    assert.equal(await vscode.commands.executeCommand<boolean>('vast.debugRemotely', remoteArgs()), true);
+    const firstPort = (vscode.debug.activeDebugSession!.configuration as { port?: number }).port;
+    await waitFor('the first session attached', async () =>
+      (await workersOfTree()).find((w) => w.kind === 'worker' && w.record.local_debug?.port === firstPort && w.record.local_debug?.debugger === 'attached'),
+    );
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    const returnLine = fs.readFileSync(deployFile().fsPath, 'utf8').split('\n').findIndex((l) => l.includes('return x * x'));
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(deployFile(), new vscode.Position(returnLine, 0)))]);
+    await vscode.commands.executeCommand('workbench.action.debug.restart');
+    const worker = await waitFor('the restarted session attached to a fresh worker', async () =>
+      (await workersOfTree()).find((w) => w.kind === 'worker' && w.deployment.name === DEPLOYMENT && w.record.local_debug && w.record.local_debug.port !== firstPort && w.record.local_debug.debugger === 'attached'),
+    );
+    assert.ok(worker.kind === 'worker');
+    const freshPort = worker.record.local_debug?.port;
+    // Past the grace after the first session's end: debugging is still on, for the restarted session.
+    await new Promise((r) => setTimeout(r, 3000));
+    const session = vscode.debug.activeDebugSession;
+    assert.equal(session?.type, 'vast');
+    const { threads } = await session!.customRequest('threads');
+    assert.ok(Array.isArray(threads) && threads.length > 0, 'the restarted session talks to the worker');
+    assert.ok((await workersOfTree()).some((w) => w.kind === 'worker' && w.record.local_debug?.port === freshPort), 'still debugging on the fresh worker');
+    // The fresh worker's copy of the file maps to the workspace file: the breakpoint stops a call.
+    // The restarted session keeps its DebugSession, whose adapter trackers VS Code does not make again: the stop is
+    // seen as the editor sees it, as the active stack frame.
+    let stoppedAt: vscode.DebugStackFrame | undefined;
+    const watch = vscode.debug.onDidChangeActiveStackItem((item) => {
+      if (item instanceof vscode.DebugStackFrame) stoppedAt = item;
+    });
+    const payload = vscode.Uri.joinPath(payloadsDir(), 'payloads', DEPLOYMENT, 'square', 'default.json');
+    const run = vscode.commands.executeCommand<RemoteRunResult>('vast.runPayload', payload);
+    const frame = await waitFor('the call stopping in the fresh worker', () => stoppedAt, 60_000);
+    watch.dispose();
+    const { stackFrames } = await session!.customRequest('stackTrace', { threadId: frame.threadId, levels: 1 });
+    const framePath: string = stackFrames[0].source.path;
+    assert.equal(framePath.includes('://') ? vscode.Uri.parse(framePath).path : framePath, deployFile().path);
+    assert.equal(stackFrames[0].line, returnLine + 1);
+    await session!.customRequest('continue', { threadId: frame.threadId });
+    assert.equal((await run)?.ok, true);
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    await vscode.debug.stopDebugging(session);
+  });
 });
