@@ -1,8 +1,9 @@
 // The `vast` debugger type: debugging a deployment's @remote functions and contexts as they run on the local engine.
 // Resolving a `vast` attach configuration deploys the file to the local engine when it changed, restarts its one worker
 // under debugpy (core/localDebug.ts) and fills in where debugpy listens; VS Code then talks the Debug Adapter Protocol
-// straight to that debugpy (a DebugAdapterServer), so no Python extension is needed. Ending the session turns
-// debugging off and the deployment serves normally again. The flow is described in docs/architecture.md.
+// straight to that debugpy (a DebugAdapterServer; after a Restart, debugpyConnection.ts), so no Python extension is
+// needed. Ending the session turns debugging off and the deployment serves normally again. The flow is described in
+// docs/architecture.md.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DebugWorker } from '../../deploy/debugWorkers';
@@ -184,6 +185,8 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
       this.served.add(`${host}:${port}`);
       return new vscode.DebugAdapterServer(port, host);
     }
+    // The Restart ended the session (so it was let go) and goes on with the same DebugSession: held again.
+    this.started(session);
     const worker = await this.localDebug.restart({ deploymentId: id, endpointId }, port, config.waitForDebugger === true, debugpyFromExtensions());
     this.served.add(`${worker.host}:${worker.port}`);
     this.log.info(`Debugging again: worker ${worker.worker_id}'s debugpy listens on ${worker.host}:${worker.port}`);
@@ -206,8 +209,9 @@ export class VastDebugger implements vscode.DebugConfigurationProvider, vscode.D
     if (session.type !== DEBUG_TYPE || id === undefined) return;
     clearTimeout(this.endings.get(id)); // a restart: the worker stays under debugpy for the new session
     this.endings.delete(id);
-    if (vastDeployment) this.debugged.add(vastDeployment);
     const ids = this.sessions.get(id) ?? new Set<string>();
+    if (ids.has(session.id)) return; // a Restart keeps its DebugSession: counted once
+    if (vastDeployment) this.debugged.add(vastDeployment);
     ids.add(session.id);
     this.sessions.set(id, ids);
     this.changed.fire();
