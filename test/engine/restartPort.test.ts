@@ -18,23 +18,11 @@ import { writeTarball } from '../../src/deploy/bundle/tarball';
 import type { Plan } from '../../src/deploy/types';
 import { api, enginesClosedAfterTests, tempStateDir, upload } from './helpers';
 import { targetOf } from './realWorkers.support';
+import { squareDeployment } from '../support/deployments';
 
 const engineFor = enginesClosedAfterTests();
 
-const DEPLOY_FILE = `from vastai import Deployment
-
-app = Deployment(name="restart")
-
-
-@app.remote(benchmark_dataset=[{"x": 2}])
-async def square(x):
-    return x * x
-
-
-image = app.image("vastai/base-image:@vastai-automatic-tag", storage=1)
-app.configure_autoscaling(cold_workers=0)
-app.ensure_ready()
-`;
+const DEPLOY_FILE = squareDeployment('restart');
 
 function deploymentFile(): string {
   const file = path.join(tempStateDir(), 'deploy.py');

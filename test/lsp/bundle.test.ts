@@ -24,24 +24,12 @@ import {
   type SearchParamsAtResult,
 } from '../../src/shared/protocol/lsp';
 import { repoRoot } from '../support/paths';
+import { squareDeployment } from '../support/deployments';
 
 const WAIT_MS = 10_000;
 const TARGET: Target = { kind: 'local', consoleUrl: 'http://127.0.0.1:4100', autoscalerUrl: 'http://127.0.0.1:4100', apiKey: 'k' };
 
-const SQUARE = `from vastai import Deployment
-
-app = Deployment(name="square")
-
-
-@app.remote(benchmark_dataset=[{"x": 2}])
-async def square(x):
-    return x * x
-
-
-image = app.image("vastai/base-image:@vastai-automatic-tag", storage=1)
-app.configure_autoscaling(cold_workers=0)
-app.ensure_ready()
-`;
+const SQUARE = squareDeployment('square');
 
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout;

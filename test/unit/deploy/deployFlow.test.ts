@@ -9,19 +9,9 @@ import { computePlan } from '../../../src/deploy/plan';
 import { writeTarball } from '../../../src/deploy/bundle/tarball';
 import type { Bundle } from '../../../src/shared/protocol/bundle';
 import { bundleText, initParser, LOCAL_TARGET } from './support';
+import { squareDeployment } from '../../support/deployments';
 
-const TEXT = `from vastai import Deployment
-app = Deployment(name="flow")
-
-@app.remote(benchmark_dataset=[{"x": 2}])
-async def square(x):
-    return x * x
-
-
-image = app.image("vastai/base-image:@vastai-automatic-tag", storage=1)
-app.configure_autoscaling(cold_workers=0)
-app.ensure_ready()
-`;
+const TEXT = squareDeployment('flow');
 
 /** A console that records what it is asked: nothing deployed yet, and every PUT creates. */
 function recordingClient() {

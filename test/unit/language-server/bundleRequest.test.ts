@@ -14,24 +14,11 @@ import { loadDeployment } from '../../../src/deploy/bundle/loadDeployment';
 import { registerBundleRequest } from '../../../src/language-server/bundleRequest';
 import { BUNDLE_REQUEST, type BundleParams, type BundleResult } from '../../../src/shared/protocol/lsp';
 import type { Target } from '../../../src/shared/protocol/target';
+import { squareDeployment } from '../../support/deployments';
 
 const TARGET: Target = { kind: 'local', consoleUrl: 'http://127.0.0.1:4100', autoscalerUrl: 'http://127.0.0.1:4100', apiKey: 'k' };
 
-const DEPLOYMENT = `from vastai import Deployment
-
-app = Deployment(name="packed")
-
-
-@app.remote(benchmark_dataset=[{"x": 2}])
-async def square(x):
-    return x * x
-
-
-image = app.image("vastai/base-image:@vastai-automatic-tag", storage=1)
-image.copy("weights.bin", "/app/weights.bin")
-app.configure_autoscaling(cold_workers=0)
-app.ensure_ready()
-`;
+const DEPLOYMENT = squareDeployment('packed', ['image.copy("weights.bin", "/app/weights.bin")']);
 
 /** The request handler registerBundleRequest installs, with the tarball bound `maxBytes`. */
 function handlerWithBound(maxBytes: number): (params: BundleParams) => Promise<BundleResult> {
