@@ -5,25 +5,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Engine } from '../../src/engine/server/engine';
-import { initPythonParser } from '../../src/analysis/document';
 import { main } from '../../src/cli/main';
 import { fixturePath, repoRoot } from '../support/paths';
-import { cliUsesEngine, startRealEngine } from './realWorkers.support';
+import { engineForCliTests } from './realWorkers.support';
 
 let engine: Engine;
-let restoreCli: (() => void) | undefined;
-
-before(async () => {
-  await initPythonParser();
-  engine = await startRealEngine();
-  restoreCli = cliUsesEngine(engine);
-});
-after(async () => {
-  restoreCli?.();
-  await engine?.close();
-});
+engineForCliTests((started) => (engine = started));
 
 const SQUARE = path.join(repoRoot(), 'examples', 'square', 'deploy.py');
 const TOOLS = fixturePath('e2e', 'tools', 'deploy.py');

@@ -19,7 +19,7 @@ import { VastClient } from '../../src/vast-api/client';
 import { repoRoot } from '../support/paths';
 import { attachWithBreakpoints, DapClient, localValue, pythonWithDebugpy } from './dap.support';
 import { waitFor } from './helpers';
-import { cliUsesEngine, clientOf, copyFolder, deployFile, editFile, realWorkerPath, startRealEngine, targetOf } from './realWorkers.support';
+import { clientOf, engineForCliTests, copyFolder, deployFile, editFile, realWorkerPath, startRealEngine, targetOf } from './realWorkers.support';
 
 const PYTHON = pythonWithDebugpy();
 const NO_DEBUGPY = PYTHON ? false : 'no Python here can import debugpy (install python3-debugpy or pip install debugpy)';
@@ -35,18 +35,9 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
 }
 
 let engine: Engine;
-let restoreCli: (() => void) | undefined;
 
 describe('deploy --debug (local engine, debugpy)', { skip: NO_DEBUGPY }, () => {
-  before(async () => {
-    await initPythonParser();
-    engine = await startRealEngine({ python: PYTHON });
-    restoreCli = cliUsesEngine(engine);
-  });
-  after(async () => {
-    restoreCli?.();
-    await engine?.close();
-  });
+  engineForCliTests((started) => (engine = started), { python: PYTHON });
 
   test('a DAP client stops at a breakpoint in square, reads x, continues, and the call returns 25', async () => {
     assert.ok(RETURN_LINE > 0, 'examples/square has `return x * x`');

@@ -4,26 +4,13 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Engine } from '../../src/engine/server/engine';
-import { initPythonParser } from '../../src/analysis/document';
+import { describe, test } from 'node:test';
 import { runDev } from '../../src/cli/dev';
 import { repoRoot } from '../support/paths';
 import { waitFor } from './helpers';
-import { cliUsesEngine, copyFolder, editFile, startRealEngine } from './realWorkers.support';
+import { copyFolder, editFile, engineForCliTests } from './realWorkers.support';
 
-let engine: Engine;
-let restoreCli: (() => void) | undefined;
-
-before(async () => {
-  await initPythonParser();
-  engine = await startRealEngine();
-  restoreCli = cliUsesEngine(engine);
-});
-after(async () => {
-  restoreCli?.();
-  await engine?.close();
-});
+engineForCliTests();
 
 interface DevRun {
   file: string;

@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { after, before } from 'node:test';
+import { initPythonParser } from '../../src/analysis/document';
 import { engineTarget } from '../../src/engine/daemon/client-info';
 import { Engine, type EngineOptions } from '../../src/engine/server/engine';
 import { VastClient } from '../../src/vast-api/client';
@@ -114,4 +116,23 @@ export function handMadeTarball(entries: Record<string, string>): Buffer {
 export function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return (fs.readdirSync(dir, { recursive: true }) as string[]).map(String).sort();
+}
+
+/**
+ * A real engine for the tests of the enclosing file or describe, with the CLI pointed at it: started (parser ready)
+ * before them, given to `started`, and closed, the CLI's engine restored, after them.
+ */
+export function engineForCliTests(started: (engine: Engine) => void = () => undefined, overrides: Partial<EngineOptions> = {}): void {
+  let engine: Engine | undefined;
+  let restoreCli: (() => void) | undefined;
+  before(async () => {
+    await initPythonParser();
+    engine = await startRealEngine(overrides);
+    restoreCli = cliUsesEngine(engine);
+    started(engine);
+  });
+  after(async () => {
+    restoreCli?.();
+    await engine?.close();
+  });
 }
