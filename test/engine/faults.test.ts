@@ -13,7 +13,7 @@ import { runRemote } from '../../src/deploy/runRemote';
 import type { DeploymentPutResponse } from '../../src/shared/protocol/vast';
 import { main } from '../../src/cli/main';
 import { repoRoot } from '../support/paths';
-import { api, putBody, tempStateDir, upload, waitFor, workersOf } from './helpers';
+import { api, daemonInfo, putBody, tempStateDir, upload, waitFor, workersOf } from './helpers';
 import { clientOf, handMadeTarball, startRealEngine } from './realWorkers.support';
 
 const onLinux = process.platform === 'linux';
@@ -146,13 +146,7 @@ test('kill -9 of the daemon: its workers notice and exit', { skip: !onLinux && '
   const daemon = spawn(process.execPath, [bundle, '--state', stateDir, '--port', '0'], { stdio: 'ignore' });
   const workerPids: number[] = [];
   try {
-    const info = await waitFor('engine.json', () => {
-      try {
-        return JSON.parse(fs.readFileSync(path.join(stateDir, 'engine.json'), 'utf8')) as { url: string; api_key: string };
-      } catch {
-        return undefined;
-      }
-    });
+    const info = await daemonInfo(stateDir);
     const name = 'faults-orphan';
     const bytes = handMadeTarball({
       'config.json': JSON.stringify({ name, pip_installs: [], apt_gets: [], envs: [], runs: [] }),
@@ -160,7 +154,7 @@ test('kill -9 of the daemon: its workers notice and exit', { skip: !onLinux && '
     });
     const res = await fetch(`${info.url}/api/v0/deployments/`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${info.api_key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${info.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify(putBody(name, { name, file_size: bytes.length })),
     });
     assert.equal(res.status, 200);
@@ -170,8 +164,8 @@ test('kill -9 of the daemon: its workers notice and exit', { skip: !onLinux && '
     await waitFor('a ready worker', async () => {
       const r = await fetch(`${info.url}/get_endpoint_workers/`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${info.api_key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ id: put.endpoint_id, api_key: info.api_key }),
+        headers: { authorization: `Bearer ${info.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: put.endpoint_id, api_key: info.apiKey }),
       });
       return ((await r.json()) as { status: string }[]).some((w) => w.status === 'idle');
     });

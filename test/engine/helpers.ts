@@ -9,6 +9,7 @@ import { Engine, type EngineOptions } from '../../src/engine/server/engine';
 import type { MachineFacts } from '../../src/shared/machine';
 import type { DeploymentPutBody, DeploymentPutResponse, RouteReady, RouteResponse, WorkerRecord } from '../../src/shared/protocol/vast';
 import { fixturePath } from '../support/paths';
+import { engineClientInfo, type EngineClientInfo } from '../../src/engine/daemon/client-info';
 
 /** A machine without GPU, 4 cores, 16 GB RAM, 100 GB free: fixed so filter messages do not depend on the host. */
 export const TEST_MACHINE: MachineFacts = { gpus: [], cpuCores: 4, cpuRamGb: 16, diskFreeGb: 100, cpuArch: 'x64' };
@@ -122,6 +123,11 @@ export async function deploy(engine: Engine, codeLine: string, overrides: Partia
 }
 
 /** Polls `probe` until it returns something truthy. The limit is only a liveness guard (nothing here is timed). */
+/** What a daemon started in `stateDir` wrote to its engine.json (url, key, pid), once it has (the CLI's reader). */
+export function daemonInfo(stateDir: string): Promise<EngineClientInfo> {
+  return waitFor('engine.json', () => engineClientInfo(stateDir));
+}
+
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, limitMs = 90_000): Promise<T> {
   const deadline = Date.now() + limitMs;
   let last: unknown;

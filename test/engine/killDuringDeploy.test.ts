@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { commandLine, descendants, isZombie, processStartTicks } from '../../src/engine/daemon/proc';
 import type { DeploymentPutResponse } from '../../src/shared/protocol/vast';
 import { repoRoot } from '../support/paths';
-import { putBody, tempStateDir, upload, waitFor } from './helpers';
+import { daemonInfo, putBody, tempStateDir, upload, waitFor } from './helpers';
 import { handMadeTarball } from './realWorkers.support';
 
 const bundle = path.join(repoRoot(), 'dist', 'engine.js');
@@ -27,15 +27,9 @@ function gone(pid: number): boolean {
 async function startDaemon(stateDir: string): Promise<Daemon> {
   fs.rmSync(path.join(stateDir, 'engine.json'), { force: true }); // what a killed engine left: stale
   const proc = spawn(process.execPath, [bundle, '--state', stateDir, '--port', '0'], { stdio: 'ignore' });
-  const info = await waitFor('engine.json', () => {
-    try {
-      return JSON.parse(fs.readFileSync(path.join(stateDir, 'engine.json'), 'utf8')) as { url: string; api_key: string; pid: number };
-    } catch {
-      return undefined;
-    }
-  });
+  const info = await daemonInfo(stateDir);
   assert.equal(info.pid, proc.pid);
-  return { proc, url: info.url, key: info.api_key };
+  return { proc, url: info.url, key: info.apiKey };
 }
 
 async function call<T>(d: Daemon, method: string, route: string, body?: unknown): Promise<{ status: number; json: T }> {

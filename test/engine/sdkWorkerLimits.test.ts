@@ -11,7 +11,7 @@ import { commandLine, descendants, isZombie, processStartTicks } from '../../src
 import type { DeploymentPutResponse } from '../../src/shared/protocol/vast';
 import { repoRoot } from '../support/paths';
 import { sdkPython, sdkSource, sdkUnavailable, shimDir } from '../conformance/sdk';
-import { api, putBody, tempStateDir, upload, waitFor, workersOf } from './helpers';
+import { api, daemonInfo, putBody, tempStateDir, upload, waitFor, workersOf } from './helpers';
 import { handMadeTarball, startRealEngine } from './realWorkers.support';
 
 const unavailable = process.platform !== 'linux' ? 'reads /proc' : sdkUnavailable();
@@ -103,16 +103,10 @@ test("kill -9 of the daemon: the SDK's workers notice and exit", { skip: unavail
   });
   const workerPids: number[] = [];
   try {
-    const info = await waitFor('engine.json', () => {
-      try {
-        return JSON.parse(fs.readFileSync(path.join(stateDir, 'engine.json'), 'utf8')) as { url: string; api_key: string };
-      } catch {
-        return undefined;
-      }
-    });
+    const info = await daemonInfo(stateDir);
     const name = 'sdk-orphan';
     const bytes = tarball(name, 'SLOW_BENCHMARK = False', [['sh', '-c', 'sleep 3600 >/dev/null 2>&1 & echo $! > background.pid']]);
-    const headers = { authorization: `Bearer ${info.api_key}`, 'content-type': 'application/json' };
+    const headers = { authorization: `Bearer ${info.apiKey}`, 'content-type': 'application/json' };
     const res = await fetch(`${info.url}/api/v0/deployments/`, { method: 'PUT', headers, body: JSON.stringify(putBody(name, { name, file_size: bytes.length })) });
     assert.equal(res.status, 200);
     const put = (await res.json()) as DeploymentPutResponse;
@@ -120,7 +114,7 @@ test("kill -9 of the daemon: the SDK's workers notice and exit", { skip: unavail
     await waitFor(
       'a ready worker',
       async () => {
-        const r = await fetch(`${info.url}/get_endpoint_workers/`, { method: 'POST', headers, body: JSON.stringify({ id: put.endpoint_id, api_key: info.api_key }) });
+        const r = await fetch(`${info.url}/get_endpoint_workers/`, { method: 'POST', headers, body: JSON.stringify({ id: put.endpoint_id, api_key: info.apiKey }) });
         return ((await r.json()) as { status: string }[]).some((w) => w.status === 'idle');
       },
       90_000,
