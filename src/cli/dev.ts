@@ -17,7 +17,7 @@ import { appendedLines, splitLogLines } from '../vast-api/logTail';
 import { sleep } from '../vast-api/timing';
 import type { VastClient } from '../vast-api/client';
 import { displayJsonText, parseArgsJson, RemoteError } from '../vast-api/wire';
-import { UpdateScheduler, WATCH_DEBOUNCE_MS } from '../deploy/updateScheduler';
+import { UpdateScheduler, DEV_DEBOUNCE_MS } from '../deploy/updateScheduler';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliIO } from './io';
 import { untilInterrupted } from './interrupt';
@@ -44,7 +44,7 @@ export async function runDev(args: string[], io: CliIO, stop?: AbortSignal): Pro
   });
   if (positionals.length < 1 || positionals.length > 2) throw new UsageError('dev: expected a deployment file: vast-deploy dev <deploy.py> [function]');
   if (positionals[1] !== undefined && values.function !== undefined) throw new UsageError('dev: give the function as an argument or --function, not both');
-  const debounceMs = values.debounce === undefined ? WATCH_DEBOUNCE_MS : Number(values.debounce);
+  const debounceMs = values.debounce === undefined ? DEV_DEBOUNCE_MS : Number(values.debounce);
   if (!(debounceMs >= 0) || !Number.isFinite(debounceMs)) throw new UsageError(`dev: --debounce must be a number of milliseconds, not "${values.debounce}"`);
   let kwargs: Record<string, unknown> | undefined;
   if (typeof values.args === 'string') {

@@ -5,12 +5,18 @@
 // watchers share it and it is tested on its own.
 
 /**
- * How long a burst of file events may last: one update follows its last event (the CLI's default, the editor's).
- * 50 ms covers an editor's truncate-write-rename; a later save is never lost either way (it gets one more update).
- * The wait is part of every save's turnaround: at 200 ms it was more than the whole update and re-run
+ * How long the CLI's `dev` waits after a file event before it updates: an editor writes a file in a burst of events
+ * (truncate, write, rename) a few ms apart, which 50 ms covers; a later save is never lost either way (it gets one
+ * more update). The wait is part of every save's turnaround: at 200 ms it was more than the whole update and re-run
  * (bench/watch.mjs).
  */
-export const WATCH_DEBOUNCE_MS = 50;
+export const DEV_DEBOUNCE_MS = 50;
+
+/**
+ * The editor's Watch: one save is one event, so the wait is for a burst of saves (Save All, several quick saves),
+ * which should be one update.
+ */
+export const EDITOR_WATCH_DEBOUNCE_MS = 200;
 
 export interface UpdateSchedulerOptions {
   /** Quiet time after the last change before an update starts. */

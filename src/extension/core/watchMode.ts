@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { Plan } from '../../deploy/types';
 import { confirmationText, planNeedsConfirmation } from '../../deploy/policy';
 import { planSummary } from '../../deploy/planFormat';
-import { UpdateScheduler, WATCH_DEBOUNCE_MS } from '../../deploy/updateScheduler';
+import { UpdateScheduler, EDITOR_WATCH_DEBOUNCE_MS } from '../../deploy/updateScheduler';
 import type { DeploymentLensArgs } from '../../shared/protocol/lsp';
 import type { PlanRequest } from '../contracts';
 import type { Outlines } from '../payloads/outlines';
@@ -129,7 +129,7 @@ export class WatchMode implements vscode.Disposable {
       copySources: [],
       shownRefusal: false,
       scheduler: new UpdateScheduler(() => this.update(session), {
-        debounceMs: WATCH_DEBOUNCE_MS,
+        debounceMs: EDITOR_WATCH_DEBOUNCE_MS,
         // update() reports its own failures; this only catches what escapes it.
         onError: (err) => this.setState(session, { kind: 'failed', reason: errorText(err) }),
       }),
@@ -169,7 +169,7 @@ export class WatchMode implements vscode.Disposable {
   async settled(): Promise<void> {
     while ([...this.sessions.values()].some((s) => s.scheduler.busy)) {
       await Promise.all([...this.sessions.values()].map((s) => s.scheduler.settled()));
-      await new Promise((resolve) => setTimeout(resolve, WATCH_DEBOUNCE_MS));
+      await new Promise((resolve) => setTimeout(resolve, EDITOR_WATCH_DEBOUNCE_MS));
     }
   }
 
